@@ -1,0 +1,144 @@
+# skbtop: top for the Linux network stack.
+# Every product goes under $(OUT); `make V=1` shows the commands.
+
+OUT ?= build
+prefix ?= /usr/local
+DESTDIR ?=
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(OUT) -Isrc -Ibpf
+CFLAGS += -DSKBTOP_CONFIG_DIR='"$(CURDIR)/config"'
+LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lpcap -lncursesw -ltinfo -lpthread
+# Debian's libpcap.a pulls in D-Bus (and through it two systemd calls, see src/static_shims.c).
+STATIC_LDLIBS := $(LDLIBS) -ldbus-1
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -I$(OUT) -Wall -Werror
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+
+CORE_SRCS := $(wildcard src/core/*.c)
+UI_SRCS := $(wildcard src/ui/*.c)
+CLI_SRCS := $(filter-out src/static_shims.c,$(wildcard src/*.c))
+CORE_OBJS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CORE_SRCS))
+UI_OBJS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(UI_SRCS))
+CLI_OBJS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
+CORE_LIB := $(OUT)/libskbtop-core.a
+UI_LIB := $(OUT)/libskbtop-ui.a
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(TOOL_SRCS))
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
+
+# Everything the build, the tests and the QEMU test bed need, from Debian's registry.
+DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev libyaml-dev \
+	libjansson-dev libpcap-dev libdbus-1-dev libcmocka-dev pkg-config nftables iproute2 tmux kmod \
+	qemu-system-x86 busybox-static cpio xz-utils procps
+
+.DELETE_ON_ERROR:
+.PHONY: all deps static install uninstall format clean test check check-vm bench tools
+
+all: $(OUT)/skbtop
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(OUT)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(OUT)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUT)/%.skel.h: $(OUT)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(OUT)/obj/%.o: src/%.c $(SKELS) | $(OUT)/obj/core $(OUT)/obj/ui
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(UI_LIB): $(UI_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUT)/skbtop: $(CLI_OBJS) $(UI_LIB) $(CORE_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(CLI_OBJS) $(UI_LIB) $(CORE_LIB) $(LDLIBS) -o $@
+
+static: $(OUT)/skbtop-static
+
+$(OUT)/skbtop-static: $(CLI_OBJS) $(OUT)/obj/static_shims.o $(UI_LIB) $(CORE_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LDLIBS) -o $@
+
+$(OUT)/tests/%: tests/unit/%.c $(CORE_LIB) $(UI_LIB) | $(OUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests $< $(UI_LIB) $(CORE_LIB) $(LDLIBS) -lcmocka -o $@
+
+$(OUT)/tools/%: tests/tools/%.c | $(OUT)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -static $< -o $@
+
+$(OUT)/bench/%: bench/%.c $(CORE_LIB) | $(OUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(CORE_LIB) $(LDLIBS) -o $@
+
+$(OUT)/bpf $(OUT)/obj/core $(OUT)/obj/ui $(OUT)/tests $(OUT)/tools $(OUT)/bench:
+	$(Q)mkdir -p $@
+
+tools: $(TOOL_BINS)
+
+# The whole suite: unit, host integration, TUI and the QEMU guests. Its last line is the tally.
+test check: $(OUT)/skbtop $(OUT)/skbtop-static $(UNIT_BINS) $(TOOL_BINS)
+	$(Q)OUT=$(OUT) tests/run
+
+check-vm: $(OUT)/skbtop-static $(TOOL_BINS)
+	$(Q)OUT=$(OUT) tests/run vm
+
+bench: $(OUT)/skbtop $(OUT)/skbtop-static $(BENCH_BINS) $(TOOL_BINS)
+	$(Q)OUT=$(OUT) bench/run
+
+install: $(OUT)/skbtop
+	install -D -m 0755 $(OUT)/skbtop $(DESTDIR)$(prefix)/sbin/skbtop
+	install -D -m 0644 config/skbtop.yaml $(DESTDIR)$(prefix)/share/skbtop/skbtop.yaml
+	install -D -m 0644 config/layers.yaml $(DESTDIR)$(prefix)/share/skbtop/layers.yaml
+
+uninstall:
+	rm -f $(DESTDIR)$(prefix)/sbin/skbtop
+	rm -rf $(DESTDIR)$(prefix)/share/skbtop
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^bpf/vmlinux.h$$')
+
+clean:
+	rm -rf $(OUT)
+
+-include $(wildcard $(OUT)/obj/*.d $(OUT)/obj/*/*.d)
+
+# The YAML defaults are compiled in with .incbin; make must know they are inputs.
+$(OUT)/obj/core/builtin_config.o: config/skbtop.yaml config/layers.yaml

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The event ABI shared by the BPF programs and user space. Fixed-width fields only, no pointer
+ * that user space would follow: skb and location are opaque identities or symbol addresses.
+ * Every record starts with struct skbtop_event_hdr; the decoder checks the size of each type.
+ * Change SKBTOP_ABI_VERSION whenever a layout below changes.
+ */
+#ifndef SKBTOP_EVENT_H
+#define SKBTOP_EVENT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define SKBTOP_ABI_VERSION 1
+
+#define SKBTOP_NAME_LEN 32 /* nft table/chain names are at most 256, cut at 31 + NUL */
+
+enum skbtop_event_type {
+	SKBTOP_EV_FUNC = 1,	 /* a traced kernel function was entered with a tracked skb */
+	SKBTOP_EV_TP = 2,	 /* a path tracepoint (net:*, skb:*) fired for a tracked skb */
+	SKBTOP_EV_DROP = 3,	 /* skb:kfree_skb: the skb was dropped, with reason and location */
+	SKBTOP_EV_CONSUME = 4,	 /* skb:consume_skb: the skb was freed normally */
+	SKBTOP_EV_CLONE = 5,	 /* the skb was cloned or copied; aux = the new skb */
+	SKBTOP_EV_NFT_CHAIN = 6, /* nft_do_chain entry or exit (struct skbtop_nft_event) */
+	SKBTOP_EV_NFT_RULE = 7,	 /* a rule or policy verdict (struct skbtop_nft_event) */
+	SKBTOP_EV_NF_HOOK = 8,	 /* nf_hook_slow verdict for one hook (struct skbtop_nft_event) */
+	SKBTOP_EV_TYPE_MAX,
+};
+
+/*
+ * Tracepoints carry their identity in func_id with this bit set; plain function ids index the
+ * probe table that user space built before load.
+ */
+#define SKBTOP_TP_FLAG 0x80000000u
+
+enum skbtop_tp {
+	SKBTOP_TP_KFREE_SKB = 0,
+	SKBTOP_TP_CONSUME_SKB,
+	SKBTOP_TP_NETIF_RECEIVE_SKB,
+	SKBTOP_TP_NETIF_RX,
+	SKBTOP_TP_NAPI_GRO_RECEIVE_ENTRY,
+	SKBTOP_TP_NET_DEV_QUEUE,
+	SKBTOP_TP_NET_DEV_START_XMIT,
+	SKBTOP_TP_NET_DEV_XMIT,
+	SKBTOP_TP_NETIF_RECEIVE_SKB_ENTRY,
+	SKBTOP_TP_NETIF_RX_ENTRY,
+	SKBTOP_TP_COUNT,
+};
+
+/* Event flags */
+#define SKBTOP_F_TUPLE_CACHED 0x1 /* headers were not readable here; the tuple is the cached one */
+#define SKBTOP_F_NEW_PACKET   0x2 /* first event of a newly tracked skb */
+#define SKBTOP_F_EXIT	      0x4 /* NFT chain exit (else entry) */
+#define SKBTOP_F_POLICY	      0x8 /* NFT verdict came from the chain policy */
+#define SKBTOP_F_PARTIAL      0x10 /* NFT rule seen in immediate mode: partial view */
+
+/* Address family values as in the kernel (AF_INET 2, AF_INET6 10). */
+struct skbtop_tuple {
+	__u8 family;
+	__u8 l4proto; /* IPPROTO_* */
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u16 sport; /* host order */
+	__u16 dport; /* host order */
+	union {
+		__u32 v4; /* network order */
+		__u8 v6[16];
+	} saddr;
+	union {
+		__u32 v4;
+		__u8 v6[16];
+	} daddr;
+};
+
+struct skbtop_event_hdr {
+	__u16 type; /* enum skbtop_event_type */
+	__u16 cpu;
+	__u32 flags; /* SKBTOP_F_* */
+	__u64 ts_ns; /* bpf_ktime_get_ns() */
+};
+
+/* SKBTOP_EV_FUNC, _TP, _DROP, _CONSUME, _CLONE */
+struct skbtop_event {
+	struct skbtop_event_hdr hdr;
+	__u64 skb;	 /* address of the sk_buff: an identity, never dereferenced */
+	__u64 aux;	 /* DROP: location; CLONE: new skb; FUNC: caller ip where known */
+	__u32 func_id;	 /* probe table index, or SKBTOP_TP_FLAG | enum skbtop_tp */
+	__u32 pid;	 /* tgid of the current task */
+	__u32 ifindex;	 /* skb->dev->ifindex, 0 if none */
+	__u32 netns;	 /* inode of the netns of skb->dev (or of the socket) */
+	__u32 mark;	 /* skb->mark */
+	__u32 len;	 /* skb->len */
+	__u32 reason;	 /* DROP: enum skb_drop_reason value of the running kernel */
+	__u16 l3proto;	 /* skb->protocol, host order */
+	__u16 reserved;
+	struct skbtop_tuple tuple;
+};
+
+/* SKBTOP_EV_NFT_CHAIN, _NFT_RULE, _NF_HOOK: the packet part, then what netfilter said. */
+struct skbtop_nft_event {
+	struct skbtop_event ev;
+	__u64 rule_handle;  /* 0 when the verdict is the chain's (policy or exit) */
+	__u64 chain_handle;
+	__s32 verdict;	    /* raw verdict code as the kernel encodes it (see NFT.md) */
+	__s32 priority;	    /* base chain priority */
+	__u8 family;	    /* NFPROTO_* */
+	__u8 hook;	    /* NF_INET_* */
+	__u8 depth;	    /* nesting of nft_do_chain calls on this CPU, 0 = outermost */
+	__u8 seq;	    /* order of this rule event within the chain call */
+	__u32 pad;
+	char table[SKBTOP_NAME_LEN];
+	char chain[SKBTOP_NAME_LEN];
+	char target[SKBTOP_NAME_LEN]; /* jump/goto target chain */
+};
+
+/* Counters the kernel side keeps in a per-CPU array, indexed by these. */
+enum skbtop_counter {
+	SKBTOP_CNT_RB_FAIL = 0, /* ring buffer reservations that failed: events lost */
+	SKBTOP_CNT_EVENTS,	/* events emitted */
+	SKBTOP_CNT_TRACKED,	/* skbs that started being tracked */
+	SKBTOP_CNT_TRACK_FULL,	/* skbs not tracked because the map was full */
+	SKBTOP_CNT_FILTERED,	/* skbs seen that the filter rejected */
+	SKBTOP_CNT_MAX,
+};
+
+#endif /* SKBTOP_EVENT_H */

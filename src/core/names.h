@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Names resolved in user space: probe id -> function or tracepoint (with layer), drop reason ->
+ * name (from the kernel's BTF enum, never a table typed by hand), ifindex -> name per netns.
+ * Live sessions fill it from the kernel; replay fills it from the saved file.
+ */
+#ifndef SKBTOP_NAMES_H
+#define SKBTOP_NAMES_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+struct probe_info {
+	const char *name;   /* "ip_rcv", or "skb:kfree_skb" for tracepoints */
+	const char *module; /* NULL for vmlinux */
+	int layer;	    /* index into config.layers */
+	enum priority prio;
+};
+
+struct names;
+
+struct names *names__new(void);
+void names__free(struct names *n);
+
+/* id is a probe table index or SKBTOP_TP_FLAG | enum skbtop_tp; the strings are copied. */
+int names__add_probe(struct names *n, uint32_t id, const char *name, const char *module, int layer,
+		     enum priority prio);
+/* Never NULL: an id nobody added resolves to a placeholder named "fn#ID" in the unknown layer. */
+const struct probe_info *names__probe(const struct names *n, uint32_t id);
+uint32_t names__probe_count(const struct names *n);
+
+/* Reads enum skb_drop_reason (and the subsystem enums where the kernel has them) from BTF. */
+int names__load_drop_reasons(struct names *n, const char *btf_path);
+int names__add_drop_reason(struct names *n, uint32_t value, const char *name);
+/* "NO_SOCKET" (the SKB_DROP_REASON_ prefix cut), or "reason#N" when unknown; never NULL. */
+const char *names__drop_reason(const struct names *n, uint32_t value);
+/* The value of a reason by its short name, or -1. */
+int64_t names__drop_reason_value(const struct names *n, const char *name);
+
+/* ifindex -> name in a netns; resolved lazily in live mode, fixed in replay. */
+int names__set_ifname(struct names *n, uint32_t netns, uint32_t ifindex, const char *name);
+/* "veth0", or "if#N" when unknown; never NULL. */
+const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex);
+
+/* Tracepoint name of an enum skbtop_tp, e.g. "skb:kfree_skb". */
+const char *names__tp_name(uint32_t tp);
+
+#endif /* SKBTOP_NAMES_H */

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The packet store: one journey per packet (skb lifetime), its events in order, time per layer,
+ * final fate, NFT verdict path. Owned by one thread (the consumer of the poller's queue, or the
+ * replay loader); views only read it. Memory is bounded by the config and evictions are counted.
+ */
+#ifndef SKBTOP_STORE_H
+#define SKBTOP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../bpf/skbtop_event.h"
+#include "config.h"
+#include "names.h"
+
+enum fate {
+	FATE_IN_FLIGHT = 0, /* no end seen yet */
+	FATE_DELIVERED,	    /* consumed after reaching a socket */
+	FATE_FORWARDED,	    /* went through the forward path and out */
+	FATE_SENT,	    /* transmitted by a device */
+	FATE_DROPPED,	    /* freed with a drop reason */
+	FATE_CONSUMED,	    /* freed normally, none of the above recognised */
+	FATE_COUNT,
+};
+
+/* NFT details of one event (chain entry/exit, rule verdict, hook verdict). */
+struct jnft {
+	uint64_t rule_handle;
+	uint64_t chain_handle;
+	int32_t verdict;
+	int32_t priority;
+	uint8_t family, hook, depth, seq;
+	char table[SKBTOP_NAME_LEN];
+	char chain[SKBTOP_NAME_LEN];
+	char target[SKBTOP_NAME_LEN];
+};
+
+struct jevent {
+	uint64_t ts_ns; /* absolute, kernel monotonic clock */
+	uint64_t aux;	/* drop location, clone's skb, ... */
+	uint32_t func_id;
+	uint32_t ifindex;
+	uint32_t netns;
+	uint32_t reason;
+	uint32_t flags;
+	uint32_t len;
+	uint16_t type; /* enum skbtop_event_type */
+	uint16_t cpu;
+	int16_t layer;
+	int16_t nft; /* index into journey.nft, -1 if none */
+};
+
+struct journey {
+	uint64_t id;	    /* 1, 2, ... in order of first sight; stable for the session */
+	uint64_t skb;	    /* address while in flight; may be reused once the journey ended */
+	uint64_t parent_id; /* journey this one was cloned or copied from, 0 if none */
+	struct skbtop_tuple tuple;
+	uint16_t l3proto;
+	uint32_t ifindex, netns, mark, len; /* as first seen */
+	uint32_t pid;
+	uint64_t first_ns, last_ns;
+
+	enum fate fate;
+	bool ended;	       /* the skb was freed: no more events will join */
+	uint32_t drop_reason;  /* valid when fate == FATE_DROPPED */
+	uint64_t drop_location; /* kernel address of the free, 0 if unknown */
+	bool has_nft;
+	int32_t nft_verdict; /* last base chain verdict, decoded (NF_DROP, NF_ACCEPT, ...) */
+
+	struct jevent *events;
+	uint32_t n_events, cap_events;
+	uint32_t events_truncated; /* events past max_events_per_packet */
+	struct jnft *nft;
+	uint32_t n_nft, cap_nft;
+
+	uint64_t layer_ns[MAX_LAYERS]; /* time attributed to each layer (until the next event) */
+	uint32_t layer_events[MAX_LAYERS];
+};
+
+struct store_stats {
+	uint64_t events;	   /* events accepted */
+	uint64_t packets;	   /* journeys started */
+	uint64_t evicted_packets;  /* journeys dropped to respect max_packets */
+	uint64_t truncated_events; /* events dropped to respect max_events_per_packet */
+	uint64_t bad_records;	   /* records the decoder refused */
+	uint64_t lost_kernel;	   /* ring buffer reservations that failed (from the kernel) */
+	uint64_t lost_queue;	   /* records the poller could not hand over */
+	uint64_t by_fate[FATE_COUNT];
+};
+
+struct store;
+
+struct store *store__new(uint32_t max_packets, uint32_t max_events_per_packet,
+			 const struct config *cfg, struct names *names);
+void store__free(struct store *s);
+
+/*
+ * Add one decoded record (struct skbtop_event or struct skbtop_nft_event by hdr.type).
+ * Returns the journey it joined (NULL if refused), so stream output can print with context.
+ */
+const struct journey *store__add(struct store *s, const void *rec, size_t size);
+
+size_t store__len(const struct store *s);
+/* i = 0 is the oldest journey still held. */
+const struct journey *store__at(const struct store *s, size_t i);
+const struct journey *store__by_id(const struct store *s, uint64_t id);
+/* Increments on every change, so a view knows when to redraw. */
+uint64_t store__generation(const struct store *s);
+const struct store_stats *store__stats(const struct store *s);
+struct store_stats *store__stats_mut(struct store *s);
+void store__clear(struct store *s);
+
+/* Replay: append a journey built by the loader; events/nft arrays are copied. */
+const struct journey *store__import(struct store *s, const struct journey *j);
+
+const char *fate__name(enum fate f);	/* "delivered", "dropped", ... */
+const char *nft_verdict__name(int32_t verdict); /* decodes 0x10002 as "drop" */
+
+#endif /* SKBTOP_STORE_H */

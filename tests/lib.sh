@@ -1,0 +1,53 @@
+# shellcheck shell=bash
+# Helpers for skbtop's shell tests: TAP lines, root checks, and throw-away network namespaces.
+# Traffic only ever goes between namespaces a test made itself.
+
+SKBTOP=${SKBTOP:-$PWD/build/skbtop}
+TOOLS=${TOOLS:-$PWD/build/tools}
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+skip() { echo "ok - $1 # SKIP $2"; }
+
+# check NAME CMD...: ok when CMD succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "$1" "needs root"
+		exit 0
+	fi
+}
+
+# ns_pair: two namespaces joined by a veth pair, cleaned up on exit.
+#   $NS_A (veth_a, 10.77.0.1/24, fd77::1/64) <-> $NS_B (veth_b, 10.77.0.2/24, fd77::2/64)
+ns_pair() {
+	NS_A="skbt-a-$$"
+	NS_B="skbt-b-$$"
+	ip netns add "$NS_A" && ip netns add "$NS_B" || return 1
+	trap ns_cleanup EXIT
+	ip link add veth_a netns "$NS_A" type veth peer name veth_b netns "$NS_B" || return 1
+	ip -n "$NS_A" addr add 10.77.0.1/24 dev veth_a
+	ip -n "$NS_B" addr add 10.77.0.2/24 dev veth_b
+	ip -n "$NS_A" -6 addr add fd77::1/64 dev veth_a nodad
+	ip -n "$NS_B" -6 addr add fd77::2/64 dev veth_b nodad
+	for ns in "$NS_A" "$NS_B"; do
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$NS_A" link set veth_a up
+	ip -n "$NS_B" link set veth_b up
+}
+
+ns_cleanup() {
+	[ -n "${NS_A:-}" ] && ip netns del "$NS_A" 2>/dev/null
+	[ -n "${NS_B:-}" ] && ip netns del "$NS_B" 2>/dev/null
+	[ -n "${EXTRA_CLEANUP:-}" ] && eval "$EXTRA_CLEANUP"
+	return 0
+}
+
+# netns_inode NS: the inode skbtop reports for a named namespace.
+netns_inode() { stat -L -c %i "/run/netns/$1"; }
