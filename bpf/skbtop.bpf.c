@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * skbtop's kernel side: one probe body for every skb-taking function, with entry points per
+ * backend (kprobe.multi, kprobe, fentry) and per parameter position, plus the lifecycle and path
+ * tracepoints. The filter decides once per skb; after that the skb is followed by address until
+ * it is freed or consumed. Names, layers and text are user space's business.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "skbtop_event.h"
+#include "skbtop_maps.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* fentry has no attach cookie in libbpf 1.1: the function's address gives its probe id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, __u32);
+} skbtop_ip2id SEC(".maps");
+
+static __always_inline bool skbtop__wanted(struct sk_buff *skb, const struct skbtop_parsed *p,
+					   bool parsed)
+{
+	(void)skb;
+	(void)p;
+	(void)parsed;
+	return true;
+}
+
+/*
+ * The tracking state of skb, starting to track it when the filter wants it. A tracked address
+ * whose headers now show another packet (same address, different identity) was freed on a path
+ * we could not see and reused: that packet is judged afresh.
+ */
+static __always_inline struct skbtop_track *skbtop__follow(struct sk_buff *skb,
+							   struct skbtop_parsed *p, bool *parsed)
+{
+	__u64 key = (__u64)(unsigned long)skb;
+	struct skbtop_track *trk, fresh = {};
+
+	*parsed = skbtop__parse(skb, p) == 0;
+	trk = bpf_map_lookup_elem(&skbtop_tracked, &key);
+	if (trk) {
+		if (!*parsed)
+			return trk;
+		if (!trk->tuple.family) {
+			trk->tuple = p->tuple;
+			trk->ident = p->ident;
+			return trk;
+		}
+		if (trk->ident == p->ident)
+			return trk;
+		bpf_map_delete_elem(&skbtop_tracked, &key);
+	}
+	if (!skbtop__wanted(skb, p, *parsed)) {
+		skbtop__count(SKBTOP_CNT_FILTERED);
+		return NULL;
+	}
+	if (*parsed) {
+		fresh.tuple = p->tuple;
+		fresh.ident = p->ident;
+	}
+	fresh.first_ns = bpf_ktime_get_ns();
+	fresh.flags = SKBTOP_TRK_NEW;
+	if (bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_ANY)) {
+		skbtop__count(SKBTOP_CNT_TRACK_FULL);
+		return NULL;
+	}
+	skbtop__count(SKBTOP_CNT_TRACKED);
+	return bpf_map_lookup_elem(&skbtop_tracked, &key);
+}
+
+static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 func_id, __u64 aux,
+					  __u32 reason)
+{
+	struct skbtop_parsed p;
+	struct skbtop_track *trk;
+	struct skbtop_event *ev;
+	bool parsed;
+
+	if (!skb)
+		return 0;
+	trk = skbtop__follow(skb, &p, &parsed);
+	if (!trk)
+		return 0;
+	ev = skbtop__reserve(sizeof(*ev));
+	if (ev) {
+		skbtop__fill(ev, skb, type, func_id, &p, parsed, trk);
+		ev->aux = aux;
+		ev->reason = reason;
+		skbtop__submit(ev);
+	}
+	if (type == SKBTOP_EV_DROP || type == SKBTOP_EV_CONSUME)
+		skbtop__untrack(skb);
+	return 0;
+}
+
+/* kprobe.multi: one program per parameter position, the probe id in the attach cookie. */
+#define SKBTOP_KPROBE_MULTI(n)                                                                     \
+	SEC("kprobe.multi")                                                                        \
+	int skbtop_kmulti##n(struct pt_regs *ctx)                                                  \
+	{                                                                                          \
+		return skbtop__on_skb((struct sk_buff *)PT_REGS_PARM##n(ctx), SKBTOP_EV_FUNC,      \
+				      (__u32)bpf_get_attach_cookie(ctx), 0, 0);                    \
+	}
+
+/* kprobe: one link per function, the probe id in the attach cookie. */
+#define SKBTOP_KPROBE(n)                                                                           \
+	SEC("kprobe")                                                                              \
+	int skbtop_kprobe##n(struct pt_regs *ctx)                                                  \
+	{                                                                                          \
+		return skbtop__on_skb((struct sk_buff *)PT_REGS_PARM##n(ctx), SKBTOP_EV_FUNC,      \
+				      (__u32)bpf_get_attach_cookie(ctx), 0, 0);                    \
+	}
+
+/* fentry: one program instance per function (user space loads copies); id from its address. */
+#define SKBTOP_FENTRY(n)                                                                           \
+	SEC("fentry")                                                                              \
+	int skbtop_fentry##n(__u64 *ctx)                                                           \
+	{                                                                                          \
+		__u64 ip = bpf_get_func_ip(ctx);                                                   \
+		__u32 *id = bpf_map_lookup_elem(&skbtop_ip2id, &ip);                               \
+                                                                                                   \
+		if (!id)                                                                           \
+			return 0;                                                                  \
+		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], SKBTOP_EV_FUNC, *id, 0, 0);    \
+	}
+
+SKBTOP_KPROBE_MULTI(1)
+SKBTOP_KPROBE_MULTI(2)
+SKBTOP_KPROBE_MULTI(3)
+SKBTOP_KPROBE_MULTI(4)
+SKBTOP_KPROBE_MULTI(5)
+SKBTOP_KPROBE(1)
+SKBTOP_KPROBE(2)
+SKBTOP_KPROBE(3)
+SKBTOP_KPROBE(4)
+SKBTOP_KPROBE(5)
+SKBTOP_FENTRY(1)
+SKBTOP_FENTRY(2)
+SKBTOP_FENTRY(3)
+SKBTOP_FENTRY(4)
+SKBTOP_FENTRY(5)
+
+/*
+ * Tracepoints, each as tp_btf and as raw_tp (for kernels whose BTF lacks the tracepoint); the
+ * loader keeps one of the two, and only where the kernel's prototype has an sk_buff at the
+ * argument read here. The skb argument's index is in the loader's table too.
+ */
+#define SKBTOP_TP(cat, tp, id, type, idx)                                                          \
+	SEC("tp_btf/" #tp)                                                                         \
+	int skbtop_tpb_##tp(__u64 *ctx)                                                            \
+	{                                                                                          \
+		return skbtop__on_skb((struct sk_buff *)ctx[idx], type, SKBTOP_TP_FLAG | id, 0,    \
+				      0);                                                          \
+	}                                                                                          \
+	SEC("raw_tp/" #tp)                                                                         \
+	int skbtop_raw_##tp(__u64 *ctx)                                                            \
+	{                                                                                          \
+		return skbtop__on_skb((struct sk_buff *)ctx[idx], type, SKBTOP_TP_FLAG | id, 0,    \
+				      0);                                                          \
+	}
+
+/* skb:kfree_skb(skb, location, reason[, rx_sk]) */
+SEC("tp_btf/kfree_skb")
+int skbtop_tpb_kfree_skb(__u64 *ctx)
+{
+	return skbtop__on_skb((struct sk_buff *)ctx[0], SKBTOP_EV_DROP,
+			      SKBTOP_TP_FLAG | SKBTOP_TP_KFREE_SKB, ctx[1], (__u32)ctx[2]);
+}
+
+SEC("raw_tp/kfree_skb")
+int skbtop_raw_kfree_skb(__u64 *ctx)
+{
+	return skbtop__on_skb((struct sk_buff *)ctx[0], SKBTOP_EV_DROP,
+			      SKBTOP_TP_FLAG | SKBTOP_TP_KFREE_SKB, ctx[1], (__u32)ctx[2]);
+}
+
+/* skb:consume_skb(skb[, location]) */
+SKBTOP_TP(skb, consume_skb, SKBTOP_TP_CONSUME_SKB, SKBTOP_EV_CONSUME, 0)
+SKBTOP_TP(net, netif_receive_skb, SKBTOP_TP_NETIF_RECEIVE_SKB, SKBTOP_EV_TP, 0)
+SKBTOP_TP(net, netif_rx, SKBTOP_TP_NETIF_RX, SKBTOP_EV_TP, 0)
+SKBTOP_TP(net, napi_gro_receive_entry, SKBTOP_TP_NAPI_GRO_RECEIVE_ENTRY, SKBTOP_EV_TP, 0)
+SKBTOP_TP(net, net_dev_queue, SKBTOP_TP_NET_DEV_QUEUE, SKBTOP_EV_TP, 0)
+SKBTOP_TP(net, net_dev_start_xmit, SKBTOP_TP_NET_DEV_START_XMIT, SKBTOP_EV_TP, 0)
+SKBTOP_TP(net, net_dev_xmit, SKBTOP_TP_NET_DEV_XMIT, SKBTOP_EV_TP, 0)
+SKBTOP_TP(net, netif_receive_skb_entry, SKBTOP_TP_NETIF_RECEIVE_SKB_ENTRY, SKBTOP_EV_TP, 0)
+SKBTOP_TP(net, netif_rx_entry, SKBTOP_TP_NETIF_RX_ENTRY, SKBTOP_EV_TP, 0)
+SKBTOP_TP(net, netif_receive_skb_list_entry, SKBTOP_TP_NETIF_RECEIVE_SKB_LIST_ENTRY, SKBTOP_EV_TP,
+	  0)
+SKBTOP_TP(net, napi_gro_frags_entry, SKBTOP_TP_NAPI_GRO_FRAGS_ENTRY, SKBTOP_EV_TP, 0)
+SKBTOP_TP(skb, skb_copy_datagram_iovec, SKBTOP_TP_SKB_COPY_DATAGRAM_IOVEC, SKBTOP_EV_TP, 0)
+/* qdisc:qdisc_enqueue(qdisc, txq, skb), qdisc:qdisc_dequeue(qdisc, txq, packets, skb) */
+SKBTOP_TP(qdisc, qdisc_enqueue, SKBTOP_TP_QDISC_ENQUEUE, SKBTOP_EV_TP, 2)
+SKBTOP_TP(qdisc, qdisc_dequeue, SKBTOP_TP_QDISC_DEQUEUE, SKBTOP_EV_TP, 3)
+/* tcp:tcp_probe(sk, skb), tcp:tcp_retransmit_skb(sk, skb), tcp:tcp_send_reset(sk, skb[, ...]) */
+SKBTOP_TP(tcp, tcp_probe, SKBTOP_TP_TCP_PROBE, SKBTOP_EV_TP, 1)
+SKBTOP_TP(tcp, tcp_retransmit_skb, SKBTOP_TP_TCP_RETRANSMIT_SKB, SKBTOP_EV_TP, 1)
+SKBTOP_TP(tcp, tcp_send_reset, SKBTOP_TP_TCP_SEND_RESET, SKBTOP_EV_TP, 1)
+/* icmp:icmp_send(skb_in, type, code): the packet an ICMP error answers */
+SKBTOP_TP(icmp, icmp_send, SKBTOP_TP_ICMP_SEND, SKBTOP_EV_TP, 0)
+/* sock:sock_rcvqueue_full(sk, skb) */
+SKBTOP_TP(sock, sock_rcvqueue_full, SKBTOP_TP_SOCK_RCVQUEUE_FULL, SKBTOP_EV_TP, 1)

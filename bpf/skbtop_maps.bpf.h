@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The maps every skbtop BPF object shares, and the helpers that fill an event's common part.
+ * skbtop.bpf.o owns them; other objects (nft.bpf.o) include this header too and are loaded with
+ * bpf_map__reuse_fd() on the fds loader__shared_fds() gives, so there is one ring buffer, one
+ * table of tracked skbs and one set of counters.
+ */
+#ifndef SKBTOP_MAPS_BPF_H
+#define SKBTOP_MAPS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "skbtop_event.h"
+#include "skbtop_parse.bpf.h"
+
+/* A tracked skb: what was known when it passed the filter. */
+struct skbtop_track {
+	struct skbtop_tuple tuple; /* family 0 until headers were readable once */
+	__u64 ident;		   /* see struct skbtop_parsed */
+	__u64 first_ns;
+	__u64 parent; /* skb this one was cloned or copied from, 0 if none */
+	__u32 flags;  /* SKBTOP_TRK_* */
+	__u32 events;
+};
+
+#define SKBTOP_TRK_NEW 0x1 /* no event emitted yet: the next one carries SKBTOP_F_NEW_PACKET */
+
+/* User space sets the size (trace.ringbuf_kb) before load; a power of two of pages. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} skbtop_events SEC(".maps");
+
+/* Key: skb address. User space sets max_entries from trace.track_max. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct skbtop_track);
+} skbtop_tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SKBTOP_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} skbtop_counters SEC(".maps");
+
+static __always_inline void skbtop__count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&skbtop_counters, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline struct skbtop_track *skbtop__tracked(const void *skb)
+{
+	__u64 key = (__u64)(unsigned long)skb;
+
+	return bpf_map_lookup_elem(&skbtop_tracked, &key);
+}
+
+static __always_inline void skbtop__untrack(const void *skb)
+{
+	__u64 key = (__u64)(unsigned long)skb;
+
+	bpf_map_delete_elem(&skbtop_tracked, &key);
+}
+
+/* Reserves a record; a failure is counted (SKBTOP_CNT_RB_FAIL) so no loss is silent. */
+static __always_inline void *skbtop__reserve(__u64 size)
+{
+	void *rec = bpf_ringbuf_reserve(&skbtop_events, size, 0);
+
+	if (!rec)
+		skbtop__count(SKBTOP_CNT_RB_FAIL);
+	return rec;
+}
+
+static __always_inline void skbtop__submit(void *rec)
+{
+	bpf_ringbuf_submit(rec, 0);
+	skbtop__count(SKBTOP_CNT_EVENTS);
+}
+
+static __always_inline __u32 skbtop__netns(struct sk_buff *skb)
+{
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct sock *sk;
+
+	if (dev)
+		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	sk = BPF_CORE_READ(skb, sk);
+	if (sk)
+		return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	return 0;
+}
+
+/*
+ * Fills the common part of an event from skb. p holds the headers parsed here when parsed is
+ * true; otherwise the tuple cached in trk (if any) is used and the event says so.
+ */
+static __always_inline void skbtop__fill(struct skbtop_event *ev, struct sk_buff *skb, __u16 type,
+					 __u32 func_id, const struct skbtop_parsed *p, bool parsed,
+					 struct skbtop_track *trk)
+{
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->hdr.type = type;
+	ev->hdr.cpu = bpf_get_smp_processor_id();
+	ev->hdr.ts_ns = bpf_ktime_get_ns();
+	ev->skb = (__u64)(unsigned long)skb;
+	ev->func_id = func_id;
+	ev->pid = bpf_get_current_pid_tgid() >> 32;
+	ev->ifindex = BPF_CORE_READ(skb, dev, ifindex);
+	ev->netns = skbtop__netns(skb);
+	ev->mark = BPF_CORE_READ(skb, mark);
+	ev->len = BPF_CORE_READ(skb, len);
+	ev->l3proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	if (parsed) {
+		ev->tuple = p->tuple;
+	} else if (trk) {
+		ev->tuple = trk->tuple;
+		ev->hdr.flags |= SKBTOP_F_TUPLE_CACHED;
+	}
+	if (trk) {
+		if (trk->flags & SKBTOP_TRK_NEW) {
+			ev->hdr.flags |= SKBTOP_F_NEW_PACKET;
+			trk->flags &= ~SKBTOP_TRK_NEW;
+		}
+		trk->events++;
+	}
+}
+
+/* The common part for an skb whose tracking state the caller looked up (trk may be NULL). */
+static __always_inline void skbtop__fill_skb(struct skbtop_event *ev, struct sk_buff *skb,
+					     __u16 type, __u32 func_id, struct skbtop_track *trk)
+{
+	struct skbtop_parsed p;
+	bool parsed = skbtop__parse(skb, &p) == 0;
+
+	skbtop__fill(ev, skb, type, func_id, &p, parsed, trk);
+}
+
+#endif /* SKBTOP_MAPS_BPF_H */
