@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Decoding of the verdict codes netfilter and nf_tables hand around, shared by the stream, the
+ * export and the UI so all of them name a verdict the same way. Three encodings meet here:
+ * netfilter's (NF_DROP 0 ... NF_STOP 5, with an errno or a queue number in bits 16-31), nf_tables'
+ * own negative codes (continue, break, jump, goto, return), and the drop that nft_do_chain returns
+ * since 6.7 (and Debian's 6.1.192): the skb is freed inside and NF_STOLEN comes back with EPERM in
+ * the upper bits. A STOLEN that carries an error is a drop; reading it as stolen or accept is the
+ * mistake this module exists to avoid.
+ */
+#ifndef SKBTOP_NFT_VERDICT_H
+#define SKBTOP_NFT_VERDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum nft_vkind {
+	NFT_V_DROP = 0,
+	NFT_V_ACCEPT,
+	NFT_V_STOLEN,
+	NFT_V_QUEUE,
+	NFT_V_REPEAT,
+	NFT_V_STOP,
+	NFT_V_CONTINUE,
+	NFT_V_BREAK,
+	NFT_V_JUMP,
+	NFT_V_GOTO,
+	NFT_V_RETURN,
+	NFT_V_UNKNOWN,
+	NFT_V_COUNT,
+};
+
+struct nft_vdecoded {
+	enum nft_vkind kind;
+	uint16_t queue;	   /* NFT_V_QUEUE: queue number */
+	bool queue_bypass; /* NFT_V_QUEUE: accept when no listener */
+	int err;	   /* NFT_V_DROP: errno the drop carried (EPERM for 0x10002), 0 if none */
+};
+
+struct nft_vdecoded nft_verdict__decode(int32_t code);
+/* "accept", "drop", "continue", "jump", "goto", "return", "queue", "stolen", ...; never NULL. */
+const char *nft_vkind__name(enum nft_vkind kind);
+/* The kind by its name as nft prints it, NFT_V_UNKNOWN if none. */
+enum nft_vkind nft_vkind__parse(const char *name);
+/*
+ * The verdict as nft would print it: "drop", "jump sub" (target may be NULL or empty),
+ * "queue 3", "policy drop" when policy is set. Returns the length snprintf would have written.
+ */
+int nft_verdict__format(char *buf, size_t len, int32_t code, const char *target, bool policy);
+/* True when the packet's fate ends here: accept, drop, stolen, queue (not continue/jump/...). */
+bool nft_vkind__is_final(enum nft_vkind kind);
+
+#endif /* SKBTOP_NFT_VERDICT_H */

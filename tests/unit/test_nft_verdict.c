@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/nft_verdict.h"
+
+/* What nft_do_chain returns for a drop on 6.1 before the backport: plain NF_DROP. */
+static void test_plain_drop_is_drop(void **state)
+{
+	(void)state;
+	struct nft_vdecoded d = nft_verdict__decode(0);
+
+	assert_int_equal(d.kind, NFT_V_DROP);
+	assert_int_equal(d.err, 0);
+}
+
+/* 6.7+, 6.12, 6.18 and Debian's 6.1.192: (EPERM << 16) | NF_STOLEN after freeing the skb. */
+static void test_stolen_with_errno_is_drop(void **state)
+{
+	(void)state;
+	struct nft_vdecoded d = nft_verdict__decode(0x10002);
+	char buf[32];
+
+	assert_int_equal(d.kind, NFT_V_DROP);
+	assert_int_equal(d.err, 1);
+	nft_verdict__format(buf, sizeof(buf), 0x10002, NULL, false);
+	assert_string_equal(buf, "drop");
+}
+
+static void test_plain_stolen_stays_stolen(void **state)
+{
+	(void)state;
+	assert_int_equal(nft_verdict__decode(2).kind, NFT_V_STOLEN);
+}
+
+/* NF_DROP_ERR(-EHOSTUNREACH) style drops keep their errno. */
+static void test_drop_with_errno(void **state)
+{
+	(void)state;
+	struct nft_vdecoded d = nft_verdict__decode(113 << 16);
+
+	assert_int_equal(d.kind, NFT_V_DROP);
+	assert_int_equal(d.err, 113);
+}
+
+static void test_queue_number_and_bypass(void **state)
+{
+	(void)state;
+	struct nft_vdecoded d = nft_verdict__decode((7 << 16) | 0x8000 | 3);
+	char buf[32];
+
+	assert_int_equal(d.kind, NFT_V_QUEUE);
+	assert_int_equal(d.queue, 7);
+	assert_true(d.queue_bypass);
+	nft_verdict__format(buf, sizeof(buf), (7 << 16) | 3, NULL, false);
+	assert_string_equal(buf, "queue 7");
+}
+
+static void test_nft_codes_and_targets(void **state)
+{
+	(void)state;
+	char buf[64];
+
+	assert_int_equal(nft_verdict__decode(-1).kind, NFT_V_CONTINUE);
+	assert_int_equal(nft_verdict__decode(-2).kind, NFT_V_BREAK);
+	assert_int_equal(nft_verdict__decode(-5).kind, NFT_V_RETURN);
+	nft_verdict__format(buf, sizeof(buf), -3, "sub", false);
+	assert_string_equal(buf, "jump sub");
+	nft_verdict__format(buf, sizeof(buf), -4, "other", false);
+	assert_string_equal(buf, "goto other");
+	nft_verdict__format(buf, sizeof(buf), -4, NULL, false);
+	assert_string_equal(buf, "goto");
+}
+
+static void test_policy_prefix_and_unknown(void **state)
+{
+	(void)state;
+	char buf[64];
+
+	nft_verdict__format(buf, sizeof(buf), 0, NULL, true);
+	assert_string_equal(buf, "policy drop");
+	nft_verdict__format(buf, sizeof(buf), -9, NULL, false);
+	assert_string_equal(buf, "verdict#-9");
+	assert_int_equal(nft_verdict__decode(9).kind, NFT_V_UNKNOWN);
+}
+
+static void test_parse_round_trip_and_finality(void **state)
+{
+	(void)state;
+	for (int k = 0; k < NFT_V_COUNT; k++)
+		assert_int_equal(nft_vkind__parse(nft_vkind__name(k)), k);
+	assert_int_equal(nft_vkind__parse("nonsense"), NFT_V_UNKNOWN);
+	assert_true(nft_vkind__is_final(nft_verdict__decode(0x10002).kind));
+	assert_false(nft_vkind__is_final(NFT_V_JUMP));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_drop_is_drop),
+		cmocka_unit_test(test_stolen_with_errno_is_drop),
+		cmocka_unit_test(test_plain_stolen_stays_stolen),
+		cmocka_unit_test(test_drop_with_errno),
+		cmocka_unit_test(test_queue_number_and_bypass),
+		cmocka_unit_test(test_nft_codes_and_targets),
+		cmocka_unit_test(test_policy_prefix_and_unknown),
+		cmocka_unit_test(test_parse_round_trip_and_finality),
+	};
+
+	return cmocka_run_group_tests_name("nft_verdict", tests, NULL, NULL);
+}
