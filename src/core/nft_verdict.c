@@ -21,7 +21,7 @@ static const char *const kind_names[NFT_V_COUNT] = {
 	[NFT_V_GOTO] = "goto",	       [NFT_V_RETURN] = "return", [NFT_V_UNKNOWN] = "unknown",
 };
 
-struct nft_vdecoded nft_verdict__decode(int32_t code)
+struct nft_vdecoded nft_verdict__split(int32_t code)
 {
 	struct nft_vdecoded d = { .kind = NFT_V_UNKNOWN };
 	uint32_t u = (uint32_t)code;
@@ -90,7 +90,7 @@ enum nft_vkind nft_vkind__parse(const char *name)
 
 int nft_verdict__format(char *buf, size_t len, int32_t code, const char *target, bool policy)
 {
-	struct nft_vdecoded d = nft_verdict__decode(code);
+	struct nft_vdecoded d = nft_verdict__split(code);
 	const char *pre = policy ? "policy " : "";
 	const char *name = nft_vkind__name(d.kind);
 

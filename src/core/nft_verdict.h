@@ -38,7 +38,7 @@ struct nft_vdecoded {
 	int err;	   /* NFT_V_DROP: errno the drop carried (EPERM for 0x10002), 0 if none */
 };
 
-struct nft_vdecoded nft_verdict__decode(int32_t code);
+struct nft_vdecoded nft_verdict__split(int32_t code);
 /* "accept", "drop", "continue", "jump", "goto", "return", "queue", "stolen", ...; never NULL. */
 const char *nft_vkind__name(enum nft_vkind kind);
 /* The kind by its name as nft prints it, NFT_V_UNKNOWN if none. */

@@ -11,7 +11,7 @@
 static void test_plain_drop_is_drop(void **state)
 {
 	(void)state;
-	struct nft_vdecoded d = nft_verdict__decode(0);
+	struct nft_vdecoded d = nft_verdict__split(0);
 
 	assert_int_equal(d.kind, NFT_V_DROP);
 	assert_int_equal(d.err, 0);
@@ -21,7 +21,7 @@ static void test_plain_drop_is_drop(void **state)
 static void test_stolen_with_errno_is_drop(void **state)
 {
 	(void)state;
-	struct nft_vdecoded d = nft_verdict__decode(0x10002);
+	struct nft_vdecoded d = nft_verdict__split(0x10002);
 	char buf[32];
 
 	assert_int_equal(d.kind, NFT_V_DROP);
@@ -33,14 +33,14 @@ static void test_stolen_with_errno_is_drop(void **state)
 static void test_plain_stolen_stays_stolen(void **state)
 {
 	(void)state;
-	assert_int_equal(nft_verdict__decode(2).kind, NFT_V_STOLEN);
+	assert_int_equal(nft_verdict__split(2).kind, NFT_V_STOLEN);
 }
 
 /* NF_DROP_ERR(-EHOSTUNREACH) style drops keep their errno. */
 static void test_drop_with_errno(void **state)
 {
 	(void)state;
-	struct nft_vdecoded d = nft_verdict__decode(113 << 16);
+	struct nft_vdecoded d = nft_verdict__split(113 << 16);
 
 	assert_int_equal(d.kind, NFT_V_DROP);
 	assert_int_equal(d.err, 113);
@@ -49,7 +49,7 @@ static void test_drop_with_errno(void **state)
 static void test_queue_number_and_bypass(void **state)
 {
 	(void)state;
-	struct nft_vdecoded d = nft_verdict__decode((7 << 16) | 0x8000 | 3);
+	struct nft_vdecoded d = nft_verdict__split((7 << 16) | 0x8000 | 3);
 	char buf[32];
 
 	assert_int_equal(d.kind, NFT_V_QUEUE);
@@ -64,9 +64,9 @@ static void test_nft_codes_and_targets(void **state)
 	(void)state;
 	char buf[64];
 
-	assert_int_equal(nft_verdict__decode(-1).kind, NFT_V_CONTINUE);
-	assert_int_equal(nft_verdict__decode(-2).kind, NFT_V_BREAK);
-	assert_int_equal(nft_verdict__decode(-5).kind, NFT_V_RETURN);
+	assert_int_equal(nft_verdict__split(-1).kind, NFT_V_CONTINUE);
+	assert_int_equal(nft_verdict__split(-2).kind, NFT_V_BREAK);
+	assert_int_equal(nft_verdict__split(-5).kind, NFT_V_RETURN);
 	nft_verdict__format(buf, sizeof(buf), -3, "sub", false);
 	assert_string_equal(buf, "jump sub");
 	nft_verdict__format(buf, sizeof(buf), -4, "other", false);
@@ -84,7 +84,7 @@ static void test_policy_prefix_and_unknown(void **state)
 	assert_string_equal(buf, "policy drop");
 	nft_verdict__format(buf, sizeof(buf), -9, NULL, false);
 	assert_string_equal(buf, "verdict#-9");
-	assert_int_equal(nft_verdict__decode(9).kind, NFT_V_UNKNOWN);
+	assert_int_equal(nft_verdict__split(9).kind, NFT_V_UNKNOWN);
 }
 
 static void test_parse_round_trip_and_finality(void **state)
@@ -93,7 +93,7 @@ static void test_parse_round_trip_and_finality(void **state)
 	for (int k = 0; k < NFT_V_COUNT; k++)
 		assert_int_equal(nft_vkind__parse(nft_vkind__name(k)), k);
 	assert_int_equal(nft_vkind__parse("nonsense"), NFT_V_UNKNOWN);
-	assert_true(nft_vkind__is_final(nft_verdict__decode(0x10002).kind));
+	assert_true(nft_vkind__is_final(nft_verdict__split(0x10002).kind));
 	assert_false(nft_vkind__is_final(NFT_V_JUMP));
 }
 
