@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define MAX_LAYERS 32
 
@@ -37,9 +38,9 @@ enum nft_rules_mode {
 /* One classification rule of layers.yaml: the first rule whose pattern matches wins. */
 struct layer_rule {
 	char *pattern; /* POSIX extended regex, anchored by the author where needed */
-	int layer;     /* index into config.layers */
+	int layer;     /* index into config.layers; unused for guesses */
 	enum priority prio;
-	void *compiled; /* regex_t, owned by classify */
+	void *compiled; /* the compiled pattern, owned by classify */
 };
 
 struct layer_def {
@@ -63,9 +64,9 @@ struct config {
 
 	/* trace: */
 	enum backend backend;
-	uint32_t ringbuf_kb;	/* BPF ring buffer size */
-	uint32_t track_max;	/* LRU map of tracked skbs */
-	uint32_t max_functions; /* 0 = every traceable function */
+	uint32_t ringbuf_kb;	      /* BPF ring buffer size */
+	uint32_t track_max;	      /* LRU map of tracked skbs */
+	uint32_t max_functions;	      /* 0 = every traceable function */
 	struct trace_func *functions; /* explicit list; overrides discovery when non-empty */
 	size_t n_functions;
 	enum priority max_priority; /* trace functions of this priority and better */
@@ -75,7 +76,7 @@ struct config {
 	char *filter_expr; /* tcpdump expression, may be NULL */
 	uint32_t filter_netns;
 	char *filter_ifname;
-	uint32_t filter_mark, filter_mark_mask;
+	uint32_t filter_mark, filter_mark_mask; /* mask 0: no mark filter */
 
 	/* nft: */
 	enum nft_rules_mode nft_rules;
@@ -90,6 +91,11 @@ struct config {
 	struct layer_rule *rules;
 	size_t n_rules;
 	int unknown_layer; /* the layer of functions no rule matched */
+	/* kallsyms fallback: names matching any of these are guessed to take an skb */
+	struct layer_rule *guesses;
+	size_t n_guesses;
+	char *layers_source;	/* file the layers came from, or "built-in" */
+	void *exclude_compiled; /* trace.exclude compiled, NULL when empty */
 };
 
 /*
@@ -105,9 +111,12 @@ int config__parse(struct config *cfg, const char *name, const char *text, size_t
 		  const char *layers_name, const char *layers_text, size_t layers_len, char *err,
 		  size_t errlen);
 void config__free(struct config *cfg);
+/* Writes cfg as a complete skbtop.yaml that config__load reads back; header is a comment. */
+int config__write(const struct config *cfg, FILE *f, const char *header);
 
-const char *priority__name(enum priority p);
-const char *backend__name(enum backend b);
+const char *priority__name(enum priority p);	    /* "Critical", ... */
+const char *backend__name(enum backend b);	    /* "kprobe-multi", ... as in the YAML */
+const char *nft_rules__name(enum nft_rules_mode m); /* "trace-key", ... as in the YAML */
 int layer__find(const struct config *cfg, const char *name); /* -1 if none */
 
 #endif /* SKBTOP_CONFIG_H */
