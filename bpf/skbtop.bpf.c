@@ -10,6 +10,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "filter.bpf.h"
 #include "skbtop_event.h"
 #include "skbtop_maps.bpf.h"
 
@@ -22,15 +23,6 @@ struct {
 	__type(key, __u64);
 	__type(value, __u32);
 } skbtop_ip2id SEC(".maps");
-
-static __always_inline bool skbtop__wanted(struct sk_buff *skb, const struct skbtop_parsed *p,
-					   bool parsed)
-{
-	(void)skb;
-	(void)p;
-	(void)parsed;
-	return true;
-}
 
 /*
  * The tracking state of skb, starting to track it when the filter wants it. A tracked address
@@ -57,7 +49,7 @@ static __always_inline struct skbtop_track *skbtop__follow(struct sk_buff *skb,
 			return trk;
 		bpf_map_delete_elem(&skbtop_tracked, &key);
 	}
-	if (!skbtop__wanted(skb, p, *parsed)) {
+	if (!skbtop_filter_match(skb)) {
 		skbtop__count(SKBTOP_CNT_FILTERED);
 		return NULL;
 	}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "poller.h"
+
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "log.h"
+
+#define POLL_MS 50
+
+struct poller {
+	struct ring_buffer *rb;
+	struct queue *q;
+	struct decoder dec;
+	struct decode_slot slot;
+	pthread_t thread;
+	bool started;
+	atomic_bool stop;
+	_Atomic uint64_t lost_queue;
+};
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct poller *p = ctx;
+
+	if (decoder__copy(&p->dec, &p->slot, data, size))
+		return 0;
+	if (!queue__push(p->q, &p->slot, offsetof(struct decode_slot, u) + p->slot.size))
+		atomic_fetch_add_explicit(&p->lost_queue, 1, memory_order_relaxed);
+	return 0;
+}
+
+static void *run(void *arg)
+{
+	struct poller *p = arg;
+
+	while (!atomic_load(&p->stop)) {
+		int n = ring_buffer__poll(p->rb, POLL_MS);
+
+		if (n < 0 && n != -EINTR) {
+			p_err("reading the ring buffer: %s", strerror(-n));
+			break;
+		}
+	}
+	return NULL;
+}
+
+struct poller *poller__start(int ringbuf_fd, struct queue *q, char *err, size_t errlen)
+{
+	struct poller *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->q = q;
+	p->rb = ring_buffer__new(ringbuf_fd, on_record, p, NULL);
+	if (!p->rb) {
+		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+		free(p);
+		return NULL;
+	}
+	ret = pthread_create(&p->thread, NULL, run, p);
+	if (ret) {
+		snprintf(err, errlen, "cannot start the poller thread: %s", strerror(ret));
+		ring_buffer__free(p->rb);
+		free(p);
+		return NULL;
+	}
+	p->started = true;
+	return p;
+}
+
+void poller__stop(struct poller *p)
+{
+	if (!p || !p->started)
+		return;
+	atomic_store(&p->stop, true);
+	pthread_join(p->thread, NULL);
+	p->started = false;
+	ring_buffer__consume(p->rb);
+}
+
+void poller__free(struct poller *p)
+{
+	if (!p)
+		return;
+	poller__stop(p);
+	ring_buffer__free(p->rb);
+	free(p);
+}
+
+void poller__stats(const struct poller *p, struct poller_stats *out)
+{
+	struct poller *m = (struct poller *)p;
+
+	out->records = decoder__records(&p->dec);
+	out->bad = decoder__bad(&p->dec);
+	out->lost_queue = atomic_load_explicit(&m->lost_queue, memory_order_relaxed);
+}

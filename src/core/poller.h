@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The poller: a thread around ring_buffer__poll that checks each record (the decoder) and hands
+ * it to the consumer through a bounded queue. It never waits for the consumer: a record the queue
+ * cannot take is counted as lost, as is every ring buffer reservation the kernel side failed.
+ */
+#ifndef SKBTOP_POLLER_H
+#define SKBTOP_POLLER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "queue.h"
+
+struct poller;
+
+/* ringbuf_fd: the BPF ring buffer map. Records go into q as struct decode_slot. */
+struct poller *poller__start(int ringbuf_fd, struct queue *q, char *err, size_t errlen);
+/* Stops the thread (within one poll period) and drains what the ring buffer still holds. */
+void poller__stop(struct poller *p);
+void poller__free(struct poller *p);
+
+struct poller_stats {
+	uint64_t records;    /* accepted by the decoder */
+	uint64_t bad;	     /* refused by the decoder */
+	uint64_t lost_queue; /* accepted but the queue was full */
+};
+
+/* Safe from any thread. */
+void poller__stats(const struct poller *p, struct poller_stats *out);
+
+#endif
