@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/nft_ruleset.h"
+
+#define NS 4026532000u
+
+/* `nft -a -s list ruleset` as nft 1.0.6 printed it for a namespace of the oracle corpus. */
+static const char listing[] =
+	"table inet t { # handle 1\n"
+	"\tchain c { # handle 1\n"
+	"\t\ttype filter hook input priority filter; policy accept;\n"
+	"\t\tmeta l4proto tcp counter # handle 3\n"
+	"\t\tudp dport 9 jump sub # handle 4\n"
+	"\t\tip protocol icmp accept # handle 5\n"
+	"\t}\n"
+	"\n"
+	"\tchain sub { # handle 2\n"
+	"\t\tudp dport 9 counter return # handle 6\n"
+	"\t}\n"
+	"}\n"
+	"table ip6 a_table_with_a_really_long_name_x { # handle 3\n"
+	"\tset blocked { # handle 3\n"
+	"\t\ttype ipv6_addr\n"
+	"\t\telements = { fd00::1,\n"
+	"\t\t\t     fd00::2 }\n"
+	"\t}\n"
+	"\n"
+	"\tchain in6 { # handle 1\n"
+	"\t\ttype filter hook input priority filter + 10; policy drop;\n"
+	"\t\tip6 saddr @blocked drop comment \"no { braces } here\" # handle 4\n"
+	"\t\tmeta l4proto vmap { tcp : accept, udp : jump u6 } # handle 6\n"
+	"\t}\n"
+	"\n"
+	"\tchain u6 { # handle 2\n"
+	"\t\tudp dport 53 accept # handle 7\n"
+	"\t}\n"
+	"}\n";
+
+static struct nft_ruleset *offline(void)
+{
+	struct nft_ruleset *rs = nft_ruleset__new("nft");
+
+	assert_non_null(rs);
+	nft_ruleset__set_live(rs, false);
+	return rs;
+}
+
+static void test_rules_found_by_family_table_handle(void **state)
+{
+	(void)state;
+	struct nft_ruleset *rs = offline();
+
+	assert_int_equal(nft_ruleset__parse(rs, NS, listing), 7);
+	assert_string_equal(nft_ruleset__text(rs, NS, 1, "t", 4), "udp dport 9 jump sub");
+	assert_string_equal(nft_ruleset__text(rs, NS, 1, "t", 6), "udp dport 9 counter return");
+	assert_string_equal(nft_ruleset__text(rs, NS, 10, "a_table_with_a_really_long_name_x", 6),
+			    "meta l4proto vmap { tcp : accept, udp : jump u6 }");
+	nft_ruleset__free(rs);
+}
+
+/* Handles repeat across tables (both have a handle 4): the table and family pick the rule. */
+static void test_handles_are_per_table(void **state)
+{
+	(void)state;
+	struct nft_ruleset *rs = offline();
+
+	nft_ruleset__parse(rs, NS, listing);
+	assert_string_equal(nft_ruleset__text(rs, NS, 10, "a_table_with_a_really_long_name_x", 4),
+			    "ip6 saddr @blocked drop comment \"no { braces } here\"");
+	assert_string_equal(nft_ruleset__text(rs, NS, 2, "t", 4), NFT_RULE_DELETED);
+	nft_ruleset__free(rs);
+}
+
+/* The event ABI cuts names at 31 characters; the cut name still finds its table. */
+static void test_cut_table_name_matches(void **state)
+{
+	(void)state;
+	struct nft_ruleset *rs = offline();
+	char cut[32];
+
+	nft_ruleset__parse(rs, NS, listing);
+	memcpy(cut, "a_table_with_a_really_long_name_x", 31);
+	cut[31] = 0;
+	assert_int_equal(strlen(cut), 31);
+	assert_string_equal(nft_ruleset__text(rs, NS, 10, cut, 7), "udp dport 53 accept");
+	assert_string_equal(nft_ruleset__text(rs, NS, 10, "a_table", 7), NFT_RULE_DELETED);
+	nft_ruleset__free(rs);
+}
+
+/* A rule gone from a newer listing is reported deleted, a replaced rule shows its new text. */
+static void test_reread_shows_replaced_and_deleted(void **state)
+{
+	(void)state;
+	struct nft_ruleset *rs = offline();
+	const char *newer = "table inet t { # handle 1\n"
+			    "\tchain c { # handle 1\n"
+			    "\t\tmeta l4proto udp counter # handle 3\n"
+			    "\t}\n"
+			    "}\n";
+
+	nft_ruleset__parse(rs, NS, listing);
+	assert_int_equal(nft_ruleset__parse(rs, NS, newer), 1);
+	assert_string_equal(nft_ruleset__text(rs, NS, 1, "t", 3), "meta l4proto udp counter");
+	assert_string_equal(nft_ruleset__text(rs, NS, 1, "t", 4), NFT_RULE_DELETED);
+	nft_ruleset__free(rs);
+}
+
+static void test_unread_namespace_is_unknown(void **state)
+{
+	(void)state;
+	struct nft_ruleset *rs = offline();
+
+	nft_ruleset__parse(rs, NS, listing);
+	assert_null(nft_ruleset__text(rs, NS + 1, 1, "t", 4));
+	assert_int_equal(nft_ruleset__parse(rs, NS + 2, ""), 0);
+	assert_string_equal(nft_ruleset__text(rs, NS + 2, 1, "t", 4), NFT_RULE_DELETED);
+	nft_ruleset__free(rs);
+}
+
+static void test_not_a_listing_is_refused(void **state)
+{
+	(void)state;
+	struct nft_ruleset *rs = offline();
+
+	assert_int_equal(nft_ruleset__parse(rs, NS, "Error: syntax error\n"), -1);
+	assert_int_equal(nft_ruleset__parse(rs, NS, "table bogus x {\n}\n"), -1);
+	assert_int_equal(nft_ruleset__parse(rs, NS, "table inet x {\n}\n}\n"), -1);
+	assert_null(nft_ruleset__text(rs, NS, 1, "t", 4));
+	nft_ruleset__free(rs);
+}
+
+static void test_family_names(void **state)
+{
+	(void)state;
+	assert_int_equal(nft_family__parse("ip6"), 10);
+	assert_int_equal(nft_family__parse("inet"), 1);
+	assert_int_equal(nft_family__parse("x"), -1);
+	assert_string_equal(nft_family__name(7), "bridge");
+	assert_string_equal(nft_family__name(99), "family#99");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rules_found_by_family_table_handle),
+		cmocka_unit_test(test_handles_are_per_table),
+		cmocka_unit_test(test_cut_table_name_matches),
+		cmocka_unit_test(test_reread_shows_replaced_and_deleted),
+		cmocka_unit_test(test_unread_namespace_is_unknown),
+		cmocka_unit_test(test_not_a_listing_is_refused),
+		cmocka_unit_test(test_family_names),
+	};
+
+	return cmocka_run_group_tests_name("nft_ruleset", tests, NULL, NULL);
+}
