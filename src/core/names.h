@@ -7,6 +7,7 @@
 #ifndef SKBTOP_NAMES_H
 #define SKBTOP_NAMES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -40,10 +41,42 @@ int64_t names__drop_reason_value(const struct names *n, const char *name);
 
 /* ifindex -> name in a netns; resolved lazily in live mode, fixed in replay. */
 int names__set_ifname(struct names *n, uint32_t netns, uint32_t ifindex, const char *name);
-/* "veth0", or "if#N" when unknown; never NULL. */
+/* "veth0", or "if#N" when unknown, "" for ifindex 0 (no device); never NULL. */
 const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex);
 
-/* Tracepoint name of an enum skbtop_tp, e.g. "skb:kfree_skb". */
+/* Tracepoint name of an enum skbtop_tp, e.g. "skb:kfree_skb"; NULL when out of range. */
 const char *names__tp_name(uint32_t tp);
+/* The enum skbtop_tp of a tracepoint name, or -1. */
+int names__tp_by_name(const char *name);
+
+/* The layer of ids nobody added (store__new sets it from config.unknown_layer). */
+void names__set_unknown_layer(struct names *n, int layer);
+
+/*
+ * Replay: never look at the running kernel (ifindex, kallsyms); only what was added is known.
+ * Live sessions resolve lazily and cache.
+ */
+void names__set_offline(struct names *n);
+
+/*
+ * Kernel address -> "symbol+0xoff" into buf (returns buf), "0x..." when unknown. Live: loads
+ * /proc/kallsyms on first use (or the file given to names__load_kallsyms). Replay adds the
+ * symbols the saved file carried with names__add_sym.
+ */
+int names__load_kallsyms(struct names *n, const char *path);
+int names__add_sym(struct names *n, uint64_t addr, const char *sym);
+const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len);
+
+/*
+ * nft rule text by (netns, family, table, handle). The nft module installs a callback for live
+ * sessions; replay adds the texts the saved file carried. The result may be NULL (unknown).
+ */
+typedef const char *(*names_rule_text_fn)(void *ctx, uint32_t netns, uint8_t family,
+					  const char *table, uint64_t handle);
+void names__set_rule_text(struct names *n, names_rule_text_fn fn, void *ctx);
+int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const char *table,
+			 uint64_t handle, const char *text);
+const char *names__rule_text(struct names *n, uint32_t netns, uint8_t family, const char *table,
+			     uint64_t handle);
 
 #endif /* SKBTOP_NAMES_H */

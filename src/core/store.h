@@ -63,8 +63,8 @@ struct journey {
 	uint64_t first_ns, last_ns;
 
 	enum fate fate;
-	bool ended;	       /* the skb was freed: no more events will join */
-	uint32_t drop_reason;  /* valid when fate == FATE_DROPPED */
+	bool ended;		/* the skb was freed: no more events will join */
+	uint32_t drop_reason;	/* valid when fate == FATE_DROPPED */
 	uint64_t drop_location; /* kernel address of the free, 0 if unknown */
 	bool has_nft;
 	int32_t nft_verdict; /* last base chain verdict, decoded (NF_DROP, NF_ACCEPT, ...) */
@@ -77,17 +77,42 @@ struct journey {
 
 	uint64_t layer_ns[MAX_LAYERS]; /* time attributed to each layer (until the next event) */
 	uint32_t layer_events[MAX_LAYERS];
+
+	/* Where the packet is, for the time of the next event and the fate (store.c). */
+	int16_t last_layer;
+	uint8_t path;	     /* STORE_PATH_* seen so far */
+	uint8_t last_role;   /* the STORE_PATH_* role of the latest event that had one */
+	uint64_t born_clone; /* skb of the parent when created by EV_CLONE and nothing joined yet */
 };
 
+/* Roles of layers and tracepoints the fate is decided from (see store.c: layer names). */
+#define STORE_PATH_RX	   0x1 /* received by a device */
+#define STORE_PATH_SOCKET  0x2 /* reached a socket / transport receive layer */
+#define STORE_PATH_FORWARD 0x4 /* took the forward path */
+#define STORE_PATH_XMIT	   0x8 /* transmitted by a device */
+
 struct store_stats {
-	uint64_t events;	   /* events accepted */
-	uint64_t packets;	   /* journeys started */
-	uint64_t evicted_packets;  /* journeys dropped to respect max_packets */
-	uint64_t truncated_events; /* events dropped to respect max_events_per_packet */
-	uint64_t bad_records;	   /* records the decoder refused */
-	uint64_t lost_kernel;	   /* ring buffer reservations that failed (from the kernel) */
-	uint64_t lost_queue;	   /* records the poller could not hand over */
-	uint64_t by_fate[FATE_COUNT];
+	uint64_t events;	      /* events accepted */
+	uint64_t packets;	      /* journeys started */
+	uint64_t evicted_packets;     /* journeys dropped to respect max_packets */
+	uint64_t truncated_events;    /* events dropped to respect max_events_per_packet */
+	uint64_t bad_records;	      /* records the decoder refused */
+	uint64_t lost_kernel;	      /* ring buffer reservations that failed (from the kernel) */
+	uint64_t lost_queue;	      /* records the poller could not hand over */
+	uint64_t by_fate[FATE_COUNT]; /* [FATE_IN_FLIGHT]: journeys started and not ended yet */
+};
+
+/* Totals over the whole session, evicted journeys included. */
+struct store_layer {
+	uint64_t events;
+	uint64_t packets; /* journeys with at least one event in the layer */
+	uint64_t drops;	  /* journeys dropped while in the layer (the layer before the drop) */
+	uint64_t ns;	  /* time attributed to the layer */
+};
+
+struct store_reason {
+	uint32_t reason;
+	uint64_t count;
 };
 
 struct store;
@@ -115,7 +140,26 @@ void store__clear(struct store *s);
 /* Replay: append a journey built by the loader; events/nft arrays are copied. */
 const struct journey *store__import(struct store *s, const struct journey *j);
 
-const char *fate__name(enum fate f);	/* "delivered", "dropped", ... */
+/* Per-layer totals, MAX_LAYERS entries indexed like config.layers. */
+const struct store_layer *store__layers(const struct store *s);
+/* How often a probe id (function or SKBTOP_TP_FLAG | tracepoint) was hit over the session. */
+uint64_t store__func_hits(const struct store *s, uint32_t func_id);
+/* Distinct probe ids hit at least once. */
+uint32_t store__funcs_hit(const struct store *s);
+/* Drops by reason, in order of first sight; *n gets the count. */
+const struct store_reason *store__drop_reasons(const struct store *s, size_t *n);
+/* Bytes the store holds allocated (journeys, events, index), for the benchmark and the UI. */
+size_t store__memory(const struct store *s);
+/* Events held in journeys now (not evicted, not truncated). */
+uint64_t store__events_held(const struct store *s);
+
+const char *fate__name(enum fate f); /* "delivered", "dropped", ... */
+/* The fate of a name as fate__name writes it, or -1. */
+int fate__from_name(const char *name);
 const char *nft_verdict__name(int32_t verdict); /* decodes 0x10002 as "drop" */
+/* NF_DROP, NF_ACCEPT, ... of a raw verdict: STOLEN with an error is NF_DROP (NFT.md). */
+int32_t nft_verdict__decode(int32_t verdict);
+/* Journey of a live skb address, or NULL. */
+const struct journey *store__by_skb(const struct store *s, uint64_t skb);
 
 #endif /* SKBTOP_STORE_H */

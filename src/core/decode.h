@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The decoder: the first look at a ring-buffer record, in the poller thread. It checks the size
+ * against the type before anything trusts the record, counts what it refuses, and copies good
+ * records into fixed-size queue slots (no allocation).
+ */
+#ifndef SKBTOP_DECODE_H
+#define SKBTOP_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../bpf/skbtop_event.h"
+
+/* One queue slot holds any record; size says which. */
+struct decode_slot {
+	uint32_t size;
+	uint32_t pad;
+	union {
+		struct skbtop_event_hdr hdr;
+		struct skbtop_event ev;
+		struct skbtop_nft_event nft;
+	} u;
+};
+
+/* Written by the poller thread only; other threads read it with decoder__bad(). */
+struct decoder {
+	uint64_t bad;	  /* records refused: unknown type or size that does not match it */
+	uint64_t records; /* records accepted */
+};
+
+/* The size a record of this type must have, or 0 for an unknown type. */
+size_t decode__size(uint16_t type);
+/* 0 when the record can be trusted, -1 when refused. Pure: counts nothing. */
+int decode__check(const void *data, size_t size);
+/*
+ * Checks the record and copies it into slot (nft names NUL-terminated). Returns 0, or -1 after
+ * counting it in d->bad. Cheap enough for the ring-buffer callback.
+ */
+int decoder__copy(struct decoder *d, struct decode_slot *slot, const void *data, size_t size);
+/* Checks without copying (when the consumer reads the ring buffer itself); counts like copy. */
+int decoder__accept(struct decoder *d, const void *data, size_t size);
+/* Safe from any thread. */
+uint64_t decoder__bad(const struct decoder *d);
+uint64_t decoder__records(const struct decoder *d);
+
+#endif /* SKBTOP_DECODE_H */

@@ -1,0 +1,928 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "../../bpf/skbtop_event.h"
+#include "log.h"
+#include "names.h"
+
+#define MAX_PROBE_ID	 (1u << 24)    /* probe ids index a table built before load */
+#define MAX_PLACEHOLDERS 4096	       /* distinct unknown ids named; beyond, a shared name */
+#define DENSE_REASONS	 4096	       /* core drop reasons are small integers */
+#define IF_RETRY_NS	 2000000000ull /* an interface may appear after we first asked */
+
+static const char *const tp_names[SKBTOP_TP_COUNT] = {
+	[SKBTOP_TP_KFREE_SKB] = "skb:kfree_skb",
+	[SKBTOP_TP_CONSUME_SKB] = "skb:consume_skb",
+	[SKBTOP_TP_NETIF_RECEIVE_SKB] = "net:netif_receive_skb",
+	[SKBTOP_TP_NETIF_RX] = "net:netif_rx",
+	[SKBTOP_TP_NAPI_GRO_RECEIVE_ENTRY] = "net:napi_gro_receive_entry",
+	[SKBTOP_TP_NET_DEV_QUEUE] = "net:net_dev_queue",
+	[SKBTOP_TP_NET_DEV_START_XMIT] = "net:net_dev_start_xmit",
+	[SKBTOP_TP_NET_DEV_XMIT] = "net:net_dev_xmit",
+	[SKBTOP_TP_NETIF_RECEIVE_SKB_ENTRY] = "net:netif_receive_skb_entry",
+	[SKBTOP_TP_NETIF_RX_ENTRY] = "net:netif_rx_entry",
+};
+
+/* Names made up for values nobody named, kept so the pointers we hand out stay valid. */
+struct placeholder {
+	char kind; /* 'p' probe, 'r' drop reason, 'i' interface */
+	uint64_t key;
+	struct probe_info pi;
+	char name[40];
+};
+
+struct reason {
+	uint32_t value;
+	char *name;
+};
+
+struct ifent {
+	uint64_t key; /* netns << 32 | ifindex; 0 = empty slot */
+	uint64_t tried_ns;
+	bool known;
+	char name[IF_NAMESIZE];
+};
+
+struct nspath {
+	uint32_t netns;
+	char *path;
+};
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+};
+
+struct rule_text {
+	uint32_t netns;
+	uint8_t family;
+	uint64_t handle;
+	char table[SKBTOP_NAME_LEN];
+	char *text;
+};
+
+struct names {
+	struct probe_info *probes; /* by id; name == NULL when not added */
+	uint32_t n_probes, cap_probes;
+	struct probe_info tps[SKBTOP_TP_COUNT];
+	int unknown_layer;
+	bool offline;
+
+	struct placeholder **ph; /* each allocated alone: pointers into it are handed out */
+	size_t n_ph, cap_ph;
+	struct placeholder ph_shared;
+
+	char *dense[DENSE_REASONS];
+	struct reason *sparse;
+	size_t n_sparse, cap_sparse;
+
+	struct ifent *ifs;
+	size_t n_ifs, cap_ifs; /* cap a power of two */
+	struct nspath *nspaths;
+	size_t n_nspaths;
+	uint32_t self_netns;
+
+	struct ksym *ksyms; /* sorted by address */
+	size_t n_ksyms;
+	bool ksyms_tried;
+	struct ksym *exact; /* replay: symbols the file carried */
+	size_t n_exact, cap_exact;
+
+	names_rule_text_fn rule_fn;
+	void *rule_ctx;
+	struct rule_text *rules;
+	size_t n_rules, cap_rules;
+};
+
+/* Grows *v (elements of size sz) so that index need - 1 fits. */
+static int grow(void *v, size_t *cap, size_t need, size_t sz)
+{
+	void **p = v;
+	size_t c = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	q = realloc(*p, c * sz);
+	if (!q)
+		return -1;
+	memset((char *)q + *cap * sz, 0, (c - *cap) * sz);
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+struct names *names__new(void)
+{
+	struct names *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->unknown_layer = 0;
+	n->ph_shared.pi.name = "fn#?";
+	strcpy(n->ph_shared.name, "?");
+	return n;
+}
+
+static void probe_info__free(struct probe_info *p)
+{
+	free((char *)p->name);
+	free((char *)p->module);
+}
+
+void names__free(struct names *n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n->n_probes; i++)
+		probe_info__free(&n->probes[i]);
+	for (i = 0; i < SKBTOP_TP_COUNT; i++)
+		probe_info__free(&n->tps[i]);
+	free(n->probes);
+	for (i = 0; i < n->n_ph; i++)
+		free(n->ph[i]);
+	free(n->ph);
+	for (i = 0; i < DENSE_REASONS; i++)
+		free(n->dense[i]);
+	for (i = 0; i < n->n_sparse; i++)
+		free(n->sparse[i].name);
+	free(n->sparse);
+	free(n->ifs);
+	for (i = 0; i < n->n_nspaths; i++)
+		free(n->nspaths[i].path);
+	free(n->nspaths);
+	for (i = 0; i < n->n_ksyms; i++)
+		free(n->ksyms[i].name);
+	free(n->ksyms);
+	for (i = 0; i < n->n_exact; i++)
+		free(n->exact[i].name);
+	free(n->exact);
+	for (i = 0; i < n->n_rules; i++)
+		free(n->rules[i].text);
+	free(n->rules);
+	free(n);
+}
+
+void names__set_unknown_layer(struct names *n, int layer)
+{
+	n->unknown_layer = layer;
+}
+
+void names__set_offline(struct names *n)
+{
+	n->offline = true;
+}
+
+/*
+ * Views hold names as const; a placeholder is created on first use so that the pointer stays
+ * valid for the session. Names are used by one thread (the store's), so this is safe.
+ */
+static struct placeholder *placeholder(const struct names *cn, char kind, uint64_t key)
+{
+	struct names *n = (struct names *)cn;
+	struct placeholder *p;
+	size_t i;
+
+	for (i = 0; i < n->n_ph; i++)
+		if (n->ph[i]->kind == kind && n->ph[i]->key == key)
+			return n->ph[i];
+	if (n->n_ph >= MAX_PLACEHOLDERS || grow(&n->ph, &n->cap_ph, n->n_ph + 1, sizeof(p)) ||
+	    !(p = calloc(1, sizeof(*p)))) {
+		n->ph_shared.pi.layer = n->unknown_layer;
+		n->ph_shared.pi.prio = PRIO_UNKNOWN;
+		return &n->ph_shared;
+	}
+	n->ph[n->n_ph++] = p;
+	p->kind = kind;
+	p->key = key;
+	p->pi.name = p->name;
+	p->pi.layer = n->unknown_layer;
+	p->pi.prio = PRIO_UNKNOWN;
+	return p;
+}
+
+int names__add_probe(struct names *n, uint32_t id, const char *name, const char *module, int layer,
+		     enum priority prio)
+{
+	struct probe_info *p;
+	char *nm, *mod = NULL;
+	size_t cap;
+
+	if (!name || !*name) {
+		p_err("probe %" PRIu32 " has no name", id);
+		return -1;
+	}
+	if (id & SKBTOP_TP_FLAG) {
+		if ((id & ~SKBTOP_TP_FLAG) >= SKBTOP_TP_COUNT) {
+			p_err("tracepoint id %" PRIu32 " out of range", id & ~SKBTOP_TP_FLAG);
+			return -1;
+		}
+		p = &n->tps[id & ~SKBTOP_TP_FLAG];
+	} else {
+		if (id >= MAX_PROBE_ID) {
+			p_err("probe id %" PRIu32 " too large (at most %u)", id, MAX_PROBE_ID - 1);
+			return -1;
+		}
+		cap = n->cap_probes;
+		if (grow(&n->probes, &cap, (size_t)id + 1, sizeof(*p)))
+			return -ENOMEM;
+		n->cap_probes = (uint32_t)cap;
+		if (id >= n->n_probes)
+			n->n_probes = id + 1;
+		p = &n->probes[id];
+	}
+	nm = strdup(name);
+	if (module && !(mod = strdup(module))) {
+		free(nm);
+		return -ENOMEM;
+	}
+	if (!nm)
+		return -ENOMEM;
+	probe_info__free(p);
+	p->name = nm;
+	p->module = mod;
+	p->layer = layer;
+	p->prio = prio;
+	return 0;
+}
+
+const struct probe_info *names__probe(const struct names *n, uint32_t id)
+{
+	struct placeholder *ph;
+	uint32_t tp = id & ~SKBTOP_TP_FLAG;
+
+	if (!(id & SKBTOP_TP_FLAG)) {
+		if (id < n->n_probes && n->probes[id].name)
+			return &n->probes[id];
+	} else if (tp < SKBTOP_TP_COUNT && n->tps[tp].name) {
+		return &n->tps[tp];
+	}
+	ph = placeholder(n, 'p', id);
+	if (ph != &n->ph_shared && !ph->name[0]) {
+		if (!(id & SKBTOP_TP_FLAG))
+			snprintf(ph->name, sizeof(ph->name), "fn#%" PRIu32, id);
+		else if (tp < SKBTOP_TP_COUNT)
+			snprintf(ph->name, sizeof(ph->name), "%s", tp_names[tp]);
+		else
+			snprintf(ph->name, sizeof(ph->name), "tp#%" PRIu32, tp);
+	}
+	ph->pi.layer = n->unknown_layer;
+	return &ph->pi;
+}
+
+uint32_t names__probe_count(const struct names *n)
+{
+	return n->n_probes;
+}
+
+const char *names__tp_name(uint32_t tp)
+{
+	tp &= ~SKBTOP_TP_FLAG;
+	return tp < SKBTOP_TP_COUNT ? tp_names[tp] : NULL;
+}
+
+int names__tp_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SKBTOP_TP_COUNT; i++)
+		if (!strcmp(tp_names[i], name))
+			return i;
+	return -1;
+}
+
+/* ---- drop reasons ---- */
+
+int names__add_drop_reason(struct names *n, uint32_t value, const char *name)
+{
+	char **slot = NULL;
+	size_t i;
+
+	if (!name || !*name) {
+		p_err("drop reason %" PRIu32 " has no name", value);
+		return -1;
+	}
+	if (value < DENSE_REASONS) {
+		slot = &n->dense[value];
+	} else {
+		for (i = 0; i < n->n_sparse && !slot; i++)
+			if (n->sparse[i].value == value)
+				slot = &n->sparse[i].name;
+		if (!slot) {
+			if (grow(&n->sparse, &n->cap_sparse, n->n_sparse + 1,
+				 sizeof(struct reason)))
+				return -ENOMEM;
+			n->sparse[n->n_sparse].value = value;
+			slot = &n->sparse[n->n_sparse++].name;
+		}
+	}
+	/* BTF can carry aliases for one value: the first name is the kernel's own. */
+	if (*slot)
+		return 0;
+	*slot = strdup(name);
+	return *slot ? 0 : -ENOMEM;
+}
+
+const char *names__drop_reason(const struct names *n, uint32_t value)
+{
+	struct placeholder *ph;
+	size_t i;
+
+	if (value < DENSE_REASONS) {
+		if (n->dense[value])
+			return n->dense[value];
+	} else {
+		for (i = 0; i < n->n_sparse; i++)
+			if (n->sparse[i].value == value)
+				return n->sparse[i].name;
+	}
+	ph = placeholder(n, 'r', value);
+	if (ph == &n->ph_shared)
+		return "reason#?";
+	if (!ph->name[0])
+		snprintf(ph->name, sizeof(ph->name), "reason#%" PRIu32, value);
+	return ph->name;
+}
+
+int64_t names__drop_reason_value(const struct names *n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < DENSE_REASONS; i++)
+		if (n->dense[i] && !strcmp(n->dense[i], name))
+			return (int64_t)i;
+	for (i = 0; i < n->n_sparse; i++)
+		if (!strcmp(n->sparse[i].name, name))
+			return n->sparse[i].value;
+	return -1;
+}
+
+/* Adds every enumerator of enum type id; prefix is cut from names that carry it. */
+static int add_enum(struct names *n, const struct btf *btf, const struct btf_type *t,
+		    const char *prefix, bool subsys_only)
+{
+	size_t plen = prefix ? strlen(prefix) : 0;
+	int i, vlen = btf_vlen(t), added = 0;
+
+	for (i = 0; i < vlen; i++) {
+		const char *name;
+		uint64_t v;
+
+		if (btf_is_enum(t)) {
+			name = btf__name_by_offset(btf, btf_enum(t)[i].name_off);
+			v = (uint32_t)btf_enum(t)[i].val;
+		} else {
+			name = btf__name_by_offset(btf, btf_enum64(t)[i].name_off);
+			v = btf_enum64_value(&btf_enum64(t)[i]);
+		}
+		if (!name || v > UINT32_MAX)
+			continue;
+		/* Subsystem enums also hold non-drop values (RX_CONTINUE ...) below 1 << 16. */
+		if (subsys_only && !(v >> 16))
+			continue;
+		if (plen && !strncmp(name, prefix, plen) && name[plen])
+			name += plen;
+		if (names__add_drop_reason(n, (uint32_t)v, name))
+			return -1;
+		added++;
+	}
+	return added;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* Per-subsystem reasons (6.4+): enums named *_drop_reason whose values carry subsys << 16. */
+static int add_subsys_enums(struct names *n, const struct btf *btf, uint32_t first)
+{
+	uint32_t id, cnt = btf__type_cnt(btf);
+	int added = 0, r;
+
+	for (id = first; id < cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+
+		if (!t || !(btf_is_enum(t) || btf_is_enum64(t)))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (!name || !ends_with(name, "_drop_reason") || !strcmp(name, "skb_drop_reason"))
+			continue;
+		r = add_enum(n, btf, t, NULL, true);
+		if (r < 0)
+			return -1;
+		added += r;
+	}
+	return added;
+}
+
+static int find_enum(const struct btf *btf, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, name, BTF_KIND_ENUM);
+
+	return id > 0 ? id : btf__find_by_name_kind(btf, name, BTF_KIND_ENUM64);
+}
+
+/*
+ * The subsystems' enumerators name their module (SKB_DROP_REASON_SUBSYS_MAC80211_UNUSABLE ->
+ * mac80211, ..._OPENVSWITCH -> openvswitch); only those modules' BTF is read.
+ */
+static int add_module_reasons(struct names *n, struct btf *vm, const char *dir)
+{
+	const char *prefix = "SKB_DROP_REASON_SUBSYS_";
+	const struct btf_type *t;
+	int id = find_enum(vm, "skb_drop_reason_subsys"), i, added = 0;
+	char seen[16][32];
+	int n_seen = 0;
+
+	if (id <= 0)
+		return 0;
+	t = btf__type_by_id(vm, id);
+	for (i = 0; i < btf_vlen(t) && btf_is_enum(t); i++) {
+		const char *e = btf__name_by_offset(vm, btf_enum(t)[i].name_off);
+		char mod[32], path[600];
+		struct btf *mb;
+		size_t k;
+		int j, r;
+
+		if (!e || strncmp(e, prefix, strlen(prefix)))
+			continue;
+		e += strlen(prefix);
+		for (k = 0; e[k] && e[k] != '_' && k < sizeof(mod) - 1; k++)
+			mod[k] = (char)tolower((unsigned char)e[k]);
+		mod[k] = '\0';
+		for (j = 0; j < n_seen && strcmp(seen[j], mod); j++)
+			;
+		if (j < n_seen || n_seen == 16)
+			continue;
+		strcpy(seen[n_seen++], mod);
+		snprintf(path, sizeof(path), "%s/%s", dir, mod);
+		if (access(path, R_OK))
+			continue;
+		mb = btf__parse_split(path, vm);
+		if (!mb) {
+			p_warn("%s: cannot read module BTF: %s", path, strerror(errno));
+			continue;
+		}
+		r = add_subsys_enums(n, mb, btf__type_cnt(vm));
+		btf__free(mb);
+		if (r < 0)
+			return -1;
+		added += r;
+	}
+	return added;
+}
+
+int names__load_drop_reasons(struct names *n, const char *btf_path)
+{
+	const char *path = btf_path ? btf_path : "/sys/kernel/btf/vmlinux";
+	char dir[512], *slash;
+	struct btf *vm;
+	int id, added, r;
+
+	vm = btf__parse(path, NULL);
+	if (!vm) {
+		p_err("%s: cannot read BTF: %s", path, strerror(errno));
+		return -1;
+	}
+	id = find_enum(vm, "skb_drop_reason");
+	if (id <= 0) {
+		btf__free(vm);
+		p_warn("%s: no enum skb_drop_reason (kernel before 5.17?): drop reasons shown as "
+		       "numbers",
+		       path);
+		return 0;
+	}
+	added = add_enum(n, vm, btf__type_by_id(vm, id), "SKB_DROP_REASON_", false);
+	if (added >= 0) {
+		r = add_subsys_enums(n, vm, 1);
+		added = r < 0 ? -1 : added + r;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (added >= 0 && slash) {
+		*slash = '\0';
+		r = add_module_reasons(n, vm, dir);
+		added = r < 0 ? -1 : added + r;
+	}
+	btf__free(vm);
+	return added;
+}
+
+/* ---- interfaces ---- */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t if_key(uint32_t netns, uint32_t ifindex)
+{
+	return (uint64_t)netns << 32 | ifindex;
+}
+
+static size_t if_hash(uint64_t key, size_t cap)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1);
+}
+
+/* The entry for key, created empty when missing (key 0 is never stored: ifindex 0 has no name). */
+static struct ifent *if_slot(struct names *n, uint64_t key)
+{
+	size_t i;
+
+	if ((n->n_ifs + 1) * 2 > n->cap_ifs) {
+		size_t cap = n->cap_ifs ? n->cap_ifs * 2 : 64;
+		struct ifent *old = n->ifs, *v = calloc(cap, sizeof(*v));
+		size_t j, old_cap = n->cap_ifs;
+
+		if (!v)
+			return NULL;
+		for (j = 0; j < old_cap; j++) {
+			if (!old[j].key)
+				continue;
+			for (i = if_hash(old[j].key, cap); v[i].key; i = (i + 1) & (cap - 1))
+				;
+			v[i] = old[j];
+		}
+		free(old);
+		n->ifs = v;
+		n->cap_ifs = cap;
+	}
+	for (i = if_hash(key, n->cap_ifs); n->ifs[i].key; i = (i + 1) & (n->cap_ifs - 1))
+		if (n->ifs[i].key == key)
+			return &n->ifs[i];
+	n->ifs[i].key = key;
+	n->n_ifs++;
+	return &n->ifs[i];
+}
+
+int names__set_ifname(struct names *n, uint32_t netns, uint32_t ifindex, const char *name)
+{
+	struct ifent *e;
+
+	if (!ifindex) {
+		p_err("interface index 0 cannot be named");
+		return -1;
+	}
+	if (!name || !*name || strlen(name) >= IF_NAMESIZE) {
+		p_err("interface %" PRIu32 ": bad name '%s'", ifindex, name ? name : "");
+		return -1;
+	}
+	e = if_slot(n, if_key(netns, ifindex));
+	if (!e)
+		return -ENOMEM;
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	e->known = true;
+	return 0;
+}
+
+static uint32_t ns_inode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : (uint32_t)st.st_ino;
+}
+
+/* A path to a file of netns inode ino: a /run/netns entry, or some process living in it. */
+static char *find_netns_path(uint32_t ino)
+{
+	const char *dirs[] = { "/run/netns", "/proc" };
+	char path[300];
+	size_t d;
+
+	for (d = 0; d < 2; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+
+		if (!dir)
+			continue;
+		while ((de = readdir(dir))) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (d == 1 && !isdigit((unsigned char)de->d_name[0]))
+				continue;
+			snprintf(path, sizeof(path), d ? "%s/%s/ns/net" : "%s/%s", dirs[d],
+				 de->d_name);
+			if (ns_inode(path) == ino) {
+				closedir(dir);
+				return strdup(path);
+			}
+		}
+		closedir(dir);
+	}
+	return NULL;
+}
+
+struct ns_job {
+	const char *path; /* NULL: this thread's own netns */
+	struct names *n;
+	uint32_t netns;
+	int err;
+};
+
+static void record_all(struct names *n, uint32_t netns)
+{
+	struct if_nameindex *ifs = if_nameindex(), *p;
+
+	if (!ifs)
+		return;
+	for (p = ifs; p->if_index; p++) {
+		struct ifent *e = if_slot(n, if_key(netns, p->if_index));
+
+		if (e && strlen(p->if_name) < IF_NAMESIZE) {
+			snprintf(e->name, sizeof(e->name), "%s", p->if_name);
+			e->known = true;
+		}
+	}
+	if_freenameindex(ifs);
+}
+
+/* Runs in a short-lived thread so that only this thread ever changes namespace. */
+static void *ns_worker(void *arg)
+{
+	struct ns_job *job = arg;
+	int fd = open(job->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+		job->err = errno;
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	close(fd);
+	record_all(job->n, job->netns);
+	return NULL;
+}
+
+static const char *netns_path(struct names *n, uint32_t netns)
+{
+	struct nspath *v;
+	size_t i;
+	char *p;
+
+	for (i = 0; i < n->n_nspaths; i++)
+		if (n->nspaths[i].netns == netns && ns_inode(n->nspaths[i].path) == netns)
+			return n->nspaths[i].path;
+	p = find_netns_path(netns);
+	if (!p)
+		return NULL;
+	for (i = 0; i < n->n_nspaths; i++) {
+		if (n->nspaths[i].netns == netns) {
+			free(n->nspaths[i].path);
+			n->nspaths[i].path = p;
+			return p;
+		}
+	}
+	v = realloc(n->nspaths, (n->n_nspaths + 1) * sizeof(*v));
+	if (!v) {
+		free(p);
+		return NULL;
+	}
+	n->nspaths = v;
+	v[n->n_nspaths].netns = netns;
+	v[n->n_nspaths].path = p;
+	return v[n->n_nspaths++].path;
+}
+
+static void resolve_ifs(struct names *n, uint32_t netns)
+{
+	struct ns_job job = { .n = n, .netns = netns };
+	pthread_t t;
+
+	if (!n->self_netns)
+		n->self_netns = ns_inode("/proc/self/ns/net");
+	if (!netns || netns == n->self_netns) {
+		record_all(n, netns);
+		return;
+	}
+	job.path = netns_path(n, netns);
+	if (!job.path)
+		return;
+	if (pthread_create(&t, NULL, ns_worker, &job))
+		return;
+	pthread_join(t, NULL);
+	if (job.err)
+		p_debug("netns %" PRIu32 " (%s): %s", netns, job.path, strerror(job.err));
+}
+
+const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex)
+{
+	struct ifent *e;
+	struct placeholder *ph;
+
+	if (!ifindex)
+		return "";
+	e = if_slot(n, if_key(netns, ifindex));
+	if (e && !e->known && !n->offline) {
+		uint64_t now = now_ns();
+
+		if (!e->tried_ns || now - e->tried_ns > IF_RETRY_NS) {
+			resolve_ifs(n, netns);
+			/* resolving may have grown the table */
+			e = if_slot(n, if_key(netns, ifindex));
+			if (e)
+				e->tried_ns = now;
+		}
+	}
+	if (e && e->known)
+		return e->name;
+	ph = placeholder(n, 'i', ifindex);
+	if (ph == &n->ph_shared)
+		return "if#?";
+	if (!ph->name[0])
+		snprintf(ph->name, sizeof(ph->name), "if#%" PRIu32, ifindex);
+	return ph->name;
+}
+
+/* ---- kernel symbols ---- */
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int load_kallsyms(struct names *n, const char *p)
+{
+	size_t cap = n->n_ksyms;
+	char line[512];
+	FILE *f;
+
+	n->ksyms_tried = true;
+	f = fopen(p, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long addr;
+		char type, name[256], mod[128] = "";
+		int k = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, mod);
+
+		if (k < 3 || !addr || (type != 't' && type != 'T'))
+			continue;
+		if (grow(&n->ksyms, &cap, n->n_ksyms + 1, sizeof(struct ksym)))
+			break;
+		n->ksyms[n->n_ksyms].addr = addr;
+		n->ksyms[n->n_ksyms].name = strdup(name);
+		if (n->ksyms[n->n_ksyms].name)
+			n->n_ksyms++;
+	}
+	fclose(f);
+	qsort(n->ksyms, n->n_ksyms, sizeof(*n->ksyms), ksym_cmp);
+	return 0;
+}
+
+int names__load_kallsyms(struct names *n, const char *path)
+{
+	const char *p = path ? path : "/proc/kallsyms";
+	int err = load_kallsyms(n, p);
+
+	if (err) {
+		p_err("%s: %s", p, strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+int names__add_sym(struct names *n, uint64_t addr, const char *sym)
+{
+	size_t i;
+
+	if (!sym || !*sym) {
+		p_err("symbol at 0x%" PRIx64 " has no name", addr);
+		return -1;
+	}
+	for (i = 0; i < n->n_exact; i++)
+		if (n->exact[i].addr == addr)
+			return 0;
+	if (grow(&n->exact, &n->cap_exact, n->n_exact + 1, sizeof(struct ksym)))
+		return -ENOMEM;
+	n->exact[n->n_exact].addr = addr;
+	n->exact[n->n_exact].name = strdup(sym);
+	if (!n->exact[n->n_exact].name)
+		return -ENOMEM;
+	n->n_exact++;
+	return 0;
+}
+
+const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
+{
+	size_t lo = 0, hi, i;
+
+	for (i = 0; i < n->n_exact; i++) {
+		if (n->exact[i].addr == addr) {
+			snprintf(buf, len, "%s", n->exact[i].name);
+			return buf;
+		}
+	}
+	/* Without kallsyms we print addresses: not an error worth reporting. */
+	if (!n->ksyms_tried && !n->offline && addr)
+		load_kallsyms(n, "/proc/kallsyms");
+	hi = n->n_ksyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (n->ksyms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr)
+		snprintf(buf, len, "%s+0x%" PRIx64, n->ksyms[lo - 1].name,
+			 addr - n->ksyms[lo - 1].addr);
+	else
+		snprintf(buf, len, "0x%" PRIx64, addr);
+	return buf;
+}
+
+/* ---- nft rule text ---- */
+
+void names__set_rule_text(struct names *n, names_rule_text_fn fn, void *ctx)
+{
+	n->rule_fn = fn;
+	n->rule_ctx = ctx;
+}
+
+static struct rule_text *rule_find(struct names *n, uint32_t netns, uint8_t family,
+				   const char *table, uint64_t handle)
+{
+	size_t i;
+
+	for (i = 0; i < n->n_rules; i++) {
+		struct rule_text *r = &n->rules[i];
+
+		if (r->handle == handle && r->netns == netns && r->family == family &&
+		    !strcmp(r->table, table))
+			return r;
+	}
+	return NULL;
+}
+
+int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const char *table,
+			 uint64_t handle, const char *text)
+{
+	struct rule_text *r;
+	char *t;
+
+	if (!table || !text) {
+		p_err("rule %" PRIu64 ": table and text are needed", handle);
+		return -1;
+	}
+	t = strdup(text);
+	if (!t)
+		return -ENOMEM;
+	r = rule_find(n, netns, family, table, handle);
+	if (!r) {
+		if (grow(&n->rules, &n->cap_rules, n->n_rules + 1, sizeof(*r))) {
+			free(t);
+			return -ENOMEM;
+		}
+		r = &n->rules[n->n_rules++];
+		r->netns = netns;
+		r->family = family;
+		r->handle = handle;
+		snprintf(r->table, sizeof(r->table), "%s", table);
+	}
+	free(r->text);
+	r->text = t;
+	return 0;
+}
+
+const char *names__rule_text(struct names *n, uint32_t netns, uint8_t family, const char *table,
+			     uint64_t handle)
+{
+	struct rule_text *r = rule_find(n, netns, family, table, handle);
+
+	if (r)
+		return r->text;
+	if (n->rule_fn && !n->offline)
+		return n->rule_fn(n->rule_ctx, netns, family, table, handle);
+	return NULL;
+}

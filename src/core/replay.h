@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loads a saved session or journey (export.h's format) into a new store and the given names,
+ * which it switches offline: nothing about the running kernel is looked up afterwards.
+ */
+#ifndef SKBTOP_REPLAY_H
+#define SKBTOP_REPLAY_H
+
+#include "config.h"
+#include "names.h"
+#include "store.h"
+
+struct session_info {
+	char *kernel;
+	char *backend;
+	char *created;
+	int version;
+	size_t packets; /* journeys in the file */
+};
+
+/*
+ * Returns a store holding every packet of the file (sized to fit them, at least
+ * cfg->max_packets), with the saved statistics; NULL after p_err() naming the file.
+ * Probe ids and layer indices are rebuilt from the names; unknown layers map to
+ * cfg->unknown_layer. info may be NULL; free it with session_info__free.
+ */
+struct store *replay__load(const char *path, const struct config *cfg, struct names *n,
+			   struct session_info *info);
+void session_info__free(struct session_info *info);
+
+#endif /* SKBTOP_REPLAY_H */
