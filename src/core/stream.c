@@ -1,30 +1,561 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "json_util.h"
 #include "stream.h"
 
-int stream_format__parse(const char *s, enum stream_format *fmt)
+/* What both a raw record and a held event can say, for one printer. */
+struct ev_view {
+	uint16_t type, cpu;
+	uint32_t flags;
+	uint64_t ts, aux;
+	uint32_t func_id, pid, ifindex, netns, mark, len, reason;
+	uint16_t l3proto;
+	const struct skbtop_tuple *tuple;
+	const struct jnft *nft;
+};
+
+static const struct {
+	const char *name, *label;
+} ev_types[SKBTOP_EV_TYPE_MAX] = {
+	[SKBTOP_EV_FUNC] = { "func", "FUNC" },
+	[SKBTOP_EV_TP] = { "tp", "TP" },
+	[SKBTOP_EV_DROP] = { "drop", "DROP" },
+	[SKBTOP_EV_CONSUME] = { "consume", "FREE" },
+	[SKBTOP_EV_CLONE] = { "clone", "CLONE" },
+	[SKBTOP_EV_NFT_CHAIN] = { "nft_chain", "CHAIN" },
+	[SKBTOP_EV_NFT_RULE] = { "nft_rule", "RULE" },
+	[SKBTOP_EV_NF_HOOK] = { "nf_hook", "HOOK" },
+};
+
+const char *event_type__name(uint16_t type)
 {
-	if (!strcmp(s, "text"))
-		*fmt = STREAM_TEXT;
-	else if (!strcmp(s, "json"))
-		*fmt = STREAM_JSON;
-	else
-		return -1;
+	return type < SKBTOP_EV_TYPE_MAX && ev_types[type].name ? ev_types[type].name : "?";
+}
+
+const char *event_type__label(uint16_t type)
+{
+	return type < SKBTOP_EV_TYPE_MAX && ev_types[type].label ? ev_types[type].label : "?";
+}
+
+int event_type__from_name(const char *name)
+{
+	int t;
+
+	for (t = 0; t < SKBTOP_EV_TYPE_MAX; t++)
+		if (ev_types[t].name && !strcmp(ev_types[t].name, name))
+			return t;
+	return -1;
+}
+
+const char *family__name(const struct skbtop_tuple *t, uint16_t l3proto)
+{
+	if (t->family == AF_INET)
+		return "IPv4";
+	if (t->family == AF_INET6)
+		return "IPv6";
+	return l3proto == 0x0806 ? "ARP" : "-";
+}
+
+int family__from_name(const char *name)
+{
+	if (!strcmp(name, "IPv4"))
+		return AF_INET;
+	if (!strcmp(name, "IPv6"))
+		return AF_INET6;
 	return 0;
+}
+
+static const struct {
+	uint8_t proto;
+	const char *name;
+	bool ports;
+} protos[] = {
+	{ 6, "tcp", true },	{ 17, "udp", true },   { 1, "icmp", false },
+	{ 58, "icmp6", false }, { 132, "sctp", true }, { 136, "udplite", true },
+};
+
+const char *proto__name(uint8_t proto, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (protos[i].proto == proto)
+			return protos[i].name;
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+int proto__from_name(const char *name)
+{
+	char *end;
+	long v;
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (!strcmp(protos[i].name, name))
+			return protos[i].proto;
+	v = strtol(name, &end, 10);
+	return *name && !*end && v >= 0 && v <= 255 ? (int)v : -1;
+}
+
+bool proto__has_ports(uint8_t proto)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (protos[i].proto == proto)
+			return protos[i].ports;
+	return false;
+}
+
+void tuple__addrs(const struct skbtop_tuple *t, char *src, char *dst, size_t len)
+{
+	src[0] = dst[0] = '\0';
+	if (t->family == AF_INET) {
+		inet_ntop(AF_INET, &t->saddr.v4, src, (socklen_t)len);
+		inet_ntop(AF_INET, &t->daddr.v4, dst, (socklen_t)len);
+	} else if (t->family == AF_INET6) {
+		inet_ntop(AF_INET6, t->saddr.v6, src, (socklen_t)len);
+		inet_ntop(AF_INET6, t->daddr.v6, dst, (socklen_t)len);
+	}
+}
+
+/* NFPROTO_* values of linux/netfilter.h */
+const char *nfproto__name(uint8_t family)
+{
+	switch (family) {
+	case 1:
+		return "inet";
+	case 2:
+		return "ip";
+	case 3:
+		return "arp";
+	case 5:
+		return "netdev";
+	case 7:
+		return "bridge";
+	case 10:
+		return "ip6";
+	default:
+		return "?";
+	}
+}
+
+const char *nfhook__name(uint8_t family, uint8_t hook)
+{
+	static const char *const inet[] = { "prerouting", "input",	 "forward",
+					    "output",	  "postrouting", "ingress" };
+	static const char *const arp[] = { "input", "output", "forward" };
+	static const char *const netdev[] = { "ingress", "egress" };
+
+	if (family == 3)
+		return hook < 3 ? arp[hook] : "?";
+	if (family == 5)
+		return hook < 2 ? netdev[hook] : "?";
+	return hook < 6 ? inet[hook] : "?";
+}
+
+/* "10.0.0.1:5353", "[fd77::1]:5353", or the bare address when the protocol has no ports. */
+static void endpoint(char *out, size_t len, const struct skbtop_tuple *t, const char *addr,
+		     uint16_t port)
+{
+	if (!proto__has_ports(t->l4proto))
+		snprintf(out, len, "%s", addr);
+	else if (t->family == AF_INET6)
+		snprintf(out, len, "[%s]:%u", addr, port);
+	else
+		snprintf(out, len, "%s:%u", addr, port);
+}
+
+static uint64_t child_id(const struct stream *st, const struct ev_view *v)
+{
+	const struct journey *c = st->store ? store__by_skb(st->store, v->aux) : NULL;
+
+	return c ? c->id : 0;
+}
+
+static void text_nft(const struct stream *st, const struct ev_view *v, FILE *f)
+{
+	const struct jnft *x = v->nft;
+	const char *rule;
+
+	if (v->type == SKBTOP_EV_NF_HOOK) {
+		fprintf(f, "  hook %s %s %s", nfproto__name(x->family),
+			nfhook__name(x->family, x->hook), nft_verdict__name(x->verdict));
+		return;
+	}
+	fprintf(f, "  %s %s %s", nfproto__name(x->family), x->table, x->chain);
+	if (v->type == SKBTOP_EV_NFT_CHAIN) {
+		if (v->flags & SKBTOP_F_EXIT)
+			fprintf(f, " exit %s", nft_verdict__name(x->verdict));
+		else
+			fprintf(f, " hook %s prio %d", nfhook__name(x->family, x->hook),
+				x->priority);
+		return;
+	}
+	if (v->flags & SKBTOP_F_POLICY)
+		fprintf(f, " policy %s", nft_verdict__name(x->verdict));
+	else
+		fprintf(f, " rule #%" PRIu64 " %s", x->rule_handle, nft_verdict__name(x->verdict));
+	if (x->target[0])
+		fprintf(f, " %s", x->target);
+	rule = x->rule_handle
+		       ? names__rule_text(st->names, v->netns, x->family, x->table, x->rule_handle)
+		       : NULL;
+	if (rule)
+		fprintf(f, "  \"%s\"", rule);
+}
+
+static void text_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
+{
+	const struct probe_info *p = names__probe(st->names, v->func_id);
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], a[64], b[64], pbuf[8], sym[160];
+	const char *ifname = names__ifname(st->names, v->netns, v->ifindex);
+	FILE *f = st->f;
+
+	fprintf(f, "[%4" PRIu64 "] %-5s %-4s  %-24s", j->id, event_type__label(v->type),
+		family__name(v->tuple, v->l3proto), p->name);
+	tuple__addrs(v->tuple, src, dst, sizeof(src));
+	if (src[0]) {
+		endpoint(a, sizeof(a), v->tuple, src, v->tuple->sport);
+		endpoint(b, sizeof(b), v->tuple, dst, v->tuple->dport);
+		fprintf(f, "  %s → %s %s", a, b,
+			proto__name(v->tuple->l4proto, pbuf, sizeof(pbuf)));
+	}
+	if (ifname[0])
+		fprintf(f, "  %s", ifname);
+	switch (v->type) {
+	case SKBTOP_EV_DROP:
+		fprintf(f, "  DROP %s", names__drop_reason(st->names, v->reason));
+		if (v->aux)
+			fprintf(f, " at %s", names__sym(st->names, v->aux, sym, sizeof(sym)));
+		break;
+	case SKBTOP_EV_CONSUME:
+		fprintf(f, "  %s", fate__name(j->fate));
+		break;
+	case SKBTOP_EV_CLONE:
+		fprintf(f, "  clone [%" PRIu64 "]", child_id(st, v));
+		break;
+	case SKBTOP_EV_NFT_CHAIN:
+	case SKBTOP_EV_NFT_RULE:
+	case SKBTOP_EV_NF_HOOK:
+		if (v->nft)
+			text_nft(st, v, f);
+		break;
+	}
+	fputc('\n', f);
+}
+
+static void json_u64(FILE *f, const char *key, uint64_t v, int *first)
+{
+	json__key(f, key, first);
+	fprintf(f, "%" PRIu64, v);
+}
+
+static void json_s(FILE *f, const char *key, const char *v, int *first)
+{
+	json__key(f, key, first);
+	json__str(f, v);
+}
+
+/* The nft object of one event, the same in the stream and the saved files. */
+static void json_nft(FILE *f, struct names *n, uint32_t netns, uint16_t type, uint32_t flags,
+		     const struct jnft *x)
+{
+	const char *rule = NULL;
+	int first = 1;
+
+	fputc('{', f);
+	json_s(f, "family", nfproto__name(x->family), &first);
+	if (type != SKBTOP_EV_NF_HOOK) {
+		json_s(f, "table", x->table, &first);
+		json_s(f, "chain", x->chain, &first);
+		json_u64(f, "chain_handle", x->chain_handle, &first);
+		json__key(f, "priority", &first);
+		fprintf(f, "%d", x->priority);
+	}
+	json_s(f, "hook", nfhook__name(x->family, x->hook), &first);
+	if (type == SKBTOP_EV_NFT_RULE)
+		json_u64(f, "handle", x->rule_handle, &first);
+	if (type != SKBTOP_EV_NFT_CHAIN || (flags & SKBTOP_F_EXIT)) {
+		json_s(f, "verdict", nft_verdict__name(x->verdict), &first);
+		json__key(f, "verdict_code", &first);
+		fprintf(f, "%" PRId32, x->verdict);
+	}
+	if (x->target[0])
+		json_s(f, "target", x->target, &first);
+	if (type == SKBTOP_EV_NFT_CHAIN) {
+		json__key(f, "exit", &first);
+		fputs(flags & SKBTOP_F_EXIT ? "true" : "false", f);
+	}
+	if (flags & SKBTOP_F_POLICY) {
+		json__key(f, "policy", &first);
+		fputs("true", f);
+	}
+	if (flags & SKBTOP_F_PARTIAL) {
+		json__key(f, "partial", &first);
+		fputs("true", f);
+	}
+	json_u64(f, "depth", x->depth, &first);
+	json_u64(f, "seq", x->seq, &first);
+	if (type == SKBTOP_EV_NFT_RULE && x->rule_handle)
+		rule = names__rule_text(n, netns, x->family, x->table, x->rule_handle);
+	if (rule)
+		json_s(f, "rule", rule, &first);
+	fputc('}', f);
+}
+
+static void json_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
+{
+	const struct probe_info *p = names__probe(st->names, v->func_id);
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pbuf[8], sym[160];
+	const struct config *cfg = st->cfg;
+	FILE *f = st->f;
+	int first = 1;
+
+	fputc('{', f);
+	json_u64(f, "id", j->id, &first);
+	if (j->parent_id)
+		json_u64(f, "parent", j->parent_id, &first);
+	json_u64(f, "ts_ns", v->ts, &first);
+	json_u64(f, "t_rel_ns", v->ts >= j->first_ns ? v->ts - j->first_ns : 0, &first);
+	json_s(f, "type", event_type__name(v->type), &first);
+	json_s(f, "func", p->name, &first);
+	if (p->module)
+		json_s(f, "module", p->module, &first);
+	if (cfg && p->layer >= 0 && p->layer < cfg->n_layers && cfg->layers[p->layer].name)
+		json_s(f, "layer", cfg->layers[p->layer].name, &first);
+	json_s(f, "family", family__name(v->tuple, v->l3proto), &first);
+	tuple__addrs(v->tuple, src, dst, sizeof(src));
+	if (src[0]) {
+		json_s(f, "proto", proto__name(v->tuple->l4proto, pbuf, sizeof(pbuf)), &first);
+		json_s(f, "src", src, &first);
+		if (proto__has_ports(v->tuple->l4proto))
+			json_u64(f, "sport", v->tuple->sport, &first);
+		json_s(f, "dst", dst, &first);
+		if (proto__has_ports(v->tuple->l4proto))
+			json_u64(f, "dport", v->tuple->dport, &first);
+		if (v->tuple->l4proto == 1 || v->tuple->l4proto == 58) {
+			json_u64(f, "icmp_type", v->tuple->icmp_type, &first);
+			json_u64(f, "icmp_code", v->tuple->icmp_code, &first);
+		}
+	}
+	if (v->ifindex) {
+		json_s(f, "ifname", names__ifname(st->names, v->netns, v->ifindex), &first);
+		json_u64(f, "ifindex", v->ifindex, &first);
+	}
+	json_u64(f, "netns", v->netns, &first);
+	json_u64(f, "cpu", v->cpu, &first);
+	json_u64(f, "pid", v->pid, &first);
+	json_u64(f, "len", v->len, &first);
+	json_u64(f, "mark", v->mark, &first);
+	if (v->type == SKBTOP_EV_DROP) {
+		json_s(f, "reason", names__drop_reason(st->names, v->reason), &first);
+		json_u64(f, "reason_code", v->reason, &first);
+		if (v->aux)
+			json_s(f, "location", names__sym(st->names, v->aux, sym, sizeof(sym)),
+			       &first);
+	}
+	if (v->type == SKBTOP_EV_DROP || v->type == SKBTOP_EV_CONSUME)
+		json_s(f, "fate", fate__name(j->fate), &first);
+	if (v->type == SKBTOP_EV_CLONE)
+		json_u64(f, "clone", child_id(st, v), &first);
+	if (v->nft) {
+		json__key(f, "nft", &first);
+		json_nft(f, st->names, v->netns, v->type, v->flags, v->nft);
+	}
+	fputs("}\n", f);
+}
+
+static void print(const struct stream *st, const struct journey *j, const struct ev_view *v)
+{
+	if (st->format == STREAM_JSON)
+		json_line(st, j, v);
+	else
+		text_line(st, j, v);
 }
 
 void stream__event(const struct stream *st, const struct journey *j, const void *rec, size_t size)
 {
-	(void)st, (void)j, (void)rec, (void)size;
+	const struct skbtop_event *ev = rec;
+	struct ev_view v = { 0 };
+	struct jnft x;
+
+	if (!j || size < sizeof(*ev))
+		return;
+	v.type = ev->hdr.type;
+	v.cpu = ev->hdr.cpu;
+	v.flags = ev->hdr.flags;
+	v.ts = ev->hdr.ts_ns;
+	v.aux = ev->aux;
+	v.func_id = ev->func_id;
+	v.pid = ev->pid;
+	v.ifindex = ev->ifindex;
+	v.netns = ev->netns;
+	v.mark = ev->mark;
+	v.len = ev->len;
+	v.reason = ev->reason;
+	v.l3proto = ev->l3proto;
+	v.tuple = &ev->tuple;
+	if (size == sizeof(struct skbtop_nft_event)) {
+		const struct skbtop_nft_event *n = rec;
+
+		x.rule_handle = n->rule_handle;
+		x.chain_handle = n->chain_handle;
+		x.verdict = n->verdict;
+		x.priority = n->priority;
+		x.family = n->family;
+		x.hook = n->hook;
+		x.depth = n->depth;
+		x.seq = n->seq;
+		memcpy(x.table, n->table, sizeof(x.table));
+		memcpy(x.chain, n->chain, sizeof(x.chain));
+		memcpy(x.target, n->target, sizeof(x.target));
+		x.table[SKBTOP_NAME_LEN - 1] = x.chain[SKBTOP_NAME_LEN - 1] = '\0';
+		x.target[SKBTOP_NAME_LEN - 1] = '\0';
+		v.nft = &x;
+	}
+	print(st, j, &v);
 }
 
 void stream__jevent(const struct stream *st, const struct journey *j, const struct jevent *e)
 {
-	(void)st, (void)j, (void)e;
+	struct ev_view v = {
+		.type = e->type,
+		.cpu = e->cpu,
+		.flags = e->flags,
+		.ts = e->ts_ns,
+		.aux = e->aux,
+		.func_id = e->func_id,
+		.pid = j->pid,
+		.ifindex = e->ifindex,
+		.netns = e->netns,
+		.mark = j->mark,
+		.len = e->len,
+		.reason = e->reason,
+		.l3proto = j->l3proto,
+		.tuple = &j->tuple,
+		.nft = e->nft >= 0 && (uint32_t)e->nft < j->n_nft ? &j->nft[e->nft] : NULL,
+	};
+
+	print(st, j, &v);
+}
+
+/* ---- statistics ---- */
+
+static const char *layer_name(const struct config *cfg, int l, char *buf, size_t len)
+{
+	if (cfg && l < cfg->n_layers && cfg->layers[l].name)
+		return cfg->layers[l].name;
+	snprintf(buf, len, "layer#%d", l);
+	return buf;
+}
+
+void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
+			const struct config *cfg)
+{
+	const struct store_stats *ss = store__stats(s);
+	const struct store_layer *ly = store__layers(s);
+	const struct store_reason *r;
+	size_t nr, i;
+	uint32_t id, count = names__probe_count(n);
+	char buf[32];
+	int first = 1, sub;
+
+	fputc('{', f);
+	json_u64(f, "events", ss->events, &first);
+	json_u64(f, "packets", ss->packets, &first);
+	json_u64(f, "functions_hit", store__funcs_hit(s), &first);
+	json_u64(f, "lost_kernel", ss->lost_kernel, &first);
+	json_u64(f, "lost_queue", ss->lost_queue, &first);
+	json_u64(f, "evicted_packets", ss->evicted_packets, &first);
+	json_u64(f, "truncated_events", ss->truncated_events, &first);
+	json_u64(f, "bad_records", ss->bad_records, &first);
+	json__key(f, "fates", &first);
+	sub = 1;
+	fputc('{', f);
+	for (i = 0; i < FATE_COUNT; i++)
+		json_u64(f, fate__name((enum fate)i), ss->by_fate[i], &sub);
+	fputc('}', f);
+	json__key(f, "layers", &first);
+	sub = 1;
+	fputc('{', f);
+	for (i = 0; i < MAX_LAYERS; i++) {
+		int in = 1;
+
+		if (!ly[i].events)
+			continue;
+		json__key(f, layer_name(cfg, (int)i, buf, sizeof(buf)), &sub);
+		fputc('{', f);
+		json_u64(f, "events", ly[i].events, &in);
+		json_u64(f, "packets", ly[i].packets, &in);
+		json_u64(f, "drops", ly[i].drops, &in);
+		json_u64(f, "ns", ly[i].ns, &in);
+		fputc('}', f);
+	}
+	fputc('}', f);
+	json__key(f, "drop_reasons", &first);
+	sub = 1;
+	fputc('{', f);
+	r = store__drop_reasons(s, &nr);
+	for (i = 0; i < nr; i++)
+		json_u64(f, names__drop_reason(n, r[i].reason), r[i].count, &sub);
+	fputc('}', f);
+	json__key(f, "functions", &first);
+	sub = 1;
+	fputc('{', f);
+	for (id = 0; id < count; id++)
+		if (store__func_hits(s, id))
+			json_u64(f, names__probe(n, id)->name, store__func_hits(s, id), &sub);
+	for (id = 0; id < SKBTOP_TP_COUNT; id++)
+		if (store__func_hits(s, SKBTOP_TP_FLAG | id))
+			json_u64(f, names__tp_name(id), store__func_hits(s, SKBTOP_TP_FLAG | id),
+				 &sub);
+	fputc('}', f);
+	fputc('}', f);
 }
 
 void stream__stats(const struct stream *st, const struct store *s)
 {
-	(void)st, (void)s;
+	const struct store_stats *ss = store__stats(s);
+	const struct store_layer *ly = store__layers(s);
+	const struct store_reason *r;
+	FILE *f = st->f;
+	char buf[32];
+	size_t nr, i;
+
+	if (st->format == STREAM_JSON) {
+		fputs("{\"stats\":", f);
+		stream__stats_json(f, s, st->names, st->cfg);
+		fputs("}\n", f);
+		return;
+	}
+	fprintf(f, "--- skbtop statistics ---\n");
+	fprintf(f, "%-18s %" PRIu64 "\n", "events", ss->events);
+	fprintf(f, "%-18s %" PRIu64 "\n", "packets", ss->packets);
+	fprintf(f, "%-18s %" PRIu32 "\n", "functions hit", store__funcs_hit(s));
+	fprintf(f, "%-18s %" PRIu64 "\n", "lost (kernel)", ss->lost_kernel);
+	fprintf(f, "%-18s %" PRIu64 "\n", "lost (queue)", ss->lost_queue);
+	fprintf(f, "%-18s %" PRIu64 "\n", "evicted packets", ss->evicted_packets);
+	fprintf(f, "%-18s %" PRIu64 "\n", "truncated events", ss->truncated_events);
+	fprintf(f, "%-18s %" PRIu64 "\n", "bad records", ss->bad_records);
+	fprintf(f, "%-18s", "fates");
+	for (i = 0; i < FATE_COUNT; i++)
+		if (ss->by_fate[i])
+			fprintf(f, " %s %" PRIu64, fate__name((enum fate)i), ss->by_fate[i]);
+	fprintf(f, "\n%-18s", "events by layer");
+	for (i = 0; i < MAX_LAYERS; i++)
+		if (ly[i].events)
+			fprintf(f, " %s %" PRIu64, layer_name(st->cfg, (int)i, buf, sizeof(buf)),
+				ly[i].events);
+	fprintf(f, "\n%-18s", "drops by reason");
+	r = store__drop_reasons(s, &nr);
+	for (i = 0; i < nr; i++)
+		fprintf(f, " %s %" PRIu64, names__drop_reason(st->names, r[i].reason), r[i].count);
+	fputc('\n', f);
 }

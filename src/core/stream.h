@@ -6,7 +6,9 @@
 #ifndef SKBTOP_STREAM_H
 #define SKBTOP_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "config.h"
@@ -23,6 +25,7 @@ struct stream {
 	enum stream_format format;
 	struct names *names;
 	const struct config *cfg;
+	const struct store *store; /* to name a clone's child journey; may be NULL */
 };
 
 /* "text" or "json" into *fmt; -1 (nothing printed) for anything else. */
@@ -38,5 +41,29 @@ void stream__jevent(const struct stream *st, const struct journey *j, const stru
 
 /* The statistics block: text (a header line and aligned rows) or one JSON object line. */
 void stream__stats(const struct stream *st, const struct store *s);
+
+/* The statistics as one JSON object, no newline (also the "stats" of saved sessions). */
+void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
+			const struct config *cfg);
+
+/* Names shared by the stream, the saved files and the UI. */
+const char *event_type__name(uint16_t type);  /* "func", "drop", "nft_rule", ...; "?" */
+const char *event_type__label(uint16_t type); /* "FUNC", "DROP", "RULE", ... (5 columns) */
+int event_type__from_name(const char *name);  /* -1 if unknown */
+/* "IPv4", "IPv6", "ARP", or "-" */
+const char *family__name(const struct skbtop_tuple *t, uint16_t l3proto);
+/* AF_INET, AF_INET6 or 0 */
+int family__from_name(const char *name);
+/* "tcp", "udp", "icmp", "icmp6", "sctp", or the number into buf */
+const char *proto__name(uint8_t proto, char *buf, size_t len);
+int proto__from_name(const char *name); /* -1 if not a name or number */
+/* Whether the tuple's protocol has ports. */
+bool proto__has_ports(uint8_t proto);
+/* The tuple's source and destination addresses as text ("" when no family). */
+void tuple__addrs(const struct skbtop_tuple *t, char *src, char *dst, size_t len);
+/* NFPROTO_* as nft writes it: "inet", "ip", "ip6", "arp", "bridge", "netdev". */
+const char *nfproto__name(uint8_t family);
+/* The hook as nft writes it for that family: "prerouting", "input", ..., "ingress". */
+const char *nfhook__name(uint8_t family, uint8_t hook);
 
 #endif /* SKBTOP_STREAM_H */

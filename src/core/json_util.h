@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Writing JSON by hand (streams and saved sessions): strings escaped so any parser reads them. */
+#ifndef SKBTOP_JSON_UTIL_H
+#define SKBTOP_JSON_UTIL_H
+
+#include <stdio.h>
+
+/* Writes s as a JSON string with its quotes; bytes that are not UTF-8 become \u00XX. */
+void json__str(FILE *f, const char *s);
+/* Writes ,"key": (the comma unless first) and clears *first. */
+void json__key(FILE *f, const char *key, int *first);
+
+#endif /* SKBTOP_JSON_UTIL_H */
