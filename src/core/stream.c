@@ -19,6 +19,17 @@ struct ev_view {
 	const struct jnft *nft;
 };
 
+int stream_format__parse(const char *s, enum stream_format *fmt)
+{
+	if (!strcmp(s, "text"))
+		*fmt = STREAM_TEXT;
+	else if (!strcmp(s, "json"))
+		*fmt = STREAM_JSON;
+	else
+		return -1;
+	return 0;
+}
+
 static const struct {
 	const char *name, *label;
 } ev_types[SKBTOP_EV_TYPE_MAX] = {
