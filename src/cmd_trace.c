@@ -1,12 +1,703 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * skbtop itself: choose the backend, pick the functions, load and attach, then hand the events
+ * to the TUI or print them (--stream) until the user stops, and leave nothing attached behind.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <regex.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmds.h"
+#include "core/backend.h"
+#include "core/classify.h"
+#include "core/config.h"
+#include "core/decode.h"
+#include "core/discover.h"
+#include "core/export.h"
+#include "core/filter_opts.h"
+#include "core/loader.h"
+#include "core/log.h"
+#include "core/names.h"
+#include "core/poller.h"
+#include "core/queue.h"
+#include "core/store.h"
+#include "core/stream.h"
+#include "ui/ui.h"
+
+#define QUEUE_SLOTS	(1u << 16)
+#define PUMP_BATCH	4096
+#define LOSS_REFRESH_MS 200
+
+struct trace_args {
+	bool stream;
+	enum stream_format format;
+	double duration;    /* seconds, 0 = until stopped */
+	long max_functions; /* -1 = from the configuration */
+	char *functions;    /* "a,b,c" */
+	const char *config;
+	const char *output;
+	const char *backend_word;
+	long ringbuf_kb; /* -1 = from the configuration */
+	char *proto, *host, *port;
+	struct filter_opts filter;
+};
+
+struct trace {
+	struct config cfg;
+	struct names *names;
+	struct store *store;
+	struct queue *q;
+	struct poller *poller;
+	struct loader *loader;
+	struct loader_func *funcs;
+	size_t n_funcs;
+	unsigned int skipped; /* functions left out before attaching (untraceable, bad parameter) */
+	enum backend backend;
+	char why[256];
+	char filter_text[512];
+	const struct stream *stream;
+	double last_loss_ms;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	/* A second signal means the user does not want to wait: the kernel drops our links. */
+	if (stop_signal) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	stop_signal = sig;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: skbtop [OPTIONS] [EXPRESSION]\n"
+		"       skbtop --stream [--format text|json] [OPTIONS] [EXPRESSION]\n"
+		"Follow packets through the kernel's network stack, function by function.\n"
+		"EXPRESSION is a tcpdump filter (pcap-filter(7)); packets that match are "
+		"followed.\n"
+		"\n"
+		"  -s, --stream             print events as lines instead of the screen\n"
+		"  -f, --format text|json   line format of --stream (default text)\n"
+		"  -o, --output FILE        at exit, save the session (JSON, mode 0600) for "
+		"`skbtop replay`\n"
+		"  -t, --duration SECS      stop after SECS seconds\n"
+		"  -b, --backend NAME       auto, kprobe-multi, kprobe, fentry or tracepoint\n"
+		"  -n, --max-functions N    attach at most N functions, best first (0: all)\n"
+		"  -F, --functions a,b,c    attach exactly these functions\n"
+		"  -c, --config FILE        configuration (default: $XDG_CONFIG_HOME/skbtop/"
+		"skbtop.yaml,\n"
+		"                           /etc/skbtop/skbtop.yaml, else built-in)\n"
+		"      --ringbuf-kb N       BPF ring buffer size in KiB (a power of two)\n"
+		"      --proto PROTO        only tcp, udp, icmp, icmp6, ... (added to EXPRESSION)\n"
+		"      --host ADDR          only packets from or to ADDR (added to EXPRESSION)\n"
+		"      --port PORT          only packets from or to PORT (added to EXPRESSION)\n"
+		"      --netns, --ifname, --mark  short for the --filter-* options "
+		"below\n" FILTER_OPTS_HELP
+		"  -v, --verbose            say more (twice: debug, with libbpf's messages)\n"
+		"  -h, --help               show this help\n"
+		"\n"
+		"The first Ctrl-C (or SIGTERM, SIGHUP) stops and detaches everything; a second one "
+		"kills.\n"
+		"\n"
+		"Examples:\n"
+		"  skbtop                                       the screen, every packet\n"
+		"  skbtop --stream udp port 53                  DNS packets as text lines\n"
+		"  skbtop --stream --format json --duration 10 -o s.json host 10.0.0.2\n"
+		"  skbtop --backend tracepoint --filter-netns /run/netns/blue\n"
+		"  skbtop replay s.json                         look at a saved session\n");
+}
+
+/* --proto, --host, --port are written as a tcpdump expression joined to the user's. */
+static int build_expression(struct trace_args *a)
+{
+	const char *parts[4] = { a->filter.expr, a->proto, NULL, NULL };
+	char host[300] = "", port[64] = "", *expr;
+	size_t len = 1;
+
+	if (a->host) {
+		snprintf(host, sizeof(host), "host %s", a->host);
+		parts[2] = host;
+	}
+	if (a->port) {
+		snprintf(port, sizeof(port), "port %s", a->port);
+		parts[3] = port;
+	}
+	if (!a->proto && !a->host && !a->port)
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (parts[i])
+			len += strlen(parts[i]) + 8;
+	expr = calloc(1, len);
+	if (!expr) {
+		p_err("out of memory");
+		return -1;
+	}
+	for (int i = 0; i < 4; i++) {
+		if (!parts[i])
+			continue;
+		if (*expr)
+			strcat(expr, " and ");
+		strcat(expr, "(");
+		strcat(expr, parts[i]);
+		strcat(expr, ")");
+	}
+	free(a->filter.expr);
+	a->filter.expr = expr;
+	return 0;
+}
+
+static int parse_long(const char *opt, const char *arg, long min, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min) {
+		p_err("%s: '%s' is not a number of at least %ld", opt, arg, min);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_args(struct trace_args *a, int argc, char **argv)
+{
+	enum {
+		OPT_RINGBUF = 256,
+		OPT_PROTO,
+		OPT_HOST,
+		OPT_PORT,
+		OPT_FILTER
+	};
+	static const struct option opts[] = {
+		{ "stream", no_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 't' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "max-functions", required_argument, NULL, 'n' },
+		{ "functions", required_argument, NULL, 'F' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF },
+		{ "proto", required_argument, NULL, OPT_PROTO },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "netns", required_argument, NULL, OPT_FILTER },
+		{ "ifname", required_argument, NULL, OPT_FILTER },
+		{ "mark", required_argument, NULL, OPT_FILTER },
+		{ "filter-netns", required_argument, NULL, OPT_FILTER },
+		{ "filter-ifname", required_argument, NULL, OPT_FILTER },
+		{ "filter-mark", required_argument, NULL, OPT_FILTER },
+		{ "filter-func", required_argument, NULL, OPT_FILTER },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, idx;
+
+	a->max_functions = -1;
+	a->ringbuf_kb = -1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+sf:o:t:b:n:F:c:vh", opts, &idx)) != -1) {
+		char *end;
+		long v;
+
+		switch (c) {
+		case 's':
+			a->stream = true;
+			break;
+		case 'f':
+			if (stream_format__parse(optarg, &a->format)) {
+				p_err("--format: '%s' is neither text nor json", optarg);
+				return -1;
+			}
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case 't':
+			errno = 0;
+			a->duration = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !isfinite(a->duration) ||
+			    a->duration <= 0) {
+				p_err("--duration: '%s' is not a positive number of seconds",
+				      optarg);
+				return -1;
+			}
+			break;
+		case 'b':
+			a->backend_word = optarg;
+			break;
+		case 'n':
+			if (parse_long("--max-functions", optarg, 0, &a->max_functions))
+				return -1;
+			break;
+		case 'F':
+			free(a->functions);
+			a->functions = strdup(optarg);
+			break;
+		case 'c':
+			a->config = optarg;
+			break;
+		case OPT_RINGBUF:
+			if (parse_long("--ringbuf-kb", optarg, 4, &v))
+				return -1;
+			a->ringbuf_kb = v;
+			break;
+		case OPT_PROTO:
+			a->proto = optarg;
+			break;
+		case OPT_HOST:
+			a->host = optarg;
+			break;
+		case OPT_PORT:
+			a->port = optarg;
+			break;
+		case OPT_FILTER: {
+			char name[32];
+			const char *n = opts[idx].name;
+
+			if (strncmp(n, "filter-", 7)) {
+				snprintf(name, sizeof(name), "filter-%s", n);
+				n = name;
+			}
+			if (filter_opts__option(&a->filter, n, optarg))
+				return -1;
+			break;
+		}
+		case 'v':
+			log_verbosity++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (a->format == STREAM_JSON && !a->stream)
+		a->stream = true;
+	if (filter_opts__set_expr(&a->filter, argc - optind, argv + optind))
+		return -1;
+	return build_expression(a);
+}
+
+static void add_func(struct trace *t, const char *name, const char *module, int pos, int layer,
+		     enum priority prio, uint32_t btf_id)
+{
+	struct loader_func *f = &t->funcs[t->n_funcs];
+
+	f->name = name;
+	f->module = module;
+	f->param_pos = pos;
+	f->btf_id = btf_id;
+	f->id = (uint32_t)t->n_funcs;
+	names__add_probe(t->names, f->id, name, module, layer, prio);
+	t->n_funcs++;
+}
+
+static bool func_wanted(const regex_t *re, const char *name)
+{
+	return !re || !regexec(re, name, 0, NULL, 0);
+}
+
+/* The functions to attach: --functions, else the configuration's list, else discovery. */
+static int choose_functions(struct trace *t, const struct trace_args *a, struct func_list *list)
+{
+	struct discover_opts dopts = {};
+	const struct skb_func **sel;
+	regex_t re, *rep = NULL;
+	char err[256];
+	size_t n;
+	int rc = -1;
+
+	if (t->backend == BACKEND_TRACEPOINT) {
+		if (a->functions || t->cfg.n_functions)
+			p_warn("the tracepoint backend attaches no function: the list is ignored");
+		return 0;
+	}
+	if (a->filter.func_regex) {
+		if (regcomp(&re, a->filter.func_regex, REG_EXTENDED | REG_NOSUB)) {
+			p_err("--filter-func: '%s' is not a valid regular expression",
+			      a->filter.func_regex);
+			return -1;
+		}
+		rep = &re;
+	}
+	if (t->cfg.n_functions && !a->functions) {
+		t->funcs = calloc(t->cfg.n_functions, sizeof(*t->funcs));
+		if (!t->funcs)
+			goto out;
+		for (size_t i = 0; i < t->cfg.n_functions; i++) {
+			const struct trace_func *f = &t->cfg.functions[i];
+			enum priority prio;
+			int layer;
+
+			if (!func_wanted(rep, f->name))
+				continue;
+			classify__name(&t->cfg, f->name, &layer, &prio);
+			add_func(t, f->name, f->module, f->param_pos, layer, prio, 0);
+		}
+		rc = 0;
+		goto out;
+	}
+	if (discover__run(list, &dopts, &t->cfg, err, sizeof(err))) {
+		p_err("%s", err);
+		goto out;
+	}
+	if (!list->traceable_known)
+		p_warn("which functions the kernel lets us probe is unknown (%s): some may fail",
+		       list->traceable_why ? list->traceable_why : "no tracefs");
+	t->funcs = calloc(list->n + 1, sizeof(*t->funcs));
+	sel = calloc(list->n + 1, sizeof(*sel));
+	if (!t->funcs || !sel) {
+		free(sel);
+		p_err("out of memory");
+		goto out;
+	}
+	if (a->functions) {
+		char *save = NULL;
+
+		for (char *name = strtok_r(a->functions, ",", &save); name;
+		     name = strtok_r(NULL, ",", &save)) {
+			const struct skb_func *f = discover__find(list, name);
+
+			if (!f) {
+				p_err("--functions: the kernel has no function '%s' taking an skb",
+				      name);
+				free(sel);
+				goto out;
+			}
+			add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id);
+		}
+		free(sel);
+		rc = 0;
+		goto out;
+	}
+	n = discover__select(list, &t->cfg, t->cfg.max_priority, 0, sel);
+	for (size_t i = 0; i < n; i++) {
+		const struct skb_func *f = sel[i];
+
+		if (!func_wanted(rep, f->name))
+			continue;
+		if (t->cfg.max_functions && t->n_funcs >= t->cfg.max_functions)
+			break;
+		if (f->ptr_depth != 1) {
+			t->skipped++;
+			continue;
+		}
+		add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id);
+	}
+	for (size_t i = 0; i < list->n; i++)
+		if (list->v[i].traceable == TRACE_NO)
+			t->skipped++;
+	free(sel);
+	rc = 0;
+out:
+	if (rep)
+		regfree(rep);
+	return rc;
+}
+
+static void add_tracepoint_names(struct trace *t)
+{
+	for (uint32_t tp = 0; tp < SKBTOP_TP_COUNT; tp++) {
+		const char *name = names__tp_name(tp);
+		enum priority prio;
+		int layer;
+
+		if (!name)
+			continue;
+		classify__name(&t->cfg, name, &layer, &prio);
+		names__add_probe(t->names, SKBTOP_TP_FLAG | tp, name, NULL, layer, prio);
+	}
+}
+
+/* Kernel ring buffer failures, queue overflow and refused records into the store's counters. */
+static void refresh_losses(struct trace *t, struct store *s, bool force)
+{
+	uint64_t cnt[SKBTOP_CNT_MAX];
+	struct poller_stats ps;
+	struct store_stats *st;
+	double now = now_ms();
+
+	if (!force && now - t->last_loss_ms < LOSS_REFRESH_MS)
+		return;
+	t->last_loss_ms = now;
+	st = store__stats_mut(s);
+	if (t->loader && !loader__counters(t->loader, cnt))
+		st->lost_kernel = cnt[SKBTOP_CNT_RB_FAIL];
+	if (t->poller) {
+		poller__stats(t->poller, &ps);
+		st->lost_queue = ps.lost_queue;
+		st->bad_records = ps.bad;
+	}
+}
+
+static size_t pump(void *ctx, struct store *s)
+{
+	struct trace *t = ctx;
+	const void *rec;
+	uint32_t size;
+	size_t n = 0;
+
+	while (n < PUMP_BATCH && (rec = queue__peek(t->q, &size))) {
+		const struct decode_slot *slot = rec;
+		const struct journey *j = store__add(s, &slot->u, slot->size);
+
+		if (j && t->stream)
+			stream__event(t->stream, j, &slot->u, slot->size);
+		queue__release(t->q);
+		n++;
+	}
+	refresh_losses(t, s, false);
+	return n;
+}
+
+static void clear_store(void *ctx, struct store *s)
+{
+	(void)ctx;
+	store__clear(s);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* The poller thread must not take the signals: they are for the main loop. */
+static struct poller *start_poller(struct trace *t, char *err, size_t errlen)
+{
+	sigset_t all, old;
+	struct loader_shared_fds fds;
+	struct poller *p;
+
+	loader__shared_fds(t->loader, &fds);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	p = poller__start(fds.events, t->q, err, errlen);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return p;
+}
+
+static void run_stream(struct trace *t, const struct trace_args *a)
+{
+	double end = a->duration > 0 ? now_ms() + a->duration * 1e3 : 0;
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+
+	while (!stop_signal && (!end || now_ms() < end)) {
+		if (!pump(t, t->store)) {
+			fflush(stdout);
+			nanosleep(&nap, NULL);
+		}
+	}
+}
+
+static void print_status(const struct trace *t, const struct loader_stats *ls)
+{
+	fprintf(stderr, "skbtop: backend %s (%s)\n", backend__label(t->backend), t->why);
+	fprintf(stderr,
+		"skbtop: functions: %u attached, %u failed, %u skipped; tracepoints: %u attached, "
+		"%u failed, %u not in this kernel\n",
+		ls->attached, ls->failed, ls->skipped + t->skipped, ls->tp_attached, ls->tp_failed,
+		ls->tp_skipped);
+	if (ls->failed && ls->first_error[0])
+		fprintf(stderr, "skbtop: first attach failure: %s\n", ls->first_error);
+	fprintf(stderr, "skbtop: load %.1f ms, attach %.1f ms\n", ls->load_ms, ls->attach_ms);
+}
+
+static void status_notice(const struct trace *t, const struct store *s, char *buf, size_t len)
+{
+	(void)s;
+	if (t->backend == BACKEND_TRACEPOINT)
+		snprintf(buf, len, "tracepoints only: %s", t->why);
+	else
+		buf[0] = '\0';
+}
+
+static int run(struct trace *t, struct trace_args *a)
+{
+	struct loader_opts lo = {};
+	struct loader_stats ls = {};
+	struct skbtop_filter_cfg kcfg = {};
+	struct backend_probe bp;
+	struct func_list list = {};
+	struct stream st = {};
+	char err[512], notice[300];
+	enum backend want = t->cfg.backend;
+	int rc = 1;
+
+	if (a->backend_word && backend__parse(a->backend_word, &want)) {
+		p_err("--backend: '%s' is not one of auto, kprobe-multi, kprobe, fentry, "
+		      "tracepoint",
+		      a->backend_word);
+		return EXIT_USAGE;
+	}
+	if (a->max_functions >= 0)
+		t->cfg.max_functions = (uint32_t)a->max_functions;
+	if (a->ringbuf_kb > 0)
+		t->cfg.ringbuf_kb = (uint32_t)a->ringbuf_kb;
+	if (filter_opts__from_config(&a->filter, &t->cfg) ||
+	    filter_opts__resolve(&a->filter, &kcfg))
+		return EXIT_USAGE;
+	if (a->filter.expr) {
+		p_err("tcpdump expressions are not supported by this build yet: use "
+		      "--filter-netns, "
+		      "--filter-ifname or --filter-mark");
+		return EXIT_USAGE;
+	}
+
+	backend__probe(&bp);
+	if (backend__choose(&bp, want, &t->backend, t->why, sizeof(t->why), err, sizeof(err))) {
+		p_err("%s", err);
+		return 1;
+	}
+	t->names = names__new();
+	if (!t->names) {
+		p_err("out of memory");
+		return 1;
+	}
+	names__load_drop_reasons(t->names, NULL);
+	add_tracepoint_names(t);
+	if (choose_functions(t, a, &list))
+		goto out;
+
+	lo.backend = t->backend;
+	lo.ringbuf_kb = t->cfg.ringbuf_kb;
+	lo.track_max = t->cfg.track_max;
+	lo.filter = &kcfg;
+	lo.funcs = t->funcs;
+	lo.n_funcs = t->n_funcs;
+	t->loader = loader__new(&lo, err, sizeof(err));
+	if (!t->loader) {
+		p_err("%s", err);
+		goto out;
+	}
+	if (loader__attach(t->loader, &ls, err, sizeof(err))) {
+		p_err("%s", err);
+		goto out;
+	}
+	print_status(t, &ls);
+
+	t->store = store__new(t->cfg.max_packets, t->cfg.max_events_per_packet, &t->cfg, t->names);
+	t->q = queue__new(QUEUE_SLOTS, sizeof(struct decode_slot));
+	if (!t->store || !t->q) {
+		p_err("out of memory");
+		goto out;
+	}
+	install_signals();
+	t->poller = start_poller(t, err, sizeof(err));
+	if (!t->poller) {
+		p_err("%s", err);
+		goto out;
+	}
+
+	if (a->stream) {
+		st.f = stdout;
+		st.format = a->format;
+		st.names = t->names;
+		st.cfg = &t->cfg;
+		t->stream = &st;
+		run_stream(t, a);
+		rc = 0;
+	} else {
+		struct ui_feed feed = {
+			.pump = pump,
+			.clear = clear_store,
+			.ctx = t,
+			.live = true,
+			.backend = backend__label(t->backend),
+			.backend_why = t->why,
+			.attached = ls.attached,
+			.failed = ls.failed,
+			.skipped = ls.skipped + t->skipped,
+			.filter = a->filter.expr ? a->filter.expr : "",
+		};
+
+		status_notice(t, t->store, notice, sizeof(notice));
+		feed.notice = notice[0] ? notice : NULL;
+		rc = ui__run(t->store, t->names, &t->cfg, &feed);
+	}
+
+	/* Stop reading, then take what is still in the ring buffer and the queue. */
+	poller__stop(t->poller);
+	while (pump(t, t->store))
+		;
+	refresh_losses(t, t->store, true);
+	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
+	t->loader = NULL;
+	if (t->stream) {
+		fflush(stdout);
+		stream__stats(t->stream, t->store);
+	}
+	if (a->output) {
+		struct export_meta m = { .backend = backend__label(t->backend) };
+
+		if (export__session(a->output, t->store, t->names, &t->cfg, &m))
+			rc = 1;
+	}
+out:
+	poller__free(t->poller);
+	t->poller = NULL;
+	if (t->loader)
+		fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
+	t->loader = NULL;
+	discover__free(&list);
+	return rc;
+}
 
 int cmd_trace(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "skbtop: trace is not built yet\n");
-	return 1;
+	struct trace_args a = {};
+	struct trace t = {};
+	char err[512];
+	int rc;
+
+	if (parse_args(&a, argc, argv)) {
+		rc = EXIT_USAGE;
+		goto out_args;
+	}
+	if (geteuid() != 0)
+		p_warn("not running as root: loading BPF programs will probably be refused");
+	if (config__load(&t.cfg, a.config, NULL, err, sizeof(err))) {
+		p_err("%s", err);
+		rc = EXIT_USAGE;
+		goto out_args;
+	}
+	rc = run(&t, &a);
+	store__free(t.store);
+	queue__free(t.q);
+	names__free(t.names);
+	free(t.funcs);
+	config__free(&t.cfg);
+out_args:
+	filter_opts__free(&a.filter);
+	free(a.functions);
+	return rc;
 }
