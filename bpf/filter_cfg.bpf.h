@@ -16,6 +16,26 @@ struct skbtop_filter_cfg {
 	__u32 ifindex;	 /* skb->dev->ifindex, 0 = any */
 	__u32 mark;	 /* skb->mark & mark_mask must equal mark */
 	__u32 mark_mask; /* 0 = mark not checked */
+	__u32 pcap;	 /* 1: a tcpdump expression was translated into the placeholder */
+};
+
+/*
+ * The tcpdump expression runs as eBPF translated from libpcap's classic BPF (src/core/pcapfilter.c)
+ * and written over a placeholder before load: an instruction "r0 = SKBTOP_PCAP_MAGIC" followed by
+ * nops, SKBTOP_PCAP_SLOTS instructions in all. On entry r1 points to a struct skbtop_pcap_ctx on
+ * the stack; on exit r0 is non-zero for a match, and r1-r5 are clobbered, r6-r9 kept.
+ */
+#define SKBTOP_PCAP_MAGIC 0x5cb7f117
+#define SKBTOP_PCAP_SLOTS 2048
+
+struct skbtop_pcap_ctx {
+	__u64 data;	/* kernel address of the first byte the expression sees */
+	__u64 saved[3]; /* r6-r8 of the enclosing program while the filter runs */
+	__u32 len;	/* bytes from data to the end of the packet (what cBPF calls len) */
+	__u32 linear;	/* bytes readable from data (the skb's linear part) */
+	__u32 l2;	/* 1: data is an Ethernet header, 0: an IPv4 or IPv6 header */
+	__u32 tmp;	/* the bytes of one load */
+	__u32 mem[16];	/* classic BPF scratch memory M[] */
 };
 
 #endif /* SKBTOP_FILTER_CFG_BPF_H */
