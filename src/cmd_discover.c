@@ -269,7 +269,8 @@ static int write_trace_config(const char *path, struct config *cfg, const struct
 	else
 		n = discover__select(l, cfg, cfg->max_priority, cfg->max_functions, sel);
 	for (size_t i = 0; i < n; i++)
-		funcs[i] = (struct trace_func){ sel[i]->name, sel[i]->module, sel[i]->param_pos };
+		funcs[i] = (struct trace_func){ sel[i]->name, sel[i]->module, sel[i]->param_pos,
+						sel[i]->ptr_depth };
 	out.functions = funcs;
 	out.n_functions = n;
 	out.max_functions = 0;

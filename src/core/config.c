@@ -285,9 +285,11 @@ static int get_func(struct ctx *c, yaml_node_t *n, struct trace_func *f)
 	bool have_name = false;
 
 	f->param_pos = 1;
+	f->ptr_depth = 1;
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(c, n, "%s: each entry is a mapping {name, module, param}, got %s", what,
-			    kind_name(n));
+		return fail(c, n,
+			    "%s: each entry is a mapping {name, module, param, depth}, got %s",
+			    what, kind_name(n));
 	if (check_dups(c, n, what))
 		return -1;
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
@@ -311,8 +313,13 @@ static int get_func(struct ctx *c, yaml_node_t *n, struct trace_func *f)
 			if (get_u32(c, v, "trace.functions.param", 1, 5, &pos))
 				return -1;
 			f->param_pos = pos;
+		} else if (!strcmp(key, "depth")) {
+			if (get_u32(c, v, "trace.functions.depth", 1, 2, &pos))
+				return -1;
+			f->ptr_depth = pos;
 		} else {
-			return fail(c, k, "%s: unknown key '%s' (expected name, module, param)",
+			return fail(c, k,
+				    "%s: unknown key '%s' (expected name, module, param, depth)",
 				    what, key);
 		}
 	}
@@ -956,7 +963,10 @@ int config__write(const struct config *cfg, FILE *f, const char *header)
 			fprintf(f, ", module: ");
 			put_str(f, fn->module);
 		}
-		fprintf(f, ", param: %d }\n", fn->param_pos);
+		fprintf(f, ", param: %d", fn->param_pos);
+		if (fn->ptr_depth > 1)
+			fprintf(f, ", depth: %d", fn->ptr_depth);
+		fprintf(f, " }\n");
 	}
 	fprintf(f, "\nfilter:\n  expression: ");
 	put_str(f, cfg->filter_expr);

@@ -53,6 +53,7 @@ struct trace_func {
 	char *name;
 	char *module; /* NULL for vmlinux */
 	int param_pos;
+	int ptr_depth; /* 1: struct sk_buff *, 2: struct sk_buff ** (YAML key "depth") */
 };
 
 struct config {

@@ -104,7 +104,10 @@ int discover_btf__scan(struct func_list *l, const char *dir, char *err, size_t e
 	vmlinux = btf__parse(path, NULL);
 	if (!vmlinux) {
 		rc = -errno;
-		snprintf(err, errlen, "cannot read BTF %s: %s", path, strerror(-rc));
+		snprintf(err, errlen,
+			 "no BTF at %s (%s): the kernel needs CONFIG_DEBUG_INFO_BTF, or use "
+			 "--no-btf",
+			 path, strerror(-rc));
 		return rc;
 	}
 	rc = scan_one(l, vmlinux, 1, NULL);

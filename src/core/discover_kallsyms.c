@@ -19,7 +19,8 @@ int discover_kallsyms__scan(struct func_list *l, const char *path, const struct 
 	int rc = 0;
 
 	if (!f) {
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot read the kernel symbols in %s: %s", path,
+			 strerror(errno));
 		return -errno;
 	}
 	while (!rc && fgets(line, sizeof(line), f)) {
