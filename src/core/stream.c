@@ -157,6 +157,29 @@ const char *nfproto__name(uint8_t family)
 	}
 }
 
+int nfproto__from_name(const char *name)
+{
+	int f;
+
+	for (f = 0; f < 256; f++)
+		if (strcmp(nfproto__name((uint8_t)f), "?") &&
+		    !strcmp(nfproto__name((uint8_t)f), name))
+			return f;
+	return -1;
+}
+
+int nfhook__from_name(uint8_t family, const char *name)
+{
+	int h;
+
+	if (!strcmp(name, "?"))
+		return -1;
+	for (h = 0; h < 8; h++)
+		if (!strcmp(nfhook__name(family, (uint8_t)h), name))
+			return h;
+	return -1;
+}
+
 const char *nfhook__name(uint8_t family, uint8_t hook)
 {
 	static const char *const inet[] = { "prerouting", "input",	 "forward",
