@@ -363,36 +363,55 @@ int nft_netns__open(uint32_t inum)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-struct sock_req {
-	int netns_fd, domain, type, proto;
-	int fd, err;
+struct ns_call {
+	int netns_fd;
+	int (*fn)(void *arg);
+	void *arg;
+	int ret, err;
 };
 
-/* setns() changes only the calling thread, so a short-lived thread makes the socket. */
-static void *sock_thread(void *arg)
+/* setns() changes only the calling thread, so a short-lived thread does the work. */
+static void *ns_thread(void *arg)
 {
-	struct sock_req *r = arg;
+	struct ns_call *c = arg;
 
-	if (setns(r->netns_fd, CLONE_NEWNET)) {
-		r->err = errno;
+	if (setns(c->netns_fd, CLONE_NEWNET)) {
+		c->err = errno;
 		return NULL;
 	}
-	r->fd = socket(r->domain, r->type | SOCK_CLOEXEC, r->proto);
-	if (r->fd < 0)
-		r->err = errno;
+	c->ret = c->fn(c->arg);
+	c->err = errno;
 	return NULL;
+}
+
+int nft_netns__call(int netns_fd, int (*fn)(void *arg), void *arg)
+{
+	struct ns_call c = { netns_fd, fn, arg, -1, 0 };
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, ns_thread, &c))
+		return -1;
+	pthread_join(t, NULL);
+	errno = c.err;
+	return c.ret;
+}
+
+struct sock_args {
+	int domain, type, proto;
+};
+
+static int make_socket(void *arg)
+{
+	struct sock_args *a = arg;
+
+	return socket(a->domain, a->type | SOCK_CLOEXEC, a->proto);
 }
 
 int nft_netns__socket(int netns_fd, int domain, int type, int proto)
 {
-	struct sock_req r = { netns_fd, domain, type, proto, -1, 0 };
-	pthread_t t;
+	struct sock_args a = { domain, type, proto };
 
-	if (pthread_create(&t, NULL, sock_thread, &r))
-		return -1;
-	pthread_join(t, NULL);
-	errno = r.err;
-	return r.fd;
+	return nft_netns__call(netns_fd, make_socket, &a);
 }
 
 int64_t nft_netns__genid(int nl_fd)
@@ -448,8 +467,7 @@ static int64_t ns_genid(struct ns_ent *ns)
 	return id;
 }
 
-/* Runs `nft -a -s list ruleset` inside the namespace and returns its output (malloc'd). */
-static char *run_listing(const char *nft, int nsfd, int *status)
+char *nft_netns__run_nft(const char *nft, int nsfd, char *const argv[], int *status)
 {
 	int pfd[2];
 	size_t len = 0, cap = 65536;
@@ -467,12 +485,12 @@ static char *run_listing(const char *nft, int nsfd, int *status)
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
 
-		if (setns(nsfd, CLONE_NEWNET))
+		if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET))
 			_exit(126);
 		dup2(pfd[1], 1);
 		if (devnull >= 0)
 			dup2(devnull, 0);
-		execlp(nft, nft, "-a", "-s", "list", "ruleset", (char *)NULL);
+		execvp(nft, argv);
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -503,6 +521,7 @@ static char *run_listing(const char *nft, int nsfd, int *status)
 
 static int ns_refresh(struct nft_ruleset *rs, struct ns_ent *ns)
 {
+	char *const argv[] = { rs->nft, "-a", "-s", "list", "ruleset", NULL };
 	int nsfd = open_ns(ns), status = 0, n;
 	char *out;
 
@@ -510,7 +529,7 @@ static int ns_refresh(struct nft_ruleset *rs, struct ns_ent *ns)
 		p_err("nft rule text: network namespace %u is not held by any process", ns->netns);
 		return -1;
 	}
-	out = run_listing(rs->nft, nsfd, &status);
+	out = nft_netns__run_nft(rs->nft, nsfd, argv, &status);
 	close(nsfd);
 	if (!out || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		p_err("nft rule text: '%s -a -s list ruleset' failed in netns %u (status %d)",

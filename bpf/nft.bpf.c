@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nftables in a packet's journey: which base chain saw it and what it returned (nft_do_chain),
+ * which rule decided (__nft_trace_packet with the trace key on, or nft_immediate_eval for the
+ * partial view), what each netfilter hook said (nf_hook_slow), and where kprobes do not exist,
+ * netfilter programs bracketing each base chain. Only skbs the main object tracks are reported;
+ * the maps are the main object's (bpf_map__reuse_fd), so these events share its ring buffer.
+ * Layouts that moved between 6.1, 6.12 and 6.18 are read with CO-RE (see shared NFT.md).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "nft_cfg.bpf.h"
+#include "skbtop_event.h"
+#include "skbtop_maps.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define NFT_MAX_DEPTH	4   /* nested nft_do_chain calls followed per CPU (reject replies nest) */
+#define NFT_MAX_CHAINS	4   /* jump stack followed in immediate mode */
+#define NFT_MAX_WALK	128 /* rules walked to find a chain's end or an expression's rule */
+#define NF_DROP_V	0
+#define NF_ACCEPT_V	1
+#define NF_STOLEN_V	2
+#define NFT_CONTINUE_V	-1
+#define NFT_JUMP_V	-3
+#define NFT_GOTO_V	-4
+#define NFT_RETURN_V	-5
+#define RULE_DP_HDR	8 /* struct nft_rule_dp: is_last:1, dlen:12, handle:42 */
+#define RULE_IS_LAST(h) ((h)&1)
+#define RULE_DLEN(h)	(((h) >> 1) & 0xfff)
+#define RULE_HANDLE(h)	(((h) >> 13) & ((1ull << 42) - 1))
+#define NFT_EV_FUNC_ID	0 /* NFT events are told apart by type, not by probe id */
+
+/* 6.1's nft_traceinfo carried the packet, rule and verdict; 6.4 passed them as arguments. */
+struct nft_traceinfo___v61 {
+	const struct nft_pktinfo *pkt;
+	const struct nft_base_chain *basechain;
+	const struct nft_rule_dp *rule;
+	const struct nft_verdict *verdict;
+} __attribute__((preserve_access_index));
+
+/* One nft_do_chain call in progress on this CPU. */
+struct nft_frame {
+	struct skbtop_nft_event ev; /* what the entry reported: the template of later events */
+	__u64 skb;
+	__u64 chains[NFT_MAX_CHAINS]; /* immediate mode: base chain, then jumped-to chains */
+	__u8 n_chains;
+	__u8 tracked;
+	__u8 exit_done; /* the exit was reported when the chain freed the skb */
+	__u8 seq;
+};
+
+struct nft_stack {
+	__u32 depth;
+	struct nft_frame f[NFT_MAX_DEPTH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nft_stack);
+} nft_stacks SEC(".maps");
+
+/* nf_hook_slow calls in progress on this CPU, for the verdict at its return. */
+struct nf_hook_frame {
+	__u64 skb;
+	__u8 tracked, hook, pf;
+};
+
+struct nf_hook_stack {
+	__u32 depth;
+	struct nf_hook_frame f[NFT_MAX_DEPTH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nf_hook_stack);
+} nf_hook_stacks SEC(".maps");
+
+/* Bracketing: skbs between the programs before and after a base chain, with that chain's event. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct skbtop_nft_event);
+} nft_open_brackets SEC(".maps");
+
+const volatile struct nft_bracket_cfg nft_bracket = {};
+
+static __always_inline struct nft_stack *nft__stack(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&nft_stacks, &zero);
+}
+
+/* The innermost frame, NULL when none is followed. */
+static __always_inline struct nft_frame *nft__top(struct nft_stack *st)
+{
+	__u32 d;
+
+	if (!st || !st->depth || st->depth > NFT_MAX_DEPTH)
+		return NULL;
+	d = st->depth - 1;
+	if (d >= NFT_MAX_DEPTH)
+		return NULL;
+	return &st->f[d];
+}
+
+static __always_inline void nft__chain_names(struct skbtop_nft_event *e,
+					     const struct nft_chain *chain)
+{
+	const struct nft_table *table = BPF_CORE_READ(chain, table);
+
+	bpf_probe_read_kernel_str(e->chain, sizeof(e->chain), BPF_CORE_READ(chain, name));
+	bpf_probe_read_kernel_str(e->table, sizeof(e->table), BPF_CORE_READ(table, name));
+	e->chain_handle = BPF_CORE_READ(chain, handle);
+	e->family = BPF_CORE_READ_BITFIELD_PROBED(table, family);
+}
+
+static __always_inline const struct nft_base_chain *nft__base(const struct nft_chain *chain)
+{
+	/* container_of with the running kernel's offset: 96, 80, 112 on 6.1, 6.12, 6.18. */
+	return (const void *)chain - bpf_core_field_offset(struct nft_base_chain, chain);
+}
+
+static __always_inline void nft__emit(const struct skbtop_nft_event *tmpl, __u16 type, __u32 flags,
+				      __s32 verdict)
+{
+	struct skbtop_nft_event *e = skbtop__reserve(sizeof(*e));
+
+	if (!e)
+		return;
+	__builtin_memcpy(e, tmpl, sizeof(*e));
+	e->ev.hdr.type = type;
+	e->ev.hdr.flags = (tmpl->ev.hdr.flags & SKBTOP_F_TUPLE_CACHED) | flags;
+	e->ev.hdr.ts_ns = bpf_ktime_get_ns();
+	e->ev.hdr.cpu = bpf_get_smp_processor_id();
+	e->verdict = verdict;
+	skbtop__submit(e);
+}
+
+SEC("kprobe/nft_do_chain")
+int BPF_KPROBE(nft_chain_entry, struct nft_pktinfo *pkt, void *priv)
+{
+	struct nft_stack *st = nft__stack();
+	const struct nft_chain *chain = priv;
+	const struct nft_base_chain *base;
+	struct skbtop_track *trk;
+	struct nft_frame *f;
+	struct sk_buff *skb;
+	__u32 d;
+
+	if (!st)
+		return 0;
+	d = st->depth++;
+	if (d >= NFT_MAX_DEPTH)
+		return 0;
+	f = &st->f[d];
+	skb = BPF_CORE_READ(pkt, skb);
+	trk = skbtop__tracked(skb);
+	f->tracked = trk != NULL;
+	f->exit_done = 0;
+	f->seq = 0;
+	f->skb = (__u64)(unsigned long)skb;
+	f->chains[0] = (__u64)(unsigned long)chain;
+	f->n_chains = 1;
+	if (!trk)
+		return 0;
+
+	skbtop__fill_skb(&f->ev.ev, skb, SKBTOP_EV_NFT_CHAIN, NFT_EV_FUNC_ID, trk);
+	base = nft__base(chain);
+	/* The hook's namespace, not the device's: a veth peer's packet runs the receiver's rules.
+	 */
+	f->ev.ev.netns = BPF_CORE_READ(pkt, state, net, ns.inum);
+	f->ev.rule_handle = 0;
+	f->ev.priority = BPF_CORE_READ(base, ops.priority);
+	f->ev.hook = BPF_CORE_READ(pkt, state, hook);
+	f->ev.depth = d;
+	f->ev.seq = 0;
+	f->ev.pad = 0;
+	f->ev.target[0] = 0;
+	nft__chain_names(&f->ev, chain);
+	nft__emit(&f->ev, SKBTOP_EV_NFT_CHAIN, f->ev.ev.hdr.flags & SKBTOP_F_NEW_PACKET, 0);
+	return 0;
+}
+
+SEC("kretprobe/nft_do_chain")
+int BPF_KRETPROBE(nft_chain_exit, unsigned int ret)
+{
+	struct nft_stack *st = nft__stack();
+	struct nft_frame *f;
+	__u32 d;
+
+	if (!st || !st->depth)
+		return 0;
+	d = --st->depth;
+	if (d >= NFT_MAX_DEPTH)
+		return 0;
+	f = &st->f[d];
+	/* A chain that dropped on 6.7+ freed the skb inside: its exit was reported at the free. */
+	if (!f->tracked || f->exit_done || !skbtop__tracked((void *)(unsigned long)f->skb))
+		return 0;
+	nft__emit(&f->ev, SKBTOP_EV_NFT_CHAIN, SKBTOP_F_EXIT, (__s32)ret);
+	return 0;
+}
+
+/* The chain a rule belongs to on 6.4+: walk to the end marker, which points back at its chain. */
+static __always_inline const struct nft_chain *nft__rule_chain(const struct nft_rule_dp *rule)
+{
+	const void *r = rule;
+	__u64 hdr = 0;
+
+	for (int i = 0; i < NFT_MAX_WALK; i++) {
+		if (bpf_probe_read_kernel(&hdr, sizeof(hdr), r))
+			return NULL;
+		if (RULE_IS_LAST(hdr))
+			break;
+		r += RULE_DP_HDR + RULE_DLEN(hdr);
+	}
+	if (!RULE_IS_LAST(hdr))
+		return NULL;
+	return BPF_CORE_READ((struct nft_rule_dp_last *)r, chain);
+}
+
+/*
+ * One rule (or policy) event for the innermost followed frame. The handle is reported exactly
+ * when the kernel's own trace would (nf_trace_fill_rule_info): not for an end marker, not for the
+ * implicit return of a chain that ran out of rules.
+ */
+static __always_inline void nft__rule_event(struct sk_buff *skb, const struct nft_chain *chain,
+					    const struct nft_rule_dp *rule,
+					    const struct nft_verdict *verdict, int type)
+{
+	struct nft_frame *f = nft__top(nft__stack());
+	struct skbtop_nft_event *e;
+	const struct nft_chain *target;
+	__u64 hdr = 0;
+	__u32 flags = 0;
+	__s32 code;
+
+	if (!f || !f->tracked || f->skb != (__u64)(unsigned long)skb)
+		return;
+	e = skbtop__reserve(sizeof(*e));
+	if (!e)
+		return;
+	__builtin_memcpy(e, &f->ev, sizeof(*e));
+	e->ev.hdr.type = SKBTOP_EV_NFT_RULE;
+	e->ev.hdr.ts_ns = bpf_ktime_get_ns();
+	e->seq = ++f->seq;
+	e->rule_handle = 0;
+	e->target[0] = 0;
+	code = BPF_CORE_READ(verdict, code);
+	if (chain)
+		nft__chain_names(e, chain);
+	if (type == NFT_TRACETYPE_POLICY) {
+		flags |= SKBTOP_F_POLICY;
+		code = BPF_CORE_READ(
+			nft__base((const struct nft_chain *)(unsigned long)f->chains[0]), policy);
+	} else if (rule && !bpf_probe_read_kernel(&hdr, sizeof(hdr), rule) && !RULE_IS_LAST(hdr) &&
+		   !(type == NFT_TRACETYPE_RETURN && code == NFT_CONTINUE_V)) {
+		e->rule_handle = RULE_HANDLE(hdr);
+	}
+	if (code == NFT_JUMP_V || code == NFT_GOTO_V) {
+		target = BPF_CORE_READ(verdict, chain);
+		bpf_probe_read_kernel_str(e->target, sizeof(e->target),
+					  BPF_CORE_READ(target, name));
+	}
+	e->verdict = code;
+	e->ev.hdr.flags = (f->ev.ev.hdr.flags & SKBTOP_F_TUPLE_CACHED) | flags;
+	skbtop__submit(e);
+}
+
+/* 6.4 and later: (pkt, verdict, rule, info, type). */
+SEC("kprobe/__nft_trace_packet")
+int BPF_KPROBE(nft_trace_packet, const struct nft_pktinfo *pkt, const struct nft_verdict *verdict,
+	       const struct nft_rule_dp *rule, struct nft_traceinfo *info, int type)
+{
+	const struct nft_chain *chain = NULL;
+
+	if (rule)
+		chain = nft__rule_chain(rule);
+	if (!chain)
+		chain = (const void *)BPF_CORE_READ(info, basechain) +
+			bpf_core_field_offset(struct nft_base_chain, chain);
+	nft__rule_event(BPF_CORE_READ(pkt, skb), chain, rule, verdict, type);
+	return 0;
+}
+
+/* 6.1: (info, chain, type), the rest in info. */
+SEC("kprobe/__nft_trace_packet")
+int BPF_KPROBE(nft_trace_packet_v61, struct nft_traceinfo___v61 *info,
+	       const struct nft_chain *chain, int type)
+{
+	const struct nft_pktinfo *pkt = BPF_CORE_READ(info, pkt);
+
+	nft__rule_event(BPF_CORE_READ(pkt, skb), chain, BPF_CORE_READ(info, rule),
+			BPF_CORE_READ(info, verdict), type);
+	return 0;
+}
+
+/* The handle of the rule holding the expression at addr, searching one blob of chain. */
+static __always_inline __u64 nft__rule_of_expr(const struct nft_rule_blob *blob, __u64 addr)
+{
+	const void *r, *end;
+	__u64 size, hdr;
+
+	if (!blob)
+		return 0;
+	size = BPF_CORE_READ(blob, size);
+	r = (const void *)blob + bpf_core_field_offset(struct nft_rule_blob, data);
+	end = r + size;
+	for (int i = 0; i < NFT_MAX_WALK && r < end; i++) {
+		if (bpf_probe_read_kernel(&hdr, sizeof(hdr), r) || RULE_IS_LAST(hdr))
+			return 0;
+		if (addr > (__u64)(unsigned long)r &&
+		    addr < (__u64)(unsigned long)r + RULE_DP_HDR + RULE_DLEN(hdr))
+			return RULE_HANDLE(hdr);
+		r += RULE_DP_HDR + RULE_DLEN(hdr);
+	}
+	return 0;
+}
+
+static __always_inline __u64 nft__find_rule(const struct nft_chain *chain, __u64 addr)
+{
+	__u64 h = nft__rule_of_expr(BPF_CORE_READ(chain, blob_gen_0), addr);
+
+	/* The generation cursor can flip during a commit: the rule may be in either blob. */
+	return h ? h : nft__rule_of_expr(BPF_CORE_READ(chain, blob_gen_1), addr);
+}
+
+/*
+ * Immediate mode: verdicts written by accept/drop/jump/goto/return/queue immediates only. The
+ * rule is found by walking the chain being evaluated; which chain that is comes from the jumps
+ * seen so far, and an implicit return (unseen) is recovered by searching the callers' chains.
+ */
+SEC("kprobe/nft_immediate_eval")
+int BPF_KPROBE(nft_immediate, const struct nft_expr *expr, struct nft_regs *regs)
+{
+	struct nft_frame *f = nft__top(nft__stack());
+	const struct nft_immediate_expr *priv;
+	const struct nft_chain *chain = NULL, *target;
+	struct skbtop_nft_event *e;
+	__u64 addr = (__u64)(unsigned long)expr, handle = 0;
+	__s32 code;
+	int n;
+
+	if (!f || !f->tracked)
+		return 0;
+	priv = (const void *)expr + bpf_core_field_offset(struct nft_expr, data);
+	if (BPF_CORE_READ(priv, dreg) != NFT_REG_VERDICT)
+		return 0;
+	code = BPF_CORE_READ(priv, data.verdict.code);
+	n = f->n_chains;
+	for (int i = 0; i < NFT_MAX_CHAINS; i++) {
+		if (n <= 0 || n > NFT_MAX_CHAINS)
+			break;
+		chain = (const void *)(unsigned long)f->chains[(n - 1) & (NFT_MAX_CHAINS - 1)];
+		handle = nft__find_rule(chain, addr);
+		if (handle)
+			break;
+		n--;
+	}
+	if (!handle)
+		return 0;
+	f->n_chains = n;
+	target = BPF_CORE_READ(priv, data.verdict.chain);
+	if (code == NFT_JUMP_V && n < NFT_MAX_CHAINS)
+		f->chains[n & (NFT_MAX_CHAINS - 1)] = (__u64)(unsigned long)target,
+						f->n_chains = n + 1;
+	else if (code == NFT_GOTO_V && n > 0)
+		f->chains[(n - 1) & (NFT_MAX_CHAINS - 1)] = (__u64)(unsigned long)target;
+	else if (code == NFT_RETURN_V && n > 1)
+		f->n_chains = n - 1;
+
+	e = skbtop__reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	__builtin_memcpy(e, &f->ev, sizeof(*e));
+	e->ev.hdr.type = SKBTOP_EV_NFT_RULE;
+	e->ev.hdr.flags = (f->ev.ev.hdr.flags & SKBTOP_F_TUPLE_CACHED) | SKBTOP_F_PARTIAL;
+	e->ev.hdr.ts_ns = bpf_ktime_get_ns();
+	e->seq = ++f->seq;
+	e->rule_handle = handle;
+	e->verdict = code;
+	e->target[0] = 0;
+	nft__chain_names(e, chain);
+	if (code == NFT_JUMP_V || code == NFT_GOTO_V)
+		bpf_probe_read_kernel_str(e->target, sizeof(e->target),
+					  BPF_CORE_READ(target, name));
+	skbtop__submit(e);
+	return 0;
+}
+
+static __always_inline struct nf_hook_stack *nf__hstack(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&nf_hook_stacks, &zero);
+}
+
+SEC("kprobe/nf_hook_slow")
+int BPF_KPROBE(nf_hook_entry, struct sk_buff *skb, struct nf_hook_state *state)
+{
+	struct nf_hook_stack *st = nf__hstack();
+	struct nf_hook_frame *f;
+	__u32 d;
+
+	if (!st)
+		return 0;
+	d = st->depth++;
+	if (d >= NFT_MAX_DEPTH)
+		return 0;
+	f = &st->f[d];
+	f->skb = (__u64)(unsigned long)skb;
+	f->tracked = skbtop__tracked(skb) != NULL;
+	f->hook = BPF_CORE_READ(state, hook);
+	f->pf = BPF_CORE_READ(state, pf);
+	return 0;
+}
+
+/*
+ * nf_hook_slow returns 1 to go on, 0 when a hook stole or queued the skb, -errno when dropped;
+ * the event carries it as a netfilter verdict (drops with their errno) so one decoder serves all.
+ */
+SEC("kretprobe/nf_hook_slow")
+int BPF_KRETPROBE(nf_hook_exit, int ret)
+{
+	struct nf_hook_stack *st = nf__hstack();
+	struct skbtop_nft_event *e;
+	struct nf_hook_frame *f;
+	struct sk_buff *skb;
+	__u32 d;
+
+	if (!st || !st->depth)
+		return 0;
+	d = --st->depth;
+	if (d >= NFT_MAX_DEPTH)
+		return 0;
+	f = &st->f[d];
+	skb = (void *)(unsigned long)f->skb;
+	if (!f->tracked)
+		return 0;
+	e = skbtop__reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	__builtin_memset(e, 0, sizeof(*e));
+	/* A dropped skb is freed already: report from the tracked tuple, never read it. */
+	struct skbtop_track *trk = skbtop__tracked(skb);
+
+	e->ev.hdr.type = SKBTOP_EV_NF_HOOK;
+	e->ev.hdr.flags = SKBTOP_F_TUPLE_CACHED;
+	e->ev.hdr.cpu = bpf_get_smp_processor_id();
+	e->ev.hdr.ts_ns = bpf_ktime_get_ns();
+	e->ev.skb = f->skb;
+	e->ev.pid = bpf_get_current_pid_tgid() >> 32;
+	if (trk)
+		e->ev.tuple = trk->tuple;
+	e->family = f->pf;
+	e->hook = f->hook;
+	e->depth = d;
+	if (ret == 1)
+		e->verdict = NF_ACCEPT_V;
+	else if (ret == 0)
+		e->verdict = NF_STOLEN_V;
+	else
+		e->verdict = ((-ret) << 16) | NF_DROP_V;
+	skbtop__submit(e);
+	return 0;
+}
+
+/*
+ * kfree_skb inside a chain: since 6.7 nft_do_chain frees a dropped skb before returning, and the
+ * main object stops tracking it there. Attached before the main object's program, this reports
+ * the chain's exit (and a bracketed chain's) while the skb still belongs to its journey.
+ */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(nft_kfree_skb, struct sk_buff *skb, void *location, int reason)
+{
+	struct nft_frame *f = nft__top(nft__stack());
+	__u64 key = (__u64)(unsigned long)skb;
+	struct skbtop_nft_event *open;
+
+	if (reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP))
+		return 0;
+	if (!skbtop__tracked(skb))
+		return 0;
+	if (f && f->tracked && f->skb == key && !f->exit_done) {
+		f->exit_done = 1;
+		nft__emit(&f->ev, SKBTOP_EV_NFT_CHAIN, SKBTOP_F_EXIT | SKBTOP_F_AT_FREE, NF_DROP_V);
+	}
+	open = bpf_map_lookup_elem(&nft_open_brackets, &key);
+	if (open) {
+		nft__emit(open, SKBTOP_EV_NFT_CHAIN,
+			  SKBTOP_F_EXIT | SKBTOP_F_BRACKET | SKBTOP_F_AT_FREE, NF_DROP_V);
+		bpf_map_delete_elem(&nft_open_brackets, &key);
+	}
+	return 0;
+}
+
+/*
+ * Without kprobes: one copy of this program stands just before a base chain (priority - 1) and
+ * one just after it (priority + 1). A packet that passed the first and never the second was
+ * taken by the chain; a NETFILTER_DROP free in between names it as the dropper.
+ */
+SEC("netfilter")
+int nft_bracket_prog(struct bpf_nf_ctx *ctx)
+{
+	struct sk_buff *skb = ctx->skb;
+	__u64 key = (__u64)(unsigned long)skb;
+	struct skbtop_nft_event *open, e;
+	struct skbtop_track *trk;
+
+	trk = skbtop__tracked(skb);
+	if (!trk)
+		return NF_ACCEPT_V;
+	if (nft_bracket.close.set) {
+		open = bpf_map_lookup_elem(&nft_open_brackets, &key);
+		if (open && open->chain_handle == nft_bracket.close.chain_handle &&
+		    open->priority == nft_bracket.close.priority &&
+		    open->hook == nft_bracket.close.hook) {
+			nft__emit(open, SKBTOP_EV_NFT_CHAIN, SKBTOP_F_EXIT | SKBTOP_F_BRACKET,
+				  NF_ACCEPT_V);
+			bpf_map_delete_elem(&nft_open_brackets, &key);
+		}
+	}
+	if (!nft_bracket.open.set)
+		return NF_ACCEPT_V;
+	skbtop__fill_skb(&e.ev, skb, SKBTOP_EV_NFT_CHAIN, NFT_EV_FUNC_ID, trk);
+	e.ev.netns = BPF_CORE_READ(ctx->state, net, ns.inum);
+	e.rule_handle = 0;
+	e.chain_handle = nft_bracket.open.chain_handle;
+	e.verdict = 0;
+	e.priority = nft_bracket.open.priority;
+	e.family = nft_bracket.open.family;
+	e.hook = nft_bracket.open.hook;
+	e.depth = 0;
+	e.seq = 0;
+	e.pad = 0;
+	__builtin_memcpy(e.table, (const void *)nft_bracket.open.table, sizeof(e.table));
+	__builtin_memcpy(e.chain, (const void *)nft_bracket.open.chain, sizeof(e.chain));
+	e.target[0] = 0;
+	nft__emit(&e, SKBTOP_EV_NFT_CHAIN,
+		  SKBTOP_F_BRACKET | (e.ev.hdr.flags & SKBTOP_F_NEW_PACKET), 0);
+	bpf_map_update_elem(&nft_open_brackets, &key, &e, BPF_ANY);
+	return NF_ACCEPT_V;
+}
