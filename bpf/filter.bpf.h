@@ -14,8 +14,72 @@
 
 #include "filter_cfg.bpf.h"
 #include "skbtop_maps.bpf.h"
+#include "skbtop_parse.bpf.h"
 
 const volatile struct skbtop_filter_cfg skbtop_filter = {};
+
+#define SKBTOP_ARPHRD_ETHER    1
+#define SKBTOP_ARPHRD_LOOPBACK 772
+
+#define __skbtop_str(x) #x
+#define skbtop_str(x)	__skbtop_str(x)
+
+/*
+ * The placeholder src/core/filter_load.c overwrites with the translated tcpdump expression (the
+ * contract is in filter_cfg.bpf.h). Inline assembly keeps its registers fixed and its length
+ * exact; the nops cost nothing once the verifier has removed them.
+ */
+static __always_inline __u64 skbtop_filter__pcap_run(struct skbtop_pcap_ctx *ctx)
+{
+	__u64 ret;
+
+	/* clang-format off */
+	asm volatile("r1 = %[ctx]\n\t"
+		     "r0 = " skbtop_str(SKBTOP_PCAP_MAGIC) "\n\t"
+		     ".rept " skbtop_str(SKBTOP_PCAP_SLOTS) " - 1\n\t"
+		     "goto +0\n\t"
+		     ".endr\n\t"
+		     "%[ret] = r0"
+		     : [ret] "=r"(ret)
+		     : [ctx] "r"(ctx)
+		     : "r0", "r1", "r2", "r3", "r4", "r5", "memory");
+	/* clang-format on */
+	return ret;
+}
+
+/*
+ * The expression sees the packet from its Ethernet header when the skb has one (as tcpdump on
+ * that interface would), else from its IP header (locally built packets before the neighbour
+ * layer, tunnels and other devices without Ethernet framing).
+ */
+static __always_inline bool skbtop_filter__pcap(struct sk_buff *skb)
+{
+	struct skbtop_pcap_ctx ctx = {};
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 mac = BPF_CORE_READ(skb, mac_header);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__u16 type = BPF_CORE_READ(skb, dev, type);
+	__u32 tail = BPF_CORE_READ(skb, tail);
+	__u32 end = (__u32)(BPF_CORE_READ(skb, data) - head) + BPF_CORE_READ(skb, len);
+	__u32 start;
+
+	if (mac != SKBTOP_HDR_UNSET &&
+	    (type == SKBTOP_ARPHRD_ETHER || type == SKBTOP_ARPHRD_LOOPBACK)) {
+		start = mac;
+		ctx.l2 = 1;
+	} else if (nh != SKBTOP_HDR_UNSET && nh != 0) {
+		/* A fresh skb has network_header 0 until IP sets it: no match yet. */
+		start = nh;
+	} else {
+		return false;
+	}
+	if (!head || start > tail || start >= end)
+		return false;
+	ctx.data = (__u64)(unsigned long)(head + start);
+	ctx.len = end - start;
+	ctx.linear = tail - start;
+	return skbtop_filter__pcap_run(&ctx) != 0;
+}
 
 /*
  * True when skb passes every active setting. Packets whose headers cannot be read yet (network
@@ -30,6 +94,8 @@ static __always_inline bool skbtop_filter_match(struct sk_buff *skb)
 		return false;
 	if (skbtop_filter.mark_mask &&
 	    (BPF_CORE_READ(skb, mark) & skbtop_filter.mark_mask) != skbtop_filter.mark)
+		return false;
+	if (skbtop_filter.pcap && !skbtop_filter__pcap(skb))
 		return false;
 	return true;
 }

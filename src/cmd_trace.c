@@ -62,6 +62,7 @@ struct trace {
 	enum backend backend;
 	char why[256];
 	char filter_text[512];
+	struct pcapfilter pcap; /* the translated expression, until load */
 	const struct stream *stream;
 	double last_loss_ms;
 };
@@ -566,12 +567,9 @@ static int run(struct trace *t, struct trace_args *a)
 	if (filter_opts__from_config(&a->filter, &t->cfg) ||
 	    filter_opts__resolve(&a->filter, &kcfg))
 		return EXIT_USAGE;
-	if (a->filter.expr) {
-		p_err("tcpdump expressions are not supported by this build yet: use "
-		      "--filter-netns, "
-		      "--filter-ifname or --filter-mark");
+	if (filter_opts__compile(&a->filter, &t->pcap, &kcfg))
 		return EXIT_USAGE;
-	}
+	filter_opts__describe(&a->filter, t->filter_text, sizeof(t->filter_text));
 
 	backend__probe(&bp);
 	if (backend__choose(&bp, want, &t->backend, t->why, sizeof(t->why), err, sizeof(err))) {
@@ -592,6 +590,7 @@ static int run(struct trace *t, struct trace_args *a)
 	lo.ringbuf_kb = t->cfg.ringbuf_kb;
 	lo.track_max = t->cfg.track_max;
 	lo.filter = &kcfg;
+	lo.pcap = kcfg.pcap ? &t->pcap : NULL;
 	lo.funcs = t->funcs;
 	lo.n_funcs = t->n_funcs;
 	t->loader = loader__new(&lo, err, sizeof(err));
@@ -637,7 +636,7 @@ static int run(struct trace *t, struct trace_args *a)
 			.attached = ls.attached,
 			.failed = ls.failed,
 			.skipped = ls.skipped + t->skipped,
-			.filter = a->filter.expr ? a->filter.expr : "",
+			.filter = t->filter_text,
 		};
 
 		status_notice(t, t->store, notice, sizeof(notice));
@@ -695,6 +694,7 @@ int cmd_trace(int argc, char **argv)
 	queue__free(t.q);
 	names__free(t.names);
 	free(t.funcs);
+	pcapfilter__free(&t.pcap);
 	config__free(&t.cfg);
 out_args:
 	filter_opts__free(&a.filter);

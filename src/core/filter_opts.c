@@ -269,6 +269,46 @@ int filter_opts__resolve(const struct filter_opts *o, struct skbtop_filter_cfg *
 	return rc;
 }
 
+int filter_opts__compile(const struct filter_opts *o, struct pcapfilter *pf,
+			 struct skbtop_filter_cfg *kcfg)
+{
+	char err[512];
+
+	memset(pf, 0, sizeof(*pf));
+	if (!o->expr || !o->expr[strspn(o->expr, " \t\n")])
+		return 0;
+	if (pcapfilter__compile(pf, o->expr, err, sizeof(err))) {
+		p_err("filter: %s", err);
+		return -1;
+	}
+	if (pf->l3_missing[0])
+		p_info("filter: the expression needs a link-layer header (%s): packets are judged "
+		       "once they have one",
+		       pf->l3_missing);
+	p_debug("filter: %zu+%zu classic BPF instructions, %zu eBPF", pf->n_cbpf_l2, pf->n_cbpf_l3,
+		pf->n_code);
+	kcfg->pcap = 1;
+	return 0;
+}
+
+void filter_opts__describe(const struct filter_opts *o, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (o->expr && o->expr[strspn(o->expr, " \t\n")])
+		n += snprintf(buf + n, len - n, "%s", o->expr);
+	if (o->netns && n < len)
+		n += snprintf(buf + n, len - n, "%snetns %s", n ? ", " : "", o->netns);
+	if (o->ifname && n < len)
+		n += snprintf(buf + n, len - n, "%sdev %s", n ? ", " : "", o->ifname);
+	if (o->has_mark && n < len)
+		n += snprintf(buf + n, len - n, "%smark 0x%x/0x%x", n ? ", " : "", o->mark,
+			      o->mark_mask);
+	if (o->func_regex && n < len)
+		snprintf(buf + n, len - n, "%sfunc %s", n ? ", " : "", o->func_regex);
+}
+
 void filter_opts__free(struct filter_opts *o)
 {
 	free(o->expr);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "filter_cfg.bpf.h"
+#include "pcapfilter.h"
 
 struct config;
 
@@ -51,6 +52,17 @@ int filter_opts__parse_mark(const char *arg, uint32_t *mark, uint32_t *mask);
  * after p_err() naming what could not be resolved.
  */
 int filter_opts__resolve(const struct filter_opts *o, struct skbtop_filter_cfg *kcfg);
+
+/*
+ * Compiles the expression (if any) into pf for filter_load__patch() and switches it on in kcfg.
+ * Returns 0, or -1 after p_err() with libpcap's own message or the reason the kernel cannot run
+ * it (both exit with EXIT_USAGE).
+ */
+int filter_opts__compile(const struct filter_opts *o, struct pcapfilter *pf,
+			 struct skbtop_filter_cfg *kcfg);
+
+/* One line naming every active filter ("" if none), for the TUI header and the stream banner. */
+void filter_opts__describe(const struct filter_opts *o, char *buf, size_t len);
 
 void filter_opts__free(struct filter_opts *o);
 

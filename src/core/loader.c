@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "filter_load.h"
 #include "log.h"
 #include "skbtop.skel.h"
 
@@ -368,6 +369,8 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 	}
 	if (o->filter)
 		l->skel->rodata->skbtop_filter = *o->filter;
+	if (o->pcap && filter_load__patch(l->skel->obj, o->pcap, err, errlen) < 0)
+		goto fail;
 	bpf_map__set_max_entries(l->skel->maps.skbtop_events, ringbuf_bytes(o->ringbuf_kb));
 	if (o->track_max)
 		bpf_map__set_max_entries(l->skel->maps.skbtop_tracked, o->track_max);

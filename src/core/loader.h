@@ -15,6 +15,7 @@
 #include "../../bpf/filter_cfg.bpf.h"
 #include "../../bpf/skbtop_event.h"
 #include "config.h"
+#include "pcapfilter.h"
 
 /* A function to probe; id is the probe id events carry (the names table's index). */
 struct loader_func {
@@ -30,6 +31,7 @@ struct loader_opts {
 	uint32_t ringbuf_kb;  /* rounded up to a power-of-two number of pages */
 	uint32_t track_max;
 	const struct skbtop_filter_cfg *filter; /* NULL: every packet */
+	const struct pcapfilter *pcap;		/* the tcpdump expression, NULL if none */
 	const struct loader_func *funcs;	/* ignored by the tracepoint backend */
 	size_t n_funcs;
 };

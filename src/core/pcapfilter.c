@@ -221,7 +221,10 @@ static void translate(struct emit *e, const struct cbpf_insn *p, size_t n, int d
 			/* Classic BPF answers "no match" to a division by X == 0. */
 			if (src == BPF_X && (BPF_OP(c) == BPF_DIV || BPF_OP(c) == BPF_MOD))
 				jump(e, BPF_JMP | BPF_JEQ | BPF_K, R_X, 0, 0, ret0);
-			put(e, BPF_ALU | BPF_OP(c) | src, R_A, R_X, 0, (int32_t)f->k);
+			if (src == BPF_X)
+				put(e, BPF_ALU | BPF_OP(c) | BPF_X, R_A, R_X, 0, 0);
+			else
+				put(e, BPF_ALU | BPF_OP(c) | BPF_K, R_A, 0, 0, (int32_t)f->k);
 			break;
 		case BPF_JMP:
 			if (BPF_OP(c) == BPF_JA) {
@@ -229,8 +232,12 @@ static void translate(struct emit *e, const struct cbpf_insn *p, size_t n, int d
 				break;
 			}
 			/* 32-bit compares: a constant above 2^31 must not be sign-extended. */
-			jump(e, E_JMP32 | BPF_OP(c) | src, R_A, R_X, (int32_t)f->k,
-			     base + (int)(pc + 1 + f->jt));
+			if (src == BPF_X)
+				jump(e, E_JMP32 | BPF_OP(c) | BPF_X, R_A, R_X, 0,
+				     base + (int)(pc + 1 + f->jt));
+			else
+				jump(e, E_JMP32 | BPF_OP(c) | BPF_K, R_A, 0, (int32_t)f->k,
+				     base + (int)(pc + 1 + f->jt));
 			if (f->jf)
 				ja(e, base + (int)(pc + 1 + f->jf));
 			break;

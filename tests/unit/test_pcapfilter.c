@@ -123,6 +123,15 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 		uint64_t b = (i->code & BPF_X) ? m->r[src] : (uint64_t)(int64_t)i->imm;
 
 		assert_true(++steps < 100000);
+		/* Fields the kernel's verifier insists are zero ("uses reserved fields"). */
+		if ((cls == 0x04 || cls == 0x07 || cls == 0x05 || cls == 0x06) && op != 0xd0) {
+			if (i->code & BPF_X)
+				assert_int_equal(i->imm, 0);
+			else
+				assert_int_equal(src, 0);
+			if (cls == 0x04 || cls == 0x07)
+				assert_int_equal(i->off, 0);
+		}
 		switch (cls) {
 		case 0x04: /* ALU */
 		case 0x07: /* ALU64 */
