@@ -88,9 +88,17 @@ static int load_doc(struct ctx *c, const char *text, size_t len, yaml_node_t **r
 	if (!yaml_parser_load(&parser, &c->doc)) {
 		yaml_mark_t m = parser.problem_mark;
 
-		snprintf(c->err, c->errlen, "%s:%zu:%zu: YAML syntax error: %s%s%s", c->name,
-			 m.line + 1, m.column + 1, parser.problem ? parser.problem : "unreadable",
-			 parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_mark_t cm = parser.context_mark;
+
+		if (parser.context)
+			snprintf(c->err, c->errlen,
+				 "%s:%zu:%zu: YAML syntax error: %s %s (started at %zu:%zu)",
+				 c->name, m.line + 1, m.column + 1, parser.problem, parser.context,
+				 cm.line + 1, cm.column + 1);
+		else
+			snprintf(c->err, c->errlen, "%s:%zu:%zu: YAML syntax error: %s", c->name,
+				 m.line + 1, m.column + 1,
+				 parser.problem ? parser.problem : "unreadable input");
 		yaml_parser_delete(&parser);
 		return -1;
 	}
@@ -135,10 +143,9 @@ static int get_u32(struct ctx *c, yaml_node_t *n, const char *what, uint32_t min
 	s = scalar(n);
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (!*s || *end || *s == '-' || *s == '+' || errno ||
-	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+	if (!*s || *end || *s == '+' || errno || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return fail(c, n, "%s: expected an integer, got '%s'", what, s);
-	if (v < min || v > max)
+	if (*s == '-' || v < min || v > max)
 		return fail(c, n, "%s: %s is out of range (%u..%u)", what, s, min, max);
 	*out = v;
 	return 0;
@@ -515,10 +522,9 @@ static int parse_main(struct config *cfg, const char *name, const char *text, si
 
 	if (load_doc(&c, text, len, &root))
 		return -1;
-	if (root)
-		rc = check_dups(&c, root, "top level");
+	rc = root ? check_dups(&c, root, "top level") : 0;
 	for (yaml_node_pair_t *p = root ? root->data.mapping.pairs.start : NULL;
-	     !rc && p < root->data.mapping.pairs.top; p++) {
+	     root && !rc && p < root->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = node(&c, p->key);
 		size_t i;
 
