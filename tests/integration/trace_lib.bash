@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# Helpers for the trace_*.sh tests: start skbtop in the background, wait until it has attached,
+# stop it with a signal, and pin the neighbours so that no ARP/NDP packet muddles a journey.
+# (A .bash file: tests/run only runs *.sh.)
+
+TRACE_DIR=$(mktemp -d)
+trace_cleanup() {
+	[ -n "${TRACE_PID:-}" ] && kill -KILL "$TRACE_PID" 2>/dev/null
+	rm -rf "$TRACE_DIR"
+}
+EXTRA_CLEANUP=trace_cleanup
+
+# trace_start NAME ARGS...: skbtop ARGS with stdout in $TRACE_DIR/NAME.out, stderr in NAME.err.
+# Returns once it printed its attach line, or 1 if it exited first or took more than 20 s.
+trace_start() {
+	local name=$1
+	shift
+	TRACE_OUT=$TRACE_DIR/$name.out TRACE_ERR=$TRACE_DIR/$name.err
+	"$SKBTOP" "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	TRACE_PID=$!
+	for _ in $(seq 200); do
+		grep -q '^skbtop: load .* attach' "$TRACE_ERR" && return 0
+		kill -0 "$TRACE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$TRACE_ERR" >&2
+	return 1
+}
+
+# trace_stop [SIGNAL]: stops skbtop (default SIGINT) and sets TRACE_RC to its exit status.
+trace_stop() {
+	kill -"${1:-INT}" "$TRACE_PID" 2>/dev/null
+	wait "$TRACE_PID"
+	TRACE_RC=$?
+	TRACE_PID=
+}
+
+# static_neigh: permanent neighbour entries both ways, IPv4 and IPv6.
+static_neigh() {
+	local mac_a mac_b
+	mac_a=$(ip -n "$NS_A" -j link show veth_a | jq -r '.[0].address')
+	mac_b=$(ip -n "$NS_B" -j link show veth_b | jq -r '.[0].address')
+	ip -n "$NS_A" neigh replace 10.77.0.2 lladdr "$mac_b" dev veth_a nud permanent
+	ip -n "$NS_B" neigh replace 10.77.0.1 lladdr "$mac_a" dev veth_b nud permanent
+	ip -n "$NS_A" neigh replace fd77::2 lladdr "$mac_b" dev veth_a nud permanent
+	ip -n "$NS_B" neigh replace fd77::1 lladdr "$mac_a" dev veth_b nud permanent
+}
+
+# trace_env_ok: root, the binary, the sender and jq; otherwise skip the whole test.
+trace_env_ok() {
+	need_root "$1"
+	if [ ! -x "$SKBTOP" ] || [ ! -x "$TOOLS/sendpkt" ] || ! command -v jq >/dev/null; then
+		skip "$1" "needs $SKBTOP, $TOOLS/sendpkt and jq (make all tools)"
+		exit 0
+	fi
+}
+
+# ids_of FILE JQ_FILTER: the distinct journey ids of the JSON lines that match.
+ids_of() { jq -r "select(.id != null) | select($2) | .id" "$1" | sort -un; }
+
+# any_event FILE COND: some JSON line of FILE satisfies the jq condition COND.
+any_event() { jq -s -e "any(.[]; $2)" "$1" >/dev/null; }
