@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Exit on SIGINT, SIGTERM and SIGHUP detaches everything: none of the BPF links skbtop held while
+# running (read from its own fds) is left in the kernel afterwards.
+set -u
+. tests/lib.sh
+. tests/integration/trace_lib.bash
+trace_env_ok "skbtop detaches on every exit path"
+command -v bpftool >/dev/null || { skip "skbtop detaches on every exit path" "needs bpftool"; exit 0; }
+
+# held_links PID: the ids of the BPF links among the process' file descriptors.
+held_links() { cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^link_id:/ { print $2 }' | sort -n; }
+kernel_links() { bpftool link show -j | jq -r '.[].id' | sort -n; }
+
+for sig in INT TERM HUP; do
+	trace_start "sig$sig" --stream ||
+		{ not_ok "skbtop starts and attaches (SIG$sig run)"; continue; }
+	mine=$(held_links "$TRACE_PID")
+	n=$(echo "$mine" | grep -c .)
+	check "while running, skbtop holds BPF links ($n)" test "$n" -gt 0
+	trace_stop "$sig"
+	check "SIG$sig: skbtop exits 0" test "$TRACE_RC" -eq 0
+	check "SIG$sig: the detach time is printed" grep -qE '^skbtop: detached in [0-9.]+ ms$' "$TRACE_ERR"
+	left=$(comm -12 <(echo "$mine") <(kernel_links) | tr '\n' ' ')
+	check "SIG$sig: none of its $n links is left in the kernel${left:+ (left: $left)}" test -z "$left"
+done
+
+# Without a terminal the screen cannot start: a clear error, and nothing left behind.
+"$SKBTOP" </dev/null >"$TRACE_DIR/tui.out" 2>"$TRACE_DIR/tui.err" &
+pid=$!
+mine=
+for _ in $(seq 100); do
+	kill -0 "$pid" 2>/dev/null || break
+	mine="$mine $(held_links "$pid")"
+	sleep 0.05
+done
+wait "$pid"
+rc=$?
+check "without a terminal skbtop fails (status $rc) with one clear line" \
+	sh -c "[ $rc -ne 0 ] && grep -q '^skbtop: .*terminal' '$TRACE_DIR/tui.err'"
+mine=$(echo "$mine" | tr ' ' '\n' | sort -un | grep .)
+left=$(comm -12 <(echo "$mine") <(kernel_links) | tr '\n' ' ')
+check "after that failure none of the $(echo "$mine" | grep -c .) links it held is left${left:+ (left: $left)}" \
+	test -z "$left"
