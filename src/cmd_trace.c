@@ -25,6 +25,7 @@
 #include "core/loader.h"
 #include "core/log.h"
 #include "core/names.h"
+#include "core/nft_loader.h"
 #include "core/poller.h"
 #include "core/queue.h"
 #include "core/store.h"
@@ -47,6 +48,8 @@ struct trace_args {
 	long ringbuf_kb; /* -1 = from the configuration */
 	char *proto, *host, *port;
 	struct filter_opts filter;
+	const char *nft_rules; /* --nft-rules, NULL = from the configuration */
+	bool nft_netlink;
 };
 
 struct trace {
@@ -56,6 +59,7 @@ struct trace {
 	struct queue *q;
 	struct poller *poller;
 	struct loader *loader;
+	struct nft_loader *nft;
 	struct loader_func *funcs;
 	size_t n_funcs;
 	unsigned int skipped; /* functions left out before attaching (untraceable, bad parameter) */
@@ -111,6 +115,11 @@ static void usage(FILE *f)
 		"      --proto PROTO        only tcp, udp, icmp, icmp6, ... (added to EXPRESSION)\n"
 		"      --host ADDR          only packets from or to ADDR (added to EXPRESSION)\n"
 		"      --port PORT          only packets from or to PORT (added to EXPRESSION)\n"
+		"      --nft-rules MODE     trace-key (adds a dormant table while tracing), "
+		"immediate\n"
+		"                           (partial, ruleset untouched) or off\n"
+		"      --nft-netlink-trace  rules from the kernel's nftables trace (adds a "
+		"marking rule)\n"
 		"      --netns, --ifname, --mark  short for the --filter-* options "
 		"below\n" FILTER_OPTS_HELP
 		"  -v, --verbose            say more (twice: debug, with libbpf's messages)\n"
@@ -188,7 +197,9 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		OPT_PROTO,
 		OPT_HOST,
 		OPT_PORT,
-		OPT_FILTER
+		OPT_FILTER,
+		OPT_NFT_RULES,
+		OPT_NFT_NETLINK
 	};
 	static const struct option opts[] = {
 		{ "stream", no_argument, NULL, 's' },
@@ -210,6 +221,8 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "filter-ifname", required_argument, NULL, OPT_FILTER },
 		{ "filter-mark", required_argument, NULL, OPT_FILTER },
 		{ "filter-func", required_argument, NULL, OPT_FILTER },
+		{ "nft-rules", required_argument, NULL, OPT_NFT_RULES },
+		{ "nft-netlink-trace", no_argument, NULL, OPT_NFT_NETLINK },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -273,6 +286,17 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 			break;
 		case OPT_PORT:
 			a->port = optarg;
+			break;
+		case OPT_NFT_RULES: {
+			enum nft_rules_mode m;
+
+			if (nft_loader__parse_rules(optarg, &m))
+				return -1;
+			a->nft_rules = optarg;
+			break;
+		}
+		case OPT_NFT_NETLINK:
+			a->nft_netlink = true;
 			break;
 		case OPT_FILTER: {
 			char name[32];
@@ -598,6 +622,9 @@ static int run(struct trace *t, struct trace_args *a)
 		p_err("%s", err);
 		goto out;
 	}
+	/* Before the main attach, so a chain's drop is reported before the skb's free. */
+	t->nft = nft_loader__start(t->loader, t->names, &t->cfg, a->nft_rules, a->nft_netlink,
+				   t->backend != BACKEND_TRACEPOINT, kcfg.netns);
 	if (loader__attach(t->loader, &ls, err, sizeof(err))) {
 		p_err("%s", err);
 		goto out;
@@ -649,6 +676,8 @@ static int run(struct trace *t, struct trace_args *a)
 	while (pump(t, t->store))
 		;
 	refresh_losses(t, t->store, true);
+	nft_loader__free(t->nft);
+	t->nft = NULL;
 	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;
 	if (t->stream) {
@@ -665,7 +694,9 @@ out:
 	poller__free(t->poller);
 	t->poller = NULL;
 	if (t->loader)
-		fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
+		nft_loader__free(t->nft);
+	t->nft = NULL;
+	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;
 	discover__free(&list);
 	return rc;

@@ -62,6 +62,7 @@ struct nft_loader {
 	int nf_links[MAX_BRACKETS * 2];
 	size_t n_nf_links;
 	unsigned int chains_bracketed, brackets_failed;
+	struct nft_ruleset *rules;
 	char status[512];
 };
 
@@ -552,8 +553,42 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 		start_kprobes(l);
 	else
 		start_brackets(l);
+	if (o->names && (l->rules = nft_ruleset__new(l->nft)))
+		names__set_rule_text(o->names, nft_ruleset__names_cb, l->rules);
 	p_info("nft: %s", l->status);
 	return l;
+}
+
+int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode)
+{
+	static const enum nft_rules_mode modes[] = { NFT_RULES_TRACE_KEY, NFT_RULES_IMMEDIATE,
+						     NFT_RULES_OFF };
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(word, nft_rules__name(modes[i]))) {
+			*mode = modes[i];
+			return 0;
+		}
+	p_err("--nft-rules: '%s' is not one of trace-key, immediate, off", word);
+	return -1;
+}
+
+struct nft_loader *nft_loader__start(const struct loader *main, struct names *names,
+				     const struct config *cfg, const char *rules_word, bool netlink,
+				     bool kprobes, uint32_t netns)
+{
+	struct nft_loader_opts o = {
+		.rules = cfg->nft_rules,
+		.kprobes = kprobes,
+		.netns = netns,
+		.netlink = netlink,
+		.names = names,
+	};
+
+	if (rules_word && nft_loader__parse_rules(rules_word, &o.rules))
+		return NULL;
+	loader__shared_fds(main, &o.fds);
+	return nft_loader__new(&o);
 }
 
 const char *nft_loader__status(const struct nft_loader *l)
@@ -574,5 +609,9 @@ void nft_loader__free(struct nft_loader *l)
 	nft_bpf__destroy(l->skel);
 	if (l->keyon)
 		nft_keyon__remove(l->nft);
+	/* The names table may outlive us (export at exit): it must not call into freed text. */
+	if (l->o.names)
+		names__set_rule_text(l->o.names, NULL, NULL);
+	nft_ruleset__free(l->rules);
 	free(l);
 }

@@ -18,12 +18,15 @@
 
 #include "config.h"
 #include "loader.h"
+#include "names.h"
 
 struct nft_loader_opts {
 	enum nft_rules_mode rules;
-	bool kprobes;	 /* the chosen backend can attach kprobes */
-	uint32_t netns;	 /* bracket only this namespace (inode); 0 = every namespace found */
-	const char *nft; /* the nft binary, NULL for "nft" */
+	bool kprobes;	     /* the chosen backend can attach kprobes */
+	uint32_t netns;	     /* bracket only this namespace (inode); 0 = every namespace found */
+	bool netlink;	     /* --nft-netlink-trace: rules from the kernel's netlink trace */
+	const char *nft;     /* the nft binary, NULL for "nft" */
+	struct names *names; /* gets the rule text lookup; may be NULL */
 	struct loader_shared_fds fds;
 };
 
@@ -31,6 +34,15 @@ struct nft_loader;
 
 /* Call after loader__new and before loader__attach. NULL only when out of memory. */
 struct nft_loader *nft_loader__new(const struct nft_loader_opts *o);
+/*
+ * What cmd_trace calls: the options from the command line and the configuration. rules_word
+ * (--nft-rules) overrides cfg->nft_rules when not NULL; it was checked by nft_loader__parse_rules.
+ */
+struct nft_loader *nft_loader__start(const struct loader *main, struct names *names,
+				     const struct config *cfg, const char *rules_word, bool netlink,
+				     bool kprobes, uint32_t netns);
+/* "trace-key", "immediate", "off"; -1 after p_err for anything else. */
+int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode);
 /* One line for the status bar and stderr: what is attached and what is missing, and why. */
 const char *nft_loader__status(const struct nft_loader *l);
 /* Detaches, and removes the dormant table. */
