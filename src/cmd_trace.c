@@ -693,10 +693,10 @@ static int run(struct trace *t, struct trace_args *a)
 out:
 	poller__free(t->poller);
 	t->poller = NULL;
-	if (t->loader)
-		nft_loader__free(t->nft);
+	nft_loader__free(t->nft);
 	t->nft = NULL;
-	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
+	if (t->loader)
+		fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;
 	discover__free(&list);
 	return rc;
