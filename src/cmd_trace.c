@@ -713,6 +713,11 @@ int cmd_trace(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_args;
 	}
+	if (!a.stream && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		p_err("the screen needs a terminal: use --stream for lines, or run in a terminal");
+		rc = 1;
+		goto out_args;
+	}
 	if (geteuid() != 0)
 		p_warn("not running as root: loading BPF programs will probably be refused");
 	if (config__load(&t.cfg, a.config, NULL, err, sizeof(err))) {
