@@ -8,8 +8,8 @@ trace_env_ok "skbtop detaches on every exit path"
 command -v bpftool >/dev/null || { skip "skbtop detaches on every exit path" "needs bpftool"; exit 0; }
 
 # held_links PID: the ids of the BPF links among the process' file descriptors.
-held_links() { cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^link_id:/ { print $2 }' | sort -n; }
-kernel_links() { bpftool link show -j | jq -r '.[].id' | sort -n; }
+held_links() { cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^link_id:/ { print $2 }' | sort; }
+kernel_links() { bpftool link show -j | jq -r '.[].id' | sort; }
 
 for sig in INT TERM HUP; do
 	trace_start "sig$sig" --stream ||
