@@ -622,11 +622,17 @@ void vm__timeline_row(const struct journey *j, uint32_t i, struct names *n,
 		snprintf(row->ifname, sizeof(row->ifname), "%s",
 			 names__ifname(n, e->netns, e->ifindex));
 	switch (e->type) {
-	case SKBTOP_EV_DROP:
+	case SKBTOP_EV_DROP: {
+		char where[64] = "";
+
 		row->kind = VMT_DROP;
-		snprintf(row->detail, sizeof(row->detail), "DROP %s",
-			 names__drop_reason(n, e->reason));
+		if (e->aux)
+			names__sym(n, e->aux, where, sizeof(where));
+		snprintf(row->detail, sizeof(row->detail), "DROP %s%s%s%s",
+			 names__drop_reason(n, e->reason), e->aux ? " (" : "", where,
+			 e->aux ? ")" : "");
 		break;
+	}
 	case SKBTOP_EV_CONSUME:
 		row->kind = VMT_END;
 		snprintf(row->detail, sizeof(row->detail), "freed");
@@ -654,7 +660,6 @@ size_t vm__nft_rows(const struct journey *j, struct names *n, struct vm_nft_row 
 {
 	size_t k = 0;
 
-	(void)n;
 	for (uint32_t i = 0; i < j->n_events && k < max; i++) {
 		const struct jevent *e = &j->events[i];
 		const struct jnft *x;
@@ -687,9 +692,13 @@ size_t vm__nft_rows(const struct journey *j, struct names *n, struct vm_nft_row 
 				r->kind = VMN_POLICY;
 				snprintf(r->text, sizeof(r->text), "policy of %s", x->chain);
 			} else {
+				const char *rule = names__rule_text(n, e->netns, x->family,
+								    x->table, x->rule_handle);
+
 				r->kind = VMN_RULE;
 				snprintf(r->text, sizeof(r->text), "#%" PRIu64 "%s%s",
 					 x->rule_handle, x->target[0] ? " -> " : "", x->target);
+				snprintf(r->rule, sizeof(r->rule), "%s", rule ? rule : "");
 			}
 			break;
 		default:
@@ -728,8 +737,9 @@ int vm__write_text(FILE *f, const struct journey *j, struct names *n, const stru
 	if (!k)
 		fprintf(f, "  no nftables data for this packet\n");
 	for (size_t i = 0; i < k; i++)
-		fprintf(f, "  %*s%s%s%s\n", 2 * nr[i].depth, "", nr[i].text,
-			nr[i].verdict[0] ? "  " : "", nr[i].verdict);
+		fprintf(f, "  %*s%s%s%s%s%s\n", 2 * nr[i].depth, "", nr[i].text,
+			nr[i].rule[0] ? "  " : "", nr[i].rule, nr[i].verdict[0] ? "  " : "",
+			nr[i].verdict);
 	return ferror(f) ? -1 : 0;
 }
 

@@ -167,6 +167,7 @@ struct vm_nft_row {
 	int depth;
 	uint64_t handle;
 	char text[160];
+	char rule[192]; /* the rule as nft lists it, "" when unknown */
 	char verdict[24];
 	bool drop;
 };

@@ -36,7 +36,7 @@ void layout__compute(int cols, int rows, enum layout_mode mode, struct layout *o
 	top = b.h * 9 / 20;
 	if (out->wide) {
 		/* The sketch at 120x36: layers down the left, the packet's panes under the list. */
-		left = 34;
+		left = cols >= 150 ? 44 : 36;
 		out->pane[PANE_LAYERS] = mk(b.x, b.y, left, b.h);
 		out->pane[PANE_PACKETS] = mk(b.x + left, b.y, b.w - left, top);
 		lower_w = (b.w - left) * 3 / 5;

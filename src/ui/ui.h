@@ -22,10 +22,13 @@ struct ui_feed {
 	bool live;		 /* false for replay */
 	const char *source;	 /* replay: the file shown; live: NULL */
 	const char *backend;	 /* "kprobe.multi", "tracepoint", ... */
-	const char *backend_why; /* why that backend, e.g. "kernel has no kprobes; fentry refused (EPERM)" */
+	const char *backend_why; /* why that backend, e.g. "kernel has no kprobes; fentry refused
+				    (EPERM)" */
 	unsigned int attached, failed, skipped;
 	const char *filter; /* the active filter as the user wrote it, "" if none */
 	const char *notice; /* a degraded mode to show in the status line, or NULL */
+	/* Why the session has no nftables detail (module not loaded, backend), or NULL. */
+	const char *nft_why;
 };
 
 /*

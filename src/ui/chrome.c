@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The frame around the panes: the header (is it working?) and the footer (what can I press?). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "ui/chrome.h"
+#include "ui/draw.h"
+
+void chrome__header(struct ui *ui)
+{
+	const struct ui_feed *f = ui->feed;
+	const struct store_stats *st = store__stats(ui->store);
+	const struct rect *h = &ui->lay.header;
+	char left[512], right[64], rate[32], pk[32], held[32], lost[32], ev[32], filt[160];
+	uint64_t nlost = st->lost_kernel + st->lost_queue;
+	int x, rw;
+
+	if (f->live)
+		snprintf(left, sizeof(left), " skbtop %s  backend %s%s%s (%u attached, %u failed)",
+			 SKBTOP_VERSION, f->backend ? f->backend : "?", f->backend_why ? ": " : "",
+			 f->backend_why ? f->backend_why : "", f->attached, f->failed);
+	else
+		snprintf(left, sizeof(left), " skbtop %s  replay %s  backend %s", SKBTOP_VERSION,
+			 f->source ? f->source : "", f->backend ? f->backend : "?");
+	if (ui->paused)
+		snprintf(right, sizeof(right), "%s paused ", ui->utf8 ? "⏸" : "||");
+	else if (f->live)
+		snprintf(right, sizeof(right), "%s live ", ui->utf8 ? "▶" : ">");
+	else
+		snprintf(right, sizeof(right), "replay ");
+	rw = text_width(right);
+	draw_text(h->y, h->x, h->w, ROLE_HEADER, "", true);
+	draw_text(h->y, h->x, h->w - rw - 1, ROLE_HEADER, left, false);
+	draw_text(h->y, h->x + h->w - rw, rw, ROLE_HEADER, right, false);
+
+	vm__fmt_rate(ui->ev_rate, rate, sizeof(rate));
+	vm__fmt_count(st->packets, pk, sizeof(pk));
+	vm__fmt_count(store__len(ui->store), held, sizeof(held));
+	vm__fmt_count(nlost, lost, sizeof(lost));
+	vm__fmt_count(st->evicted_packets, ev, sizeof(ev));
+	x = h->x + 1;
+	if (f->live)
+		x += draw_textf(h->y + 1, x, h->w - x, ROLE_NORMAL, "%s ev/s  ", rate);
+	x += draw_textf(h->y + 1, x, h->w - x, ROLE_NORMAL, "packets %s (held %s)  ", pk, held);
+	x += draw_textf(h->y + 1, x, h->w - x, nlost ? ROLE_WARN : ROLE_NORMAL, "lost %s", lost);
+	x += draw_textf(h->y + 1, x, h->w - x, st->evicted_packets ? ROLE_WARN : ROLE_NORMAL,
+			"  evicted %s  ", ev);
+	vm_filter__describe(&ui->filter, ui->cfg, filt, sizeof(filt));
+	if (f->filter && f->filter[0])
+		x += draw_textf(h->y + 1, x, h->w - x, ROLE_TITLE, "trace: %s  ", f->filter);
+	if (filt[0])
+		x += draw_textf(h->y + 1, x, h->w - x, ROLE_TITLE, "filter: %s  ", filt);
+	if (f->notice)
+		draw_text(h->y + 1, x, h->w - x, ROLE_WARN, f->notice, false);
+}
+
+static int hint(int y, int x, int end, const char *key, const char *what)
+{
+	if (x + text_width(key) + text_width(what) + 1 > end)
+		return end;
+	x += draw_text(y, x, end - x, ROLE_KEY, key, false);
+	x += draw_text(y, x, end - x, ROLE_HINT, " ", false);
+	x += draw_text(y, x, end - x, ROLE_HINT, what, false);
+	return x + draw_text(y, x, end - x, ROLE_HINT, "  ", false);
+}
+
+void chrome__footer(struct ui *ui)
+{
+	const struct rect *f = &ui->lay.footer;
+	const struct key_binding *t;
+	size_t n;
+	int x = f->x, end = f->x + f->w;
+	char word[64];
+
+	draw_text(f->y, f->x, f->w, ROLE_HINT, "", true);
+	if (ui->mode == MODE_PROMPT) {
+		char line[PROMPT_LEN + 32];
+
+		snprintf(line, sizeof(line), "%s: %s",
+			 ui->prompt == PROMPT_SAVE ? "save to" : "search", ui->prompt_buf);
+		x += draw_text(f->y, x, f->w - 30, ROLE_STATUS, line, false);
+		draw_text(f->y, x, 1, ROLE_SEL, " ", true);
+		x = end - 28;
+	} else if (ui->status[0] && ui__now_ms() < ui->status_until_ms) {
+		draw_text(f->y, f->x, f->w, ROLE_STATUS, ui->status, false);
+		return;
+	}
+	t = keys__table(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].footer || !(t[i].modes & MODE_BIT(ui->mode)))
+			continue;
+		snprintf(word, sizeof(word), "%s", t[i].hint);
+		x = hint(f->y, x, end, t[i].label, word);
+	}
+}
+
+void chrome__too_small(int cols, int rows)
+{
+	char msg[128];
+	int y = rows / 2 - 1;
+
+	snprintf(msg, sizeof(msg), "terminal too small: %dx%d, skbtop needs %dx%d", cols, rows,
+		 LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
+	if (y < 0)
+		y = 0;
+	draw_text(y, 0, cols, ROLE_WARN, msg, false);
+	if (y + 1 < rows)
+		draw_text(y + 1, 0, cols, ROLE_NORMAL, "enlarge the window, or press q to quit",
+			  false);
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Per-layer counters; Enter makes the selected layer the filter (again: no layer filter). */
+#include <stdio.h>
+
+#include "ui/draw.h"
+#include "ui/ui_int.h"
+
+enum {
+	C_NAME,
+	C_EV,
+	C_PKTS,
+	C_RATE,
+	C_DROPS,
+	C_TIME,
+	C_N
+};
+
+static size_t page_of(const struct ui *ui)
+{
+	int h = ui->lay.pane[PANE_LAYERS].h - 3;
+
+	return h > 0 ? (size_t)h : 1;
+}
+
+/* Counts abbreviate (12.4k) when the pane is narrow, so names and counts still fit. */
+static void count(const struct ui *ui, uint64_t v, char *buf, size_t len)
+{
+	if (ui->lay.wide || v < 10000)
+		vm__fmt_count(v, buf, len);
+	else
+		vm__fmt_rate((double)v, buf, len);
+}
+
+static void draw(struct ui *ui, const struct rect *r, bool focused)
+{
+	struct column c[C_N] = {
+		[C_NAME] = { "layer", 9, 5, 0, false, true },
+		[C_EV] = { "events", 0, 5, 0, true, true },
+		[C_PKTS] = { "pkts", 0, 4, 0, true, true },
+		[C_RATE] = { "ev/s", 0, 4, 3, true, true },
+		[C_DROPS] = { "drops", 0, 5, 1, true, true },
+		[C_TIME] = { "time", 0, 4, 2, true, true },
+	};
+	char cells_buf[MAX_LAYERS][C_N][24];
+	enum role roles[C_N];
+	struct scroll *sc = &ui->sc[PANE_LAYERS];
+	const struct vm_layers *L = &ui->layers;
+	size_t page = page_of(ui);
+	struct rect in = draw_frame(r, "Layers", focused);
+
+	for (int l = 0; l < L->n; l++) {
+		const struct vm_layer_row *row = &L->rows[l];
+
+		snprintf(cells_buf[l][C_NAME], 24, "%s%s", ui->filter.layer == l ? "*" : "",
+			 vm__layer_name(ui->cfg, l));
+		count(ui, row->events, cells_buf[l][C_EV], 24);
+		count(ui, row->packets, cells_buf[l][C_PKTS], 24);
+		vm__fmt_rate(row->rate, cells_buf[l][C_RATE], 24);
+		count(ui, row->drops, cells_buf[l][C_DROPS], 24);
+		if (row->packets)
+			vm__fmt_dur(row->median_ns, ui->utf8, cells_buf[l][C_TIME], 24);
+		else
+			snprintf(cells_buf[l][C_TIME], 24, "-");
+		for (int k = 0; k < C_N; k++)
+			if (text_width(cells_buf[l][k]) > c[k].width)
+				c[k].width = text_width(cells_buf[l][k]);
+	}
+	if (!ui->lay.wide) {
+		c[C_RATE].shown = c[C_DROPS].shown = c[C_TIME].shown = false;
+		c[C_NAME].width = 9;
+	}
+	columns_fit(c, C_N, in.w);
+	for (int k = 0; k < C_N; k++)
+		roles[k] = ROLE_COLHEAD;
+	draw_row(in.y, in.x, in.w, c, C_N, NULL, roles);
+	scroll__clamp(sc, (size_t)L->n, page);
+	for (size_t i = sc->top; i < (size_t)L->n && i - sc->top < page; i++) {
+		const char *cells[C_N];
+		bool sel = i == sc->sel && focused;
+
+		for (int k = 0; k < C_N; k++) {
+			cells[k] = cells_buf[i][k];
+			roles[k] = sel				? ROLE_SEL
+				   : !L->rows[i].packets	? ROLE_DIM
+				   : ui->filter.layer == (int)i ? ROLE_TITLE
+								: ROLE_NORMAL;
+		}
+		if (!sel && L->rows[i].drops)
+			roles[C_DROPS] = ROLE_DROP;
+		draw_row(in.y + 1 + (int)(i - sc->top), in.x, in.w, c, C_N, cells, roles);
+	}
+	if (!L->n)
+		draw_text(in.y + 1, in.x, in.w, ROLE_DIM, "no layer configured", false);
+}
+
+static unsigned handle(struct ui *ui, enum action a)
+{
+	struct scroll *sc = &ui->sc[PANE_LAYERS];
+
+	if (a == ACT_OPEN) {
+		if (!ui->layers.n)
+			return UI_HANDLED;
+		ui->filter.layer = ui->filter.layer == (int)sc->sel ? -1 : (int)sc->sel;
+		return UI_HANDLED | UI_REDRAW | UI_REFILTER;
+	}
+	if (scroll__apply(sc, a, (size_t)ui->layers.n, page_of(ui)))
+		return UI_HANDLED | UI_REDRAW;
+	return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
+}
+
+const struct view view_layers = { "Layers", draw, handle };
