@@ -105,12 +105,13 @@ static __always_inline struct nft_frame *nft__top(struct nft_stack *st)
 {
 	__u32 d;
 
-	if (!st || !st->depth || st->depth > NFT_MAX_DEPTH)
+	if (!st)
 		return NULL;
-	d = st->depth - 1;
-	if (d >= NFT_MAX_DEPTH)
+	d = st->depth;
+	if (!d || d > NFT_MAX_DEPTH)
 		return NULL;
-	return &st->f[d];
+	/* The mask is for the verifier: clang folds the range check above away. */
+	return &st->f[(d - 1) & (NFT_MAX_DEPTH - 1)];
 }
 
 static __always_inline void nft__chain_names(struct skbtop_nft_event *e,
@@ -162,7 +163,7 @@ int BPF_KPROBE(nft_chain_entry, struct nft_pktinfo *pkt, void *priv)
 	d = st->depth++;
 	if (d >= NFT_MAX_DEPTH)
 		return 0;
-	f = &st->f[d];
+	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
 	skb = BPF_CORE_READ(pkt, skb);
 	trk = skbtop__tracked(skb);
 	f->tracked = trk != NULL;
@@ -203,7 +204,7 @@ int BPF_KRETPROBE(nft_chain_exit, unsigned int ret)
 	d = --st->depth;
 	if (d >= NFT_MAX_DEPTH)
 		return 0;
-	f = &st->f[d];
+	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
 	/* A chain that dropped on 6.7+ freed the skb inside: its exit was reported at the free. */
 	if (!f->tracked || f->exit_done || !skbtop__tracked((void *)(unsigned long)f->skb))
 		return 0;
@@ -260,9 +261,11 @@ static __always_inline void nft__rule_event(struct sk_buff *skb, const struct nf
 	if (chain)
 		nft__chain_names(e, chain);
 	if (type == NFT_TRACETYPE_POLICY) {
+		const struct nft_base_chain *base =
+			nft__base((const void *)(unsigned long)f->chains[0]);
+
 		flags |= SKBTOP_F_POLICY;
-		code = BPF_CORE_READ(
-			nft__base((const struct nft_chain *)(unsigned long)f->chains[0]), policy);
+		code = BPF_CORE_READ(base, policy);
 	} else if (rule && !bpf_probe_read_kernel(&hdr, sizeof(hdr), rule) && !RULE_IS_LAST(hdr) &&
 		   !(type == NFT_TRACETYPE_RETURN && code == NFT_CONTINUE_V)) {
 		e->rule_handle = RULE_HANDLE(hdr);
@@ -417,7 +420,7 @@ int BPF_KPROBE(nf_hook_entry, struct sk_buff *skb, struct nf_hook_state *state)
 	d = st->depth++;
 	if (d >= NFT_MAX_DEPTH)
 		return 0;
-	f = &st->f[d];
+	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
 	f->skb = (__u64)(unsigned long)skb;
 	f->tracked = skbtop__tracked(skb) != NULL;
 	f->hook = BPF_CORE_READ(state, hook);
@@ -443,7 +446,7 @@ int BPF_KRETPROBE(nf_hook_exit, int ret)
 	d = --st->depth;
 	if (d >= NFT_MAX_DEPTH)
 		return 0;
-	f = &st->f[d];
+	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
 	skb = (void *)(unsigned long)f->skb;
 	if (!f->tracked)
 		return 0;
