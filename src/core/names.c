@@ -291,7 +291,7 @@ const struct probe_info *names__probe(const struct names *n, uint32_t id)
 	if (ph != &n->ph_shared && !ph->name[0]) {
 		if (!(id & SKBTOP_TP_FLAG))
 			snprintf(ph->name, sizeof(ph->name), "fn#%" PRIu32, id);
-		else if (tp < SKBTOP_TP_COUNT)
+		else if (tp < SKBTOP_TP_COUNT && tp_names[tp])
 			snprintf(ph->name, sizeof(ph->name), "%s", tp_names[tp]);
 		else
 			snprintf(ph->name, sizeof(ph->name), "tp#%" PRIu32, tp);
@@ -316,7 +316,7 @@ int names__tp_by_name(const char *name)
 	int i;
 
 	for (i = 0; i < SKBTOP_TP_COUNT; i++)
-		if (!strcmp(tp_names[i], name))
+		if (tp_names[i] && !strcmp(tp_names[i], name))
 			return i;
 	return -1;
 }

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../bpf/skbtop_event.h"
+#include "core/names.h"
+
+static void test_probes_and_placeholders(void **state)
+{
+	struct names *n = names__new();
+	const struct probe_info *p, *q;
+
+	(void)state;
+	names__set_unknown_layer(n, 9);
+	assert_int_equal(names__add_probe(n, 3, "ip_rcv", NULL, 4, PRIO_CRITICAL), 0);
+	assert_int_equal(names__add_probe(n, 5, "nft_do_chain", "nf_tables", 6, PRIO_IMPORTANT), 0);
+	p = names__probe(n, 3);
+	assert_string_equal(p->name, "ip_rcv");
+	assert_null(p->module);
+	assert_int_equal(p->layer, 4);
+	assert_string_equal(names__probe(n, 5)->module, "nf_tables");
+	assert_int_equal(names__probe_count(n), 6);
+	/* Unknown ids: a stable placeholder in the unknown layer. */
+	p = names__probe(n, 4);
+	assert_string_equal(p->name, "fn#4");
+	assert_int_equal(p->layer, 9);
+	q = names__probe(n, 4000);
+	assert_string_equal(q->name, "fn#4000");
+	assert_ptr_equal(names__probe(n, 4), p);
+	assert_string_equal(p->name, "fn#4");
+	/* A tracepoint nobody added keeps its real name. */
+	p = names__probe(n, SKBTOP_TP_FLAG | SKBTOP_TP_NET_DEV_XMIT);
+	assert_string_equal(p->name, "net:net_dev_xmit");
+	assert_int_equal(p->layer, 9);
+	assert_int_not_equal(names__add_probe(n, 1u << 30, "x", NULL, 0, PRIO_CRITICAL), 0);
+	assert_int_not_equal(names__add_probe(n, 7, "", NULL, 0, PRIO_CRITICAL), 0);
+	assert_int_not_equal(names__add_probe(n, SKBTOP_TP_FLAG | 999, "x", NULL, 0, PRIO_CRITICAL),
+			     0);
+	names__free(n);
+}
+
+static void test_tracepoint_names_in_abi_order(void **state)
+{
+	static const char *const want[SKBTOP_TP_COUNT] = {
+		"skb:kfree_skb",
+		"skb:consume_skb",
+		"net:netif_receive_skb",
+		"net:netif_rx",
+		"net:napi_gro_receive_entry",
+		"net:net_dev_queue",
+		"net:net_dev_start_xmit",
+		"net:net_dev_xmit",
+		"net:netif_receive_skb_entry",
+		"net:netif_rx_entry",
+		"net:netif_receive_skb_list_entry",
+		"net:napi_gro_frags_entry",
+		"skb:skb_copy_datagram_iovec",
+		"qdisc:qdisc_enqueue",
+		"qdisc:qdisc_dequeue",
+		"tcp:tcp_probe",
+		"tcp:tcp_retransmit_skb",
+		"tcp:tcp_send_reset",
+		"icmp:icmp_send",
+		"sock:sock_rcvqueue_full",
+	};
+	uint32_t tp;
+
+	(void)state;
+	for (tp = 0; tp < SKBTOP_TP_COUNT; tp++) {
+		/* A tracepoint added to the ABI needs its name here and in names.c. */
+		assert_non_null(want[tp]);
+		assert_non_null(names__tp_name(tp));
+		assert_string_equal(names__tp_name(tp), want[tp]);
+		assert_string_equal(names__tp_name(SKBTOP_TP_FLAG | tp), want[tp]);
+		assert_int_equal(names__tp_by_name(want[tp]), (int)tp);
+	}
+	assert_null(names__tp_name(SKBTOP_TP_COUNT));
+	assert_int_equal(names__tp_by_name("skb:nope"), -1);
+}
+
+static void test_drop_reasons_from_kernel_btf(void **state)
+{
+	struct names *n = names__new();
+	int64_t v;
+	int count;
+
+	(void)state;
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		names__free(n);
+		skip();
+	}
+	count = names__load_drop_reasons(n, NULL);
+	assert_true(count > 10);
+	/* Names are the enum's with the prefix cut, and map back to their own values. */
+	v = names__drop_reason_value(n, "NO_SOCKET");
+	assert_true(v > 0);
+	assert_string_equal(names__drop_reason(n, (uint32_t)v), "NO_SOCKET");
+	v = names__drop_reason_value(n, "NOT_SPECIFIED");
+	assert_true(v >= 0);
+	assert_string_equal(names__drop_reason(n, (uint32_t)v), "NOT_SPECIFIED");
+	assert_int_equal(names__drop_reason_value(n, "SKB_DROP_REASON_NO_SOCKET"), -1);
+	assert_string_equal(names__drop_reason(n, 0xfffe), "reason#65534");
+	names__free(n);
+}
+
+static void test_drop_reasons_refuse_bad_files(void **state)
+{
+	char path[] = "/tmp/skbtop-btf-XXXXXX";
+	struct names *n = names__new();
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not btf", 7), 7);
+	close(fd);
+	assert_int_equal(names__load_drop_reasons(n, path), -1);
+	assert_int_equal(names__load_drop_reasons(n, "/nonexistent/btf"), -1);
+	unlink(path);
+	/* Added by hand (replay does this), aliases keep the first name. */
+	assert_int_equal(names__add_drop_reason(n, 2, "NO_SOCKET"), 0);
+	assert_int_equal(names__add_drop_reason(n, 2, "OTHER"), 0);
+	assert_int_equal(names__add_drop_reason(n, 3 << 16 | 1, "OVS_DROP_X"), 0);
+	assert_string_equal(names__drop_reason(n, 2), "NO_SOCKET");
+	assert_string_equal(names__drop_reason(n, 3 << 16 | 1), "OVS_DROP_X");
+	assert_int_equal(names__drop_reason_value(n, "OVS_DROP_X"), 3 << 16 | 1);
+	names__free(n);
+}
+
+static uint32_t inode_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return (uint32_t)st.st_ino;
+}
+
+static void test_ifnames_set_offline_and_own_netns(void **state)
+{
+	struct names *n = names__new();
+	uint32_t self = inode_of("/proc/self/ns/net");
+
+	(void)state;
+	assert_int_equal(names__set_ifname(n, 77, 3, "veth_b"), 0);
+	assert_string_equal(names__ifname(n, 77, 3), "veth_b");
+	assert_string_equal(names__ifname(n, 78, 3), "if#3");
+	assert_string_equal(names__ifname(n, 77, 0), "");
+	assert_int_not_equal(names__set_ifname(n, 77, 0, "x"), 0);
+	assert_int_not_equal(names__set_ifname(n, 77, 4, "a-name-longer-than-ifnamsiz"), 0);
+	/* Live: the loopback of our own namespace resolves. */
+	assert_string_equal(names__ifname(n, self, 1), "lo");
+	names__free(n);
+
+	n = names__new();
+	names__set_offline(n);
+	assert_string_equal(names__ifname(n, self, 1), "if#1");
+	names__free(n);
+}
+
+static void test_ifname_in_another_netns(void **state)
+{
+	int ready[2];
+	char c, path[64];
+	uint32_t self = inode_of("/proc/self/ns/net"), other;
+	struct if_nameindex *ifs;
+	struct names *n;
+	pid_t pid;
+	int i;
+
+	(void)state;
+	if (geteuid())
+		skip();
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		/* A namespace only this child lives in, found through /proc/PID/ns/net. */
+		if (unshare(CLONE_NEWNET))
+			_exit(1);
+		c = 'x';
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	other = inode_of(path);
+	assert_int_not_equal(other, self);
+	n = names__new();
+	assert_string_equal(names__ifname(n, other, 1), "lo");
+	/* An interface of ours (if any besides lo) does not exist over there. */
+	ifs = if_nameindex();
+	for (i = 0; ifs && ifs[i].if_index; i++) {
+		char want[32];
+
+		if (ifs[i].if_index == 1)
+			continue;
+		snprintf(want, sizeof(want), "if#%u", ifs[i].if_index);
+		assert_string_equal(names__ifname(n, other, ifs[i].if_index), want);
+		assert_string_equal(names__ifname(n, self, ifs[i].if_index), ifs[i].if_name);
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* The main thread never left its namespace. */
+	assert_int_equal(inode_of("/proc/self/ns/net"), self);
+	close(ready[0]);
+	close(ready[1]);
+	names__free(n);
+}
+
+static const char *fake_rules(void *ctx, uint32_t netns, uint8_t family, const char *table,
+			      uint64_t handle)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	return netns == 1 && family == 1 && !strcmp(table, "filter") && handle == 9
+		       ? "udp dport 9999 drop"
+		       : NULL;
+}
+
+static void test_rule_text_table_and_callback(void **state)
+{
+	struct names *n = names__new();
+	int calls = 0;
+
+	(void)state;
+	assert_null(names__rule_text(n, 1, 1, "filter", 9));
+	names__set_rule_text(n, fake_rules, &calls);
+	assert_string_equal(names__rule_text(n, 1, 1, "filter", 9), "udp dport 9999 drop");
+	assert_null(names__rule_text(n, 2, 1, "filter", 9));
+	assert_int_equal(calls, 2);
+	assert_int_equal(names__add_rule_text(n, 2, 1, "filter", 9, "accept"), 0);
+	assert_string_equal(names__rule_text(n, 2, 1, "filter", 9), "accept");
+	assert_int_equal(calls, 2);
+	names__set_offline(n);
+	assert_null(names__rule_text(n, 1, 1, "filter", 9));
+	assert_int_equal(calls, 2);
+	names__free(n);
+}
+
+static void test_symbols(void **state)
+{
+	char path[] = "/tmp/skbtop-kallsyms-XXXXXX", buf[128];
+	struct names *n = names__new();
+	int fd = mkstemp(path);
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "ffffffff81000200 T udp_rcv\nffffffff81000100 t ip_rcv_core\n"
+		   "ffffffff81000300 D some_data\nffffffffc0001000 t nft_do_chain\t[nf_tables]\n");
+	fclose(f);
+	assert_int_equal(names__load_kallsyms(n, path), 0);
+	assert_string_equal(names__sym(n, 0xffffffff81000210ull, buf, sizeof(buf)), "udp_rcv+0x10");
+	assert_string_equal(names__sym(n, 0xffffffff81000100ull, buf, sizeof(buf)),
+			    "ip_rcv_core+0x0");
+	/* data symbols are not where code runs */
+	assert_string_equal(names__sym(n, 0xffffffff81000310ull, buf, sizeof(buf)),
+			    "udp_rcv+0x110");
+	assert_string_equal(names__sym(n, 0xffffffffc0001004ull, buf, sizeof(buf)),
+			    "nft_do_chain+0x4");
+	assert_string_equal(names__sym(n, 0x10, buf, sizeof(buf)), "0x10");
+	assert_int_equal(names__add_sym(n, 0x10, "saved_location+0x5"), 0);
+	assert_string_equal(names__sym(n, 0x10, buf, sizeof(buf)), "saved_location+0x5");
+	assert_int_equal(names__load_kallsyms(n, "/nonexistent/kallsyms"), -1);
+	unlink(path);
+	names__free(n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_probes_and_placeholders),
+		cmocka_unit_test(test_tracepoint_names_in_abi_order),
+		cmocka_unit_test(test_drop_reasons_from_kernel_btf),
+		cmocka_unit_test(test_drop_reasons_refuse_bad_files),
+		cmocka_unit_test(test_ifnames_set_offline_and_own_netns),
+		cmocka_unit_test(test_ifname_in_another_netns),
+		cmocka_unit_test(test_rule_text_table_and_callback),
+		cmocka_unit_test(test_symbols),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
