@@ -2,10 +2,12 @@
 /* Functions that take a struct sk_buff, read from the kernel's BTF and each module's split BTF. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "discover_priv.h"
 #include "log.h"
@@ -92,7 +94,7 @@ static int scan_one(struct func_list *l, const struct btf *btf, __u32 first, con
 	return 0;
 }
 
-int discover_btf__scan(struct func_list *l, const char *dir, char *err, size_t errlen)
+static int scan_dir(struct func_list *l, const char *dir, char *err, size_t errlen)
 {
 	char path[4096];
 	struct btf *vmlinux, *mod;
@@ -131,5 +133,21 @@ int discover_btf__scan(struct func_list *l, const char *dir, char *err, size_t e
 	btf__free(vmlinux);
 	if (rc)
 		snprintf(err, errlen, "out of memory while reading BTF");
+	return rc;
+}
+
+/* libbpf's complaints about a module BTF it cannot parse are counted, shown only with -d. */
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return log_verbosity >= 2 ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+int discover_btf__scan(struct func_list *l, const char *dir, char *err, size_t errlen)
+{
+	libbpf_print_fn_t old = libbpf_set_print(quiet_print);
+	int rc = scan_dir(l, dir, err, errlen);
+
+	libbpf_set_print(old);
 	return rc;
 }
