@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <math.h>
 #include <regex.h>
 #include <signal.h>
@@ -557,6 +558,23 @@ static void print_status(const struct trace *t, const struct loader_stats *ls)
 	fprintf(stderr, "skbtop: load %.1f ms, attach %.1f ms\n", ls->load_ms, ls->attach_ms);
 }
 
+/* What the kernel side sent and lost, so that a reader can check nothing vanished on the way. */
+static void print_counts(const struct trace *t)
+{
+	const struct store_stats *ss = store__stats(t->store);
+	uint64_t cnt[SKBTOP_CNT_MAX];
+
+	if (loader__counters(t->loader, cnt))
+		return;
+	fprintf(stderr,
+		"skbtop: kernel: %" PRIu64 " events sent, %" PRIu64
+		" lost (ring buffer full), %" PRIu64 " skbs tracked, %" PRIu64
+		" not tracked (table full); user space: %" PRIu64 " lost (queue full), %" PRIu64
+		" refused\n",
+		cnt[SKBTOP_CNT_EVENTS], cnt[SKBTOP_CNT_RB_FAIL], cnt[SKBTOP_CNT_TRACKED],
+		cnt[SKBTOP_CNT_TRACK_FULL], ss->lost_queue, ss->bad_records);
+}
+
 static void status_notice(const struct trace *t, const struct store *s, char *buf, size_t len)
 {
 	(void)s;
@@ -676,6 +694,7 @@ static int run(struct trace *t, struct trace_args *a)
 	while (pump(t, t->store))
 		;
 	refresh_losses(t, t->store, true);
+	print_counts(t);
 	nft_loader__free(t->nft);
 	t->nft = NULL;
 	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
