@@ -932,7 +932,7 @@ const char *names__rule_text(struct names *n, uint32_t netns, uint8_t family, co
 
 	if (r)
 		return r->text;
-	if (n->rule_fn && !n->offline)
+	if (n->rule_fn)
 		return n->rule_fn(n->rule_ctx, netns, family, table, handle);
 	return NULL;
 }

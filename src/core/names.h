@@ -53,7 +53,8 @@ int names__tp_by_name(const char *name);
 void names__set_unknown_layer(struct names *n, int layer);
 
 /*
- * Replay: never look at the running kernel (ifindex, kallsyms); only what was added is known.
+ * Replay: never look at the running kernel (ifindex, kallsyms); only what was added (and a rule
+ * text callback, if one is set) is known.
  * Live sessions resolve lazily and cache.
  */
 void names__set_offline(struct names *n);

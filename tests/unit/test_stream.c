@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "core/stream.h"
+#include "fixture_store.h"
+
+struct world {
+	struct config cfg;
+	struct names *n;
+	struct store *s;
+	struct stream st;
+	char *buf;
+	size_t len;
+};
+
+static struct world *world_new(enum stream_format fmt)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	assert_non_null(w);
+	fx_config(&w->cfg);
+	w->n = names__new();
+	fx_names(w->n);
+	names__set_offline(w->n);
+	names__set_ifname(w->n, 4026531840u, 1, "veth_b");
+	names__add_drop_reason(w->n, 2, "NO_SOCKET");
+	names__add_sym(w->n, 0xffffffff81000010ull, "udp_queue_rcv_one_skb+0x10");
+	w->s = store__new(16, 64, &w->cfg, w->n);
+	w->st.format = fmt;
+	w->st.names = w->n;
+	w->st.cfg = &w->cfg;
+	w->st.store = w->s;
+	return w;
+}
+
+/* Feeds one record and returns what the stream printed for it. */
+static const char *emit(struct world *w, const void *rec, size_t size)
+{
+	const struct journey *j = store__add(w->s, rec, size);
+
+	assert_non_null(j);
+	free(w->buf);
+	w->buf = NULL;
+	w->st.f = open_memstream(&w->buf, &w->len);
+	stream__event(&w->st, j, rec, size);
+	fclose(w->st.f);
+	return w->buf;
+}
+
+static void world_free(struct world *w)
+{
+	free(w->buf);
+	store__free(w->s);
+	names__free(w->n);
+	free(w);
+}
+
+static void test_text_lines(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct skbtop_event e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_IP_RCV, 1000);
+	const char *line;
+
+	(void)state;
+	line = emit(w, &e, sizeof(e));
+	assert_non_null(strstr(line, "[   1] FUNC  IPv4  ip_rcv "));
+	assert_non_null(strstr(line, "10.0.0.1:5353 → 10.0.0.2:53 udp"));
+	assert_non_null(strstr(line, "veth_b"));
+	assert_int_equal(line[strlen(line) - 1], '\n');
+	assert_ptr_equal(strchr(line, '\n'), line + strlen(line) - 1);
+
+	e = fx_ev(SKBTOP_EV_DROP, 0x100, TP(KFREE_SKB), 2000);
+	e.reason = 2;
+	e.aux = 0xffffffff81000010ull;
+	line = emit(w, &e, sizeof(e));
+	assert_non_null(strstr(line, "[   1] DROP  IPv4  skb:kfree_skb"));
+	assert_non_null(strstr(line, "DROP NO_SOCKET at udp_queue_rcv_one_skb+0x10"));
+
+	e = fx_ev(SKBTOP_EV_FUNC, 0x200, P_IPV6_RCV, 3000);
+	fx_v6(&e);
+	line = emit(w, &e, sizeof(e));
+	assert_non_null(strstr(line, "[   2] FUNC  IPv6  ipv6_rcv"));
+	assert_non_null(strstr(line, "[fd77::1]:5353 → [fd77::2]:53 udp"));
+
+	e = fx_ev(SKBTOP_EV_CONSUME, 0x200, TP(CONSUME_SKB), 3500);
+	fx_v6(&e);
+	line = emit(w, &e, sizeof(e));
+	assert_non_null(strstr(line, "FREE "));
+	assert_non_null(strstr(line, "consumed"));
+	world_free(w);
+}
+
+static const char *rules(void *ctx, uint32_t netns, uint8_t family, const char *table,
+			 uint64_t handle)
+{
+	(void)ctx, (void)netns, (void)family;
+	return !strcmp(table, "filter") && handle == 9 ? "udp dport 9999 drop" : NULL;
+}
+
+static void test_text_nft(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct skbtop_nft_event x = fx_nft(SKBTOP_EV_NFT_RULE, 0x300, 10, 9, 0);
+	const char *line;
+
+	(void)state;
+	names__add_rule_text(w->n, 4026531840u, 1, "filter", 9, "udp dport 9999 drop");
+	line = emit(w, &x, sizeof(x));
+	assert_non_null(strstr(line, "RULE "));
+	assert_non_null(strstr(line, "inet filter input rule #9 drop  \"udp dport 9999 drop\""));
+	x = fx_nft(SKBTOP_EV_NFT_CHAIN, 0x300, 20, 0, 0x10002);
+	x.ev.hdr.flags = SKBTOP_F_EXIT;
+	line = emit(w, &x, sizeof(x));
+	assert_non_null(strstr(line, "inet filter input exit drop"));
+	x = fx_nft(SKBTOP_EV_NFT_RULE, 0x300, 30, 0, 1);
+	x.ev.hdr.flags = SKBTOP_F_POLICY;
+	line = emit(w, &x, sizeof(x));
+	assert_non_null(strstr(line, "policy accept"));
+	world_free(w);
+}
+
+static void test_json_lines(void **state)
+{
+	struct world *w = world_new(STREAM_JSON);
+	struct skbtop_event e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_IP_RCV, 1000);
+	struct skbtop_nft_event x;
+	json_error_t err;
+	json_t *o;
+
+	(void)state;
+	names__set_rule_text(w->n, rules, NULL);
+	emit(w, &e, sizeof(e));
+	e = fx_ev(SKBTOP_EV_DROP, 0x100, TP(KFREE_SKB), 1250);
+	e.reason = 2;
+	e.aux = 0xffffffff81000010ull;
+	o = json_loads(emit(w, &e, sizeof(e)), 0, &err);
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(json_object_get(o, "id")), 1);
+	assert_int_equal(json_integer_value(json_object_get(o, "ts_ns")), 1250);
+	assert_int_equal(json_integer_value(json_object_get(o, "t_rel_ns")), 250);
+	assert_string_equal(json_string_value(json_object_get(o, "type")), "drop");
+	assert_string_equal(json_string_value(json_object_get(o, "func")), "skb:kfree_skb");
+	assert_string_equal(json_string_value(json_object_get(o, "layer")), "Skb");
+	assert_string_equal(json_string_value(json_object_get(o, "family")), "IPv4");
+	assert_string_equal(json_string_value(json_object_get(o, "proto")), "udp");
+	assert_string_equal(json_string_value(json_object_get(o, "src")), "10.0.0.1");
+	assert_int_equal(json_integer_value(json_object_get(o, "sport")), 5353);
+	assert_string_equal(json_string_value(json_object_get(o, "dst")), "10.0.0.2");
+	assert_int_equal(json_integer_value(json_object_get(o, "dport")), 53);
+	assert_string_equal(json_string_value(json_object_get(o, "ifname")), "veth_b");
+	assert_int_equal(json_integer_value(json_object_get(o, "netns")), 4026531840u);
+	assert_int_equal(json_integer_value(json_object_get(o, "cpu")), 1);
+	assert_int_equal(json_integer_value(json_object_get(o, "pid")), 42);
+	assert_int_equal(json_integer_value(json_object_get(o, "len")), 84);
+	assert_int_equal(json_integer_value(json_object_get(o, "mark")), 7);
+	assert_string_equal(json_string_value(json_object_get(o, "reason")), "NO_SOCKET");
+	assert_string_equal(json_string_value(json_object_get(o, "location")),
+			    "udp_queue_rcv_one_skb+0x10");
+	assert_string_equal(json_string_value(json_object_get(o, "fate")), "dropped");
+	json_decref(o);
+
+	x = fx_nft(SKBTOP_EV_NFT_RULE, 0x400, 10, 9, 0);
+	strcpy(x.table, "fil\"ter");
+	o = json_loads(emit(w, &x, sizeof(x)), 0, &err);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "type")), "nft_rule");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "nft"), "table")),
+			    "fil\"ter");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "nft"), "handle")),
+			 9);
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(o, "nft"), "verdict")), "drop");
+	/* the rule text is looked up by the real table name: this one has none */
+	assert_null(json_object_get(json_object_get(o, "nft"), "rule"));
+	json_decref(o);
+	x = fx_nft(SKBTOP_EV_NFT_RULE, 0x400, 11, 9, 0);
+	o = json_loads(emit(w, &x, sizeof(x)), 0, &err);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "nft"), "rule")),
+			    "udp dport 9999 drop");
+	json_decref(o);
+	world_free(w);
+}
+
+static void test_stats_text_and_json(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct skbtop_event e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_IP_RCV, 1000);
+	json_error_t err;
+	json_t *o, *st;
+
+	(void)state;
+	emit(w, &e, sizeof(e));
+	e = fx_ev(SKBTOP_EV_DROP, 0x100, TP(KFREE_SKB), 1250);
+	e.reason = 2;
+	emit(w, &e, sizeof(e));
+	e = fx_ev(SKBTOP_EV_FUNC, 0x200, P_IP_RCV, 2000);
+	emit(w, &e, sizeof(e));
+	store__stats_mut(w->s)->lost_kernel = 17;
+	store__stats_mut(w->s)->bad_records = 4;
+
+	free(w->buf);
+	w->st.f = open_memstream(&w->buf, &w->len);
+	stream__stats(&w->st, w->s);
+	fclose(w->st.f);
+	assert_non_null(strstr(w->buf, "events             3\n"));
+	assert_non_null(strstr(w->buf, "packets            2\n"));
+	assert_non_null(strstr(w->buf, "lost (kernel)      17\n"));
+	assert_non_null(strstr(w->buf, "bad records        4\n"));
+	assert_non_null(strstr(w->buf, "in-flight 1 dropped 1"));
+	assert_non_null(strstr(w->buf, "IPv4 2 Skb 1"));
+	assert_non_null(strstr(w->buf, "NO_SOCKET 1"));
+
+	free(w->buf);
+	w->st.format = STREAM_JSON;
+	w->st.f = open_memstream(&w->buf, &w->len);
+	stream__stats(&w->st, w->s);
+	fclose(w->st.f);
+	w->st.f = NULL;
+	o = json_loads(w->buf, 0, &err);
+	assert_non_null(o);
+	st = json_object_get(o, "stats");
+	assert_int_equal(json_integer_value(json_object_get(st, "events")), 3);
+	assert_int_equal(json_integer_value(json_object_get(st, "lost_kernel")), 17);
+	assert_int_equal(json_integer_value(json_object_get(st, "functions_hit")), 2);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(st, "fates"), "dropped")), 1);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(json_object_get(st, "layers"), "IPv4"), "drops")),
+			 1);
+	assert_int_equal(json_integer_value(
+				 json_object_get(json_object_get(st, "drop_reasons"), "NO_SOCKET")),
+			 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(st, "functions"), "ip_rcv")), 2);
+	json_decref(o);
+	world_free(w);
+}
+
+static void test_names_round_trip(void **state)
+{
+	enum stream_format f;
+	char buf[8];
+	int t;
+
+	(void)state;
+	assert_int_equal(stream_format__parse("json", &f), 0);
+	assert_int_equal(f, STREAM_JSON);
+	assert_int_equal(stream_format__parse("xml", &f), -1);
+	for (t = SKBTOP_EV_FUNC; t < SKBTOP_EV_TYPE_MAX; t++)
+		assert_int_equal(event_type__from_name(event_type__name((uint16_t)t)), t);
+	assert_int_equal(proto__from_name(proto__name(47, buf, sizeof(buf))), 47);
+	assert_int_equal(proto__from_name("udp"), 17);
+	assert_int_equal(proto__from_name("x1"), -1);
+	assert_int_equal(nfproto__from_name("ip6"), 10);
+	assert_int_equal(nfhook__from_name(1, "postrouting"), 4);
+	assert_int_equal(nfhook__from_name(5, "egress"), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_lines),	 cmocka_unit_test(test_text_nft),
+		cmocka_unit_test(test_json_lines),	 cmocka_unit_test(test_stats_text_and_json),
+		cmocka_unit_test(test_names_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
