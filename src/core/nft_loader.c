@@ -188,10 +188,12 @@ static void start_kprobes(struct nft_loader *l)
 			char t[64];
 
 			l->keyon = true;
-			p_info("nft: added table inet %s (an unhooked chain with `meta nftrace set "
-			       "0`) to turn on the nftables trace key; it is removed at exit. "
-			       "--nft-rules immediate leaves the ruleset alone",
-			       nft_keyon__table(t, sizeof(t), NFT_KEYON_PREFIX, getpid()));
+			fprintf(stderr,
+				"skbtop: nft: added table inet %s (an unhooked chain with `meta "
+				"nftrace set "
+				"0`) to turn on the nftables trace key; it is removed at exit. "
+				"--nft-rules immediate leaves the ruleset alone\n",
+				nft_keyon__table(t, sizeof(t), NFT_KEYON_PREFIX, getpid()));
 		} else {
 			mode = NFT_RULES_IMMEDIATE;
 			add_status(l, "trace key refused, rules: immediate (partial)");
@@ -555,7 +557,7 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 		start_brackets(l);
 	if (o->names && (l->rules = nft_ruleset__new(l->nft)))
 		names__set_rule_text(o->names, nft_ruleset__names_cb, l->rules);
-	p_info("nft: %s", l->status);
+	fprintf(stderr, "skbtop: nft: %s\n", l->status);
 	return l;
 }
 
