@@ -520,9 +520,14 @@ static int read_header(struct loader *ld, json_t *root, struct session_info *inf
 		      EXPORT_FORMAT);
 		return -1;
 	}
-	if (!json_is_integer(ver) || json_integer_value(ver) != EXPORT_VERSION) {
-		p_err("%s: session format version %s, this skbtop reads version %d", ld->path,
-		      json_is_integer(ver) ? "unsupported" : "missing", EXPORT_VERSION);
+	if (!json_is_integer(ver)) {
+		p_err("%s: saved session without a \"version\"", ld->path);
+		return -1;
+	}
+	if (json_integer_value(ver) != EXPORT_VERSION) {
+		p_err("%s: saved session version %" JSON_INTEGER_FORMAT
+		      ", this skbtop reads version %d",
+		      ld->path, json_integer_value(ver), EXPORT_VERSION);
 		return -1;
 	}
 	if (err)

@@ -438,10 +438,17 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 	}
 
 	if (nft) {
+		int32_t v = nft_verdict__decode(nft->verdict);
+
+		/* Until netfilter decides, the packet merely continued through its chains. */
+		if (!j->has_nft)
+			j->nft_verdict = -1;
 		j->has_nft = true;
+		/* A rule's jump or continue is no decision; its accept or drop is. */
 		if (ev->hdr.type == SKBTOP_EV_NF_HOOK ||
-		    (ev->hdr.type == SKBTOP_EV_NFT_CHAIN && (ev->hdr.flags & SKBTOP_F_EXIT)))
-			j->nft_verdict = nft_verdict__decode(nft->verdict);
+		    (ev->hdr.type == SKBTOP_EV_NFT_CHAIN && (ev->hdr.flags & SKBTOP_F_EXIT)) ||
+		    (ev->hdr.type == SKBTOP_EV_NFT_RULE && v >= 0))
+			j->nft_verdict = v;
 	}
 
 	if (j->n_events >= s->max_events) {
@@ -661,8 +668,7 @@ const struct journey *store__import(struct store *s, const struct journey *src)
 	j->n_nft = n_nft;
 	j->events_truncated = src->events_truncated + (src->n_events - n_ev);
 	s->stats.truncated_events += src->n_events - n_ev;
-	/* Saved journeys are history: no later event joins them. */
-	j->ended = true;
+	/* Not indexed by skb: a saved journey is history, no later event joins it. */
 	j->born_clone = 0;
 	s->events_held += n_ev;
 	s->stats.events += src->n_events;

@@ -67,7 +67,7 @@ struct journey {
 	uint32_t drop_reason;	/* valid when fate == FATE_DROPPED */
 	uint64_t drop_location; /* kernel address of the free, 0 if unknown */
 	bool has_nft;
-	int32_t nft_verdict; /* last base chain verdict, decoded (NF_DROP, NF_ACCEPT, ...) */
+	int32_t nft_verdict; /* last verdict, decoded (NF_DROP, NF_ACCEPT, ...); -1 none yet */
 
 	struct jevent *events;
 	uint32_t n_events, cap_events;

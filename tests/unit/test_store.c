@@ -285,16 +285,21 @@ static void test_nft_events_and_verdict(void **state)
 	const struct journey *j;
 
 	(void)state;
+	j = ADD(w->s, x);
+	assert_string_equal(nft_verdict__name(j->nft_verdict), "continue");
+	x = fx_nft(SKBTOP_EV_NFT_RULE, 0x77, 15, 4, -3); /* jump */
 	ADD(w->s, x);
-	x = fx_nft(SKBTOP_EV_NFT_RULE, 0x77, 20, 9, 0);
+	assert_string_equal(nft_verdict__name(j->nft_verdict), "continue");
+	x = fx_nft(SKBTOP_EV_NFT_RULE, 0x77, 20, 9, 1);
 	ADD(w->s, x);
+	assert_string_equal(nft_verdict__name(j->nft_verdict), "accept");
 	x = fx_nft(SKBTOP_EV_NFT_CHAIN, 0x77, 30, 0, 0x10002);
 	x.ev.hdr.flags = SKBTOP_F_EXIT;
 	j = ADD(w->s, x);
 	assert_true(j->has_nft);
-	assert_int_equal(j->n_nft, 3);
-	assert_int_equal(j->events[1].nft, 1);
-	assert_int_equal(j->nft[1].rule_handle, 9);
+	assert_int_equal(j->n_nft, 4);
+	assert_int_equal(j->events[2].nft, 2);
+	assert_int_equal(j->nft[2].rule_handle, 9);
 	assert_string_equal(j->nft[1].table, "filter");
 	assert_int_equal(j->nft_verdict, 0);
 	assert_string_equal(nft_verdict__name(j->nft_verdict), "drop");

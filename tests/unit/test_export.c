@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/export.h"
+#include "core/replay.h"
+#include "fixture_store.h"
+
+struct world {
+	struct config cfg;
+	struct names *n;
+	struct store *s;
+	char dir[64];
+	char path[128];
+};
+
+static const struct export_meta meta = {
+	.kernel = "6.18.0-test",
+	.backend = "tracepoint",
+	.created = "2026-11-25T17:00:00Z",
+};
+
+/* A session with a delivered IPv4 packet, an IPv6 drop, an nft verdict, a clone, one in flight. */
+static struct world *world_new(void)
+{
+	struct world *w = calloc(1, sizeof(*w));
+	struct skbtop_event e;
+	struct skbtop_nft_event x;
+
+	assert_non_null(w);
+	fx_config(&w->cfg);
+	w->n = names__new();
+	fx_names(w->n);
+	names__set_offline(w->n);
+	names__set_ifname(w->n, 4026531840u, 1, "veth_b");
+	names__add_drop_reason(w->n, 2, "NO_SOCKET");
+	names__add_sym(w->n, 0xffffffff81000010ull, "udp_queue_rcv_one_skb+0x10");
+	names__add_rule_text(w->n, 4026531840u, 1, "filter", 9, "udp dport 9999 drop");
+	w->s = store__new(16, 64, &w->cfg, w->n);
+
+	e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_NETIF_CORE, 1000);
+	ADD(w->s, e);
+	e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_UDP_RCV, 1300);
+	ADD(w->s, e);
+	e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_SOCK_QUEUE, 1400);
+	ADD(w->s, e);
+	e = fx_ev(SKBTOP_EV_CONSUME, 0x100, TP(CONSUME_SKB), 2000);
+	ADD(w->s, e);
+
+	e = fx_ev(SKBTOP_EV_FUNC, 0x200, P_IPV6_RCV, 5000);
+	fx_v6(&e);
+	ADD(w->s, e);
+	x = fx_nft(SKBTOP_EV_NFT_RULE, 0x200, 5100, 9, 0);
+	fx_v6(&x.ev);
+	ADD(w->s, x);
+	x = fx_nft(SKBTOP_EV_NFT_CHAIN, 0x200, 5200, 0, 0x10002);
+	x.ev.hdr.flags = SKBTOP_F_EXIT;
+	fx_v6(&x.ev);
+	ADD(w->s, x);
+	e = fx_ev(SKBTOP_EV_DROP, 0x200, TP(KFREE_SKB), 5300);
+	fx_v6(&e);
+	e.reason = 2;
+	e.aux = 0xffffffff81000010ull;
+	ADD(w->s, e);
+
+	e = fx_ev(SKBTOP_EV_CLONE, 0x300, P_IP_RCV, 7000);
+	e.aux = 0x400;
+	e.ifindex = 0;
+	ADD(w->s, e);
+	e = fx_ev(SKBTOP_EV_FUNC, 0x400, 1234, 7100); /* a probe id nobody named */
+	ADD(w->s, e);
+
+	strcpy(w->dir, "/tmp/skbtop-export-XXXXXX");
+	assert_non_null(mkdtemp(w->dir));
+	snprintf(w->path, sizeof(w->path), "%s/session.json", w->dir);
+	return w;
+}
+
+static void world_free(struct world *w)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", w->dir);
+	assert_int_equal(system(cmd), 0);
+	store__free(w->s);
+	names__free(w->n);
+	free(w);
+}
+
+static int layer_by_name(const struct config *c, const char *name)
+{
+	int l;
+
+	for (l = 0; l < c->n_layers; l++)
+		if (!strcmp(c->layers[l].name, name))
+			return l;
+	return -1;
+}
+
+/* Everything a view shows of two journeys is the same, names compared through each side. */
+static void assert_same_journey(const struct journey *a, struct names *na, const struct config *ca,
+				const struct journey *b, struct names *nb, const struct config *cb)
+{
+	uint32_t i;
+	int l;
+
+	assert_int_equal(a->id, b->id);
+	assert_int_equal(a->parent_id, b->parent_id);
+	assert_memory_equal(&a->tuple, &b->tuple, sizeof(a->tuple));
+	assert_int_equal(a->l3proto, b->l3proto);
+	assert_int_equal(a->fate, b->fate);
+	assert_int_equal(a->ended, b->ended);
+	assert_int_equal(a->first_ns, b->first_ns);
+	assert_int_equal(a->last_ns, b->last_ns);
+	assert_int_equal(a->netns, b->netns);
+	assert_int_equal(a->mark, b->mark);
+	assert_int_equal(a->len, b->len);
+	assert_int_equal(a->pid, b->pid);
+	assert_string_equal(names__ifname(na, a->netns, a->ifindex),
+			    names__ifname(nb, b->netns, b->ifindex));
+	assert_int_equal(a->has_nft, b->has_nft);
+	if (a->has_nft)
+		assert_int_equal(a->nft_verdict, b->nft_verdict);
+	if (a->fate == FATE_DROPPED) {
+		char sa[128], sb[128];
+
+		assert_string_equal(names__drop_reason(na, a->drop_reason),
+				    names__drop_reason(nb, b->drop_reason));
+		assert_string_equal(names__sym(na, a->drop_location, sa, sizeof(sa)),
+				    names__sym(nb, b->drop_location, sb, sizeof(sb)));
+	}
+	for (l = 0; l < ca->n_layers; l++) {
+		int lb = layer_by_name(cb, ca->layers[l].name);
+
+		assert_true(lb >= 0);
+		assert_int_equal(a->layer_ns[l], b->layer_ns[lb]);
+		assert_int_equal(a->layer_events[l], b->layer_events[lb]);
+	}
+	assert_int_equal(a->n_events, b->n_events);
+	assert_int_equal(a->n_nft, b->n_nft);
+	for (i = 0; i < a->n_events; i++) {
+		const struct jevent *x = &a->events[i], *y = &b->events[i];
+
+		assert_int_equal(x->ts_ns, y->ts_ns);
+		assert_int_equal(x->type, y->type);
+		assert_int_equal(x->cpu, y->cpu);
+		assert_int_equal(x->len, y->len);
+		assert_int_equal(x->flags, y->flags);
+		assert_string_equal(names__probe(na, x->func_id)->name,
+				    names__probe(nb, y->func_id)->name);
+		assert_string_equal(ca->layers[x->layer].name, cb->layers[y->layer].name);
+		assert_string_equal(names__ifname(na, x->netns, x->ifindex),
+				    names__ifname(nb, y->netns, y->ifindex));
+		assert_int_equal(x->nft, y->nft);
+		if (x->type == SKBTOP_EV_DROP)
+			assert_string_equal(names__drop_reason(na, x->reason),
+					    names__drop_reason(nb, y->reason));
+		if (x->nft >= 0) {
+			const struct jnft *p = &a->nft[x->nft], *q = &b->nft[y->nft];
+			const char *ra =
+				names__rule_text(na, x->netns, p->family, p->table, p->rule_handle);
+			const char *rb =
+				names__rule_text(nb, y->netns, q->family, q->table, q->rule_handle);
+
+			assert_string_equal(p->table, q->table);
+			assert_string_equal(p->chain, q->chain);
+			assert_int_equal(p->rule_handle, q->rule_handle);
+			assert_int_equal(p->chain_handle, q->chain_handle);
+			assert_int_equal(p->verdict, q->verdict);
+			assert_int_equal(p->family, q->family);
+			assert_int_equal(p->hook, q->hook);
+			assert_int_equal(p->priority, q->priority);
+			if (ra)
+				assert_string_equal(ra, rb);
+			else
+				assert_null(rb);
+		}
+	}
+}
+
+static void test_session_round_trip(void **state)
+{
+	struct world *w = world_new();
+	struct names *n2 = names__new();
+	struct session_info info;
+	struct config cfg2;
+	struct store *s2;
+	struct stat st;
+	size_t i;
+
+	(void)state;
+	store__stats_mut(w->s)->lost_kernel = 11;
+	assert_int_equal(export__session(w->path, w->s, w->n, &w->cfg, &meta), 0);
+	assert_int_equal(stat(w->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	/* The replaying side orders its layers differently: names, not indices, carry over. */
+	fx_config(&cfg2);
+	cfg2.layers[L_DEVICE].name = (char *)"IPv4";
+	cfg2.layers[L_IPV4].name = (char *)"Device";
+	s2 = replay__load(w->path, &cfg2, n2, &info);
+	assert_non_null(s2);
+	assert_string_equal(info.kernel, "6.18.0-test");
+	assert_string_equal(info.backend, "tracepoint");
+	assert_string_equal(info.created, "2026-11-25T17:00:00Z");
+	assert_int_equal(info.version, 1);
+	assert_int_equal(info.packets, store__len(w->s));
+	assert_int_equal(store__len(s2), store__len(w->s));
+	for (i = 0; i < store__len(w->s); i++)
+		assert_same_journey(store__at(w->s, i), w->n, &w->cfg, store__at(s2, i), n2, &cfg2);
+	assert_int_equal(store__stats(s2)->lost_kernel, 11);
+	assert_int_equal(store__stats(s2)->events, store__stats(w->s)->events);
+	assert_int_equal(store__stats(s2)->by_fate[FATE_DROPPED], 1);
+	assert_int_equal(store__by_id(s2, 4)->parent_id, 3);
+	assert_string_equal(names__probe(n2, store__by_id(s2, 4)->events[1].func_id)->name,
+			    "fn#1234");
+	session_info__free(&info);
+	store__free(s2);
+	names__free(n2);
+	world_free(w);
+}
+
+static void test_packet_file_round_trip(void **state)
+{
+	struct world *w = world_new();
+	struct names *n2 = names__new();
+	const struct journey *j = store__by_id(w->s, 2);
+	struct store *s2;
+
+	(void)state;
+	assert_int_equal(export__journey(w->path, w->s, j, w->n, &w->cfg, &meta), 0);
+	s2 = replay__load(w->path, &w->cfg, n2, NULL);
+	assert_non_null(s2);
+	assert_int_equal(store__len(s2), 1);
+	assert_same_journey(j, w->n, &w->cfg, store__at(s2, 0), n2, &w->cfg);
+	assert_int_equal(store__stats(s2)->packets, 1);
+	assert_int_equal(store__stats(s2)->by_fate[FATE_DROPPED], 1);
+	store__free(s2);
+	names__free(n2);
+	world_free(w);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_replay_refuses_other_files(void **state)
+{
+	struct world *w = world_new();
+	struct names *n2 = names__new();
+
+	(void)state;
+	write_file(w->path, "{\"format\":\"pcap\",\"version\":1,\"packets\":[]}");
+	assert_null(replay__load(w->path, &w->cfg, n2, NULL));
+	write_file(w->path, "{\"format\":\"skbtop-session\",\"version\":2,\"packets\":[]}");
+	assert_null(replay__load(w->path, &w->cfg, n2, NULL));
+	write_file(w->path, "{\"format\":\"skbtop-session\",\"version\":1,\"packets\":[");
+	assert_null(replay__load(w->path, &w->cfg, n2, NULL));
+	write_file(w->path, "{\"format\":\"skbtop-session\",\"version\":1,\"packets\":"
+			    "[{\"id\":1,\"fate\":\"vanished\"}]}");
+	assert_null(replay__load(w->path, &w->cfg, n2, NULL));
+	write_file(w->path, "{\"format\":\"skbtop-session\",\"version\":1,\"packets\":"
+			    "[{\"id\":1,\"events\":[{\"type\":\"teleport\",\"func\":\"x\"}]}]}");
+	assert_null(replay__load(w->path, &w->cfg, n2, NULL));
+	write_file(w->path, "{\"format\":\"skbtop-session\",\"version\":1,\"packets\":"
+			    "[{\"id\":1,\"tuple\":{\"family\":\"IPv4\",\"proto\":\"udp\","
+			    "\"src\":\"fd77::1\",\"dst\":\"10.0.0.1\"}}]}");
+	assert_null(replay__load(w->path, &w->cfg, n2, NULL));
+	assert_null(replay__load("/nonexistent/session.json", &w->cfg, n2, NULL));
+	/* Hand-written, out of order, unknown layer: loads, sorted, into the unknown layer. */
+	write_file(w->path, "{\"format\":\"skbtop-session\",\"version\":1,\"packets\":["
+			    "{\"id\":7,\"fate\":\"sent\",\"events\":[{\"type\":\"func\","
+			    "\"func\":\"ip_output\",\"layer\":\"Martian\"}]},"
+			    "{\"id\":3,\"fate\":\"delivered\"}]}");
+	{
+		struct store *s2 = replay__load(w->path, &w->cfg, n2, NULL);
+
+		assert_non_null(s2);
+		assert_int_equal(store__at(s2, 0)->id, 3);
+		assert_int_equal(store__at(s2, 1)->id, 7);
+		assert_int_equal(store__at(s2, 1)->events[0].layer, L_UNKNOWN);
+		assert_int_equal(store__at(s2, 1)->layer_events[L_UNKNOWN], 1);
+		store__free(s2);
+	}
+	names__free(n2);
+	world_free(w);
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_failed_save_changes_nothing(void **state)
+{
+	struct world *w = world_new();
+	char target[160], inside[200];
+	struct stat st;
+
+	(void)state;
+	/* The target is a directory with a file in it: rename fails, the directory stays. */
+	snprintf(target, sizeof(target), "%s/busy", w->dir);
+	assert_int_equal(mkdir(target, 0700), 0);
+	snprintf(inside, sizeof(inside), "%s/keep", target);
+	write_file(inside, "old");
+	assert_int_equal(export__session(target, w->s, w->n, &w->cfg, &meta), -1);
+	assert_int_equal(stat(inside, &st), 0);
+	assert_int_equal(st.st_size, 3);
+	/* No temporary file is left behind. */
+	assert_int_equal(count_entries(w->dir), 1);
+	assert_int_equal(export__session("/nonexistent/dir/s.json", w->s, w->n, &w->cfg, &meta),
+			 -1);
+	/* An existing file is replaced whole. */
+	write_file(w->path, "old");
+	assert_int_equal(export__session(w->path, w->s, w->n, &w->cfg, NULL), 0);
+	assert_int_equal(stat(w->path, &st), 0);
+	assert_true(st.st_size > 100);
+	assert_int_equal(count_entries(w->dir), 2);
+	world_free(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_session_round_trip),
+		cmocka_unit_test(test_packet_file_round_trip),
+		cmocka_unit_test(test_replay_refuses_other_files),
+		cmocka_unit_test(test_failed_save_changes_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
