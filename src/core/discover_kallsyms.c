@@ -31,6 +31,10 @@ int discover_kallsyms__scan(struct func_list *l, const char *path, const struct 
 		n = sscanf(line, "%*s %c %255s [%127[^]]]", &type, name, module);
 		if (n < 2 || (type != 't' && type != 'T'))
 			continue;
+		/* BPF programs and trampolines ([bpf], [__builtin__ftrace]) are not the kernel's.
+		 */
+		if (!strcmp(module, "bpf") || !strncmp(module, "__builtin", 9))
+			continue;
 		/* Compiler clones (.isra, .constprop, .cold) are not the function's entry. */
 		if (strchr(name, '.') || discover__is_plumbing(name) || !classify__guess(cfg, name))
 			continue;
