@@ -743,12 +743,30 @@ int vm__write_text(FILE *f, const struct journey *j, struct names *n, const stru
 	return ferror(f) ? -1 : 0;
 }
 
+/* An address and port as one file-name word: "10.0.0.5_53", "fd00..5_53". */
+static void name_part(const struct skbtop_tuple *t, bool dst, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "-";
+	const void *addr = t->family == AF_INET ? (dst ? (const void *)&t->daddr.v4 : &t->saddr.v4)
+						: (dst ? (const void *)t->daddr.v6 : t->saddr.v6);
+
+	if (t->family == AF_INET || t->family == AF_INET6)
+		inet_ntop(t->family, addr, a, sizeof(a));
+	for (char *c = a; *c; c++)
+		if (*c == ':')
+			*c = '.';
+	if (t->sport || t->dport)
+		snprintf(buf, len, "%s_%u", a, dst ? t->dport : t->sport);
+	else
+		snprintf(buf, len, "%s", a);
+}
+
 void vm__save_name(const struct journey *j, int64_t wall_off_ns, char *buf, size_t len)
 {
 	char src[64], dst[64], proto[16], when[32];
 
-	vm__fmt_addr(&j->tuple, false, src, sizeof(src));
-	vm__fmt_addr(&j->tuple, true, dst, sizeof(dst));
+	name_part(&j->tuple, false, src, sizeof(src));
+	name_part(&j->tuple, true, dst, sizeof(dst));
 	snprintf(proto, sizeof(proto), "%s", vm__proto(j, when, sizeof(when)));
 	if (wall_off_ns) {
 		time_t sec = ((int64_t)j->first_ns + wall_off_ns) / (int64_t)NS_PER_SEC;
@@ -760,11 +778,6 @@ void vm__save_name(const struct journey *j, int64_t wall_off_ns, char *buf, size
 		snprintf(when, sizeof(when), "pkt%" PRIu64, j->id);
 	}
 	snprintf(buf, len, "skbtop-%s-%s-%s-%s.json", proto, src, dst, when);
-	/* Keep the name one portable word: no separators a shell or a path would trip on. */
-	for (char *c = buf; *c; c++) {
-		if (*c == ':' || *c == '/' || *c == '[' || *c == ']' || *c == ' ')
-			*c = *c == ':' ? '.' : '_';
-		else
-			*c = tolower((unsigned char)*c);
-	}
+	for (char *c = buf; *c; c++)
+		*c = *c == '/' ? '_' : tolower((unsigned char)*c);
 }

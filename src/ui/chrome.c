@@ -87,8 +87,16 @@ void chrome__footer(struct ui *ui)
 		return;
 	}
 	t = keys__table(&n);
+	/* The way out is always shown: it goes at the right end before the others fill in. */
 	for (size_t i = 0; i < n; i++) {
-		if (!t[i].footer || !(t[i].modes & MODE_BIT(ui->mode)))
+		if (t[i].act != ACT_QUIT || !t[i].footer || !(t[i].modes & MODE_BIT(ui->mode)))
+			continue;
+		end -= text_width(t[i].label) + text_width(t[i].hint) + 1;
+		hint(f->y, end, f->x + f->w, t[i].label, t[i].hint);
+		end -= 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].footer || t[i].act == ACT_QUIT || !(t[i].modes & MODE_BIT(ui->mode)))
 			continue;
 		snprintf(word, sizeof(word), "%s", t[i].hint);
 		x = hint(f->y, x, end, t[i].label, word);

@@ -26,10 +26,16 @@ void layout__compute(int cols, int rows, enum layout_mode mode, struct layout *o
 	out->wide = cols >= LAYOUT_WIDE_COLS;
 
 	if (mode == LAYOUT_PACKET) {
-		/* The timeline's columns need the room more than the nested nft lines do. */
-		lower_w = b.w * 3 / 5;
-		out->pane[PANE_TIMELINE] = mk(b.x, b.y, lower_w, b.h);
-		out->pane[PANE_NFT] = mk(b.x + lower_w, b.y, b.w - lower_w, b.h);
+		/* The timeline's columns need the width more than the nested nft lines do. */
+		if (out->wide) {
+			lower_w = b.w * 3 / 5;
+			out->pane[PANE_TIMELINE] = mk(b.x, b.y, lower_w, b.h);
+			out->pane[PANE_NFT] = mk(b.x + lower_w, b.y, b.w - lower_w, b.h);
+		} else {
+			top = b.h * 3 / 5;
+			out->pane[PANE_TIMELINE] = mk(b.x, b.y, b.w, top);
+			out->pane[PANE_NFT] = mk(b.x, b.y + top, b.w, b.h - top);
+		}
 		return;
 	}
 

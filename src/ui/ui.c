@@ -266,6 +266,8 @@ static unsigned handle_key(struct ui *ui, int key)
 
 	if (key == KEY_RESIZE)
 		return UI_REDRAW;
+	/* A message has been seen once the user acts again; the key hints come back. */
+	ui->status_until_ms = 0;
 	if (ui->mode == MODE_PROMPT)
 		return prompt_key(ui, key);
 	a = keys__action(ui->mode, key);

@@ -22,6 +22,17 @@ static size_t page_of(const struct ui *ui)
 	return h > 0 ? (size_t)h : 1;
 }
 
+/* Layers nothing went through are left out: on a small screen they would hide the others. */
+static size_t visible(const struct ui *ui, int *idx)
+{
+	size_t n = 0;
+
+	for (int l = 0; l < ui->layers.n; l++)
+		if (ui->layers.rows[l].packets || ui->filter.layer == l)
+			idx[n++] = l;
+	return n;
+}
+
 /* Counts abbreviate (12.4k) when the pane is narrow, so names and counts still fit. */
 static void count(const struct ui *ui, uint64_t v, char *buf, size_t len)
 {
@@ -41,14 +52,17 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 		[C_DROPS] = { "drops", 0, 5, 1, true, true },
 		[C_TIME] = { "time", 0, 4, 2, true, true },
 	};
-	char cells_buf[MAX_LAYERS][C_N][24];
+	static char cells_buf[MAX_LAYERS][C_N][24];
 	enum role roles[C_N];
 	struct scroll *sc = &ui->sc[PANE_LAYERS];
 	const struct vm_layers *L = &ui->layers;
 	size_t page = page_of(ui);
 	struct rect in = draw_frame(r, "Layers", focused);
+	int idx[MAX_LAYERS];
+	size_t n = visible(ui, idx);
 
-	for (int l = 0; l < L->n; l++) {
+	for (size_t v = 0; v < n; v++) {
+		int l = idx[v];
 		const struct vm_layer_row *row = &L->rows[l];
 
 		snprintf(cells_buf[l][C_NAME], 24, "%s%s", ui->filter.layer == l ? "*" : "",
@@ -65,45 +79,49 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 			if (text_width(cells_buf[l][k]) > c[k].width)
 				c[k].width = text_width(cells_buf[l][k]);
 	}
-	if (!ui->lay.wide) {
+	/* Long layer names give way before any count does. */
+	if (c[C_NAME].width > 10)
+		c[C_NAME].width = 10;
+	if (!ui->lay.wide)
 		c[C_RATE].shown = c[C_DROPS].shown = c[C_TIME].shown = false;
-		c[C_NAME].width = 9;
-	}
 	columns_fit(c, C_N, in.w);
 	for (int k = 0; k < C_N; k++)
 		roles[k] = ROLE_COLHEAD;
 	draw_row(in.y, in.x, in.w, c, C_N, NULL, roles);
-	scroll__clamp(sc, (size_t)L->n, page);
-	for (size_t i = sc->top; i < (size_t)L->n && i - sc->top < page; i++) {
+	scroll__clamp(sc, n, page);
+	for (size_t i = sc->top; i < n && i - sc->top < page; i++) {
 		const char *cells[C_N];
 		bool sel = i == sc->sel && focused;
+		int l = idx[i];
 
 		for (int k = 0; k < C_N; k++) {
-			cells[k] = cells_buf[i][k];
-			roles[k] = sel				? ROLE_SEL
-				   : !L->rows[i].packets	? ROLE_DIM
-				   : ui->filter.layer == (int)i ? ROLE_TITLE
-								: ROLE_NORMAL;
+			cells[k] = cells_buf[l][k];
+			roles[k] = sel			   ? ROLE_SEL
+				   : !L->rows[l].packets   ? ROLE_DIM
+				   : ui->filter.layer == l ? ROLE_TITLE
+							   : ROLE_NORMAL;
 		}
-		if (!sel && L->rows[i].drops)
+		if (!sel && L->rows[l].drops)
 			roles[C_DROPS] = ROLE_DROP;
 		draw_row(in.y + 1 + (int)(i - sc->top), in.x, in.w, c, C_N, cells, roles);
 	}
-	if (!L->n)
-		draw_text(in.y + 1, in.x, in.w, ROLE_DIM, "no layer configured", false);
+	if (!n)
+		draw_text(in.y + 1, in.x, in.w, ROLE_DIM, "no events yet", false);
 }
 
 static unsigned handle(struct ui *ui, enum action a)
 {
 	struct scroll *sc = &ui->sc[PANE_LAYERS];
+	int idx[MAX_LAYERS];
+	size_t n = visible(ui, idx);
 
 	if (a == ACT_OPEN) {
-		if (!ui->layers.n)
+		if (sc->sel >= n)
 			return UI_HANDLED;
-		ui->filter.layer = ui->filter.layer == (int)sc->sel ? -1 : (int)sc->sel;
+		ui->filter.layer = ui->filter.layer == idx[sc->sel] ? -1 : idx[sc->sel];
 		return UI_HANDLED | UI_REDRAW | UI_REFILTER;
 	}
-	if (scroll__apply(sc, a, (size_t)ui->layers.n, page_of(ui)))
+	if (scroll__apply(sc, a, n, page_of(ui)))
 		return UI_HANDLED | UI_REDRAW;
 	return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
 }

@@ -6,6 +6,7 @@
 #include "ui/ui_int.h"
 
 enum {
+	C_MARK,
 	C_TIME,
 	C_PROTO,
 	C_SRC,
@@ -28,6 +29,7 @@ static size_t page_of(const struct ui *ui)
 static void draw(struct ui *ui, const struct rect *r, bool focused)
 {
 	struct column c[C_N] = {
+		[C_MARK] = { "", 1, 1, 0, false, true },
 		[C_TIME] = { "time", 0, 8, 4, false, true },
 		[C_PROTO] = { "proto", 0, 4, 0, false, true },
 		[C_SRC] = { "source", 0, 12, 0, false, true },
@@ -67,6 +69,7 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 			vm__packet_row(j, ui->names, ui->wall_off_ns, ui->base_ns, ui->utf8,
 				       &rows[shown]);
 		}
+		cells[C_MARK] = "";
 		cells[C_TIME] = rows[shown].time;
 		cells[C_PROTO] = rows[shown].proto;
 		cells[C_SRC] = rows[shown].src;
@@ -80,6 +83,9 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 			if (text_width(cells[k]) > c[k].width)
 				c[k].width = text_width(cells[k]);
 	}
+	/* Addresses keep their ports as long as the fate text can give way. */
+	c[C_SRC].min = c[C_SRC].width < 21 ? c[C_SRC].width : 21;
+	c[C_DST].min = c[C_DST].width < 21 ? c[C_DST].width : 21;
 	columns_fit(c, C_N, in.w);
 	for (int k = 0; k < C_N; k++)
 		roles[k] = ROLE_COLHEAD;
@@ -95,10 +101,13 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 	}
 	for (size_t s = 0; s < shown; s++) {
 		const struct vm_packet_row *p = &rows[s];
-		const char *cells[C_N] = { p->time,   p->proto, p->src,	 p->dst, p->ifname,
-					   p->events, p->dur,	p->fate, p->nft };
+		const char *cells[C_N] = { "",	      p->time,	 p->proto, p->src,  p->dst,
+					   p->ifname, p->events, p->dur,   p->fate, p->nft };
 		bool sel = sc->top + s == sc->sel;
 
+		/* The selection is visible without colour too (NO_COLOR, screen readers, tests). */
+		if (sel)
+			cells[C_MARK] = ui->utf8 ? "▸" : ">";
 		for (int k = 0; k < C_N; k++)
 			roles[k] = sel ? (focused ? ROLE_SEL : ROLE_SEL_DIM) : ROLE_NORMAL;
 		if (!sel) {

@@ -65,11 +65,14 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 			focused);
 	scroll__clamp(&ui->picker_sc, n, page);
 	for (size_t i = ui->picker_sc.top; i < n && i - ui->picker_sc.top < page; i++) {
-		char item[96], line[100];
+		char item[96], line[112];
 		bool cur;
 
 		ui__picker_item(ui, i, item, sizeof(item), &cur);
-		snprintf(line, sizeof(line), "%s %s", cur ? "*" : " ", item);
+		/* Cursor and current choice are marked in text, so they read without colour. */
+		snprintf(line, sizeof(line), "%s%s %s",
+			 i == ui->picker_sc.sel ? (ui->utf8 ? "▸" : ">") : " ", cur ? "*" : " ",
+			 item);
 		draw_text(in.y + (int)(i - ui->picker_sc.top), in.x, in.w,
 			  i == ui->picker_sc.sel ? ROLE_SEL : ROLE_NORMAL, line, true);
 	}

@@ -96,10 +96,14 @@ static void packet_mode_hides_list_and_layers(void **state)
 	struct layout l;
 
 	(void)state;
-	layout__compute(100, 30, LAYOUT_PACKET, &l);
+	layout__compute(130, 30, LAYOUT_PACKET, &l);
 	assert_int_equal(l.pane[PANE_LAYERS].w, 0);
 	assert_int_equal(l.pane[PANE_PACKETS].w, 0);
 	assert_true(l.pane[PANE_TIMELINE].w > l.pane[PANE_NFT].w);
+	/* Narrow: the timeline keeps the full width, the nft path goes under it. */
+	layout__compute(80, 24, LAYOUT_PACKET, &l);
+	assert_int_equal(l.pane[PANE_TIMELINE].w, 80);
+	assert_true(l.pane[PANE_NFT].y > l.pane[PANE_TIMELINE].y);
 }
 
 static void too_small_below_80x24(void **state)

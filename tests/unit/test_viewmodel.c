@@ -433,7 +433,7 @@ static void text_export_and_name(void **state)
 	assert_non_null(strstr(buf, "nf_hook_slow") || strstr(buf, "nft_do_chain"));
 	free(buf);
 	vm__save_name(j, 0, name, sizeof(name));
-	assert_string_equal(name, "skbtop-udp-10.77.0.1.41236-10.77.0.2.9999-pkt3.json");
+	assert_string_equal(name, "skbtop-udp-10.77.0.1_41236-10.77.0.2_9999-pkt3.json");
 	assert_null(strpbrk(name, "/: []"));
 }
 
