@@ -115,8 +115,15 @@ static void print_text(const struct config *cfg, const struct func_list *l, cons
 	static const enum traceable tr[] = { TRACE_YES, TRACE_NO, TRACE_UNKNOWN };
 	int order[MAX_LAYERS];
 
-	printf("%zu functions take a struct sk_buff (kernel %s, vmlinux + %d module%s, %.3f s)\n",
-	       s->total, s->kernel, l->n_modules, l->n_modules == 1 ? "" : "s", s->seconds);
+	if (l->method == FIND_KALLSYMS)
+		printf("%zu functions may take a struct sk_buff (guessed from kallsyms names, "
+		       "kernel %s,"
+		       " %.3f s)\n",
+		       s->total, s->kernel, s->seconds);
+	else
+		printf("%zu functions take a struct sk_buff (kernel %s, vmlinux + %d module%s, "
+		       "%.3f s)\n",
+		       s->total, s->kernel, l->n_modules, l->n_modules == 1 ? "" : "s", s->seconds);
 	if (l->n_modules_failed)
 		printf("  %d module BTF file%s could not be read and %s skipped\n",
 		       l->n_modules_failed, l->n_modules_failed == 1 ? "" : "s",
