@@ -515,7 +515,10 @@ int names__load_drop_reasons(struct names *n, const char *btf_path)
 
 	vm = btf__parse(path, NULL);
 	if (!vm) {
-		p_err("%s: cannot read BTF: %s", path, strerror(errno));
+		char msg[128];
+
+		libbpf_strerror(errno, msg, sizeof(msg));
+		p_err("%s: cannot read BTF: %s", path, msg);
 		return -1;
 	}
 	id = find_enum(vm, "skb_drop_reason");

@@ -86,8 +86,9 @@ static const struct {
 	const char *name;
 	bool ports;
 } protos[] = {
-	{ 6, "tcp", true },	{ 17, "udp", true },   { 1, "icmp", false },
-	{ 58, "icmp6", false }, { 132, "sctp", true }, { 136, "udplite", true },
+	{ 6, "tcp", true },	{ 17, "udp", true },	  { 1, "icmp", false },
+	{ 58, "icmp6", false }, { 132, "sctp", true },	  { 0, "hopopt", false },
+	{ 47, "gre", false },	{ 136, "udplite", true },
 };
 
 const char *proto__name(uint8_t proto, char *buf, size_t len)

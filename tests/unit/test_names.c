@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include <bpf/btf.h>
+
 #include "../../bpf/skbtop_event.h"
 #include "core/names.h"
 
@@ -138,6 +140,67 @@ static void test_drop_reasons_refuse_bad_files(void **state)
 	assert_string_equal(names__drop_reason(n, 3 << 16 | 1), "OVS_DROP_X");
 	assert_int_equal(names__drop_reason_value(n, "OVS_DROP_X"), 3 << 16 | 1);
 	names__free(n);
+}
+
+static void write_btf(const char *path, const struct btf *btf)
+{
+	uint32_t size;
+	const void *raw = btf__raw_data(btf, &size);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(raw);
+	assert_non_null(f);
+	assert_int_equal(fwrite(raw, 1, size, f), size);
+	fclose(f);
+}
+
+/*
+ * A made-up kernel: its reasons, a subsystem enum naming "openvswitch", and that module's own
+ * reasons in split BTF next to vmlinux. Values are what BTF says, whatever they are.
+ */
+static void test_drop_reasons_of_subsystems(void **state)
+{
+	char dir[] = "/tmp/skbtop-btfdir-XXXXXX", path[128], cmd[160];
+	struct btf *vm, *mod;
+	struct names *n = names__new();
+	int id;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	vm = btf__new_empty();
+	id = btf__add_enum(vm, "skb_drop_reason", 4);
+	assert_true(id > 0);
+	btf__add_enum_value(vm, "SKB_NOT_DROPPED_YET", 0);
+	btf__add_enum_value(vm, "SKB_DROP_REASON_NOT_SPECIFIED", 2);
+	btf__add_enum_value(vm, "SKB_DROP_REASON_NO_SOCKET", 3);
+	btf__add_enum(vm, "skb_drop_reason_subsys", 4);
+	btf__add_enum_value(vm, "SKB_DROP_REASON_SUBSYS_CORE", 0);
+	btf__add_enum_value(vm, "SKB_DROP_REASON_SUBSYS_MAC80211_UNUSABLE", 1);
+	btf__add_enum_value(vm, "SKB_DROP_REASON_SUBSYS_OPENVSWITCH", 3);
+	btf__add_enum(vm, "mac80211_drop_reason", 4);
+	btf__add_enum_value(vm, "RX_CONTINUE", 1);
+	btf__add_enum_value(vm, "RX_DROP_U_MIC_FAIL", 1 << 16 | 5);
+	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	write_btf(path, vm);
+	mod = btf__new_empty_split(vm);
+	btf__add_enum(mod, "ovs_drop_reason", 4);
+	btf__add_enum_value(mod, "OVS_DROP_LAST_ACTION", 3 << 16 | 1);
+	snprintf(path, sizeof(path), "%s/openvswitch", dir);
+	write_btf(path, mod);
+
+	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	assert_int_equal(names__load_drop_reasons(n, path), 5);
+	assert_string_equal(names__drop_reason(n, 3), "NO_SOCKET");
+	assert_string_equal(names__drop_reason(n, 0), "SKB_NOT_DROPPED_YET");
+	assert_string_equal(names__drop_reason(n, 1 << 16 | 5), "RX_DROP_U_MIC_FAIL");
+	assert_string_equal(names__drop_reason(n, 3 << 16 | 1), "OVS_DROP_LAST_ACTION");
+	/* RX_CONTINUE is no drop, and must not shadow a core reason of the same value */
+	assert_int_equal(names__drop_reason_value(n, "RX_CONTINUE"), -1);
+	btf__free(mod);
+	btf__free(vm);
+	names__free(n);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 static uint32_t inode_of(const char *path)
@@ -289,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_tracepoint_names_in_abi_order),
 		cmocka_unit_test(test_drop_reasons_from_kernel_btf),
 		cmocka_unit_test(test_drop_reasons_refuse_bad_files),
+		cmocka_unit_test(test_drop_reasons_of_subsystems),
 		cmocka_unit_test(test_ifnames_set_offline_and_own_netns),
 		cmocka_unit_test(test_ifname_in_another_netns),
 		cmocka_unit_test(test_rule_text_table_and_callback),
