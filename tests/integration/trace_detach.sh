@@ -7,9 +7,6 @@ set -u
 trace_env_ok "skbtop detaches on every exit path"
 command -v bpftool >/dev/null || { skip "skbtop detaches on every exit path" "needs bpftool"; exit 0; }
 
-# held_links PID: the ids of the BPF links among the process' file descriptors.
-held_links() { cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^link_id:/ { print $2 }' | sort; }
-kernel_links() { bpftool link show -j | jq -r '.[].id' | sort; }
 
 for sig in INT TERM HUP; do
 	trace_start "sig$sig" --stream ||
@@ -20,7 +17,7 @@ for sig in INT TERM HUP; do
 	trace_stop "$sig"
 	check "SIG$sig: skbtop exits 0" test "$TRACE_RC" -eq 0
 	check "SIG$sig: the detach time is printed" grep -qE '^skbtop: detached in [0-9.]+ ms$' "$TRACE_ERR"
-	left=$(comm -12 <(echo "$mine") <(kernel_links) | tr '\n' ' ')
+	left=$(links_left "$mine")
 	check "SIG$sig: none of its $n links is left in the kernel${left:+ (left: $left)}" test -z "$left"
 done
 

@@ -11,14 +11,15 @@ trace_cleanup() {
 EXTRA_CLEANUP=trace_cleanup
 
 # trace_start NAME ARGS...: skbtop ARGS with stdout in $TRACE_DIR/NAME.out, stderr in NAME.err.
-# Returns once it printed its attach line, or 1 if it exited first or took more than 20 s.
+# Returns once it printed its attach line, or 1 if it exited first or took more than $TRACE_WAIT s
+# (default 20; attaching thousands of kprobes one by one in QEMU takes minutes).
 trace_start() {
 	local name=$1
 	shift
 	TRACE_OUT=$TRACE_DIR/$name.out TRACE_ERR=$TRACE_DIR/$name.err
 	"$SKBTOP" "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
-	for _ in $(seq 200); do
+	for _ in $(seq $((${TRACE_WAIT:-20} * 10))); do
 		grep -q '^skbtop: load .* attach' "$TRACE_ERR" && return 0
 		kill -0 "$TRACE_PID" 2>/dev/null || break
 		sleep 0.1
@@ -54,6 +55,12 @@ trace_env_ok() {
 		exit 0
 	fi
 }
+
+# links_left PID_LINKS: those of the given link ids (one a line) the kernel still has.
+links_left() { bpftool link show -j | jq -r '.[].id' | grep -Fx -f <(echo "$1" | grep .) | tr '\n' ' '; }
+
+# held_links PID: the ids of the BPF links among a process' file descriptors.
+held_links() { cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^link_id:/ { print $2 }'; }
 
 # ids_of FILE JQ_FILTER: the distinct journey ids of the JSON lines that match.
 ids_of() { jq -r "select(.id != null) | select($2) | .id" "$1" | sort -un; }
