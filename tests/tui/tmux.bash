@@ -26,14 +26,23 @@ tui_start() {
 	shift 2
 	printf 'echo $$ >%q/pid; exec' "$TUI_RC" >"$TUI_RC/run"
 	printf ' %q' "$@" >>"$TUI_RC/run"
+	rm -f "$TUI_RC/pid"
 	T kill-server 2>/dev/null
-	T -f /dev/null new-session -d -s t -x "$cols" -y "$rows" \
-		"cd '$PWD'; export LANG=C.UTF-8 TERM=tmux-256color; sh '$TUI_RC/run'; echo EXIT=\$?; \
-		stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo|isig)' | tr '\n' ' '; \
-		echo; echo DONE; sleep 600"
+	local i
+	# A server still on its way out refuses new sessions: wait for it, then retry.
+	for i in $(seq 20); do
+		T ls >/dev/null 2>&1 || break
+		sleep 0.1
+	done
+	for i in 1 2 3; do
+		T -f /dev/null new-session -d -s t -x "$cols" -y "$rows" \
+			"cd '$PWD'; export LANG=C.UTF-8 TERM=tmux-256color; sh '$TUI_RC/run'; \
+			echo EXIT=\$?; stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo|isig)' | \
+			tr '\n' ' '; echo; echo DONE; sleep 600" 2>/dev/null && break
+		sleep 0.3
+	done
 	T set-option -t t status off >/dev/null
 	T resize-window -t t -x "$cols" -y "$rows" 2>/dev/null
-	local i
 	for i in $(seq 50); do
 		[ -s "$TUI_RC/pid" ] && break
 		sleep 0.1
