@@ -68,7 +68,9 @@ struct {
 /* nf_hook_slow calls in progress on this CPU, for the verdict at its return. */
 struct nf_hook_frame {
 	__u64 skb;
+	__u32 netns;
 	__u8 tracked, hook, pf;
+	__u8 done; /* the drop was reported at the free */
 };
 
 struct nf_hook_stack {
@@ -408,6 +410,18 @@ static __always_inline struct nf_hook_stack *nf__hstack(void)
 	return bpf_map_lookup_elem(&nf_hook_stacks, &zero);
 }
 
+static __always_inline struct nf_hook_frame *nf__htop(struct nf_hook_stack *st)
+{
+	__u32 d;
+
+	if (!st)
+		return NULL;
+	d = st->depth;
+	if (!d || d > NFT_MAX_DEPTH)
+		return NULL;
+	return &st->f[(d - 1) & (NFT_MAX_DEPTH - 1)];
+}
+
 SEC("kprobe/nf_hook_slow")
 int BPF_KPROBE(nf_hook_entry, struct sk_buff *skb, struct nf_hook_state *state)
 {
@@ -425,20 +439,47 @@ int BPF_KPROBE(nf_hook_entry, struct sk_buff *skb, struct nf_hook_state *state)
 	f->tracked = skbtop__tracked(skb) != NULL;
 	f->hook = BPF_CORE_READ(state, hook);
 	f->pf = BPF_CORE_READ(state, pf);
+	f->netns = BPF_CORE_READ(state, net, ns.inum);
+	f->done = 0;
 	return 0;
+}
+
+static __always_inline void nf__hook_event(const struct nf_hook_frame *f, __u32 depth,
+					   __s32 verdict, __u32 flags)
+{
+	struct skbtop_track *trk = skbtop__tracked((void *)(unsigned long)f->skb);
+	struct skbtop_nft_event *e = skbtop__reserve(sizeof(*e));
+
+	if (!e)
+		return;
+	/* The skb may be freed by now: report from the tracked tuple, never read it. */
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ev.hdr.type = SKBTOP_EV_NF_HOOK;
+	e->ev.hdr.flags = SKBTOP_F_TUPLE_CACHED | flags;
+	e->ev.hdr.cpu = bpf_get_smp_processor_id();
+	e->ev.hdr.ts_ns = bpf_ktime_get_ns();
+	e->ev.skb = f->skb;
+	e->ev.pid = bpf_get_current_pid_tgid() >> 32;
+	e->ev.netns = f->netns;
+	if (trk)
+		e->ev.tuple = trk->tuple;
+	e->family = f->pf;
+	e->hook = f->hook;
+	e->depth = depth;
+	e->verdict = verdict;
+	skbtop__submit(e);
 }
 
 /*
  * nf_hook_slow returns 1 to go on, 0 when a hook stole or queued the skb, -errno when dropped;
  * the event carries it as a netfilter verdict (drops with their errno) so one decoder serves all.
+ * A drop frees the skb before the return: it was reported at the free, in its journey.
  */
 SEC("kretprobe/nf_hook_slow")
 int BPF_KRETPROBE(nf_hook_exit, int ret)
 {
 	struct nf_hook_stack *st = nf__hstack();
-	struct skbtop_nft_event *e;
 	struct nf_hook_frame *f;
-	struct sk_buff *skb;
 	__u32 d;
 
 	if (!st || !st->depth)
@@ -447,34 +488,14 @@ int BPF_KRETPROBE(nf_hook_exit, int ret)
 	if (d >= NFT_MAX_DEPTH)
 		return 0;
 	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
-	skb = (void *)(unsigned long)f->skb;
-	if (!f->tracked)
+	if (!f->tracked || f->done || !skbtop__tracked((void *)(unsigned long)f->skb))
 		return 0;
-	e = skbtop__reserve(sizeof(*e));
-	if (!e)
-		return 0;
-	__builtin_memset(e, 0, sizeof(*e));
-	/* A dropped skb is freed already: report from the tracked tuple, never read it. */
-	struct skbtop_track *trk = skbtop__tracked(skb);
-
-	e->ev.hdr.type = SKBTOP_EV_NF_HOOK;
-	e->ev.hdr.flags = SKBTOP_F_TUPLE_CACHED;
-	e->ev.hdr.cpu = bpf_get_smp_processor_id();
-	e->ev.hdr.ts_ns = bpf_ktime_get_ns();
-	e->ev.skb = f->skb;
-	e->ev.pid = bpf_get_current_pid_tgid() >> 32;
-	if (trk)
-		e->ev.tuple = trk->tuple;
-	e->family = f->pf;
-	e->hook = f->hook;
-	e->depth = d;
 	if (ret == 1)
-		e->verdict = NF_ACCEPT_V;
+		nf__hook_event(f, d, NF_ACCEPT_V, 0);
 	else if (ret == 0)
-		e->verdict = NF_STOLEN_V;
+		nf__hook_event(f, d, NF_STOLEN_V, 0);
 	else
-		e->verdict = ((-ret) << 16) | NF_DROP_V;
-	skbtop__submit(e);
+		nf__hook_event(f, d, ((-ret) << 16) | NF_DROP_V, 0);
 	return 0;
 }
 
@@ -489,6 +510,7 @@ int BPF_PROG(nft_kfree_skb, struct sk_buff *skb, void *location, int reason)
 	struct nft_frame *f = nft__top(nft__stack());
 	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_nft_event *open;
+	struct nf_hook_frame *hf;
 
 	if (reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP))
 		return 0;
@@ -497,6 +519,11 @@ int BPF_PROG(nft_kfree_skb, struct sk_buff *skb, void *location, int reason)
 	if (f && f->tracked && f->skb == key && !f->exit_done) {
 		f->exit_done = 1;
 		nft__emit(&f->ev, SKBTOP_EV_NFT_CHAIN, SKBTOP_F_EXIT | SKBTOP_F_AT_FREE, NF_DROP_V);
+	}
+	hf = nf__htop(nf__hstack());
+	if (hf && hf->tracked && hf->skb == key && !hf->done) {
+		hf->done = 1;
+		nf__hook_event(hf, 0, NF_DROP_V, SKBTOP_F_AT_FREE);
 	}
 	open = bpf_map_lookup_elem(&nft_open_brackets, &key);
 	if (open) {
