@@ -12,6 +12,7 @@
 #define MAX_FUNC_HITS (1u << 20) /* probe ids counted one by one */
 #define MAX_REASONS   4096	 /* distinct drop reasons counted */
 #define FIRST_EVENTS  8		 /* a journey's first event array */
+#define FIRST_NFT     2		 /* most packets meet few nft verdicts, and a jnft is large */
 
 struct hent {
 	uint64_t skb; /* 0 = empty */
@@ -241,7 +242,7 @@ static void evict(struct store *s, const struct journey *keep)
 		if (j->ended && j != keep)
 			victim = k;
 	}
-	for (k = 0; victim == s->len; k++)
+	for (k = 0; k < s->len && victim == s->len; k++)
 		if (order_at(s, k) != keep)
 			victim = k;
 	slot = s->order[(s->head + victim) & s->order_mask];
@@ -330,7 +331,9 @@ static void count_hit(struct store *s, uint32_t func_id)
 			return;
 		c = &s->tp_hits[func_id & ~SKBTOP_TP_FLAG];
 	} else {
-		if (func_id >= MAX_FUNC_HITS)
+		/* Ids nobody named (bad records) would only grow the table. */
+		if (func_id >= MAX_FUNC_HITS || !s->names ||
+		    func_id >= names__probe_count(s->names))
 			return;
 		if (func_id >= s->cap_func_hits) {
 			size_t cap = pow2_at_least((size_t)func_id + 1);
@@ -379,9 +382,9 @@ static void count_drop(struct store *s, uint32_t reason)
 	s->reasons[s->n_reasons++].count = 1;
 }
 
-static int grow_array(void **v, uint32_t *cap, size_t sz, size_t *mem)
+static int grow_array(void **v, uint32_t *cap, uint32_t first, size_t sz, size_t *mem)
 {
-	uint32_t c = *cap ? *cap * 2 : FIRST_EVENTS;
+	uint32_t c = *cap ? *cap * 2 : first;
 	void *p = realloc(*v, (size_t)c * sz);
 
 	if (!p)
@@ -455,7 +458,8 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 		j->events_truncated++;
 		s->stats.truncated_events++;
 	} else if (j->n_events < j->cap_events ||
-		   !grow_array((void **)&j->events, &j->cap_events, sizeof(*e), &s->mem_arrays)) {
+		   !grow_array((void **)&j->events, &j->cap_events, FIRST_EVENTS, sizeof(*e),
+			       &s->mem_arrays)) {
 		e = &j->events[j->n_events++];
 		e->ts_ns = ts;
 		e->aux = ev->aux;
@@ -471,7 +475,7 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 		e->nft = -1;
 		s->events_held++;
 		if (nft &&
-		    (j->n_nft < j->cap_nft || !grow_array((void **)&j->nft, &j->cap_nft,
+		    (j->n_nft < j->cap_nft || !grow_array((void **)&j->nft, &j->cap_nft, FIRST_NFT,
 							  sizeof(struct jnft), &s->mem_arrays))) {
 			struct jnft *x = &j->nft[j->n_nft];
 
@@ -536,7 +540,8 @@ const struct journey *store__add(struct store *s, const void *rec, size_t size)
 		j = journey_start(s, ev, ev->skb, NULL);
 	journey_add(s, j, ev, nft);
 
-	if (ev->hdr.type != SKBTOP_EV_CLONE || !ev->aux || ev->aux == ev->skb)
+	/* A child needs a slot besides its parent's. */
+	if (ev->hdr.type != SKBTOP_EV_CLONE || !ev->aux || ev->aux == ev->skb || s->max_packets < 2)
 		return j;
 	parent_skb = ev->skb;
 	h = hash_find(s, ev->aux);
@@ -654,11 +659,12 @@ const struct journey *store__import(struct store *s, const struct journey *src)
 		j->n_events = j->n_nft = 0;
 	}
 	while (j->cap_events < n_ev)
-		if (grow_array((void **)&j->events, &j->cap_events, sizeof(struct jevent),
-			       &s->mem_arrays))
+		if (grow_array((void **)&j->events, &j->cap_events, FIRST_EVENTS,
+			       sizeof(struct jevent), &s->mem_arrays))
 			goto nomem;
 	while (j->cap_nft < n_nft)
-		if (grow_array((void **)&j->nft, &j->cap_nft, sizeof(struct jnft), &s->mem_arrays))
+		if (grow_array((void **)&j->nft, &j->cap_nft, FIRST_NFT, sizeof(struct jnft),
+			       &s->mem_arrays))
 			goto nomem;
 	if (n_ev)
 		memcpy(j->events, src->events, n_ev * sizeof(*j->events));
