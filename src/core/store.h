@@ -92,14 +92,16 @@ struct journey {
 #define STORE_PATH_XMIT	   0x8 /* transmitted by a device */
 
 struct store_stats {
-	uint64_t events;	      /* events accepted */
-	uint64_t packets;	      /* journeys started */
-	uint64_t evicted_packets;     /* journeys dropped to respect max_packets */
-	uint64_t truncated_events;    /* events dropped to respect max_events_per_packet */
-	uint64_t bad_records;	      /* records the decoder refused */
-	uint64_t lost_kernel;	      /* ring buffer reservations that failed (from the kernel) */
-	uint64_t lost_queue;	      /* records the poller could not hand over */
-	uint64_t by_fate[FATE_COUNT]; /* [FATE_IN_FLIGHT]: journeys started and not ended yet */
+	uint64_t events;	   /* events that joined a journey (held or truncated) */
+	uint64_t packets;	   /* journeys started */
+	uint64_t evicted_packets;  /* journeys dropped to respect max_packets */
+	uint64_t truncated_events; /* events dropped to respect max_events_per_packet */
+	uint64_t bad_records;	   /* records the decoder refused */
+	uint64_t lost_kernel;	   /* ring buffer reservations that failed (from the kernel) */
+	uint64_t lost_queue;	   /* records the poller could not hand over */
+	/* [FATE_IN_FLIGHT]: journeys whose end was not seen (live, evicted live, or superseded
+	 * by a new skb at their address). */
+	uint64_t by_fate[FATE_COUNT];
 };
 
 /* Totals over the whole session, evicted journeys included. */
