@@ -473,14 +473,13 @@ static int set_key(struct ctx *c, struct config *cfg, const char *sec, const str
 	return 0;
 }
 
-static int key_list(char *buf, size_t len, const struct key *keys)
+static void key_list(char *buf, size_t len, const struct key *keys)
 {
 	buf[0] = '\0';
 	for (const struct key *k = keys; k->name; k++) {
 		strncat(buf, k == keys ? "" : ", ", len - strlen(buf) - 1);
 		strncat(buf, k->name, len - strlen(buf) - 1);
 	}
-	return 0;
 }
 
 static int parse_section(struct ctx *c, struct config *cfg, const struct section *s,

@@ -26,7 +26,8 @@ int func_list__push(struct func_list *l, const struct skb_func *f)
 {
 	struct skb_func *v = l->v, *n;
 
-	if ((l->n & (l->n - 1)) == 0) {
+	/* The capacity is 256, then doubles: full exactly when n is a power of two from 256. */
+	if (l->n == 0 || (l->n >= 256 && !(l->n & (l->n - 1)))) {
 		v = realloc(l->v, (l->n ? l->n * 2 : 256) * sizeof(*v));
 		if (!v)
 			return -ENOMEM;

@@ -4,6 +4,7 @@
  * whose names the guesses of layers.yaml match, and marks every one of them as a guess.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,25 +12,43 @@
 #include "classify.h"
 #include "discover_priv.h"
 
+/* Splits "ADDR TYPE NAME [MODULE]" in place; module is "" for vmlinux. */
+static bool parse_line(char *line, char *type, char **name, char **module)
+{
+	char *save = NULL, *t;
+
+	if (!strtok_r(line, " \t\n", &save) || !(t = strtok_r(NULL, " \t\n", &save)) ||
+	    !(*name = strtok_r(NULL, " \t\n", &save)))
+		return false;
+	*type = t[0];
+	*module = strtok_r(NULL, " \t\n", &save);
+	if (*module && (*module)[0] == '[') {
+		(*module)++;
+		(*module)[strcspn(*module, "]")] = '\0';
+	} else {
+		*module = "";
+	}
+	return true;
+}
+
 int discover_kallsyms__scan(struct func_list *l, const char *path, const struct config *cfg,
 			    char *err, size_t errlen)
 {
-	char line[512], type, name[256], module[128];
 	FILE *f = fopen(path, "re");
+	char *line = NULL, *name, *module, type;
+	size_t cap = 0;
 	int rc = 0;
 
 	if (!f) {
+		rc = -errno;
 		snprintf(err, errlen, "cannot read the kernel symbols in %s: %s", path,
-			 strerror(errno));
-		return -errno;
+			 strerror(-rc));
+		return rc;
 	}
-	while (!rc && fgets(line, sizeof(line), f)) {
+	while (!rc && getline(&line, &cap, f) > 0) {
 		struct skb_func fn = { .param_pos = 1, .ptr_depth = 1, .method = FIND_KALLSYMS };
-		int n;
 
-		module[0] = '\0';
-		n = sscanf(line, "%*s %c %255s [%127[^]]]", &type, name, module);
-		if (n < 2 || (type != 't' && type != 'T'))
+		if (!parse_line(line, &type, &name, &module) || (type != 't' && type != 'T'))
 			continue;
 		/* BPF programs and trampolines ([bpf], [__builtin__ftrace]) are not the kernel's.
 		 */
@@ -44,10 +63,12 @@ int discover_kallsyms__scan(struct func_list *l, const char *path, const struct 
 	}
 	if (!rc && ferror(f)) {
 		rc = -EIO;
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(EIO));
+		snprintf(err, errlen, "cannot read the kernel symbols in %s: %s", path,
+			 strerror(EIO));
 	} else if (rc) {
 		snprintf(err, errlen, "out of memory while reading %s", path);
 	}
+	free(line);
 	fclose(f);
 	return rc;
 }

@@ -36,12 +36,13 @@ static bool names_has(const struct names *s, const char *name)
 /* Reads the function name of every line: field `field` (0-based, blank-separated). */
 static int names_read(struct names *s, const char *path, int field)
 {
-	char line[512], *tok, *save;
+	char *line = NULL, *tok, *save;
 	FILE *f = fopen(path, "re");
+	size_t cap = 0;
 
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &cap, f) > 0) {
 		tok = strtok_r(line, " \t\n", &save);
 		for (int i = 0; tok && i < field; i++)
 			tok = strtok_r(NULL, " \t\n", &save);
@@ -59,6 +60,7 @@ static int names_read(struct names *s, const char *path, int field)
 			goto nomem;
 		s->n++;
 	}
+	free(line);
 	if (ferror(f)) {
 		int e = errno ? errno : EIO;
 
@@ -69,6 +71,7 @@ static int names_read(struct names *s, const char *path, int field)
 	qsort(s->v, s->n, sizeof(*s->v), cmp_str);
 	return 0;
 nomem:
+	free(line);
 	fclose(f);
 	return -ENOMEM;
 }
