@@ -104,6 +104,11 @@ $(OUT)/tools/%: tests/tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $< -o $@
 
+# The UI benchmark runs ui__run itself, so it links the UI library too.
+$(OUT)/bench/bench_ui: bench/bench_ui.c $(UI_LIB) $(CORE_LIB) | $(OUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(UI_LIB) $(CORE_LIB) $(LDLIBS) -o $@
+
 $(OUT)/bench/%: bench/%.c $(CORE_LIB) | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(CORE_LIB) $(LDLIBS) -o $@

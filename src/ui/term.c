@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <langinfo.h>
+#include <poll.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -163,6 +164,13 @@ int term__key(int timeout_ms)
 	if (rc == ERR || quit_signal)
 		return ERR;
 	return (int)wch;
+}
+
+bool term__key_pending(void)
+{
+	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+
+	return quit_signal || poll(&pfd, 1, 0) > 0;
 }
 
 int term__quit_signal(void)

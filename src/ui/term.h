@@ -42,6 +42,8 @@ bool term__utf8(void);
  */
 int term__key(int timeout_ms);
 int term__quit_signal(void);
+/* True when a key is waiting, without reading it. */
+bool term__key_pending(void);
 void term__size(int *cols, int *rows);
 
 #endif /* SKBTOP_UI_TERM_H */

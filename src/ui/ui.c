@@ -16,9 +16,9 @@
 #include "ui/term.h"
 #include "ui/ui_int.h"
 
-#define FRAME_MS       100 /* at least 10 redraws per second while data flows */
-#define PUMP_BUDGET_MS 30  /* keys are read between pumps: their latency stays below 100 ms */
-#define POLL_MS	       10  /* how often a live feed is pumped while waiting for keys */
+#define FRAME_MS       80 /* 12.5 redraws per second: at least 10 even with some jitter */
+#define PUMP_BUDGET_MS 30 /* keys are read between pumps: their latency stays below 100 ms */
+#define POLL_MS	       10 /* how often a live feed is pumped while waiting for keys */
 #define STATUS_MS      10000
 
 static const struct view *const pane_views[PANE_COUNT] = {
@@ -345,7 +345,9 @@ static void pump(struct ui *ui)
 
 	if (!ui->feed->pump)
 		return;
-	while (ui->feed->pump(ui->feed->ctx, ui->store) && ui__now_ms() - start < PUMP_BUDGET_MS)
+	/* A waiting key ends the pumping at once: answering it matters more than catching up. */
+	while (ui->feed->pump(ui->feed->ctx, ui->store) && ui__now_ms() - start < PUMP_BUDGET_MS &&
+	       !term__key_pending())
 		;
 }
 
@@ -392,6 +394,8 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 		if (dirty || now >= next_frame) {
 			refresh_model(&ui, false);
 			draw_all(&ui);
+			if (feed->drawn)
+				feed->drawn(feed->ctx);
 			next_frame = now + FRAME_MS;
 			dirty = false;
 		}

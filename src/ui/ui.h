@@ -29,6 +29,8 @@ struct ui_feed {
 	const char *notice; /* a degraded mode to show in the status line, or NULL */
 	/* Why the session has no nftables detail (module not loaded, backend), or NULL. */
 	const char *nft_why;
+	/* Called after each screen update, or NULL; the UI benchmark counts redraws with it. */
+	void (*drawn)(void *ctx);
 };
 
 /*
