@@ -125,11 +125,40 @@ static void put_event(struct writer *w, const struct journey *j, const struct je
 	fputc('}', f);
 }
 
+/* Distinct functions in order of first sight; a set keeps long journeys linear. */
+static void put_functions(struct writer *w, const struct journey *j)
+{
+	enum {
+		SET = 1024
+	}; /* > 2 * the most events a journey holds by default */
+	uint32_t set[SET], i, h;
+	bool used[SET] = { false }, first = true;
+
+	fputc('[', w->f);
+	for (i = 0; i < j->n_events; i++) {
+		uint32_t id = j->events[i].func_id;
+		size_t probes = 0;
+
+		for (h = (id * 2654435761u) % SET; used[h] && set[h] != id && probes < SET;
+		     h = (h + 1) % SET, probes++)
+			;
+		if (probes == SET || (used[h] && set[h] == id))
+			continue;
+		used[h] = true;
+		set[h] = id;
+		if (!first)
+			fputc(',', w->f);
+		first = false;
+		json__str(w->f, names__probe(w->n, id)->name);
+	}
+	fputc(']', w->f);
+}
+
 static void put_journey(struct writer *w, const struct journey *j)
 {
 	FILE *f = w->f;
 	char sym[160];
-	uint32_t i, k;
+	uint32_t i;
 	int first = 1, sub, l;
 
 	fputc('{', f);
@@ -174,18 +203,7 @@ static void put_journey(struct writer *w, const struct journey *j)
 			put_u64(f, layer_name(w->cfg, l), j->layer_events[l], &sub);
 	fputc('}', f);
 	json__key(f, "functions", &first);
-	fputc('[', f);
-	for (i = 0, sub = 1; i < j->n_events; i++) {
-		for (k = 0; k < i && j->events[k].func_id != j->events[i].func_id; k++)
-			;
-		if (k < i)
-			continue;
-		if (!sub)
-			fputc(',', f);
-		sub = 0;
-		json__str(f, names__probe(w->n, j->events[i].func_id)->name);
-	}
-	fputc(']', f);
+	put_functions(w, j);
 	json__key(f, "events", &first);
 	fputc('[', f);
 	for (i = 0; i < j->n_events; i++) {

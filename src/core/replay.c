@@ -594,6 +594,14 @@ struct store *replay__load(const char *path, const struct config *cfg, struct na
 	if (!s)
 		goto out;
 	for (i = 0; i < np; i++) {
+		json_int_t id = json_integer_value(json_object_get(sorted[i], "id"));
+
+		if (i && id == json_integer_value(json_object_get(sorted[i - 1], "id"))) {
+			p_err("%s: packet id %" JSON_INTEGER_FORMAT " appears twice", path, id);
+			store__free(s);
+			s = NULL;
+			goto out;
+		}
 		if (read_packet(&ld, sorted[i], s)) {
 			store__free(s);
 			s = NULL;

@@ -555,6 +555,34 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 	fputc('}', f);
 }
 
+/* The most hit probes, most first: what a reader looks at first in a long list. */
+static void top_functions(FILE *f, const struct store *s, const struct names *n)
+{
+	enum {
+		TOP = 10
+	};
+	uint32_t ids[TOP], count = names__probe_count(n), i, k, id;
+	uint64_t hits[TOP];
+	size_t len = 0;
+
+	for (i = 0; i < count + SKBTOP_TP_COUNT; i++) {
+		uint64_t h;
+
+		id = i < count ? i : SKBTOP_TP_FLAG | (i - count);
+		h = store__func_hits(s, id);
+		if (!h || (len == TOP && h <= hits[TOP - 1]))
+			continue;
+		for (k = len < TOP ? (uint32_t)len++ : TOP - 1; k > 0 && hits[k - 1] < h; k--) {
+			hits[k] = hits[k - 1];
+			ids[k] = ids[k - 1];
+		}
+		hits[k] = h;
+		ids[k] = id;
+	}
+	for (k = 0; k < len; k++)
+		fprintf(f, " %s %" PRIu64, names__probe(n, ids[k])->name, hits[k]);
+}
+
 void stream__stats(const struct stream *st, const struct store *s)
 {
 	const struct store_stats *ss = store__stats(s);
@@ -592,5 +620,7 @@ void stream__stats(const struct stream *st, const struct store *s)
 	r = store__drop_reasons(s, &nr);
 	for (i = 0; i < nr; i++)
 		fprintf(f, " %s %" PRIu64, names__drop_reason(st->names, r[i].reason), r[i].count);
+	fprintf(f, "\n%-18s", "top functions");
+	top_functions(f, s, st->names);
 	fputc('\n', f);
 }

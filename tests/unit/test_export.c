@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "core/export.h"
 #include "core/replay.h"
@@ -203,6 +204,20 @@ static void test_session_round_trip(void **state)
 	assert_int_equal(export__session(w->path, w->s, w->n, &w->cfg, &meta), 0);
 	assert_int_equal(stat(w->path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
+	{
+		json_t *root = json_load_file(w->path, 0, NULL), *fns;
+
+		assert_non_null(root);
+		assert_string_equal(json_string_value(json_object_get(root, "format")),
+				    "skbtop-session");
+		fns = json_object_get(json_array_get(json_object_get(root, "packets"), 1),
+				      "functions");
+		assert_int_equal(json_array_size(fns), 3);
+		assert_string_equal(json_string_value(json_array_get(fns, 0)), "ipv6_rcv");
+		assert_string_equal(json_string_value(json_array_get(fns, 1)), "nft_do_chain");
+		assert_string_equal(json_string_value(json_array_get(fns, 2)), "skb:kfree_skb");
+		json_decref(root);
+	}
 
 	/* The replaying side orders its layers differently: names, not indices, carry over. */
 	fx_config(&cfg2);
@@ -280,6 +295,9 @@ static void test_replay_refuses_other_files(void **state)
 	write_file(w->path, "{\"format\":\"skbtop-session\",\"version\":1,\"packets\":"
 			    "[{\"id\":1,\"tuple\":{\"family\":\"IPv4\",\"proto\":\"udp\","
 			    "\"src\":\"fd77::1\",\"dst\":\"10.0.0.1\"}}]}");
+	assert_null(replay__load(w->path, &w->cfg, n2, NULL));
+	write_file(w->path, "{\"format\":\"skbtop-session\",\"version\":1,\"packets\":"
+			    "[{\"id\":4},{\"id\":4}]}");
 	assert_null(replay__load(w->path, &w->cfg, n2, NULL));
 	assert_null(replay__load("/nonexistent/session.json", &w->cfg, n2, NULL));
 	/* Hand-written, out of order, unknown layer: loads, sorted, into the unknown layer. */

@@ -218,6 +218,7 @@ static void test_stats_text_and_json(void **state)
 	assert_non_null(strstr(w->buf, "in-flight 1 dropped 1"));
 	assert_non_null(strstr(w->buf, "IPv4 2 Skb 1"));
 	assert_non_null(strstr(w->buf, "NO_SOCKET 1"));
+	assert_non_null(strstr(w->buf, "top functions      ip_rcv 2 skb:kfree_skb 1\n"));
 
 	free(w->buf);
 	w->st.format = STREAM_JSON;
@@ -245,6 +246,37 @@ static void test_stats_text_and_json(void **state)
 	world_free(w);
 }
 
+static void test_top_functions_by_hits(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct skbtop_event e;
+	uint32_t id, k;
+
+	(void)state;
+	/* Probe id i is hit i + 1 times: the last ids lead, and only ten are shown. */
+	for (id = 0; id < P_COUNT; id++) {
+		for (k = 0; k <= id; k++) {
+			e = fx_ev(SKBTOP_EV_FUNC, 0x100 + id, id, k);
+			emit(w, &e, sizeof(e));
+		}
+	}
+	e = fx_ev(SKBTOP_EV_TP, 0x100, TP(NET_DEV_XMIT), 100);
+	for (k = 0; k < 20; k++)
+		emit(w, &e, sizeof(e));
+	/* an eleventh, tied with the last: the first seen keeps its place */
+	e = fx_ev(SKBTOP_EV_TP, 0x100, TP(NETIF_RECEIVE_SKB), 200);
+	emit(w, &e, sizeof(e));
+	free(w->buf);
+	w->st.f = open_memstream(&w->buf, &w->len);
+	stream__stats(&w->st, w->s);
+	fclose(w->st.f);
+	assert_non_null(strstr(w->buf, "top functions      net:net_dev_xmit 20 udp_send_skb 9 "
+				       "nft_do_chain 8 ipv6_rcv 7 ip_forward 6 dev_queue_xmit 5 "
+				       "sock_queue_rcv_skb 4 udp_rcv 3 ip_rcv 2 "
+				       "__netif_receive_skb_core 1\n"));
+	world_free(w);
+}
+
 static void test_names_round_trip(void **state)
 {
 	enum stream_format f;
@@ -268,8 +300,11 @@ static void test_names_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_lines),	 cmocka_unit_test(test_text_nft),
-		cmocka_unit_test(test_json_lines),	 cmocka_unit_test(test_stats_text_and_json),
+		cmocka_unit_test(test_text_lines),
+		cmocka_unit_test(test_text_nft),
+		cmocka_unit_test(test_json_lines),
+		cmocka_unit_test(test_stats_text_and_json),
+		cmocka_unit_test(test_top_functions_by_hits),
 		cmocka_unit_test(test_names_round_trip),
 	};
 
