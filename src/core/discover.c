@@ -11,8 +11,9 @@
 #define DEFAULT_KALLSYMS "/proc/kallsyms"
 
 /* Generated per tracepoint by the kernel's TRACE_EVENT machinery. */
-static const char *const plumbing[] = { "__traceiter_", "__probestub_", "perf_trace_",
-					"trace_event_raw_event_", "__bpf_trace_" };
+static const char *const plumbing[] = { "__traceiter_", "__probestub_",
+					"perf_trace_",	"trace_event_raw_event_",
+					"__bpf_trace_", "trace_raw_output_" };
 
 bool discover__is_plumbing(const char *name)
 {

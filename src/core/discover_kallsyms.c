@@ -12,6 +12,20 @@
 #include "classify.h"
 #include "discover_priv.h"
 
+/*
+ * Text symbols that are no function of their own: alignment padding before a function (__pfx_),
+ * CFI preambles (__cfi_), static call trampolines and keys (__SCT__, __SCK__).
+ */
+static bool not_a_function(const char *name)
+{
+	static const char *const prefixes[] = { "__pfx_", "__cfi_", "__SCT__", "__SCK__" };
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 /* Splits "ADDR TYPE NAME [MODULE]" in place; module is "" for vmlinux. */
 static bool parse_line(char *line, char *type, char **name, char **module)
 {
@@ -55,7 +69,8 @@ int discover_kallsyms__scan(struct func_list *l, const char *path, const struct 
 		if (!strcmp(module, "bpf") || !strncmp(module, "__builtin", 9))
 			continue;
 		/* Compiler clones (.isra, .constprop, .cold) are not the function's entry. */
-		if (strchr(name, '.') || discover__is_plumbing(name) || !classify__guess(cfg, name))
+		if (strchr(name, '.') || not_a_function(name) || discover__is_plumbing(name) ||
+		    !classify__guess(cfg, name))
 			continue;
 		fn.name = name;
 		fn.module = module[0] ? module : NULL;

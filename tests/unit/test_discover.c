@@ -247,6 +247,9 @@ static void kallsyms_fallback_guesses_and_says_so(void **state)
 	assert_null(discover__find(&l, "schedule"));
 	assert_null(discover__find(&l, "skb_counter")); /* data, not text */
 	assert_null(discover__find(&l, "__traceiter_kfree_skb"));
+	assert_null(discover__find(&l, "trace_raw_output_kfree_skb"));
+	assert_null(discover__find(&l, "__pfx_kfree_skb_reason"));   /* padding, not a function */
+	assert_null(discover__find(&l, "__SCT__tp_func_kfree_skb")); /* a static call */
 	discover__free(&l);
 }
 
