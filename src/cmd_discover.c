@@ -22,6 +22,8 @@ struct stats {
 	size_t traceable[3];
 	size_t prio[PRIO_COUNT];
 	size_t layer[MAX_LAYERS];
+	size_t skb_pp;	  /* struct sk_buff ** */
+	size_t skb_const; /* const struct sk_buff * */
 	double seconds;
 	char kernel[65];
 };
@@ -85,6 +87,8 @@ static void stats__count(struct stats *s, const struct func_list *l)
 		s->method[l->v[i].method]++;
 		s->traceable[l->v[i].traceable]++;
 		s->prio[l->v[i].prio]++;
+		s->skb_pp += l->v[i].ptr_depth == 2;
+		s->skb_const += l->v[i].is_const && l->v[i].ptr_depth == 1;
 		if (l->v[i].layer >= 0 && l->v[i].layer < MAX_LAYERS)
 			s->layer[l->v[i].layer]++;
 	}
@@ -135,6 +139,12 @@ static void print_text(const struct config *cfg, const struct func_list *l, cons
 	       pct(s->method[FIND_KALLSYMS], s->total));
 	if (l->method_why)
 		printf("  (%s)\n", l->method_why);
+	printf("\nBy parameter\n");
+	printf("  %-20s %6zu %6.1f%%\n", "struct sk_buff *", s->total - s->skb_pp - s->skb_const,
+	       pct(s->total - s->skb_pp - s->skb_const, s->total));
+	printf("  %-20s %6zu %6.1f%%\n", "const sk_buff *", s->skb_const,
+	       pct(s->skb_const, s->total));
+	printf("  %-20s %6zu %6.1f%%\n", "struct sk_buff **", s->skb_pp, pct(s->skb_pp, s->total));
 	printf("\nTraceable\n");
 	for (size_t i = 0; i < 3; i++)
 		printf("  %-20s %6zu %6.1f%%\n", traceable__name(tr[i]), s->traceable[tr[i]],
@@ -167,13 +177,15 @@ static json_t *stats__json(const struct config *cfg, const struct func_list *l,
 							(json_int_t)s->layer[order[i]], "percent",
 							pct(s->layer[order[i]], s->total)));
 	return json_pack(
-		"{s:s, s:I, s:f, s:i, s:i, s:{s:I, s:I, s:s?}, s:{s:I, s:I, s:I, s:s?},"
+		"{s:s, s:I, s:f, s:i, s:i, s:{s:I, s:I, s:s?}, s:{s:I, s:I}, s:{s:I, s:I, s:I, "
+		"s:s?},"
 		" s:o, s:o, s:f}",
 		"kernel", s->kernel, "total", (json_int_t)s->total, "seconds", s->seconds,
 		"modules", l->n_modules, "modules_failed", l->n_modules_failed, "method", "btf",
 		(json_int_t)s->method[FIND_BTF], "kallsyms", (json_int_t)s->method[FIND_KALLSYMS],
-		"why", l->method_why, "traceable", "yes", (json_int_t)s->traceable[TRACE_YES], "no",
-		(json_int_t)s->traceable[TRACE_NO], "unknown",
+		"why", l->method_why, "param", "const", (json_int_t)s->skb_const, "ptr_depth_2",
+		(json_int_t)s->skb_pp, "traceable", "yes", (json_int_t)s->traceable[TRACE_YES],
+		"no", (json_int_t)s->traceable[TRACE_NO], "unknown",
 		(json_int_t)s->traceable[TRACE_UNKNOWN], "why", l->traceable_why, "priority", prio,
 		"layers", layers, "unknown_percent", pct(s->layer[cfg->unknown_layer], s->total));
 }
