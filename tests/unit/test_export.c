@@ -15,6 +15,7 @@
 
 #include "core/export.h"
 #include "core/replay.h"
+#include "core/stream.h"
 #include "fixture_store.h"
 
 struct world {
@@ -319,6 +320,56 @@ static void test_replay_refuses_other_files(void **state)
 	world_free(w);
 }
 
+/* A file written by version 1 of the format stays readable, whatever the exporter does now. */
+static void test_reads_saved_version_1(void **state)
+{
+	struct names *n = names__new();
+	struct session_info info;
+	const struct journey *j;
+	struct config cfg;
+	struct store *s;
+	char sym[64], src[64], dst[64];
+
+	(void)state;
+	fx_config(&cfg);
+	s = replay__load("tests/unit/data/session_v1.json", &cfg, n, &info);
+	assert_non_null(s);
+	assert_string_equal(info.kernel, "6.18.0-golden");
+	assert_int_equal(store__len(s), 4);
+	assert_int_equal(store__stats(s)->lost_kernel, 3);
+
+	j = store__by_id(s, 1);
+	assert_int_equal(j->fate, FATE_DELIVERED);
+	assert_int_equal(j->layer_ns[L_DEVICE], 300);
+	assert_int_equal(j->layer_ns[L_UDP], 100);
+	assert_int_equal(j->layer_ns[L_SOCKET], 600);
+	assert_string_equal(names__ifname(n, j->netns, j->ifindex), "veth_b");
+
+	j = store__by_id(s, 2);
+	tuple__addrs(&j->tuple, src, dst, sizeof(src));
+	assert_string_equal(src, "fd77::1");
+	assert_string_equal(dst, "fd77::2");
+	assert_int_equal(j->tuple.dport, 9999);
+	assert_int_equal(j->fate, FATE_DROPPED);
+	assert_string_equal(names__drop_reason(n, j->drop_reason), "NO_SOCKET");
+	assert_string_equal(names__sym(n, j->drop_location, sym, sizeof(sym)),
+			    "__udp6_lib_rcv+0xe1");
+	assert_int_equal(j->n_nft, 2);
+	assert_string_equal(j->nft[0].table, "filter");
+	assert_int_equal(j->nft[0].rule_handle, 9);
+	assert_string_equal(names__rule_text(n, j->events[1].netns, j->nft[0].family,
+					     j->nft[0].table, j->nft[0].rule_handle),
+			    "udp dport 9999 drop");
+	assert_string_equal(nft_verdict__name(j->nft_verdict), "drop");
+	assert_string_equal(names__probe(n, j->events[3].func_id)->name, "skb:kfree_skb");
+	assert_int_equal(j->events[3].func_id, SKBTOP_TP_FLAG | SKBTOP_TP_KFREE_SKB);
+
+	assert_int_equal(store__by_id(s, 4)->parent_id, 3);
+	session_info__free(&info);
+	store__free(s);
+	names__free(n);
+}
+
 static int count_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -367,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_session_round_trip),
 		cmocka_unit_test(test_packet_file_round_trip),
 		cmocka_unit_test(test_replay_refuses_other_files),
+		cmocka_unit_test(test_reads_saved_version_1),
 		cmocka_unit_test(test_failed_save_changes_nothing),
 	};
 
