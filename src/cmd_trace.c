@@ -343,6 +343,22 @@ static void add_func(struct trace *t, const char *name, const char *module, int 
 	t->n_funcs++;
 }
 
+/* The functions that end an skb's life are attached whatever the cut: journeys need them. */
+static void add_end_funcs(struct trace *t, const struct func_list *list)
+{
+	for (const char *const *e = loader_end_funcs; *e; e++) {
+		const struct skb_func *f = discover__find(list, *e);
+		bool have = false;
+
+		if (!f || f->traceable == TRACE_NO || f->param_pos != 1 || f->ptr_depth != 1)
+			continue;
+		for (size_t i = 0; i < t->n_funcs && !have; i++)
+			have = !strcmp(t->funcs[i].name, f->name);
+		if (!have)
+			add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id);
+	}
+}
+
 static bool func_wanted(const regex_t *re, const char *name)
 {
 	return !re || !regexec(re, name, 0, NULL, 0);
@@ -382,6 +398,11 @@ static int choose_functions(struct trace *t, const struct trace_args *a, struct 
 
 			if (!func_wanted(rep, f->name))
 				continue;
+			/* Like discovery: the probe reads a struct sk_buff *, not a **. */
+			if (f->ptr_depth != 1) {
+				t->skipped++;
+				continue;
+			}
 			classify__name(&t->cfg, f->name, &layer, &prio);
 			add_func(t, f->name, f->module, f->param_pos, layer, prio, 0);
 		}
@@ -435,6 +456,7 @@ static int choose_functions(struct trace *t, const struct trace_args *a, struct 
 		}
 		add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id);
 	}
+	add_end_funcs(t, list);
 	for (size_t i = 0; i < list->n; i++)
 		if (list->v[i].traceable == TRACE_NO)
 			t->skipped++;
