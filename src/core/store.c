@@ -689,8 +689,11 @@ const struct journey *store__import(struct store *s, const struct journey *src)
 	if (j->fate == FATE_DROPPED) {
 		count_drop(s, j->drop_reason);
 		for (i = n_ev; i > 1; i--) {
+			int16_t at = j->events[i - 2].layer;
+
 			if (j->events[i - 1].type == SKBTOP_EV_DROP) {
-				s->layers[j->events[i - 2].layer].drops++;
+				if (at >= 0 && at < MAX_LAYERS)
+					s->layers[at].drops++;
 				break;
 			}
 		}
