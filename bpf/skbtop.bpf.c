@@ -25,30 +25,56 @@ struct {
 } skbtop_ip2id SEC(".maps");
 
 /*
- * The tracking state of skb, starting to track it when the filter wants it. A tracked address
- * whose headers now show another packet (same address, different identity) was freed on a path
- * we could not see and reused: that packet is judged afresh.
+ * Functions that end an sk_buff's life whatever the path (the struct goes back to its slab or to
+ * the NAPI cache); user space fills in their probe ids. Many frees have no tracepoint (TCP frees
+ * acked and read skbs with __kfree_skb): these keep a freed address from joining the next packet.
  */
-static __always_inline struct skbtop_track *skbtop__follow(struct sk_buff *skb,
-							   struct skbtop_parsed *p, bool *parsed)
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8);
+	__type(key, __u32);
+	__type(value, __u8);
+} skbtop_endfn SEC(".maps");
+
+/*
+ * The tracking state of skb, starting to track it when the filter wants it. A freed skb stays in
+ * the table, marked ended, so that the functions of its release path add nothing; the next
+ * tracepoint or end function on that address is about a new packet. At a tracepoint the headers
+ * are complete: when they show another packet than the one tracked (same address, different
+ * identity), the old one was freed unseen and the new one is judged afresh. Function events only
+ * refresh the cached tuple, since the transmit path fills headers in while we watch.
+ */
+static __always_inline struct skbtop_track *skbtop__follow(struct sk_buff *skb, __u32 func_id,
+							   bool is_tp, struct skbtop_parsed *p,
+							   bool *parsed)
 {
 	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_track *trk, fresh = {};
+	bool is_end = !is_tp && bpf_map_lookup_elem(&skbtop_endfn, &func_id);
 
 	*parsed = skbtop__parse(skb, p) == 0;
 	trk = bpf_map_lookup_elem(&skbtop_tracked, &key);
+	if (trk && (trk->flags & SKBTOP_TRK_ENDED)) {
+		if (!is_tp && !is_end)
+			return NULL;
+		bpf_map_delete_elem(&skbtop_tracked, &key);
+		if (is_end)
+			return NULL;
+		trk = NULL;
+	}
 	if (trk) {
 		if (!*parsed)
 			return trk;
-		if (!trk->tuple.family) {
+		if (is_tp && trk->tuple.family && trk->ident != p->ident) {
+			bpf_map_delete_elem(&skbtop_tracked, &key);
+		} else {
 			trk->tuple = p->tuple;
 			trk->ident = p->ident;
 			return trk;
 		}
-		if (trk->ident == p->ident)
-			return trk;
-		bpf_map_delete_elem(&skbtop_tracked, &key);
 	}
+	if (is_end)
+		return NULL;
 	if (!skbtop_filter_match(skb)) {
 		skbtop__count(SKBTOP_CNT_FILTERED);
 		return NULL;
@@ -70,6 +96,7 @@ static __always_inline struct skbtop_track *skbtop__follow(struct sk_buff *skb,
 static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 func_id, __u64 aux,
 					  __u32 reason)
 {
+	bool is_tp = func_id & SKBTOP_TP_FLAG;
 	struct skbtop_parsed p;
 	struct skbtop_track *trk;
 	struct skbtop_event *ev;
@@ -77,7 +104,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 
 	if (!skb)
 		return 0;
-	trk = skbtop__follow(skb, &p, &parsed);
+	trk = skbtop__follow(skb, func_id, is_tp, &p, &parsed);
 	if (!trk)
 		return 0;
 	ev = skbtop__reserve(sizeof(*ev));
@@ -88,6 +115,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		skbtop__submit(ev);
 	}
 	if (type == SKBTOP_EV_DROP || type == SKBTOP_EV_CONSUME)
+		trk->flags |= SKBTOP_TRK_ENDED;
+	else if (!is_tp && bpf_map_lookup_elem(&skbtop_endfn, &func_id))
 		skbtop__untrack(skb);
 	return 0;
 }

@@ -25,7 +25,9 @@ struct skbtop_track {
 	__u32 events;
 };
 
-#define SKBTOP_TRK_NEW 0x1 /* no event emitted yet: the next one carries SKBTOP_F_NEW_PACKET */
+#define SKBTOP_TRK_NEW	 0x1 /* no event emitted yet: the next one carries SKBTOP_F_NEW_PACKET */
+#define SKBTOP_TRK_ENDED 0x2 /* freed (kfree_skb, consume_skb): only its release path may follow   \
+			      */
 
 /* User space sets the size (trace.ringbuf_kb) before load; a power of two of pages. */
 struct {
@@ -56,11 +58,13 @@ static __always_inline void skbtop__count(__u32 idx)
 		(*v)++;
 }
 
+/* The tracking state of a live tracked skb, NULL when not tracked or already freed. */
 static __always_inline struct skbtop_track *skbtop__tracked(const void *skb)
 {
 	__u64 key = (__u64)(unsigned long)skb;
+	struct skbtop_track *trk = bpf_map_lookup_elem(&skbtop_tracked, &key);
 
-	return bpf_map_lookup_elem(&skbtop_tracked, &key);
+	return trk && !(trk->flags & SKBTOP_TRK_ENDED) ? trk : NULL;
 }
 
 static __always_inline void skbtop__untrack(const void *skb)

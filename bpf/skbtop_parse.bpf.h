@@ -24,13 +24,32 @@
 #define SKBTOP_PROTO_ICMPV6 58
 #define SKBTOP_PROTO_SCTP   132
 
-/* What a header offset of the kernel holds while it is not set: (typeof(offset))~0U. */
-#define SKBTOP_HDR_UNSET 0xffff
+/*
+ * What a header offset of the kernel holds while it is not set: (typeof(offset))~0U. A fresh skb
+ * has 0 there instead (__alloc_skb zeroes it) until the stack sets it; no real header starts at
+ * offset 0 of the buffer, since every skb reserves headroom.
+ */
+#define SKBTOP_HDR_UNSET     0xffff
+#define skbtop__hdr_set(off) ((off) != SKBTOP_HDR_UNSET && (off) != 0)
+
+/* An IPv4 header whose checksum holds was written; fresh buffers hold stale or random bytes. */
+static __always_inline bool skbtop__ip4_csum_ok(const struct iphdr *ih)
+{
+	const __u16 *w = (const __u16 *)ih;
+	__u32 sum = 0;
+
+	for (int i = 0; i < 10; i++)
+		sum += w[i];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
 
 /*
- * A per-packet identity beside the tuple: the IPv4 id, TCP sequence and ack, or the UDP/ICMP
- * checksum. An skb address reused by a new packet (freed on a path with no tracepoint) shows a
- * different identity, so the old journey is not continued by the new packet.
+ * A per-packet identity beside the tuple: the IPv4 id, TCP sequence, ack and flags. An skb address
+ * reused by a new packet (the old one freed on a path with no probe) shows a different identity, so
+ * the old journey is not continued by the new packet. Checksums are left out: they are written late
+ * on the transmit path and rewritten by NAT.
  */
 struct skbtop_parsed {
 	struct skbtop_tuple tuple;
@@ -60,7 +79,6 @@ static __always_inline int skbtop__parse_l4(const unsigned char *l4, struct skbt
 			return -1;
 		t->sport = bpf_ntohs(uh.source);
 		t->dport = bpf_ntohs(uh.dest);
-		p->ident ^= (__u64)uh.check << 48;
 		return 0;
 	}
 	case SKBTOP_PROTO_SCTP: {
@@ -80,7 +98,6 @@ static __always_inline int skbtop__parse_l4(const unsigned char *l4, struct skbt
 			return -1;
 		t->icmp_type = h[0];
 		t->icmp_code = h[1];
-		p->ident ^= (__u64)(h[2] | h[3] << 8) << 48;
 		return 0;
 	}
 	}
@@ -99,7 +116,7 @@ static __always_inline int skbtop__parse(struct sk_buff *skb, struct skbtop_pars
 	__u8 first;
 
 	__builtin_memset(p, 0, sizeof(*p));
-	if (!head || nh == SKBTOP_HDR_UNSET)
+	if (!head || !skbtop__hdr_set(nh))
 		return -1;
 	if (bpf_probe_read_kernel(&first, 1, head + nh))
 		return -1;
@@ -110,6 +127,9 @@ static __always_inline int skbtop__parse(struct sk_buff *skb, struct skbtop_pars
 		struct iphdr ih;
 
 		if (bpf_probe_read_kernel(&ih, sizeof(ih), head + nh) || ih.ihl < 5)
+			return -1;
+		/* Options are not read, so only a 20-byte header can be checked. */
+		if (ih.ihl == 5 && !skbtop__ip4_csum_ok(&ih))
 			return -1;
 		t->family = SKBTOP_AF_INET;
 		t->l4proto = ih.protocol;
@@ -134,7 +154,7 @@ static __always_inline int skbtop__parse(struct sk_buff *skb, struct skbtop_pars
 	} else {
 		return -1;
 	}
-	if (th != SKBTOP_HDR_UNSET && th > nh)
+	if (skbtop__hdr_set(th) && th > nh)
 		l4 = head + th;
 	skbtop__parse_l4(l4, p);
 	return 0;

@@ -62,6 +62,11 @@ static const struct tp_def {
 
 #define N_TP (sizeof(tp_defs) / sizeof(tp_defs[0]))
 
+const char *const loader_end_funcs[] = {
+	"kfree_skbmem",	     "napi_skb_cache_put", "__kfree_skb",
+	"kfree_skb_partial", "__napi_kfree_skb",   NULL,
+};
+
 struct module_btf {
 	char *name;
 	struct btf *btf;
@@ -593,6 +598,17 @@ static void attach_fentry(struct loader *l)
 	}
 }
 
+static void mark_end_funcs(struct loader *l)
+{
+	int map = bpf_map__fd(l->skel->maps.skbtop_endfn);
+	__u8 yes = 1;
+
+	for (size_t i = 0; i < l->o.n_funcs; i++)
+		for (const char *const *e = loader_end_funcs; *e; e++)
+			if (l->o.funcs[i].name && !strcmp(l->o.funcs[i].name, *e))
+				bpf_map_update_elem(map, &l->o.funcs[i].id, &yes, BPF_ANY);
+}
+
 static void attach_tps(struct loader *l)
 {
 	for (size_t i = 0; i < N_TP; i++) {
@@ -617,6 +633,7 @@ int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t 
 {
 	double t0 = now_ms();
 
+	mark_end_funcs(l);
 	switch (l->o.backend) {
 	case BACKEND_KPROBE_MULTI:
 		attach_kprobe_multi(l);

@@ -50,6 +50,12 @@ struct loader_shared_fds {
 	int counters; /* per-CPU enum skbtop_counter */
 };
 
+/*
+ * Functions after which an sk_buff no longer exists, whatever freed it: the kernel side forgets the
+ * address there, so the next packet at that address starts its own journey. NULL-terminated.
+ */
+extern const char *const loader_end_funcs[];
+
 struct loader;
 
 /* open, set rodata and map sizes, load. Returns NULL after writing one sentence into err. */
