@@ -8,8 +8,8 @@
 		".type " #sym ", @object\n"                                                        \
 		".balign 16\n" #sym ":\n"                                                          \
 		".incbin \"" SKBTOP_CONFIG_DIR "/" file "\"\n"                                     \
-		".byte 0\n"                                                                        \
 		".global " #sym "_end\n" #sym "_end:\n"                                            \
+		".byte 0\n"                                                                        \
 		".previous\n")
 
 INCBIN(skbtop_builtin_yaml, "skbtop.yaml");
