@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <math.h>
 #include <regex.h>
 #include <signal.h>
@@ -743,6 +744,19 @@ out:
 	return rc;
 }
 
+/* Say so before tracing, not after the user waited: the file is only written at exit. */
+static bool output_unwritable(const char *path)
+{
+	char *copy = strdup(path);
+	const char *dir = copy ? dirname(copy) : ".";
+	bool bad = access(dir, W_OK | X_OK) != 0;
+
+	if (bad)
+		p_err("--output %s: cannot write in %s: %s", path, dir, strerror(errno));
+	free(copy);
+	return bad;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_args a = {};
@@ -757,6 +771,10 @@ int cmd_trace(int argc, char **argv)
 	if (!a.stream && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		p_err("the screen needs a terminal: use --stream for lines, or run in a terminal");
 		rc = 1;
+		goto out_args;
+	}
+	if (a.output && output_unwritable(a.output)) {
+		rc = EXIT_USAGE;
 		goto out_args;
 	}
 	if (geteuid() != 0)
