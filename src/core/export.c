@@ -30,7 +30,7 @@ static const char *layer_name(const struct config *cfg, int l)
 static void put_u64(FILE *f, const char *key, uint64_t v, int *first)
 {
 	json__key(f, key, first);
-	fprintf(f, "%" PRIu64, v);
+	json__u64(f, v);
 }
 
 static void put_s(FILE *f, const char *key, const char *v, int *first)
@@ -292,7 +292,9 @@ static int write_atomic(const char *path, struct writer *w,
 		goto fail;
 	}
 	errno = 0;
+	flockfile(w->f);
 	body(w, arg);
+	funlockfile(w->f);
 	if (fflush(w->f) || ferror(w->f) || fsync(fd))
 		err = errno ? errno : EIO;
 	if (fclose(w->f) && !err)

@@ -25,33 +25,51 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+/*
+ * The writers below use the _unlocked stdio calls: callers hold the FILE's lock for a whole
+ * line (flockfile), so a line costs one lock, not one per character.
+ */
 void json__str(FILE *f, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *s = (const unsigned char *)str, *run = s;
 
-	fputc('"', f);
+	putc_unlocked('"', f);
 	while (*s) {
 		size_t n = utf8_len(s);
 
-		if (*s == '"' || *s == '\\') {
-			fputc('\\', f);
-			fputc(*s, f);
-		} else if (*s < 0x20 || !n) {
-			fprintf(f, "\\u%04x", *s);
-			n = 1;
-		} else {
-			fwrite(s, 1, n, f);
+		if (n && *s != '"' && *s != '\\' && *s >= 0x20) {
+			s += n;
+			continue;
 		}
-		s += n ? n : 1;
+		fwrite_unlocked(run, 1, (size_t)(s - run), f);
+		if (*s == '"' || *s == '\\') {
+			putc_unlocked('\\', f);
+			putc_unlocked(*s, f);
+		} else {
+			fprintf(f, "\\u%04x", *s);
+		}
+		run = ++s;
 	}
-	fputc('"', f);
+	fwrite_unlocked(run, 1, (size_t)(s - run), f);
+	putc_unlocked('"', f);
 }
 
 void json__key(FILE *f, const char *key, int *first)
 {
 	if (!*first)
-		fputc(',', f);
+		putc_unlocked(',', f);
 	*first = 0;
 	json__str(f, key);
-	fputc(':', f);
+	putc_unlocked(':', f);
+}
+
+void json__u64(FILE *f, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), f);
 }

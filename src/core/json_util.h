@@ -3,11 +3,16 @@
 #ifndef SKBTOP_JSON_UTIL_H
 #define SKBTOP_JSON_UTIL_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* Writes s as a JSON string with its quotes; bytes that are not UTF-8 become \u00XX. */
 void json__str(FILE *f, const char *s);
 /* Writes ,"key": (the comma unless first) and clears *first. */
 void json__key(FILE *f, const char *key, int *first);
+/* Writes v in decimal. */
+void json__u64(FILE *f, uint64_t v);
+
+/* All three expect the caller to hold f's lock (flockfile) or to own f alone. */
 
 #endif /* SKBTOP_JSON_UTIL_H */

@@ -289,7 +289,7 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 static void json_u64(FILE *f, const char *key, uint64_t v, int *first)
 {
 	json__key(f, key, first);
-	fprintf(f, "%" PRIu64, v);
+	json__u64(f, v);
 }
 
 static void json_s(FILE *f, const char *key, const char *v, int *first)
@@ -409,10 +409,12 @@ static void json_line(const struct stream *st, const struct journey *j, const st
 
 static void print(const struct stream *st, const struct journey *j, const struct ev_view *v)
 {
+	flockfile(st->f);
 	if (st->format == STREAM_JSON)
 		json_line(st, j, v);
 	else
 		text_line(st, j, v);
+	funlockfile(st->f);
 }
 
 void stream__event(const struct stream *st, const struct journey *j, const void *rec, size_t size)
@@ -502,6 +504,7 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 	char buf[32];
 	int first = 1, sub;
 
+	flockfile(f);
 	fputc('{', f);
 	json_u64(f, "events", ss->events, &first);
 	json_u64(f, "packets", ss->packets, &first);
@@ -553,6 +556,7 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 				 &sub);
 	fputc('}', f);
 	fputc('}', f);
+	funlockfile(f);
 }
 
 /* The most hit probes, most first: what a reader looks at first in a long list. */
@@ -593,9 +597,11 @@ void stream__stats(const struct stream *st, const struct store *s)
 	size_t nr, i;
 
 	if (st->format == STREAM_JSON) {
+		flockfile(f);
 		fputs("{\"stats\":", f);
 		stream__stats_json(f, s, st->names, st->cfg);
 		fputs("}\n", f);
+		funlockfile(f);
 		return;
 	}
 	fprintf(f, "--- skbtop statistics ---\n");
