@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "core/json_util.h"
 #include "core/stream.h"
 #include "fixture_store.h"
 
@@ -277,6 +278,34 @@ static void test_top_functions_by_hits(void **state)
 	world_free(w);
 }
 
+static void test_json_strings_always_parse(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	json_t *o;
+
+	(void)state;
+	/* quote, backslash, newline, a control byte, UTF-8, and a byte that is not UTF-8 */
+	fputs("{\"k\":", f);
+	json__str(f, "a\"b\\c\n\x01\xc3\xa9\xff");
+	fputs(",\"n\":", f);
+	json__u64(f, 1234567890123ull);
+	fputs("}", f);
+	/* past the end of the object: jansson takes no integer above INT64_MAX */
+	json__u64(f, UINT64_MAX);
+	fclose(f);
+	o = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(json_object_get(o, "n")), 1234567890123ll);
+	/* the stray byte comes back as U+00FF */
+	assert_string_equal(json_string_value(json_object_get(o, "k")),
+			    "a\"b\\c\n\x01\xc3\xa9\xc3\xbf");
+	assert_non_null(strstr(buf, "18446744073709551615"));
+	json_decref(o);
+	free(buf);
+}
+
 static void test_names_round_trip(void **state)
 {
 	enum stream_format f;
@@ -305,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_stats_text_and_json),
 		cmocka_unit_test(test_top_functions_by_hits),
+		cmocka_unit_test(test_json_strings_always_parse),
 		cmocka_unit_test(test_names_round_trip),
 	};
 
