@@ -21,6 +21,8 @@ _Static_assert(sizeof(struct cbpf_insn) == sizeof(struct bpf_insn), "cbpf_insn m
 #define PF_SNAPLEN    262144
 #define CBPF_MAXINSNS 4096
 #define CBPF_MEMWORDS 16
+/* Instructions before the unused slots: r0 = 0, a never-taken branch into them, a jump over. */
+#define PF_PROLOGUE 3
 
 /* eBPF encodings not in pcap's header (its bpf.h shares only the classic ones). */
 #define E_ALU64		    0x07
@@ -170,17 +172,50 @@ static int16_t mem_off(uint32_t k)
 	return CTX_OFF(mem) + (int16_t)(k * 4);
 }
 
+/* Marks the instructions some path reaches: the verifier refuses code that none does. */
+static void reachable(const struct cbpf_insn *p, size_t n, bool *reach)
+{
+	memset(reach, 0, n);
+	reach[0] = true;
+	for (size_t pc = 0; pc < n; pc++) {
+		uint16_t c = p[pc].code;
+
+		if (!reach[pc] || BPF_CLASS(c) == BPF_RET)
+			continue;
+		if (BPF_CLASS(c) != BPF_JMP) {
+			reach[pc + 1] = true;
+		} else if (BPF_OP(c) == BPF_JA) {
+			reach[pc + 1 + p[pc].k] = true;
+		} else {
+			reach[pc + 1 + p[pc].jt] = true;
+			reach[pc + 1 + p[pc].jf] = true;
+		}
+	}
+}
+
+static bool label_used(const struct emit *e, int label)
+{
+	for (size_t i = 0; i < e->nfix; i++)
+		if (e->fix[i].label == label)
+			return true;
+	return false;
+}
+
 /* Translates a checked program; every return jumps to label done with r0 set. */
 static void translate(struct emit *e, const struct cbpf_insn *p, size_t n, int done)
 {
 	int base = new_labels(e, (int)n), ret0 = new_labels(e, 1);
+	bool reach[CBPF_MAXINSNS];
 
+	reachable(p, n, reach);
 	for (size_t pc = 0; pc < n && !e->oom; pc++) {
 		const struct cbpf_insn *f = &p[pc];
 		uint16_t c = f->code;
 		int src = BPF_SRC(c) == BPF_X ? BPF_X : BPF_K;
 
 		bind_label(e, base + (int)pc);
+		if (!reach[pc])
+			continue;
 		switch (BPF_CLASS(c)) {
 		case BPF_LD:
 		case BPF_LDX: {
@@ -256,6 +291,8 @@ static void translate(struct emit *e, const struct cbpf_insn *p, size_t n, int d
 			break;
 		}
 	}
+	if (!label_used(e, ret0))
+		return;
 	bind_label(e, ret0);
 	put(e, BPF_ALU | E_MOV | BPF_K, R0, 0, 0, 0);
 	ja(e, done);
@@ -401,28 +438,35 @@ static int build(struct pcapfilter *pf, const struct bpf_program *l2, const stru
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (e.n > SKBTOP_PCAP_SLOTS) {
+	if (e.n + PF_PROLOGUE > SKBTOP_PCAP_SLOTS) {
 		snprintf(err, errlen,
 			 "expression too large for the kernel filter: %zu eBPF instructions, "
 			 "room for %d",
-			 e.n, SKBTOP_PCAP_SLOTS);
+			 e.n, SKBTOP_PCAP_SLOTS - PF_PROLOGUE);
 		goto out;
 	}
-	/* Nops first, so every path runs straight into the code and on past its end. */
-	pad = SKBTOP_PCAP_SLOTS - e.n;
+	/*
+	 * The unused slots stay reachable for the verifier's CFG check through a branch it can
+	 * prove is never taken; it then drops them in one piece as dead code, instead of nop by nop
+	 * (which costs seconds of load time per program).
+	 */
+	pad = SKBTOP_PCAP_SLOTS - PF_PROLOGUE - e.n;
 	pf->insns = calloc(SKBTOP_PCAP_SLOTS, sizeof(*pf->insns));
 	if (!pf->insns) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	pf->insns[0] = (struct pf_insn){ E_ALU64 | E_MOV | BPF_K, R0, 0, 0 };
+	pf->insns[1] = (struct pf_insn){ BPF_JMP | E_JNE | BPF_K, R0, 1, 0 };
+	pf->insns[2] = (struct pf_insn){ BPF_JMP | BPF_JA, 0, (int16_t)pad, 0 };
 	for (size_t i = 0; i < pad; i++)
-		pf->insns[i] = (struct pf_insn){ BPF_JMP | BPF_JA, 0, 0, 0 };
+		pf->insns[PF_PROLOGUE + i] = (struct pf_insn){ BPF_JMP | BPF_JA, 0, 0, 0 };
 	for (size_t i = 0; i < e.nfix; i++) {
 		const struct fixup *f = &e.fix[i];
 
 		e.v[f->at].off = (int16_t)(e.label_pos[f->label] - (long)f->at - 1);
 	}
-	memcpy(pf->insns + pad, e.v, e.n * sizeof(*e.v));
+	memcpy(pf->insns + PF_PROLOGUE + pad, e.v, e.n * sizeof(*e.v));
 	pf->n_code = e.n;
 	rc = 0;
 out:

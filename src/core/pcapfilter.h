@@ -21,7 +21,7 @@ struct pf_insn {
 
 struct pcapfilter {
 	char *expr;
-	struct pf_insn *insns; /* exactly SKBTOP_PCAP_SLOTS: nops, then the translated code */
+	struct pf_insn *insns; /* exactly SKBTOP_PCAP_SLOTS, the translated code at the end */
 	size_t n_code;	       /* instructions of real code at the end of insns */
 	size_t n_cbpf_l2, n_cbpf_l3;
 	/* Empty when the network-layer program exists, else libpcap's reason (link-layer words). */

@@ -369,6 +369,26 @@ static unsigned int ref_filter(int linktype, const char *expr, const uint8_t *p,
 	return r;
 }
 
+/* The verifier refuses a program with an instruction no path reaches. */
+static void assert_all_reachable(const struct pf_insn *p)
+{
+	static bool reach[SKBTOP_PCAP_SLOTS];
+
+	memset(reach, 0, sizeof(reach));
+	reach[0] = true;
+	for (int pc = 0; pc < SKBTOP_PCAP_SLOTS; pc++) {
+		uint8_t cls = p[pc].code & 7, op = p[pc].code & 0xf0;
+		bool jmp = (cls == 0x05 || cls == 0x06) && op != 0x80;
+
+		if (!reach[pc])
+			fail_msg("instruction %d of the placeholder is unreachable", pc);
+		if (jmp)
+			reach[pc + 1 + p[pc].off] = true;
+		if (pc + 1 < SKBTOP_PCAP_SLOTS && !(jmp && op == BPF_JA))
+			reach[pc + 1] = true;
+	}
+}
+
 static uint64_t run_view(const struct pcapfilter *pf, const uint8_t *data, size_t wire, size_t cap,
 			 bool l2)
 {
@@ -394,6 +414,7 @@ static void test_table_agrees_with_libpcap(void **state)
 
 		if (pcapfilter__compile(&pf, exprs[e], err, sizeof(err)))
 			fail_msg("'%s': %s", exprs[e], err);
+		assert_all_reachable(pf.insns);
 		for (size_t s = 0; s < N_SPECS; s++) {
 			struct pkt k;
 			bool ok2, ok3;
