@@ -50,10 +50,10 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 # Everything the build, the tests and the QEMU test bed need, from Debian's registry.
 DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev libyaml-dev \
 	libjansson-dev libpcap-dev libdbus-1-dev libcmocka-dev pkg-config nftables iproute2 tmux kmod \
-	qemu-system-x86 busybox-static cpio xz-utils procps
+	qemu-system-x86 busybox-static cpio xz-utils procps jq aha chromium fonts-dejavu-core
 
 .DELETE_ON_ERROR:
-.PHONY: all deps static install uninstall format clean test check check-vm bench tools
+.PHONY: all deps static install uninstall format clean test check check-vm bench tools screenshots
 
 all: $(OUT)/skbtop
 
@@ -127,6 +127,11 @@ check-vm: $(OUT)/skbtop-static $(TOOL_BINS)
 
 bench: $(OUT)/skbtop $(OUT)/skbtop-static $(BENCH_BINS) $(TOOL_BINS)
 	$(Q)OUT=$(OUT) bench/run
+
+# PNGs of real runs (live on this host as root, and a replay of a QEMU session with nftables
+# verdicts) rendered from tmux's colour capture; not part of `make test`.
+screenshots: $(OUT)/skbtop $(TOOL_BINS)
+	$(Q)OUT=$(OUT) screenshots/make.sh
 
 install: $(OUT)/skbtop
 	install -D -m 0755 $(OUT)/skbtop $(DESTDIR)$(prefix)/sbin/skbtop

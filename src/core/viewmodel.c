@@ -596,8 +596,10 @@ static void nft_detail(const struct jevent *e, const struct jnft *x, char *buf, 
 				 x->table, x->chain, vm__nf_hook(x->family, x->hook), x->priority);
 		break;
 	case SKBTOP_EV_NFT_RULE:
-		if (e->flags & SKBTOP_F_POLICY || !x->rule_handle)
+		if (e->flags & SKBTOP_F_POLICY)
 			snprintf(buf, len, "%s policy %s", x->chain, v);
+		else if (!x->rule_handle)
+			snprintf(buf, len, "%s end %s", x->chain, v);
 		else if (x->target[0])
 			snprintf(buf, len, "rule #%" PRIu64 " %s %s", x->rule_handle, v, x->target);
 		else
@@ -622,17 +624,13 @@ void vm__timeline_row(const struct journey *j, uint32_t i, struct names *n,
 		snprintf(row->ifname, sizeof(row->ifname), "%s",
 			 names__ifname(n, e->netns, e->ifindex));
 	switch (e->type) {
-	case SKBTOP_EV_DROP: {
-		char where[64] = "";
-
+	case SKBTOP_EV_DROP:
 		row->kind = VMT_DROP;
+		snprintf(row->detail, sizeof(row->detail), "DROP %s",
+			 names__drop_reason(n, e->reason));
 		if (e->aux)
-			names__sym(n, e->aux, where, sizeof(where));
-		snprintf(row->detail, sizeof(row->detail), "DROP %s%s%s%s",
-			 names__drop_reason(n, e->reason), e->aux ? " (" : "", where,
-			 e->aux ? ")" : "");
+			names__sym(n, e->aux, row->where, sizeof(row->where));
 		break;
-	}
 	case SKBTOP_EV_CONSUME:
 		row->kind = VMT_END;
 		snprintf(row->detail, sizeof(row->detail), "freed");
@@ -688,9 +686,13 @@ size_t vm__nft_rows(const struct journey *j, struct names *n, struct vm_nft_row 
 			}
 			break;
 		case SKBTOP_EV_NFT_RULE:
-			if (e->flags & SKBTOP_F_POLICY || !x->rule_handle) {
+			if (e->flags & SKBTOP_F_POLICY) {
 				r->kind = VMN_POLICY;
 				snprintf(r->text, sizeof(r->text), "policy of %s", x->chain);
+			} else if (!x->rule_handle) {
+				/* No rule: the chain ran out of rules (or returned). */
+				r->kind = VMN_RULE;
+				snprintf(r->text, sizeof(r->text), "end of %s", x->chain);
 			} else {
 				const char *rule = names__rule_text(n, e->netns, x->family,
 								    x->table, x->rule_handle);
@@ -729,8 +731,8 @@ int vm__write_text(FILE *f, const struct journey *j, struct names *n, const stru
 	fprintf(f, "timeline\n");
 	for (uint32_t i = 0; i < j->n_events; i++) {
 		vm__timeline_row(j, i, n, cfg, false, &t);
-		fprintf(f, "  %10s  %-12s %-32s %-10s %s\n", t.rel, t.layer, t.func, t.ifname,
-			t.detail);
+		fprintf(f, "  %10s  %-12s %-32s %-10s %s%s%s\n", t.rel, t.layer, t.func, t.ifname,
+			t.detail, t.where[0] ? " at " : "", t.where);
 	}
 	k = vm__nft_rows(j, n, nr, sizeof(nr) / sizeof(nr[0]));
 	fprintf(f, "\nnftables\n");

@@ -57,12 +57,15 @@ void chrome__header(struct ui *ui)
 
 static int hint(int y, int x, int end, const char *key, const char *what)
 {
-	if (x + text_width(key) + text_width(what) + 1 > end)
+	if (x + text_width(key) + text_width(what) + 2 > end)
 		return end;
+	char label[80];
+
+	/* htop's function bar: the key plain, what it does on a coloured label. */
+	snprintf(label, sizeof(label), " %s ", what);
 	x += draw_text(y, x, end - x, ROLE_KEY, key, false);
-	x += draw_text(y, x, end - x, ROLE_HINT, " ", false);
-	x += draw_text(y, x, end - x, ROLE_HINT, what, false);
-	return x + draw_text(y, x, end - x, ROLE_HINT, "  ", false);
+	x += draw_text(y, x, end - x, ROLE_HINT, label, false);
+	return x + draw_text(y, x, end - x, ROLE_NORMAL, " ", false);
 }
 
 void chrome__footer(struct ui *ui)
@@ -73,7 +76,7 @@ void chrome__footer(struct ui *ui)
 	int x = f->x, end = f->x + f->w;
 	char word[64];
 
-	draw_text(f->y, f->x, f->w, ROLE_HINT, "", true);
+	draw_text(f->y, f->x, f->w, ROLE_NORMAL, "", true);
 	if (ui->mode == MODE_PROMPT) {
 		char line[PROMPT_LEN + 32];
 
@@ -91,7 +94,7 @@ void chrome__footer(struct ui *ui)
 	for (size_t i = 0; i < n; i++) {
 		if (t[i].act != ACT_QUIT || !t[i].footer || !(t[i].modes & MODE_BIT(ui->mode)))
 			continue;
-		end -= text_width(t[i].label) + text_width(t[i].hint) + 1;
+		end -= text_width(t[i].label) + text_width(t[i].hint) + 2;
 		hint(f->y, end, f->x + f->w, t[i].label, t[i].hint);
 		end -= 1;
 	}

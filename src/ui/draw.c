@@ -114,31 +114,38 @@ void columns_fit(struct column *c, int n, int w)
 	for (int i = 0; i < n; i++)
 		if (c[i].width < text_width(c[i].title))
 			c[i].width = text_width(c[i].title);
+	/*
+	 * Make room in this order: hide the optional columns (prio >= 2, highest first), narrow
+	 * the widest column down to its minimum, then hide the prio 1 columns.
+	 */
 	for (;;) {
-		int need = -1, worst = -1, widest = -1;
+		int need = -1, optional = -1, second = -1, widest = -1;
 
 		for (int i = 0; i < n; i++) {
 			if (!c[i].shown)
 				continue;
 			need += c[i].width + 1;
-			if (c[i].prio && (worst < 0 || c[i].prio > c[worst].prio))
-				worst = i;
+			if (c[i].prio >= 2 && (optional < 0 || c[i].prio > c[optional].prio))
+				optional = i;
+			if (c[i].prio == 1)
+				second = i;
 			if (c[i].width > c[i].min && (widest < 0 || c[i].width > c[widest].width))
 				widest = i;
 		}
 		if (need <= w)
 			return;
-		if (worst >= 0) {
-			c[worst].shown = false;
-			continue;
-		}
-		/* Only the essential columns are left: narrow the widest one. */
-		if (widest < 0)
+		if (optional >= 0) {
+			c[optional].shown = false;
+		} else if (widest >= 0) {
+			if (need - w < c[widest].width - c[widest].min)
+				c[widest].width -= need - w;
+			else
+				c[widest].width = c[widest].min;
+		} else if (second >= 0) {
+			c[second].shown = false;
+		} else {
 			return;
-		if (need - w < c[widest].width - c[widest].min)
-			c[widest].width -= need - w;
-		else
-			c[widest].width = c[widest].min;
+		}
 	}
 }
 

@@ -23,7 +23,7 @@ struct column {
 	const char *title;
 	int width; /* widest content, set by the caller; fitted by columns_fit */
 	int min;   /* narrower than this and the column is dropped instead */
-	int prio;  /* 0 always kept; higher numbers go first */
+	int prio;  /* 0 always kept; 1 hidden last; 2 and more hidden first, highest first */
 	bool right;
 	bool shown; /* set by the caller, cleared by columns_fit when there is no room */
 };

@@ -5,6 +5,7 @@
  */
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,16 @@ static uint64_t mono_ns(clockid_t c)
 const struct journey *ui__selected(const struct ui *ui)
 {
 	return ui->sel_id ? store__by_id(ui->store, ui->sel_id) : NULL;
+}
+
+const struct journey *ui__detailed(struct ui *ui)
+{
+	if (ui->detail_id != ui->sel_id) {
+		ui->detail_id = ui->sel_id;
+		ui->sc[PANE_TIMELINE] = (struct scroll){ SIZE_MAX, SIZE_MAX };
+		ui->sc[PANE_NFT] = (struct scroll){ 0, 0 };
+	}
+	return ui__selected(ui);
 }
 
 void ui__status(struct ui *ui, const char *fmt, ...)

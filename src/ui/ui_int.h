@@ -62,6 +62,7 @@ struct ui {
 	bool follow;
 	uint64_t sel_id; /* selected journey, 0 for none */
 	struct scroll sc[PANE_COUNT];
+	uint64_t detail_id; /* packet the timeline and nft panes were last scrolled for */
 	struct scroll help_sc;
 
 	enum picker_kind picker;
@@ -91,6 +92,11 @@ extern const struct view view_layers, view_packets, view_timeline, view_nft, vie
 
 /* The selected packet, or NULL. */
 const struct journey *ui__selected(const struct ui *ui);
+/*
+ * The selected packet for the panes that detail it: a newly selected packet starts with its
+ * timeline at the end, where its fate is, and its nftables path at the top.
+ */
+const struct journey *ui__detailed(struct ui *ui);
 void ui__status(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 uint64_t ui__now_ms(void);
 

@@ -44,7 +44,7 @@ static void draw_empty(struct ui *ui, const struct rect *in, const struct journe
 static void draw(struct ui *ui, const struct rect *r, bool focused)
 {
 	static struct vm_nft_row rows[MAX_NFT_ROWS];
-	const struct journey *j = ui__selected(ui);
+	const struct journey *j = ui__detailed(ui);
 	struct scroll *sc = &ui->sc[PANE_NFT];
 	struct rect in = draw_frame(r, "nftables", focused);
 	size_t n, page = page_of(ui);
@@ -96,7 +96,7 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 static unsigned handle(struct ui *ui, enum action a)
 {
 	static struct vm_nft_row rows[MAX_NFT_ROWS];
-	const struct journey *j = ui__selected(ui);
+	const struct journey *j = ui__detailed(ui);
 	size_t n = j ? vm__nft_rows(j, ui->names, rows, MAX_NFT_ROWS) : 0;
 
 	if (scroll__apply(&ui->sc[PANE_NFT], a, n, page_of(ui)))

@@ -129,16 +129,12 @@ static unsigned handle(struct ui *ui, enum action a)
 			return UI_HANDLED;
 		ui->mode = MODE_PACKET;
 		ui->focus = PANE_TIMELINE;
-		ui->sc[PANE_TIMELINE] = (struct scroll){ 0, 0 };
-		ui->sc[PANE_NFT] = (struct scroll){ 0, 0 };
 		return UI_HANDLED | UI_REDRAW;
 	}
 	if (!scroll__apply(sc, a, n, page_of(ui)))
 		return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
 	ui->sel_id = ui->rows.ids[sc->sel];
 	ui->follow = sc->sel == n - 1 && (a == ACT_END || a == ACT_DOWN || a == ACT_PGDN);
-	ui->sc[PANE_TIMELINE] = (struct scroll){ 0, 0 };
-	ui->sc[PANE_NFT] = (struct scroll){ 0, 0 };
 	return UI_HANDLED | UI_REDRAW;
 }
 

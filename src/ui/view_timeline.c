@@ -12,6 +12,7 @@ enum {
 	C_FUNC,
 	C_IF,
 	C_DETAIL,
+	C_WHERE,
 	C_N
 };
 
@@ -31,12 +32,13 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 {
 	struct column c[C_N] = {
 		[C_REL] = { "time", 0, 5, 0, true, true },
-		[C_LAYER] = { "layer", 0, 5, 0, false, true },
+		[C_LAYER] = { "layer", 0, 5, 1, false, true },
 		[C_FUNC] = { "function", 0, 14, 0, false, true },
 		[C_IF] = { "if", 0, 4, 2, false, true },
 		[C_DETAIL] = { "verdict / reason", 0, 12, 0, false, true },
+		[C_WHERE] = { "where", 0, 8, 3, false, true },
 	};
-	const struct journey *j = ui__selected(ui);
+	const struct journey *j = ui__detailed(ui);
 	struct vm_timeline_row rows[128];
 	enum role roles[C_N];
 	struct scroll *sc = &ui->sc[PANE_TIMELINE];
@@ -51,8 +53,8 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 	}
 	vm__fmt_addr(&j->tuple, false, src, sizeof(src));
 	vm__fmt_addr(&j->tuple, true, dst, sizeof(dst));
-	snprintf(title, sizeof(title), "Journey #%" PRIu64 " %s %s %s", j->id, src,
-		 ui->utf8 ? "→" : "->", dst);
+	snprintf(title, sizeof(title), "Journey #%" PRIu64 " %s %s %s (%u events)", j->id, src,
+		 ui->utf8 ? "→" : "->", dst, j->n_events);
 	in = draw_frame(r, title, focused);
 	if (page > sizeof(rows) / sizeof(rows[0]))
 		page = sizeof(rows) / sizeof(rows[0]);
@@ -61,19 +63,27 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 		const struct vm_timeline_row *t = &rows[shown];
 
 		vm__timeline_row(j, (uint32_t)i, ui->names, ui->cfg, ui->utf8, &rows[shown]);
-		const char *cells[C_N] = { t->rel, t->layer, t->func, t->ifname, t->detail };
+		const char *cells[C_N] = {
+			t->rel, t->layer, t->func, t->ifname, t->detail, t->where
+		};
 
 		for (int k = 0; k < C_N; k++)
 			if (text_width(cells[k]) > c[k].width)
 				c[k].width = text_width(cells[k]);
 	}
+	/* A drop reason stays readable: the text gives way only past its first words. */
+	c[C_DETAIL].min = c[C_DETAIL].width < 22 ? c[C_DETAIL].width : 22;
+	c[C_FUNC].min = c[C_FUNC].width < 18 ? c[C_FUNC].width : 18;
+	c[C_REL].min = c[C_REL].width;
 	columns_fit(c, C_N, in.w);
 	for (int k = 0; k < C_N; k++)
 		roles[k] = ROLE_COLHEAD;
 	draw_row(in.y, in.x, in.w, c, C_N, NULL, roles);
 	for (size_t s = 0; s < shown; s++) {
 		const struct vm_timeline_row *t = &rows[s];
-		const char *cells[C_N] = { t->rel, t->layer, t->func, t->ifname, t->detail };
+		const char *cells[C_N] = {
+			t->rel, t->layer, t->func, t->ifname, t->detail, t->where
+		};
 		bool sel = focused && sc->top + s == sc->sel;
 		enum role base = t->kind == VMT_DROP  ? ROLE_DROP
 				 : t->kind == VMT_NFT ? ROLE_NFT
@@ -94,7 +104,7 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 
 static unsigned handle(struct ui *ui, enum action a)
 {
-	const struct journey *j = ui__selected(ui);
+	const struct journey *j = ui__detailed(ui);
 
 	if (scroll__apply(&ui->sc[PANE_TIMELINE], a, lines(j), page_of(ui)))
 		return UI_HANDLED | UI_REDRAW;
