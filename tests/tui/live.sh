@@ -7,7 +7,6 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 need_root "live UI"
 . tests/tui/tmux.bash
-trap 'tui_cleanup; ns_cleanup' EXIT
 
 ns_pair || { not_ok "namespaces for the live test"; exit 1; }
 SENDPKT=$BIN/tools/sendpkt

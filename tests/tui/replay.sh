@@ -9,8 +9,8 @@ cd "$(dirname "$0")/../.."
 
 DATA=$PWD/tests/data/session-host.json
 SAVEDIR=$(mktemp -d)
-EXTRA_CLEANUP="rm -rf '$SAVEDIR'"
-trap 'tui_cleanup; eval "$EXTRA_CLEANUP"' EXIT
+EXTRA_CLEANUP="tui_cleanup; rm -rf '$SAVEDIR'"
+trap 'eval "$EXTRA_CLEANUP"' EXIT
 
 total=$(jq '.packets | length' "$DATA")
 dropped=$(jq '[.packets[] | select(.fate == "dropped")] | length' "$DATA")

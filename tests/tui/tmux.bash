@@ -14,10 +14,13 @@ T() { tmux -L "$TUI_SOCK" "$@"; }
 
 tui_cleanup() {
 	T kill-server 2>/dev/null
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TUI_SOCK"
 	rm -rf "$TUI_RC"
 	return 0
 }
 trap tui_cleanup EXIT
+# tests/lib.sh's ns_pair replaces the EXIT trap; it runs EXTRA_CLEANUP, so we go there too.
+EXTRA_CLEANUP=tui_cleanup
 
 # tui_start COLS ROWS CMD...: runs CMD in a fresh pane; when it ends the pane shows its exit
 # status and whether the terminal was restored (canonical mode and echo back on).
@@ -27,7 +30,7 @@ tui_start() {
 	printf 'echo $$ >%q/pid; exec' "$TUI_RC" >"$TUI_RC/run"
 	printf ' %q' "$@" >>"$TUI_RC/run"
 	rm -f "$TUI_RC/pid"
-	T kill-server 2>/dev/null
+	T kill-server 2>/dev/null || true
 	local i
 	# A server still on its way out refuses new sessions: wait for it, then retry.
 	for i in $(seq 20); do
