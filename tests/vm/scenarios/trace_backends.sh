@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Inside a tests/vm/run guest: each forced backend either works (function events for a real packet,
+# counts printed, nothing left attached) or, when the kernel lacks it, fails with a clear error.
+set -u
+. tests/lib.sh
+. tests/integration/trace_lib.bash
+TRACE_WAIT=300
+
+if [ -z "${VM_KERNEL:-}" ]; then
+	skip "forced backends on real kernels" "runs inside a tests/vm/run guest"
+	exit 0
+fi
+ns_pair || { not_ok "two namespaces joined by veth"; exit 1; }
+static_neigh
+
+# try_backend NAME: a UDP datagram to a closed port, traced with --backend NAME.
+try_backend() {
+	local b=$1 mine left attached
+	trace_start "$b" --stream --format json --backend "$b" --max-functions 150 \
+		--filter-netns "/run/netns/$NS_A" ||
+		{ not_ok "[$b] skbtop starts"; return; }
+	sed -n 's/^skbtop: //p' "$TRACE_ERR" | sed "s/^/# $b: /"
+	attached=$(sed -nE 's/^skbtop: functions: ([0-9]+) attached.*/\1/p' "$TRACE_ERR")
+	check "--backend $b attaches functions and says so (${attached:-none})" test "${attached:-0}" -gt 100
+	ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9999 --src-port 40100 --size 20
+	sleep 2
+	mine=$(held_links "$TRACE_PID")
+	trace_stop TERM
+	grep -E '^skbtop: detached' "$TRACE_ERR" | sed "s/^/# $b: /"
+	check "--backend $b: the datagram's journey has function events through ip_rcv to the drop" \
+		any_event "$TRACE_OUT" '.sport == 40100 and .type == "func" and .func == "ip_rcv"'
+	check "--backend $b: the function events come with the right tuple and device" \
+		any_event "$TRACE_OUT" '.sport == 40100 and .type == "func" and .func == "ip_rcv" and .dst == "10.77.0.2" and .ifname == "veth_b"'
+	left=$(links_left "$mine")
+	check "--backend $b: SIGTERM leaves none of its $(echo "$mine" | grep -c .) links${left:+ (left: $left)}" \
+		test -z "$left"
+}
+
+try_backend fentry
+case $VM_KERNEL in
+6.1)
+	skbtop --stream --backend kprobe-multi >/dev/null 2>"$TRACE_DIR/km.err"
+	rc=$?
+	check "--backend kprobe-multi on 6.1 fails (status $rc) saying the kernel lacks it: $(cat "$TRACE_DIR/km.err")" \
+		sh -c "[ $rc -eq 1 ] && grep -q '^skbtop: --backend kprobe.multi: kernel has no kprobe.multi' '$TRACE_DIR/km.err'"
+	;;
+*)
+	try_backend kprobe
+	;;
+esac
