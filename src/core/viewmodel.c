@@ -624,13 +624,17 @@ void vm__timeline_row(const struct journey *j, uint32_t i, struct names *n,
 		snprintf(row->ifname, sizeof(row->ifname), "%s",
 			 names__ifname(n, e->netns, e->ifindex));
 	switch (e->type) {
-	case SKBTOP_EV_DROP:
+	case SKBTOP_EV_DROP: {
+		char where[64] = "";
+
 		row->kind = VMT_DROP;
-		snprintf(row->detail, sizeof(row->detail), "DROP %s",
-			 names__drop_reason(n, e->reason));
 		if (e->aux)
-			names__sym(n, e->aux, row->where, sizeof(row->where));
+			names__sym(n, e->aux, where, sizeof(where));
+		/* The reason first: a narrow pane cuts the location, never the reason. */
+		snprintf(row->detail, sizeof(row->detail), "DROP %s%s%s",
+			 names__drop_reason(n, e->reason), e->aux ? " at " : "", where);
 		break;
+	}
 	case SKBTOP_EV_CONSUME:
 		row->kind = VMT_END;
 		snprintf(row->detail, sizeof(row->detail), "freed");
@@ -731,8 +735,8 @@ int vm__write_text(FILE *f, const struct journey *j, struct names *n, const stru
 	fprintf(f, "timeline\n");
 	for (uint32_t i = 0; i < j->n_events; i++) {
 		vm__timeline_row(j, i, n, cfg, false, &t);
-		fprintf(f, "  %10s  %-12s %-32s %-10s %s%s%s\n", t.rel, t.layer, t.func, t.ifname,
-			t.detail, t.where[0] ? " at " : "", t.where);
+		fprintf(f, "  %10s  %-12s %-32s %-10s %s\n", t.rel, t.layer, t.func, t.ifname,
+			t.detail);
 	}
 	k = vm__nft_rows(j, n, nr, sizeof(nr) / sizeof(nr[0]));
 	fprintf(f, "\nnftables\n");

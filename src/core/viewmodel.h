@@ -147,8 +147,7 @@ struct vm_timeline_row {
 	char layer[24];
 	char func[64];
 	char ifname[20];
-	char detail[112]; /* verdict, drop reason, clone */
-	char where[64];	  /* where a drop happened, "nft_do_chain+0x40f" */
+	char detail[112]; /* verdict, drop reason and where, clone */
 	enum vm_tl_kind kind;
 };
 

@@ -28,7 +28,7 @@ void layout__compute(int cols, int rows, enum layout_mode mode, struct layout *o
 	if (mode == LAYOUT_PACKET) {
 		/* The timeline's columns need the width more than the nested nft lines do. */
 		if (out->wide) {
-			lower_w = b.w * 3 / 5;
+			lower_w = b.w * 2 / 3;
 			out->pane[PANE_TIMELINE] = mk(b.x, b.y, lower_w, b.h);
 			out->pane[PANE_NFT] = mk(b.x + lower_w, b.y, b.w - lower_w, b.h);
 		} else {

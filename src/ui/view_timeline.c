@@ -12,7 +12,6 @@ enum {
 	C_FUNC,
 	C_IF,
 	C_DETAIL,
-	C_WHERE,
 	C_N
 };
 
@@ -36,7 +35,6 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 		[C_FUNC] = { "function", 0, 14, 0, false, true },
 		[C_IF] = { "if", 0, 4, 2, false, true },
 		[C_DETAIL] = { "verdict / reason", 0, 12, 0, false, true },
-		[C_WHERE] = { "where", 0, 8, 3, false, true },
 	};
 	const struct journey *j = ui__detailed(ui);
 	struct vm_timeline_row rows[128];
@@ -63,9 +61,7 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 		const struct vm_timeline_row *t = &rows[shown];
 
 		vm__timeline_row(j, (uint32_t)i, ui->names, ui->cfg, ui->utf8, &rows[shown]);
-		const char *cells[C_N] = {
-			t->rel, t->layer, t->func, t->ifname, t->detail, t->where
-		};
+		const char *cells[C_N] = { t->rel, t->layer, t->func, t->ifname, t->detail };
 
 		for (int k = 0; k < C_N; k++)
 			if (text_width(cells[k]) > c[k].width)
@@ -81,9 +77,7 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 	draw_row(in.y, in.x, in.w, c, C_N, NULL, roles);
 	for (size_t s = 0; s < shown; s++) {
 		const struct vm_timeline_row *t = &rows[s];
-		const char *cells[C_N] = {
-			t->rel, t->layer, t->func, t->ifname, t->detail, t->where
-		};
+		const char *cells[C_N] = { t->rel, t->layer, t->func, t->ifname, t->detail };
 		bool sel = focused && sc->top + s == sc->sel;
 		enum role base = t->kind == VMT_DROP  ? ROLE_DROP
 				 : t->kind == VMT_NFT ? ROLE_NFT

@@ -41,7 +41,7 @@ keys 40404 Enter
 wait_for 'filter: search=40404' 3
 keys Enter
 check "its journey ends in the drop with the reason and where it happened" \
-	wait_for 'kfree_skb +DROP NO_SOCKET \(' 5
+	wait_for 'kfree_skb +DROP NO_SOCKET at [a-z_0-9.]+' 5
 keys Escape Escape
 keys q
 check "q quits the live UI with status 0" wait_for '^EXIT=0' 10
