@@ -52,6 +52,7 @@ struct trace_args {
 	struct filter_opts filter;
 	const char *nft_rules; /* --nft-rules, NULL = from the configuration */
 	bool nft_netlink;
+	bool no_color;
 };
 
 struct trace {
@@ -124,6 +125,7 @@ static void usage(FILE *f)
 		"marking rule)\n"
 		"      --netns, --ifname, --mark  short for the --filter-* options "
 		"below\n" FILTER_OPTS_HELP
+		"      --no-color           a screen without colours (as NO_COLOR=1 does)\n"
 		"  -v, --verbose            say more (twice: debug, with libbpf's messages)\n"
 		"  -h, --help               show this help\n"
 		"\n"
@@ -201,7 +203,8 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		OPT_PORT,
 		OPT_FILTER,
 		OPT_NFT_RULES,
-		OPT_NFT_NETLINK
+		OPT_NFT_NETLINK,
+		OPT_NO_COLOR
 	};
 	static const struct option opts[] = {
 		{ "stream", no_argument, NULL, 's' },
@@ -225,6 +228,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "filter-func", required_argument, NULL, OPT_FILTER },
 		{ "nft-rules", required_argument, NULL, OPT_NFT_RULES },
 		{ "nft-netlink-trace", no_argument, NULL, OPT_NFT_NETLINK },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -297,6 +301,9 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 			a->nft_rules = optarg;
 			break;
 		}
+		case OPT_NO_COLOR:
+			a->no_color = true;
+			break;
 		case OPT_NFT_NETLINK:
 			a->nft_netlink = true;
 			break;
@@ -344,10 +351,12 @@ static void add_func(struct trace *t, const char *name, const char *module, int 
 	t->n_funcs++;
 }
 
-/* The functions that end an skb's life are attached whatever the cut: journeys need them. */
-static void add_end_funcs(struct trace *t, const struct func_list *list)
+/* The functions that end an skb's life or clone it are attached whatever the cut: journeys need
+ * them. */
+static void add_lifecycle_funcs(struct trace *t, const struct func_list *list,
+				const char *const *names)
 {
-	for (const char *const *e = loader_end_funcs; *e; e++) {
+	for (const char *const *e = names; *e; e++) {
 		const struct skb_func *f = discover__find(list, *e);
 		bool have = false;
 
@@ -457,7 +466,8 @@ static int choose_functions(struct trace *t, const struct trace_args *a, struct 
 		}
 		add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id);
 	}
-	add_end_funcs(t, list);
+	add_lifecycle_funcs(t, list, loader_end_funcs);
+	add_lifecycle_funcs(t, list, loader_clone_funcs);
 	for (size_t i = 0; i < list->n; i++)
 		if (list->v[i].traceable == TRACE_NO)
 			t->skipped++;
@@ -576,6 +586,9 @@ static void print_status(const struct trace *t, const struct loader_stats *ls)
 		"%u failed, %u not in this kernel\n",
 		ls->attached, ls->failed, ls->skipped + t->skipped, ls->tp_attached, ls->tp_failed,
 		ls->tp_skipped);
+	if (ls->clone_probes)
+		fprintf(stderr, "skbtop: clones and copies linked to their parent (%u probes)\n",
+			ls->clone_probes);
 	if (ls->failed && ls->first_error[0])
 		fprintf(stderr, "skbtop: first attach failure: %s\n", ls->first_error);
 	fprintf(stderr, "skbtop: load %.1f ms, attach %.1f ms\n", ls->load_ms, ls->attach_ms);
@@ -784,6 +797,8 @@ int cmd_trace(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_args;
 	}
+	if (a.no_color)
+		t.cfg.color = false;
 	rc = run(&t, &a);
 	store__free(t.store);
 	queue__free(t.q);
