@@ -121,6 +121,66 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	return 0;
 }
 
+/*
+ * Clones and copies: the entry of skb_clone, skb_copy, ... notes which tracked skb is being copied
+ * (per thread), and the return links the new skb to it: the new skb is tracked with its parent's
+ * tuple and the parent's journey gets an SKBTOP_EV_CLONE event naming it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);   /* pid_tgid */
+	__type(value, __u64); /* the skb being copied */
+} skbtop_cloning SEC(".maps");
+
+SEC("kprobe")
+int skbtop_clone_entry(struct pt_regs *ctx)
+{
+	struct sk_buff *skb = (struct sk_buff *)PT_REGS_PARM1(ctx);
+	__u64 tid = bpf_get_current_pid_tgid(), parent = (__u64)(unsigned long)skb;
+
+	if (skb && skbtop__tracked(skb))
+		bpf_map_update_elem(&skbtop_cloning, &tid, &parent, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe")
+int skbtop_clone_exit(struct pt_regs *ctx)
+{
+	struct sk_buff *child = (struct sk_buff *)PT_REGS_RC(ctx);
+	__u64 tid = bpf_get_current_pid_tgid(), key;
+	struct skbtop_track *ptrk, fresh = {};
+	struct skbtop_event *ev;
+	__u64 *parent = bpf_map_lookup_elem(&skbtop_cloning, &tid);
+	struct sk_buff *pskb;
+
+	if (!parent)
+		return 0;
+	pskb = (struct sk_buff *)(unsigned long)*parent;
+	bpf_map_delete_elem(&skbtop_cloning, &tid);
+	ptrk = skbtop__tracked(pskb);
+	if (!child || !ptrk)
+		return 0;
+	key = (__u64)(unsigned long)child;
+	fresh.tuple = ptrk->tuple;
+	fresh.ident = ptrk->ident;
+	fresh.first_ns = bpf_ktime_get_ns();
+	fresh.parent = (__u64)(unsigned long)pskb;
+	fresh.flags = SKBTOP_TRK_NEW;
+	if (bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_ANY)) {
+		skbtop__count(SKBTOP_CNT_TRACK_FULL);
+		return 0;
+	}
+	skbtop__count(SKBTOP_CNT_TRACKED);
+	ev = skbtop__reserve(sizeof(*ev));
+	if (!ev)
+		return 0;
+	skbtop__fill_skb(ev, pskb, SKBTOP_EV_CLONE, (__u32)bpf_get_attach_cookie(ctx), ptrk);
+	ev->aux = key;
+	skbtop__submit(ev);
+	return 0;
+}
+
 /* kprobe.multi: one program per parameter position, the probe id in the attach cookie. */
 #define SKBTOP_KPROBE_MULTI(n)                                                                     \
 	SEC("kprobe.multi")                                                                        \

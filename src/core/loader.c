@@ -67,6 +67,10 @@ const char *const loader_end_funcs[] = {
 	"kfree_skb_partial", "__napi_kfree_skb",   NULL,
 };
 
+const char *const loader_clone_funcs[] = {
+	"skb_clone", "skb_copy", "__pskb_copy_fclone", "skb_copy_expand", NULL,
+};
+
 struct module_btf {
 	char *name;
 	struct btf *btf;
@@ -81,6 +85,7 @@ struct loader {
 	size_t n_mods;
 	struct bpf_program *func_prog[MAX_POS + 1];
 	struct bpf_program *tp_prog[N_TP];
+	struct bpf_program *clone_entry, *clone_exit; /* NULL when clones are not linked */
 	/* fentry: the function each position's program was verified against (index into funcs) */
 	long template[MAX_POS + 1];
 	struct bpf_link **links;
@@ -314,6 +319,36 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	return 0;
 }
 
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; name && *list; list++)
+		if (!strcmp(*list, name))
+			return true;
+	return false;
+}
+
+/* Clone links need a return probe: kprobes, whatever backend traces the functions. */
+static void prepare_clones(struct loader *l)
+{
+	struct bpf_program *entry, *exit;
+	bool want = false;
+
+	entry = bpf_object__find_program_by_name(l->skel->obj, "skbtop_clone_entry");
+	exit = bpf_object__find_program_by_name(l->skel->obj, "skbtop_clone_exit");
+	if (!entry || !exit)
+		return;
+	for (size_t i = 0; i < l->o.n_funcs && !want; i++)
+		want = in_list(loader_clone_funcs, l->o.funcs[i].name);
+	want = want && l->o.backend != BACKEND_TRACEPOINT &&
+	       !access("/sys/bus/event_source/devices/kprobe/type", F_OK);
+	bpf_program__set_autoload(entry, want);
+	bpf_program__set_autoload(exit, want);
+	if (want) {
+		l->clone_entry = entry;
+		l->clone_exit = exit;
+	}
+}
+
 static void prepare_tps(struct loader *l)
 {
 	char name[96];
@@ -384,6 +419,7 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 	if (prepare_funcs(l, err, errlen))
 		goto fail;
 	prepare_tps(l);
+	prepare_clones(l);
 	ret = skbtop_bpf__load(l->skel);
 	if (ret) {
 		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-ret),
@@ -609,6 +645,29 @@ static void mark_end_funcs(struct loader *l)
 				bpf_map_update_elem(map, &l->o.funcs[i].id, &yes, BPF_ANY);
 }
 
+static void attach_clones(struct loader *l)
+{
+	if (!l->clone_entry)
+		return;
+	for (size_t i = 0; i < l->o.n_funcs; i++) {
+		const struct loader_func *f = &l->o.funcs[i];
+
+		if (!in_list(loader_clone_funcs, f->name))
+			continue;
+		for (int ret = 0; ret <= 1; ret++) {
+			LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = f->id, .retprobe = ret);
+			struct bpf_link *link = bpf_program__attach_kprobe_opts(
+				ret ? l->clone_exit : l->clone_entry, f->name, &opts);
+
+			if (!link)
+				p_debug("clone %s %s: %s", ret ? "return" : "entry", f->name,
+					strerror(errno));
+			else if (!keep_link(l, link))
+				l->st.clone_probes++;
+		}
+	}
+}
+
 static void attach_tps(struct loader *l)
 {
 	for (size_t i = 0; i < N_TP; i++) {
@@ -648,6 +707,7 @@ int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t 
 	case BACKEND_AUTO:
 		break;
 	}
+	attach_clones(l);
 	attach_tps(l);
 	l->st.attach_ms = now_ms() - t0;
 	if (st)

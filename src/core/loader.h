@@ -39,6 +39,7 @@ struct loader_opts {
 struct loader_stats {
 	unsigned int attached, failed, skipped; /* functions */
 	unsigned int tp_attached, tp_failed, tp_skipped;
+	unsigned int clone_probes; /* kprobe/kretprobe links that link clones to their parent */
 	bool tp_attached_mask[SKBTOP_TP_COUNT];
 	double load_ms, attach_ms;
 	char first_error[160]; /* the first attach failure, for the user */
@@ -55,6 +56,8 @@ struct loader_shared_fds {
  * address there, so the next packet at that address starts its own journey. NULL-terminated.
  */
 extern const char *const loader_end_funcs[];
+/* Functions that return a clone or copy of their first argument; linked where kprobes exist. */
+extern const char *const loader_clone_funcs[];
 
 struct loader;
 

@@ -105,3 +105,10 @@ check "the data is copied to the reader (skb_copy_datagram_iovec)" \
 	any_event "$out" "($data) and .func == \"skb:skb_copy_datagram_iovec\""
 check "traffic of another namespace pair makes no journey (--filter-netns)" \
 	sh -c "! jq -s -e 'any(.[]; .src == \"10.78.0.1\" or .dst == \"10.78.0.1\")' '$out' >/dev/null"
+
+# TCP transmits a clone of each segment it keeps for retransmission: the clone's journey is linked.
+clones=$(jq -r 'select(.type == "clone") | .clone' "$out" | sort -un | tr '\n' ' ')
+rcv=$(jq -r "select(($data) and .func == \"tcp_v4_rcv\") | .id" "$out" | sort -un | tr '\n' ' ')
+linked=$(for c in $clones; do for r in $rcv; do [ "$c" = "$r" ] && echo "$c"; done; done | head -1)
+check "a TCP segment that reached tcp_v4_rcv is a clone linked to its parent (clones: $clones; received: $rcv)" \
+	test -n "$linked"
