@@ -15,7 +15,7 @@
 
 /* Footer order is table order: what a newcomer needs first comes first. */
 static const struct key_binding table[] = {
-	{ { KEY_F(1), '?' }, "F1", "help", "show this help", ACT_HELP, M_VIEWS, true },
+	{ { KEY_F(1), '?' }, "F1", "help", "show this help (? too)", ACT_HELP, M_VIEWS, true },
 	{ { '/' },
 	  "/",
 	  "search",
@@ -40,7 +40,7 @@ static const struct key_binding table[] = {
 	{ { '\t' },
 	  "Tab",
 	  "pane",
-	  "move to the next pane (Shift-Tab: previous)",
+	  "move to the next pane",
 	  ACT_NEXT_PANE,
 	  M_VIEWS,
 	  true },

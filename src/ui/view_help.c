@@ -15,10 +15,12 @@ static const char *const about[] = {
 	"  Journey   the selected packet's events, times relative to its first event",
 	"  nftables  base chains it entered, jumps (indented), the rule or policy that decided",
 	"",
-	"Fates: delivered (to a socket), forwarded, sent (by a device), dropped (with the kernel's",
-	"drop reason and where), consumed (freed otherwise), in flight (no end seen yet).",
-	"Header: lost counts events the kernel or the hand-off had to drop; evicted counts packets",
-	"the store let go to stay within store.max_packets. Colours follow NO_COLOR / --no-color.",
+	"Reading it",
+	"  Fates: delivered (to a socket), forwarded, sent (by a device), dropped (with the kernel's",
+	"  drop reason and where), consumed (freed otherwise), in flight (no end seen yet).",
+	"  Header: lost counts events the kernel or the hand-off had to drop; evicted counts packets",
+	"  the store let go to stay within store.max_packets. Colours follow NO_COLOR / --no-color.",
+	"  Saved traces open again with: skbtop replay FILE (no root, no kernel needed).",
 };
 
 /* Bindings sharing a key and a sentence are listed once. */

@@ -43,6 +43,29 @@ keys Enter
 check "its journey ends in the drop with the reason and where it happened" \
 	wait_for 'kfree_skb +DROP NO_SOCKET at [a-z_0-9.]+' 5
 keys Escape Escape
+wait_gone 'filter: ' 3
+
+# Space freezes the display while data keeps coming; Space again shows what came meanwhile.
+packets_title() { screen | grep -oE 'Packets \([0-9,]+ . [0-9,]+ dropped\)' | head -1; }
+keys Space
+check "Space pauses: the header says paused" wait_for '⏸ paused' 3
+before=$(packets_title)
+ip netns exec "$NS_A" "$SENDPKT" udp 10.77.0.2 4444 --count 3 --interval 20 --src-port 40505 || true
+sleep 1.5
+check "while paused the packet list stays as it was ($before)" test "$(packets_title)" = "$before"
+keys Space
+sleep 0.5
+check "Space resumes: the packets sent meanwhile are counted" \
+	bash -c '[ "$1" != "$2" ]' _ "$(packets_title)" "$before"
+keys End
+check "End follows the newest packets: those sent while paused are there" \
+	wait_for '10\.77\.0\.1:40505 ' 5
+check "the header says live again" has '▶ live'
+
+keys c
+check "c empties the store: the list waits for packets" wait_for 'waiting for packets' 5
+check "the packet pane counts zero after c" test "$(packets_title)" = "Packets (0 · 0 dropped)"
+
 keys q
 check "q quits the live UI with status 0" wait_for '^EXIT=0' 10
 check "the terminal is restored" restored
