@@ -2,6 +2,8 @@
 /*
  * Lock-free SPSC ring: head is written only by the consumer, tail only by the producer; the
  * release/acquire pair on each publishes the slot contents before the index that exposes them.
+ * Each side keeps its last view of the other's index and reads the shared one again only when
+ * that view says full (or empty), so the two cache lines do not bounce on every record.
  */
 #include "queue.h"
 
@@ -17,7 +19,9 @@ struct slot_hdr {
 
 struct queue {
 	alignas(64) _Atomic uint32_t head; /* next slot to pop */
+	uint32_t tail_seen;		   /* consumer's view of tail */
 	alignas(64) _Atomic uint32_t tail; /* next slot to fill */
+	uint32_t head_seen;		   /* producer's view of head */
 	alignas(64) uint32_t mask;
 	uint32_t stride;
 	unsigned char *slots;
@@ -61,11 +65,15 @@ static struct slot_hdr *slot_at(struct queue *q, uint32_t idx)
 bool queue__push(struct queue *q, const void *rec, uint32_t size)
 {
 	uint32_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
-	uint32_t head = atomic_load_explicit(&q->head, memory_order_acquire);
 	struct slot_hdr *s;
 
-	if (size > q->stride - sizeof(struct slot_hdr) || tail - head > q->mask)
+	if (size > q->stride - sizeof(struct slot_hdr))
 		return false;
+	if (tail - q->head_seen > q->mask) {
+		q->head_seen = atomic_load_explicit(&q->head, memory_order_acquire);
+		if (tail - q->head_seen > q->mask)
+			return false;
+	}
 	s = slot_at(q, tail);
 	s->size = size;
 	memcpy(s + 1, rec, size);
@@ -76,11 +84,13 @@ bool queue__push(struct queue *q, const void *rec, uint32_t size)
 const void *queue__peek(struct queue *q, uint32_t *size)
 {
 	uint32_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
-	uint32_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
 	struct slot_hdr *s;
 
-	if (head == tail)
-		return NULL;
+	if (head == q->tail_seen) {
+		q->tail_seen = atomic_load_explicit(&q->tail, memory_order_acquire);
+		if (head == q->tail_seen)
+			return NULL;
+	}
 	s = slot_at(q, head);
 	*size = s->size;
 	return s + 1;
