@@ -68,10 +68,10 @@ ids_of() { jq -r "select(.id != null) | select($2) | .id" "$1" | sort -un; }
 # any_event FILE COND: some JSON line of FILE satisfies the jq condition COND.
 any_event() { jq -s -e "any(.[]; $2)" "$1" >/dev/null; }
 
-# first_ids FILE JQ_FILTER: the journeys whose first event matches. (Inside an ICMP error the
-# stack points the network header at the quoted packet, so later events of the error's journey
-# may show the quoted packet's tuple: a journey is known by its first event.)
+# first_ids FILE JQ_FILTER: the journeys whose first event with addresses matches. (Inside an
+# ICMP error the stack points the network header at the quoted packet, so later events of the
+# error's journey may show the quoted packet's tuple: a journey is known by its first tuple.)
 first_ids() {
-	jq -s -r "map(select(.id != null and .type != null)) | group_by(.id) |
+	jq -s -r "map(select(.id != null and .type != null and .src != null)) | group_by(.id) |
 		map(select(.[0] | $2)) | .[][0].id" "$1"
 }
