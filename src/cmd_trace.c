@@ -611,9 +611,8 @@ static void print_counts(const struct trace *t)
 		cnt[SKBTOP_CNT_TRACK_FULL], ss->lost_queue, ss->bad_records);
 }
 
-static void status_notice(const struct trace *t, const struct store *s, char *buf, size_t len)
+static void status_notice(const struct trace *t, char *buf, size_t len)
 {
-	(void)s;
 	if (t->backend == BACKEND_TRACEPOINT)
 		snprintf(buf, len, "tracepoints only: %s", t->why);
 	else
@@ -649,6 +648,8 @@ static int run(struct trace *t, struct trace_args *a)
 		return EXIT_USAGE;
 	filter_opts__describe(&a->filter, t->filter_text, sizeof(t->filter_text));
 
+	/* From here on a signal stops cleanly, even during a long attach. */
+	install_signals();
 	backend__probe(&bp);
 	if (backend__choose(&bp, want, &t->backend, t->why, sizeof(t->why), err, sizeof(err))) {
 		p_err("%s", err);
@@ -684,6 +685,10 @@ static int run(struct trace *t, struct trace_args *a)
 		goto out;
 	}
 	print_status(t, &ls);
+	if (stop_signal) {
+		rc = 0;
+		goto out;
+	}
 
 	t->store = store__new(t->cfg.max_packets, t->cfg.max_events_per_packet, &t->cfg, t->names);
 	t->q = queue__new(QUEUE_SLOTS, sizeof(struct decode_slot));
@@ -691,7 +696,6 @@ static int run(struct trace *t, struct trace_args *a)
 		p_err("out of memory");
 		goto out;
 	}
-	install_signals();
 	t->poller = start_poller(t, err, sizeof(err));
 	if (!t->poller) {
 		p_err("%s", err);
@@ -720,7 +724,7 @@ static int run(struct trace *t, struct trace_args *a)
 			.filter = t->filter_text,
 		};
 
-		status_notice(t, t->store, notice, sizeof(notice));
+		status_notice(t, notice, sizeof(notice));
 		feed.notice = notice[0] ? notice : NULL;
 		rc = ui__run(t->store, t->names, &t->cfg, &feed);
 	}
