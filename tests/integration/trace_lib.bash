@@ -9,6 +9,7 @@ trace_cleanup() {
 	rm -rf "$TRACE_DIR"
 }
 EXTRA_CLEANUP=trace_cleanup
+trap ns_cleanup EXIT
 
 # trace_start NAME ARGS...: skbtop ARGS with stdout in $TRACE_DIR/NAME.out, stderr in NAME.err.
 # Returns once it printed its attach line, or 1 if it exited first or took more than $TRACE_WAIT s
@@ -17,6 +18,7 @@ trace_start() {
 	local name=$1
 	shift
 	TRACE_OUT=$TRACE_DIR/$name.out TRACE_ERR=$TRACE_DIR/$name.err
+	: >"$TRACE_ERR"
 	"$SKBTOP" "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
 	for _ in $(seq $((${TRACE_WAIT:-20} * 10))); do
