@@ -268,6 +268,12 @@ int main(void)
 		printf("load average:     %.2f %.2f %.2f on %ld CPUs (a shared machine stretches "
 		       "the tail)\n",
 		       load[0], load[1], load[2], sysconf(_SC_NPROCESSORS_ONLN));
+	/* Wall-clock figures mean little when other work holds the CPUs: say how much it did. */
+	f = fopen("/proc/pressure/cpu", "r");
+	if (f && fgets(line, sizeof(line), f))
+		printf("cpu pressure:     %s", line);
+	if (f)
+		fclose(f);
 	/* Judged on the 90th percentile: one late key on a busy shared host is the host's. */
 	return frames / secs >= 10.0 && lat[got * 9 / 10] <= 0.1 ? 0 : 1;
 }
