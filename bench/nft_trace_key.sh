@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# What the nftables trace key costs by itself: packets per second through a 20-rule input chain
+# between two namespaces, alternating rounds without and with a dormant table like skbtop's (an
+# unhooked chain holding `meta nftrace set 0`), same run, medians printed. With the key on, every
+# rule that matches or ends a chain calls __nft_trace_packet, which returns at once for packets not
+# marked; skbtop's probe adds its own cost on kernels with kprobes, not measured here.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+[ "$(id -u)" -eq 0 ] || { echo "nft_trace_key: needs root, skipped"; exit 0; }
+command -v nft >/dev/null || { echo "nft_trace_key: no nft, skipped"; exit 0; }
+COUNT=${NFT_BENCH_COUNT:-200000} ROUNDS=${NFT_BENCH_ROUNDS:-5}
+keyon=skbtop_bench_keyon
+EXTRA_CLEANUP="nft delete table inet $keyon 2>/dev/null"
+ns_pair || exit 1
+{
+	echo "table inet bench {"
+	echo "	chain in {"
+	echo "		type filter hook input priority 0; policy accept;"
+	for p in $(seq 1 19); do echo "		udp dport $((20000 + p)) drop"; done
+	echo "		meta l4proto udp counter accept"
+	echo "	}"
+	echo "}"
+} | ip netns exec "$NS_B" nft -f - || exit 1
+ip netns exec "$NS_B" "$TOOLS/sendpkt" listen udp 9999 --count $((COUNT * ROUNDS * 2)) --timeout 600 \
+	>/dev/null &
+listener=$!
+sleep 0.3
+
+# pps: one round of COUNT datagrams; prints packets per second.
+pps() {
+	local t0 t1
+	t0=$(date +%s%N)
+	ip netns exec "$NS_A" "$TOOLS/sendpkt" udp 10.77.0.2 9999 --count "$COUNT" --size 32 >/dev/null
+	t1=$(date +%s%N)
+	echo $((COUNT * 1000000000 / (t1 - t0)))
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+off=() on=()
+for _ in $(seq "$ROUNDS"); do
+	off+=("$(pps)")
+	printf 'table inet %s {\n\tchain keyon {\n\t\tmeta nftrace set 0\n\t}\n}\n' "$keyon" | nft -f -
+	on+=("$(pps)")
+	nft delete table inet "$keyon"
+done
+kill "$listener" 2>/dev/null
+m_off=$(printf '%s\n' "${off[@]}" | median)
+m_on=$(printf '%s\n' "${on[@]}" | median)
+echo "nft trace key: ${m_off} pps without, ${m_on} pps with the dormant table" \
+	"($(awk -v a="$m_off" -v b="$m_on" 'BEGIN { printf "%+.1f%%", (b - a) * 100 / a }')); rounds: off ${off[*]} / on ${on[*]}"

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# tests/nft/oracle.sh [--immediate] MONITOR SKBTOP_JSON NETNS_INODE
+# Compares, packet by packet, the nftables rule path that `nft monitor trace` printed (the kernel's
+# own trace, the ground truth) with the nft_rule events of skbtop's JSON lines in that namespace.
+# A packet is known by protocol and ports (each test packet gets its own source port). A step is
+# "table chain handle verdict" ("-" when there is no rule handle, "policy V" for a policy).
+# The implicit return of a chain that ran out of rules ("- continue") is left out on both sides:
+# nft prints it on 6.1 (trace type RETURN) and not on 6.4+ (type RULE without a handle), and it
+# carries no decision. With --immediate, the monitor's steps are cut to what immediate mode can
+# see (rules whose own immediate gave accept/drop/jump/goto/return; no policy, vmap, reject).
+# Prints one TAP line per packet and exits 1 when any disagrees or a side saw nothing.
+set -u
+immediate=0
+[ "${1:-}" = --immediate ] && immediate=1 && shift
+mon=${1:?usage: oracle.sh [--immediate] MONITOR SKBTOP_JSON NETNS_INODE} json=${2:?} netns=${3:?}
+tag=${ORACLE_TAG:+[$ORACLE_TAG] }
+
+# key TAB step, in the monitor's order.
+monitor_steps() {
+	awk -v imm="$immediate" '
+	$1 == "trace" && $2 == "id" {
+		id = $3; table = $5; chain = $6; kind = $7
+		if (kind == "packet:") {
+			proto = ""; sp = ""; dp = ""
+			for (i = 8; i < NF; i++) {
+				if (($i == "udp" || $i == "tcp") && $(i + 1) == "sport") { proto = $i; sp = $(i + 2) }
+				if (($i == "udp" || $i == "tcp") && $(i + 1) == "dport") dp = $(i + 2)
+			}
+			if (proto != "") key[id] = proto " " sp " " dp
+			next
+		}
+		if (!(id in key)) next
+		step = ""
+		if (kind == "rule") {
+			if (!match($0, /# handle [0-9]+ \(verdict [^)]*\)/)) next
+			m = substr($0, RSTART, RLENGTH)
+			split(m, w, " ")
+			v = substr(m, index(m, "(verdict ") + 9); sub(/\)$/, "", v)
+			if (imm) {
+				split(v, vw, " ")
+				if (vw[1] !~ /^(accept|drop|jump|goto|return)$/) next
+				if ($0 ~ / vmap | reject/) next
+			}
+			step = table " " chain " " w[3] " " v
+		} else if (kind == "verdict") {
+			v = $8; if (NF >= 9) v = v " " $9
+			step = table " " chain " - " v
+		} else if (kind == "policy") {
+			step = table " " chain " - policy " $8
+		}
+		if (step == "" || step ~ / - continue$/) next
+		if (imm && step ~ / - /) next
+		print key[id] "\t" step
+	}' "$mon"
+}
+
+skbtop_steps() {
+	jq -r --argjson ns "$netns" 'select(.type == "nft_rule" and .netns == $ns and .sport != null) |
+		"\(.proto) \(.sport) \(.dport)\t\(.nft.table) \(.nft.chain) " +
+		(if .nft.policy then "- policy \(.nft.verdict)"
+		 else "\(if (.nft.handle // 0) == 0 then "-" else .nft.handle end) \(.nft.verdict)" +
+		      (if .nft.target then " \(.nft.target)" else "" end) end)' "$json" |
+		grep -v ' - continue$'
+}
+
+m=$(mktemp) s=$(mktemp)
+trap 'rm -f "$m" "$s"' EXIT
+monitor_steps >"$m"
+skbtop_steps >"$s"
+keys=$(cut -f1 "$m" | awk '!seen[$0]++')
+if [ -z "$keys" ]; then
+	echo "not ok - ${tag}the monitor traced no packet"
+	exit 1
+fi
+bad=0
+while IFS= read -r k; do
+	want=$(awk -F'\t' -v k="$k" '$1 == k { print $2 }' "$m" | paste -sd'|')
+	got=$(awk -F'\t' -v k="$k" '$1 == k { print $2 }' "$s" | paste -sd'|')
+	n=$(awk -F'|' '{ print NF }' <<<"$want")
+	if [ "$want" = "$got" ]; then
+		echo "ok - ${tag}packet $k: skbtop's $n rule steps equal nft monitor trace's ($want)"
+	else
+		echo "not ok - ${tag}packet $k: nft monitor trace '$want' but skbtop '$got'"
+		bad=1
+	fi
+done <<<"$keys"
+exit $bad

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The oracle: for every ruleset of tests/nft/rulesets/oracle-*.nft, real packets go from one
+# namespace to another while `nft monitor trace` runs in the receiving one (packets marked by a
+# raw-priority prerouting rule), and skbtop's (table, chain, handle, verdict) path of each packet
+# must equal the kernel's trace. Then immediate mode is held to what it can see, and a rule
+# replaced while tracing must show its new text. Runs in the 6.1 and 6.12 guests (kprobes).
+cd "$(dirname "$0")/../../.." 2>/dev/null || true
+[ -f tests/lib.sh ] || cd "$OLDPWD"
+. tests/lib.sh
+need_root "nft oracle"
+SKBTOP=${SKBTOP_STATIC:-$SKBTOP}
+tag=${VM_KERNEL:-host}
+work=$(mktemp -d)
+EXTRA_CLEANUP="rm -rf $work"
+ns_pair || { not_ok "[$tag] two namespaces could be made"; exit 1; }
+ip netns exec "$NS_B" nft -f tests/nft/rulesets/mark.nft || { not_ok "[$tag] marking table loads"; exit 1; }
+inode=$(netns_inode "$NS_B")
+sport=40000
+
+# start_skbtop NAME ARGS...: skbtop in the background, returns once it is attached.
+start_skbtop() {
+	local name=$1
+	shift
+	"$SKBTOP" --stream --format json --filter-netns "/run/netns/$NS_B" "$@" \
+		>"$work/$name.json" 2>"$work/$name.err" &
+	skb_pid=$!
+	for _ in $(seq 600); do
+		grep -q "skbtop: load" "$work/$name.err" 2>/dev/null && break
+		kill -0 $skb_pid 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep 1
+}
+
+# stop_bg PID [SIGNAL]: a background job of a script ignores SIGINT unless it handles it itself.
+stop_bg() {
+	kill -"${2:-INT}" "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# send_corpus: loads each ruleset, sends its packets, removes it.
+send_corpus() {
+	local f proto addr port
+	for f in tests/nft/rulesets/oracle-*.nft; do
+		ip netns exec "$NS_B" nft -f "$f" || { not_ok "[$tag] $f loads"; continue; }
+		sleep 0.3
+		while read -r _ proto addr port; do
+			sport=$((sport + 1))
+			ip netns exec "$NS_A" sendpkt "$proto" "$addr" "$port" --src-port $sport \
+				--timeout 1 >/dev/null 2>&1
+		done < <(grep '^#send ' "$f")
+		sleep 0.5
+		grep -E '^table ' "$f" | while read -r _ fam name _; do
+			ip netns exec "$NS_B" nft delete table "$fam" "$name"
+		done
+	done
+}
+
+# trace-key: the whole corpus against the monitor.
+ip netns exec "$NS_B" nft monitor trace >"$work/mon.txt" 2>&1 &
+mon_pid=$!
+start_skbtop tk
+check "[$tag] trace-key mode says it added the dormant table" grep -q "added table inet skbtop_keyon_" "$work/tk.err"
+check "[$tag] rule level runs on the trace key" grep -q "rules: trace-key" "$work/tk.err"
+send_corpus
+
+# A rule replaced while tracing: the packets before and after show their own rule's text.
+ip netns exec "$NS_B" nft -f - <<'R'
+table inet o7 {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		udp dport 9701 counter accept
+	}
+}
+R
+h=$(ip netns exec "$NS_B" nft -a list chain inet o7 in | awk '/dport 9701/ { print $NF }')
+ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9701 --src-port 41001 --timeout 1 >/dev/null 2>&1
+sleep 1
+ip netns exec "$NS_B" nft replace rule inet o7 in handle "$h" udp dport 9701 meta mark set 7 accept
+sleep 0.5
+ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9701 --src-port 41002 --timeout 1 >/dev/null 2>&1
+sleep 1
+ip netns exec "$NS_B" nft delete table inet o7
+sleep 0.5
+stop_bg $skb_pid
+stop_bg $mon_pid TERM
+check "[$tag] the dormant table is gone after exit" bash -c "! nft list tables | grep -q skbtop_keyon_"
+
+ORACLE_TAG=$tag tests/nft/oracle.sh "$work/mon.txt" "$work/tk.json" "$inode" | grep -v 'sport 4100[12] '
+text_of() {
+	jq -r --argjson s "$1" 'select(.type == "nft_rule" and .sport == $s and .nft.table == "o7") | .nft.rule' \
+		"$work/tk.json" | head -1
+}
+check "[$tag] the rule's text before the change is its old text" test "$(text_of 41001)" = "udp dport 9701 counter accept"
+check "[$tag] a rule replaced while tracing shows its new text" test "$(text_of 41002)" = "udp dport 9701 meta mark set 0x00000007 accept"
+check "[$tag] every rule event of the corpus carries its rule's text" \
+	test "$(jq -r 'select(.type == "nft_rule" and .nft.handle > 0 and (.nft.rule == null)) | .id' "$work/tk.json" | wc -l)" = 0
+# A drop decided by a rule: its chain's exit says drop (the 0x10002 encoding decoded, 6.7+ style).
+check "[$tag] a chain that dropped reports drop at its exit" \
+	test "$(jq -r 'select(.type == "nft_chain" and .dport == 9204 and .nft.exit) | .nft.verdict' "$work/tk.json" | head -1)" = drop
+check "[$tag] a reject's reply ran through OUTPUT nested in the INPUT call" \
+	test "$(jq -r 'select(.type == "nft_chain" and .nft.chain == "out" and .nft.depth == 1) | .id' "$work/tk.json" | wc -l)" -gt 0
+
+# immediate: what it can see of the same corpus.
+ip netns exec "$NS_B" nft monitor trace >"$work/mon-imm.txt" 2>&1 &
+mon_pid=$!
+start_skbtop imm --nft-rules immediate
+check "[$tag] immediate mode leaves the ruleset without a dormant table" bash -c "! nft list tables | grep -q skbtop_keyon_"
+send_corpus
+sleep 0.5
+stop_bg $skb_pid
+stop_bg $mon_pid TERM
+check "[$tag] immediate mode marks its rule events partial" \
+	test "$(jq -r 'select(.type == "nft_rule") | .nft.partial' "$work/imm.json" | sort -u | paste -sd,)" = true
+ORACLE_TAG="$tag immediate" tests/nft/oracle.sh --immediate "$work/mon-imm.txt" "$work/imm.json" "$inode"
+exit 0
