@@ -43,7 +43,7 @@ int cmd_replay(int argc, char **argv)
 	struct names *names;
 	struct store *store;
 	bool no_color = false;
-	char err[512];
+	char err[512], source[1024];
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -87,7 +87,10 @@ int cmd_replay(int argc, char **argv)
 		return 1;
 	}
 	memset(&feed, 0, sizeof(feed));
-	feed.source = argv[optind];
+	/* Where the session came from belongs in the header: another kernel explains a lot. */
+	snprintf(source, sizeof(source), "%s (kernel %s, %s)", argv[optind],
+		 info.kernel ? info.kernel : "?", info.created ? info.created : "?");
+	feed.source = source;
 	feed.backend = info.backend;
 	feed.filter = "";
 	rc = ui__run(store, names, &cfg, &feed);

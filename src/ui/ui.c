@@ -77,6 +77,7 @@ void ui__prompt_start(struct ui *ui, enum prompt_kind kind, const char *initial)
 	ui->mode = MODE_PROMPT;
 	snprintf(ui->prompt_buf, sizeof(ui->prompt_buf), "%s", initial);
 	ui->prompt_len = strlen(ui->prompt_buf);
+	snprintf(ui->search_before, sizeof(ui->search_before), "%s", ui->filter.search);
 }
 
 /* The layout of the mode underneath, for the modes that draw over another. */
@@ -104,6 +105,12 @@ static void relayout(struct ui *ui)
 		}
 }
 
+/* A packet is open, possibly under the help, a picker or a prompt. */
+static bool packet_open(const struct ui *ui)
+{
+	return layout_mode(ui) == LAYOUT_PACKET;
+}
+
 static void select_row(struct ui *ui)
 {
 	struct scroll *sc = &ui->sc[PANE_PACKETS];
@@ -111,7 +118,7 @@ static void select_row(struct ui *ui)
 
 	if (!n) {
 		/* An opened packet stays open even when the filter hides it from the list. */
-		if (ui->mode != MODE_PACKET && ui->back_mode != MODE_PACKET)
+		if (!packet_open(ui))
 			ui->sel_id = 0;
 		return;
 	}
@@ -123,7 +130,7 @@ static void select_row(struct ui *ui)
 			i = n - 1;
 	}
 	sc->sel = i;
-	if (ui->mode == MODE_MAIN || ui->rows.ids[i] == ui->sel_id || !ui__selected(ui))
+	if (!packet_open(ui) || !ui__selected(ui))
 		ui->sel_id = ui->rows.ids[i];
 }
 
@@ -194,29 +201,38 @@ static void set_filter_changed(struct ui *ui)
 	ui->layers_at_ms = 0;
 }
 
+/* A search applies as it is typed, so the list narrows with every key. */
+static unsigned prompt_changed(struct ui *ui)
+{
+	if (ui->prompt != PROMPT_SEARCH)
+		return UI_HANDLED | UI_REDRAW;
+	snprintf(ui->filter.search, sizeof(ui->filter.search), "%s", ui->prompt_buf);
+	return UI_HANDLED | UI_REDRAW | UI_REFILTER;
+}
+
 static unsigned prompt_key(struct ui *ui, int key)
 {
 	enum action a = keys__action(MODE_PROMPT, key);
 
 	if (a == ACT_BACK) {
 		ui->mode = ui->back_mode;
-		return UI_HANDLED | UI_REDRAW;
+		if (ui->prompt == PROMPT_SAVE || !strcmp(ui->filter.search, ui->search_before))
+			return UI_HANDLED | UI_REDRAW;
+		snprintf(ui->filter.search, sizeof(ui->filter.search), "%s", ui->search_before);
+		return UI_HANDLED | UI_REDRAW | UI_REFILTER;
 	}
 	if (a == ACT_OPEN) {
 		ui->mode = ui->back_mode;
-		if (ui->prompt == PROMPT_SAVE) {
+		if (ui->prompt == PROMPT_SAVE)
 			ui__save(ui, ui->prompt_buf);
-			return UI_HANDLED | UI_REDRAW;
-		}
-		snprintf(ui->filter.search, sizeof(ui->filter.search), "%s", ui->prompt_buf);
-		return UI_HANDLED | UI_REDRAW | UI_REFILTER;
+		return UI_HANDLED | UI_REDRAW;
 	}
 	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
 		/* Remove a whole UTF-8 character, not a byte of it. */
 		while (ui->prompt_len && (ui->prompt_buf[--ui->prompt_len] & 0xc0) == 0x80)
 			;
 		ui->prompt_buf[ui->prompt_len] = '\0';
-		return UI_HANDLED | UI_REDRAW;
+		return prompt_changed(ui);
 	}
 	if (key >= 32 && key != 127 && (key < KEY_MIN || key > KEY_MAX)) {
 		char mb[MB_LEN_MAX];
@@ -231,7 +247,7 @@ static unsigned prompt_key(struct ui *ui, int key)
 			ui->prompt_len += k;
 			ui->prompt_buf[ui->prompt_len] = '\0';
 		}
-		return UI_HANDLED | UI_REDRAW;
+		return prompt_changed(ui);
 	}
 	return UI_HANDLED;
 }

@@ -71,6 +71,7 @@ struct ui {
 	enum prompt_kind prompt;
 	char prompt_buf[PROMPT_LEN];
 	size_t prompt_len;
+	char search_before[VM_SEARCH_LEN]; /* what Esc restores: the search narrows as one types */
 
 	char status[256];
 	uint64_t status_until_ms;
@@ -83,7 +84,6 @@ struct ui {
 };
 
 struct view {
-	const char *title;
 	void (*draw)(struct ui *ui, const struct rect *r, bool focused);
 	unsigned (*handle)(struct ui *ui, enum action a);
 };

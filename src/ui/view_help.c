@@ -16,10 +16,13 @@ static const char *const about[] = {
 	"  nftables  base chains it entered, jumps (indented), the rule or policy that decided",
 	"",
 	"Reading it",
-	"  Fates: delivered (to a socket), forwarded, sent (by a device), dropped (with the kernel's",
+	"  Fates: delivered (to a socket), forwarded, sent (by a device), dropped (with the "
+	"kernel's",
 	"  drop reason and where), consumed (freed otherwise), in flight (no end seen yet).",
-	"  Header: lost counts events the kernel or the hand-off had to drop; evicted counts packets",
-	"  the store let go to stay within store.max_packets. Colours follow NO_COLOR / --no-color.",
+	"  Header: lost counts events the kernel or the hand-off had to drop; evicted counts "
+	"packets",
+	"  the store let go to stay within store.max_packets. Colours follow NO_COLOR / "
+	"--no-color.",
 	"  Saved traces open again with: skbtop replay FILE (no root, no kernel needed).",
 };
 
@@ -85,4 +88,4 @@ static unsigned handle(struct ui *ui, enum action a)
 	return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
 }
 
-const struct view view_help = { "Help", draw, handle };
+const struct view view_help = { draw, handle };

@@ -126,4 +126,4 @@ static unsigned handle(struct ui *ui, enum action a)
 	return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
 }
 
-const struct view view_layers = { "Layers", draw, handle };
+const struct view view_layers = { draw, handle };

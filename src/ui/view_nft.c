@@ -104,4 +104,4 @@ static unsigned handle(struct ui *ui, enum action a)
 	return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
 }
 
-const struct view view_nft = { "nftables", draw, handle };
+const struct view view_nft = { draw, handle };

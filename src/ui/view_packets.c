@@ -138,4 +138,4 @@ static unsigned handle(struct ui *ui, enum action a)
 	return UI_HANDLED | UI_REDRAW;
 }
 
-const struct view view_packets = { "Packets", draw, handle };
+const struct view view_packets = { draw, handle };

@@ -105,4 +105,4 @@ static unsigned handle(struct ui *ui, enum action a)
 	return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
 }
 
-const struct view view_timeline = { "Journey", draw, handle };
+const struct view view_timeline = { draw, handle };

@@ -89,7 +89,16 @@ check "v filters by fate: only the $dropped dropped packets remain" \
 keys Escape
 wait_gone 'filter: ' 3
 
-# Search by port.
+# Search by port: the list narrows while typing, Esc takes the search back, Enter keeps it.
+keys /
+wait_for 'search: ' 3
+keys 9999
+wait_for "Packets \\($port " 3
+check "/ narrows the list while the search is typed" \
+	test "$(packets_title | grep -oE '\([0-9]+' | tr -d '(')" = "$port"
+keys Escape
+wait_for "Packets \\($total " 3
+check "Esc in the prompt takes the search back" test "$(packets_title)" = "Packets ($total · $dropped dropped)"
 keys /
 wait_for 'search: ' 3
 keys 9999 Enter
