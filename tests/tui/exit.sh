@@ -34,3 +34,14 @@ way "SIGTERM" 0 eval 'kill -TERM "$(tui_pid)"'
 way "SIGHUP" 0 eval 'kill -HUP "$(tui_pid)"'
 # A crash still dies of its signal (139 = 128 + SIGSEGV), after handing the terminal back.
 way "a crash (SIGSEGV)" 139 eval 'kill -SEGV "$(tui_pid)"'
+
+# Replay needs no privilege: as root, run it as nobody.
+if [ "$(id -u)" -eq 0 ]; then
+	tui_start 100 30 setpriv --reuid 65534 --regid 65534 --clear-groups "$SKBTOP" replay "$DATA"
+else
+	tui_start 100 30 "$SKBTOP" replay "$DATA"
+fi
+check "replay works without root (uid $([ "$(id -u)" -eq 0 ] && echo 65534 || id -u))" \
+	wait_for 'Packets \([0-9]+ ' 5
+keys q
+check "and quits cleanly" wait_for '^EXIT=0' 5
