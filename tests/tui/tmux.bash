@@ -59,9 +59,13 @@ has_re() { screen | grep -qE -- "$1"; }
 screen_color() { T capture-pane -e -p -t t; }
 keys() { T send-keys -t t "$@"; }
 
+# Waits end as soon as the screen matches, so their limits can be generous: a host busy with
+# other work (QEMU guests, builds) must not fail a test. TUI_SLOW scales them.
+TUI_SLOW=${TUI_SLOW:-2}
+
 # wait_for REGEX [SECONDS]: until the screen matches (extended regex); false on timeout.
 wait_for() {
-	local re=$1 deadline=$((SECONDS + ${2:-5}))
+	local re=$1 deadline=$((SECONDS + ${2:-5} * TUI_SLOW))
 
 	while [ $SECONDS -le $deadline ]; do
 		screen | grep -qE -- "$re" && return 0
@@ -72,7 +76,7 @@ wait_for() {
 
 # wait_gone REGEX [SECONDS]: until the screen no longer matches.
 wait_gone() {
-	local re=$1 deadline=$((SECONDS + ${2:-5}))
+	local re=$1 deadline=$((SECONDS + ${2:-5} * TUI_SLOW))
 
 	while [ $SECONDS -le $deadline ]; do
 		screen | grep -qE -- "$re" || return 0
