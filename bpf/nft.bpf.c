@@ -32,7 +32,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define RULE_IS_LAST(h) ((h)&1)
 #define RULE_DLEN(h)	(((h) >> 1) & 0xfff)
 #define RULE_HANDLE(h)	(((h) >> 13) & ((1ull << 42) - 1))
-#define NFT_EV_FUNC_ID	0 /* NFT events are told apart by type, not by probe id */
 
 /* 6.1's nft_traceinfo carried the packet, rule and verdict; 6.4 passed them as arguments. */
 struct nft_traceinfo___v61 {
@@ -94,6 +93,8 @@ struct {
 } nft_open_brackets SEC(".maps");
 
 const volatile struct nft_bracket_cfg nft_bracket = {};
+/* Probe ids user space named after the main object's functions (enum nft_probe_kind). */
+const volatile __u32 nft_func_base = 0;
 
 static __always_inline struct nft_stack *nft__stack(void)
 {
@@ -177,7 +178,7 @@ int BPF_KPROBE(nft_chain_entry, struct nft_pktinfo *pkt, void *priv)
 	if (!trk)
 		return 0;
 
-	skbtop__fill_skb(&f->ev.ev, skb, SKBTOP_EV_NFT_CHAIN, NFT_EV_FUNC_ID, trk);
+	skbtop__fill_skb(&f->ev.ev, skb, SKBTOP_EV_NFT_CHAIN, nft_func_base + NFT_PROBE_CHAIN, trk);
 	base = nft__base(chain);
 	/* The hook's namespace, not the device's: a veth peer's packet runs the receiver's rules.
 	 */
@@ -256,6 +257,7 @@ static __always_inline void nft__rule_event(struct sk_buff *skb, const struct nf
 	__builtin_memcpy(e, &f->ev, sizeof(*e));
 	e->ev.hdr.type = SKBTOP_EV_NFT_RULE;
 	e->ev.hdr.ts_ns = bpf_ktime_get_ns();
+	e->ev.func_id = nft_func_base + NFT_PROBE_RULE;
 	e->seq = ++f->seq;
 	e->rule_handle = 0;
 	e->target[0] = 0;
@@ -390,6 +392,7 @@ int BPF_KPROBE(nft_immediate, const struct nft_expr *expr, struct nft_regs *regs
 	__builtin_memcpy(e, &f->ev, sizeof(*e));
 	e->ev.hdr.type = SKBTOP_EV_NFT_RULE;
 	e->ev.hdr.flags = (f->ev.ev.hdr.flags & SKBTOP_F_TUPLE_CACHED) | SKBTOP_F_PARTIAL;
+	e->ev.func_id = nft_func_base + NFT_PROBE_RULE;
 	e->ev.hdr.ts_ns = bpf_ktime_get_ns();
 	e->seq = ++f->seq;
 	e->rule_handle = handle;
@@ -455,6 +458,7 @@ static __always_inline void nf__hook_event(const struct nf_hook_frame *f, __u32 
 	/* The skb may be freed by now: report from the tracked tuple, never read it. */
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ev.hdr.type = SKBTOP_EV_NF_HOOK;
+	e->ev.func_id = nft_func_base + NFT_PROBE_HOOK;
 	e->ev.hdr.flags = SKBTOP_F_TUPLE_CACHED | flags;
 	e->ev.hdr.cpu = bpf_get_smp_processor_id();
 	e->ev.hdr.ts_ns = bpf_ktime_get_ns();
@@ -562,7 +566,7 @@ int nft_bracket_prog(struct bpf_nf_ctx *ctx)
 	}
 	if (!nft_bracket.open.set)
 		return NF_ACCEPT_V;
-	skbtop__fill_skb(&e.ev, skb, SKBTOP_EV_NFT_CHAIN, NFT_EV_FUNC_ID, trk);
+	skbtop__fill_skb(&e.ev, skb, SKBTOP_EV_NFT_CHAIN, nft_func_base + NFT_PROBE_BRACKET, trk);
 	e.ev.netns = BPF_CORE_READ(ctx->state, net, ns.inum);
 	e.rule_handle = 0;
 	e.chain_handle = nft_bracket.open.chain_handle;

@@ -9,6 +9,15 @@
 
 #include "skbtop_event.h"
 
+/* The probe ids of NFT events are nft_func_base + one of these (names, layers). */
+enum nft_probe_kind {
+	NFT_PROBE_CHAIN = 0, /* nft_do_chain entry/exit */
+	NFT_PROBE_RULE,	     /* __nft_trace_packet or nft_immediate_eval */
+	NFT_PROBE_HOOK,	     /* nf_hook_slow */
+	NFT_PROBE_BRACKET,   /* netfilter programs around a base chain */
+	NFT_PROBE_COUNT,
+};
+
 struct nft_bracket_role {
 	__s32 priority;
 	__u8 set;

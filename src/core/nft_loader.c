@@ -63,6 +63,8 @@ struct nft_loader {
 	size_t n_nf_links;
 	unsigned int chains_bracketed, brackets_failed;
 	struct nft_ruleset *rules;
+	uint32_t func_base;	  /* probe ids of NFT events: func_base + enum nft_probe_kind */
+	enum nft_rules_mode mode; /* what runs, after any fallback */
 	char status[512];
 };
 
@@ -209,6 +211,7 @@ static void start_kprobes(struct nft_loader *l)
 		add_status(l, "nft object could not be opened");
 		return;
 	}
+	l->skel->rodata->nft_func_base = l->func_base;
 	bpf_program__set_autoload(l->skel->progs.nft_bracket_prog, false);
 	bpf_program__set_autoload(l->skel->progs.nft_trace_packet, false);
 	bpf_program__set_autoload(l->skel->progs.nft_trace_packet_v61, false);
@@ -226,6 +229,7 @@ static void start_kprobes(struct nft_loader *l)
 	}
 	if (rule_prog)
 		bpf_program__set_autoload(rule_prog, true);
+	l->mode = rule_prog ? mode : NFT_RULES_OFF;
 	if (nft_bpf__load(l->skel)) {
 		add_status(l, "nft programs failed to load: %s", strerror(errno));
 		nft_bpf__destroy(l->skel);
@@ -401,6 +405,7 @@ static struct nft_bpf *load_copy(struct nft_loader *l, const struct nft_bracket_
 	bpf_program__set_type(skel->progs.nft_bracket_prog, PROG_TYPE_NETFILTER);
 	bpf_program__set_expected_attach_type(skel->progs.nft_bracket_prog, ATTACH_NETFILTER);
 	skel->rodata->nft_bracket = *cfg;
+	skel->rodata->nft_func_base = l->func_base;
 	if (nft_bpf__load(skel)) {
 		nft_bpf__destroy(skel);
 		return NULL;
@@ -542,6 +547,28 @@ static void start_brackets(struct nft_loader *l)
 	add_status(l, "rules: not visible without kprobes");
 }
 
+/* NFT events get probe names, so the views put them in the NFT and Netfilter layers. */
+static void name_probes(struct nft_loader *l)
+{
+	int nft = l->o.cfg ? layer__find(l->o.cfg, "NFT") : -1;
+	int nf = l->o.cfg ? layer__find(l->o.cfg, "Netfilter") : -1;
+	const char *rule =
+		l->mode == NFT_RULES_IMMEDIATE ? "nft_immediate_eval" : "__nft_trace_packet";
+	const char *mod = module_btf_present("nf_tables") ? "nf_tables" : NULL;
+
+	if (nft < 0)
+		nft = l->o.cfg ? l->o.cfg->unknown_layer : 0;
+	if (nf < 0)
+		nf = nft;
+	names__add_probe(l->o.names, l->func_base + NFT_PROBE_CHAIN, "nft_do_chain", mod, nft,
+			 PRIO_CRITICAL);
+	names__add_probe(l->o.names, l->func_base + NFT_PROBE_RULE, rule, mod, nft, PRIO_CRITICAL);
+	names__add_probe(l->o.names, l->func_base + NFT_PROBE_HOOK, "nf_hook_slow", NULL, nf,
+			 PRIO_CRITICAL);
+	names__add_probe(l->o.names, l->func_base + NFT_PROBE_BRACKET, "nft:bracket", NULL, nft,
+			 PRIO_CRITICAL);
+}
+
 struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 {
 	struct nft_loader *l = calloc(1, sizeof(*l));
@@ -551,10 +578,17 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 	l->o = *o;
 	snprintf(l->nft, sizeof(l->nft), "%s", o->nft ? o->nft : "nft");
 	l->o.nft = l->nft;
+	l->mode = NFT_RULES_OFF;
+	if (o->names)
+		l->func_base = names__probe_count(o->names);
 	if (o->kprobes)
 		start_kprobes(l);
 	else
 		start_brackets(l);
+	if (o->netlink)
+		add_status(l, "--nft-netlink-trace is not available in this build");
+	if (o->names)
+		name_probes(l);
 	if (o->names && (l->rules = nft_ruleset__new(l->nft)))
 		names__set_rule_text(o->names, nft_ruleset__names_cb, l->rules);
 	fprintf(stderr, "skbtop: nft: %s\n", l->status);
@@ -585,6 +619,7 @@ struct nft_loader *nft_loader__start(const struct loader *main, struct names *na
 		.netns = netns,
 		.netlink = netlink,
 		.names = names,
+		.cfg = cfg,
 	};
 
 	if (rules_word && nft_loader__parse_rules(rules_word, &o.rules))

@@ -27,6 +27,7 @@ struct nft_loader_opts {
 	bool netlink;	     /* --nft-netlink-trace: rules from the kernel's netlink trace */
 	const char *nft;     /* the nft binary, NULL for "nft" */
 	struct names *names; /* gets the rule text lookup; may be NULL */
+	const struct config *cfg; /* layers for the NFT events' names; may be NULL */
 	struct loader_shared_fds fds;
 };
 
