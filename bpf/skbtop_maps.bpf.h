@@ -90,9 +90,14 @@ static __always_inline void skbtop__submit(void *rec)
 	skbtop__count(SKBTOP_CNT_EVENTS);
 }
 
+/*
+ * The netns of skb: its device's, else its socket's, else (an skb being built by a sendmsg, such
+ * as TCP's write queue, which has neither yet) that of the task running, the sender.
+ */
 static __always_inline __u32 skbtop__netns(struct sk_buff *skb)
 {
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct task_struct *task;
 	struct sock *sk;
 
 	if (dev)
@@ -100,7 +105,8 @@ static __always_inline __u32 skbtop__netns(struct sk_buff *skb)
 	sk = BPF_CORE_READ(skb, sk);
 	if (sk)
 		return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
 }
 
 /*
