@@ -19,7 +19,8 @@ fi
 ns_pair || exit 1
 old_stats=$(sysctl -n kernel.bpf_stats_enabled)
 SK_PID=
-EXTRA_CLEANUP='[ -n "$SK_PID" ] && kill -KILL $SK_PID 2>/dev/null; sysctl -qw kernel.bpf_stats_enabled=$old_stats'
+EXTRA_CLEANUP='[ -n "$SK_PID" ] && kill -KILL $SK_PID 2>/dev/null
+	sysctl -qw kernel.bpf_stats_enabled=$old_stats'
 sysctl -qw kernel.bpf_stats_enabled=1
 
 skbtop_progs() { bpftool prog show -j | jq -r '.[] | select(.name | startswith("skbtop_")) | .id'; }

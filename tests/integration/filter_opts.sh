@@ -20,12 +20,14 @@ check "a bad expression exits with status 2 ($rc) and libpcap's message: $(head 
 	test "$rc" -eq 2 -a -n "$(grep 'syntax error' "$err")"
 "$SKBTOP" --stream inbound >/dev/null 2>"$err"
 rc=$?
-check "an expression the kernel filter cannot evaluate ('inbound') is refused with 2 ($rc) and why: $(head -1 "$err")" \
+msg=$(head -1 "$err")
+check "an expression the kernel filter cannot run ('inbound') is refused with 2 ($rc): $msg" \
 	test "$rc" -eq 2 -a -n "$(grep 'extension data' "$err")"
 big=$(for i in $(seq 300); do printf 'ip[%d] == %d or ' $((i % 60)) "$i"; done)
 "$SKBTOP" --stream "${big}ip[0] == 0" >/dev/null 2>"$err"
 rc=$?
-check "an expression too large for the kernel filter is refused with 2 ($rc): $(cut -c1-90 "$err")" \
+msg=$(cut -c1-90 "$err")
+check "an expression too large for the kernel filter is refused with 2 ($rc): $msg" \
 	test "$rc" -eq 2 -a -n "$(grep 'too large' "$err")"
 "$SKBTOP" --stream --filter-mark 0x3/0x1 >/dev/null 2>"$err"
 rc=$?
@@ -105,7 +107,7 @@ others=$(jq -r "select(.id != null and .netns != $ino_a) | .id" "$WORK/netns.out
 	while read -r id; do
 		jq -c "select(.id == $id)" "$WORK/netns.out" | head -1 | jq -r "select(.netns != $ino_a)"
 	done | wc -l)
-check "--filter-netns INODE starts journeys only in that namespace${bad:+ ($bad)} ($others elsewhere)" \
+check "--filter-netns INODE starts journeys only there${bad:+ ($bad)} ($others elsewhere)" \
 	test -z "$bad" -a "$others" -eq 0
 
 trace lo --filter-netns "/run/netns/$NS_A" --filter-ifname lo
@@ -116,5 +118,6 @@ check "--filter-ifname lo in that namespace follows only the loopback datagram${
 trace nat --filter-netns "/run/netns/$NS_A" 'udp and dst port 53'
 ids=$(jq -r 'select(.sport == 42004 and .dport == 5353) | .id' "$WORK/nat.out" | sort -u)
 before=$(jq -r 'select(.sport == 42004 and .dport == 53) | .id' "$WORK/nat.out" | sort -u)
-check "a datagram matched as 'dst port 53' is still followed after DNAT made it 5353 (ids: ${before:-none} -> ${ids:-none})" \
+msg="ids: ${before:-none} -> ${ids:-none}"
+check "a datagram matched as 'dst port 53' is still followed after DNAT made it 5353 ($msg)" \
 	test -n "$ids" -a "$ids" = "$before"
