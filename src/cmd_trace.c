@@ -28,6 +28,7 @@
 #include "core/log.h"
 #include "core/names.h"
 #include "core/nft_loader.h"
+#include "core/nft_verdict.h"
 #include "core/poller.h"
 #include "core/queue.h"
 #include "core/store.h"
@@ -742,6 +743,7 @@ static int run(struct trace *t, struct trace_args *a)
 	if (t->stream) {
 		fflush(stdout);
 		stream__stats(t->stream, t->store);
+		nft_verdict__stats(stdout, t->store, a->format == STREAM_JSON);
 	}
 	if (a->output) {
 		struct export_meta m = { .backend = backend__label(t->backend) };

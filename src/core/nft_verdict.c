@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "nft_ruleset.h"
 #include "nft_verdict.h"
+#include "store.h"
 
 /* Kernel uapi values, spelled out so this module stays usable in replay on any machine. */
 #define NF_VERDICT_MASK		0x000000ffu
@@ -108,4 +112,131 @@ bool nft_vkind__is_final(enum nft_vkind kind)
 {
 	return kind == NFT_V_DROP || kind == NFT_V_ACCEPT || kind == NFT_V_STOLEN ||
 	       kind == NFT_V_QUEUE || kind == NFT_V_STOP;
+}
+
+struct vcount {
+	char key[3 * 40 + 24]; /* "family table chain" or "family table chain #handle" */
+	uint64_t n[NFT_V_COUNT];
+	uint64_t policy;
+};
+
+struct vtable {
+	struct vcount *v;
+	size_t n, cap;
+};
+
+static struct vcount *vcount_get(struct vtable *t, const char *key)
+{
+	struct vcount *p;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i].key, key))
+			return &t->v[i];
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+
+		p = realloc(t->v, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		t->v = p;
+		t->cap = cap;
+	}
+	p = &t->v[t->n++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->key, sizeof(p->key), "%s", key);
+	return p;
+}
+
+static void vtable_print(FILE *f, const char *name, const struct vtable *t, bool json)
+{
+	if (json)
+		fprintf(f, ",\"%s\":{", name);
+	else
+		fprintf(f, "%s:\n", name);
+	for (size_t i = 0; i < t->n; i++) {
+		bool first = true;
+
+		if (json)
+			fprintf(f, "%s\"%s\":{", i ? "," : "", t->v[i].key);
+		else
+			fprintf(f, "  %s:", t->v[i].key);
+		for (int k = 0; k < NFT_V_COUNT; k++) {
+			if (!t->v[i].n[k])
+				continue;
+			if (json)
+				fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",",
+					nft_vkind__name(k), t->v[i].n[k]);
+			else
+				fprintf(f, " %s %" PRIu64, nft_vkind__name(k), t->v[i].n[k]);
+			first = false;
+		}
+		if (t->v[i].policy) {
+			if (json)
+				fprintf(f, "%s\"policy\":%" PRIu64, first ? "" : ",",
+					t->v[i].policy);
+			else
+				fprintf(f, " (policy %" PRIu64 ")", t->v[i].policy);
+		}
+		fputs(json ? "}" : "\n", f);
+	}
+	if (json)
+		fputc('}', f);
+}
+
+void nft_verdict__stats(FILE *f, const struct store *s, bool json)
+{
+	struct vtable chains = {}, rules = {};
+	uint64_t entered = 0, steps = 0;
+	char key[160];
+
+	for (size_t i = 0; i < store__len(s); i++) {
+		const struct journey *j = store__at(s, i);
+
+		for (uint32_t e = 0; e < j->n_events; e++) {
+			const struct jevent *ev = &j->events[e];
+			const struct jnft *x;
+			struct vcount *c;
+
+			if (ev->nft < 0 || (uint32_t)ev->nft >= j->n_nft)
+				continue;
+			x = &j->nft[ev->nft];
+			snprintf(key, sizeof(key), "%s %s %s", nft_family__name(x->family), x->table,
+				 x->chain);
+			if (ev->type == SKBTOP_EV_NFT_CHAIN && !(ev->flags & SKBTOP_F_EXIT)) {
+				entered++;
+				continue;
+			}
+			if (ev->type == SKBTOP_EV_NFT_CHAIN) {
+				c = vcount_get(&chains, key);
+			} else if (ev->type == SKBTOP_EV_NFT_RULE) {
+				steps++;
+				if (x->rule_handle) {
+					size_t n = strlen(key);
+
+					snprintf(key + n, sizeof(key) - n, " #%" PRIu64,
+						 x->rule_handle);
+				}
+				c = vcount_get(&rules, key);
+			} else {
+				continue;
+			}
+			if (!c)
+				continue;
+			c->n[nft_verdict__split(x->verdict).kind]++;
+			if (ev->flags & SKBTOP_F_POLICY)
+				c->policy++;
+		}
+	}
+	if (json)
+		fprintf(f, "{\"nft_stats\":{\"chains_entered\":%" PRIu64 ",\"rule_steps\":%" PRIu64,
+			entered, steps);
+	else
+		fprintf(f, "--- nft ---\nchains entered %" PRIu64 ", rule steps %" PRIu64 "\n",
+			entered, steps);
+	vtable_print(f, "verdicts_by_chain", &chains, json);
+	vtable_print(f, "verdicts_by_rule", &rules, json);
+	if (json)
+		fputs("}}\n", f);
+	free(chains.v);
+	free(rules.v);
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum nft_vkind {
 	NFT_V_DROP = 0,
@@ -50,5 +51,14 @@ enum nft_vkind nft_vkind__parse(const char *name);
 int nft_verdict__format(char *buf, size_t len, int32_t code, const char *target, bool policy);
 /* True when the packet's fate ends here: accept, drop, stolen, queue (not continue/jump/...). */
 bool nft_vkind__is_final(enum nft_vkind kind);
+
+struct store;
+
+/*
+ * The NFT part of the statistics block, over the journeys the store holds: base chains entered,
+ * rule steps seen, and verdicts counted by chain (at its exit) and by rule. One "--- nft ---"
+ * block in text, or one {"nft_stats":{...}} line with json.
+ */
+void nft_verdict__stats(FILE *f, const struct store *s, bool json);
 
 #endif /* SKBTOP_NFT_VERDICT_H */

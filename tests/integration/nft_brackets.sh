@@ -42,3 +42,8 @@ check "an accepted packet passed the three chains in priority order" \
 check "the ruleset is left as it was" test "$(ip netns exec "$NS_B" nft list ruleset | md5sum)" = "$before"
 [ "$drop" = "f1/pre:entry f1/pre:exit:accept f1/in:entry f1/in:exit:drop" ] || { echo "# drop: $drop"; cat "$out/err"; }
 [ "${pass%% f2*}" != "$pass" ] || echo "# pass: $pass"
+stats=$(grep '"nft_stats"' "$out/s.json")
+check "the statistics count the chains entered" \
+	test "$(jq -r '.nft_stats.chains_entered' <<<"$stats")" -ge 5
+check "the statistics count the drop by the chain that made it" \
+	test "$(jq -r '.nft_stats.verdicts_by_chain["inet f1 in"].drop' <<<"$stats")" = 1
