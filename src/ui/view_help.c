@@ -9,21 +9,21 @@
 static const char *const about[] = {
 	"",
 	"Panes",
-	"  Layers    events, packets, events/s, drops and median time per packet in each layer",
-	"  Packets   one line per packet (skb): tuple, interface, events, duration, fate, nft "
-	"verdict",
-	"  Journey   the selected packet's events, times relative to its first event",
-	"  nftables  base chains it entered, jumps (indented), the rule or policy that decided",
+	"  Layers    events, packets, events/s, drops, median time per packet",
+	"  Packets   one line per packet (skb): tuple, interface, events,",
+	"            duration, fate, final nftables verdict",
+	"  Journey   the selected packet's events, times since its first one",
+	"  nftables  base chains entered, jumps (indented), the rule or policy",
+	"            that decided, with its handle",
 	"",
 	"Reading it",
-	"  Fates: delivered (to a socket), forwarded, sent (by a device), dropped (with the "
-	"kernel's",
-	"  drop reason and where), consumed (freed otherwise), in flight (no end seen yet).",
-	"  Header: lost counts events the kernel or the hand-off had to drop; evicted counts "
-	"packets",
-	"  the store let go to stay within store.max_packets. Colours follow NO_COLOR / "
-	"--no-color.",
-	"  Saved traces open again with: skbtop replay FILE (no root, no kernel needed).",
+	"  Fates: delivered (to a socket), forwarded, sent (by a device),",
+	"  dropped (with the kernel's reason and where), consumed (freed",
+	"  otherwise), in flight (no end seen yet).",
+	"  lost: events the kernel or the hand-off had to drop. evicted:",
+	"  packets let go to stay within store.max_packets.",
+	"  Colours follow NO_COLOR and --no-color.",
+	"  Saved traces open with: skbtop replay FILE (no root needed).",
 };
 
 /* Bindings sharing a key and a sentence are listed once. */

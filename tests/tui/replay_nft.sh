@@ -24,10 +24,16 @@ wait_for 'Packets \(' 5 || { not_ok "replay of the VM session opens"; exit 1; }
 keys /
 keys 9999 Enter
 wait_for 'filter: search=9999' 3
+journey() { screen | grep -oE 'Journey #[0-9]+' | head -1; }
 for _ in $(seq 50); do
 	has "Journey #$id " && break
+	cur=$(journey)
 	keys Down
-	sleep 0.05
+	# One step at a time: the next Down only once this one shows.
+	for _ in $(seq 50); do
+		[ "$(journey)" != "$cur" ] && break
+		sleep 0.05
+	done
 done
 check "the packet dropped by nftables (#$id) is selected" has "Journey #$id "
 check "its list line shows the final nft verdict" has_re "▸.*:9999 .*DROP $reason +$verdict"
