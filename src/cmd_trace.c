@@ -708,6 +708,7 @@ static int run(struct trace *t, struct trace_args *a)
 		st.format = a->format;
 		st.names = t->names;
 		st.cfg = &t->cfg;
+		st.store = t->store;
 		t->stream = &st;
 		run_stream(t, a);
 		rc = 0;
