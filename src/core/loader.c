@@ -16,6 +16,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <search.h>
 #include <stdarg.h>
@@ -387,6 +388,11 @@ static uint32_t ringbuf_bytes(uint32_t kb)
 
 	while (size < want && size < (1u << 30))
 		size <<= 1;
+	if (size != want)
+		p_warn("ring buffer of %u KiB: the kernel wants a power-of-two number of pages, "
+		       "using "
+		       "%" PRIu64 " KiB",
+		       kb, size / 1024);
 	return (uint32_t)size;
 }
 
