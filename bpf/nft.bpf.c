@@ -57,14 +57,18 @@ struct nft_stack {
 	struct nft_frame f[NFT_MAX_DEPTH];
 };
 
+/*
+ * Keyed by task: a call made in process context may be preempted and resume on another CPU, so
+ * a per-CPU stack would lose its frames; softirqs borrow the interrupted task and nest LIFO.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
 	__type(value, struct nft_stack);
 } nft_stacks SEC(".maps");
 
-/* nf_hook_slow calls in progress on this CPU, for the verdict at its return. */
+/* nf_hook_slow calls in progress in this task, for the verdict at its return. */
 struct nf_hook_frame {
 	__u64 skb;
 	__u32 netns;
@@ -78,11 +82,24 @@ struct nf_hook_stack {
 };
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct nf_hook_stack);
+} nf_hook_stacks SEC(".maps");
+
+/* Zeroed values to create a task's stacks from (too large for the BPF stack). */
+struct nft_zero {
+	struct nft_stack chain;
+	struct nf_hook_stack hook;
+};
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct nf_hook_stack);
-} nf_hook_stacks SEC(".maps");
+	__type(value, struct nft_zero);
+} nft_zeroes SEC(".maps");
 
 /* Bracketing: skbs between the programs before and after a base chain, with that chain's event. */
 struct {
@@ -96,11 +113,25 @@ const volatile struct nft_bracket_cfg nft_bracket = {};
 /* Probe ids user space named after the main object's functions (enum nft_probe_kind). */
 const volatile __u32 nft_func_base = 0;
 
+/* The task's stack of nft_do_chain calls; create makes it on a task's first call. */
+static __always_inline struct nft_stack *nft__stack_of(bool create)
+{
+	__u64 task = bpf_get_current_task();
+	struct nft_stack *st = bpf_map_lookup_elem(&nft_stacks, &task);
+	__u32 zero = 0;
+	struct nft_zero *z;
+
+	if (st || !create)
+		return st;
+	z = bpf_map_lookup_elem(&nft_zeroes, &zero);
+	if (!z || bpf_map_update_elem(&nft_stacks, &task, &z->chain, BPF_NOEXIST))
+		return NULL;
+	return bpf_map_lookup_elem(&nft_stacks, &task);
+}
+
 static __always_inline struct nft_stack *nft__stack(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&nft_stacks, &zero);
+	return nft__stack_of(false);
 }
 
 /* The innermost frame, NULL when none is followed. */
@@ -153,7 +184,7 @@ static __always_inline void nft__emit(const struct skbtop_nft_event *tmpl, __u16
 SEC("kprobe/nft_do_chain")
 int BPF_KPROBE(nft_chain_entry, struct nft_pktinfo *pkt, void *priv)
 {
-	struct nft_stack *st = nft__stack();
+	struct nft_stack *st = nft__stack_of(true);
 	const struct nft_chain *chain = priv;
 	const struct nft_base_chain *base;
 	struct skbtop_track *trk;
@@ -406,11 +437,24 @@ int BPF_KPROBE(nft_immediate, const struct nft_expr *expr, struct nft_regs *regs
 	return 0;
 }
 
+static __always_inline struct nf_hook_stack *nf__hstack_of(bool create)
+{
+	__u64 task = bpf_get_current_task();
+	struct nf_hook_stack *st = bpf_map_lookup_elem(&nf_hook_stacks, &task);
+	__u32 zero = 0;
+	struct nft_zero *z;
+
+	if (st || !create)
+		return st;
+	z = bpf_map_lookup_elem(&nft_zeroes, &zero);
+	if (!z || bpf_map_update_elem(&nf_hook_stacks, &task, &z->hook, BPF_NOEXIST))
+		return NULL;
+	return bpf_map_lookup_elem(&nf_hook_stacks, &task);
+}
+
 static __always_inline struct nf_hook_stack *nf__hstack(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&nf_hook_stacks, &zero);
+	return nf__hstack_of(false);
 }
 
 static __always_inline struct nf_hook_frame *nf__htop(struct nf_hook_stack *st)
@@ -428,7 +472,7 @@ static __always_inline struct nf_hook_frame *nf__htop(struct nf_hook_stack *st)
 SEC("kprobe/nf_hook_slow")
 int BPF_KPROBE(nf_hook_entry, struct sk_buff *skb, struct nf_hook_state *state)
 {
-	struct nf_hook_stack *st = nf__hstack();
+	struct nf_hook_stack *st = nf__hstack_of(true);
 	struct nf_hook_frame *f;
 	__u32 d;
 
