@@ -200,8 +200,8 @@ void nft_verdict__stats(FILE *f, const struct store *s, bool json)
 			if (ev->nft < 0 || (uint32_t)ev->nft >= j->n_nft)
 				continue;
 			x = &j->nft[ev->nft];
-			snprintf(key, sizeof(key), "%s %s %s", nft_family__name(x->family), x->table,
-				 x->chain);
+			snprintf(key, sizeof(key), "%s %s %s", nft_family__name(x->family),
+				 x->table, x->chain);
 			if (ev->type == SKBTOP_EV_NFT_CHAIN && !(ev->flags & SKBTOP_F_EXIT)) {
 				entered++;
 				continue;
