@@ -104,6 +104,41 @@ static __always_inline int skbtop__parse_l4(const unsigned char *l4, struct skbt
 	return 0;
 }
 
+#define SKBTOP_IP6_HOPOPTS 0
+#define SKBTOP_IP6_ROUTING 43
+#define SKBTOP_IP6_FRAG	   44
+#define SKBTOP_IP6_DSTOPTS 60
+
+/*
+ * Walks up to three IPv6 extension headers (hop-by-hop for MLD, routing, fragment, destination
+ * options) so that the transport protocol is the real one; *l4 moves past them, or becomes NULL
+ * in a fragment other than the first, which has no transport header.
+ */
+static __always_inline __u8 skbtop__ip6_skip_ext(__u8 proto, unsigned char **l4)
+{
+	for (int i = 0; i < 3; i++) {
+		__u8 h[4];
+
+		if (proto != SKBTOP_IP6_HOPOPTS && proto != SKBTOP_IP6_ROUTING &&
+		    proto != SKBTOP_IP6_FRAG && proto != SKBTOP_IP6_DSTOPTS)
+			break;
+		if (bpf_probe_read_kernel(h, sizeof(h), *l4))
+			break;
+		if (proto == SKBTOP_IP6_FRAG) {
+			/* Only the first fragment holds the transport header. */
+			if ((h[2] << 8 | h[3]) & 0xfff8) {
+				*l4 = NULL;
+				return h[0];
+			}
+			*l4 += 8;
+		} else {
+			*l4 += (h[1] + 1) * 8;
+		}
+		proto = h[0];
+	}
+	return proto;
+}
+
 /* Fills p from the headers of skb; returns 0 when an IPv4 or IPv6 header was read. */
 static __always_inline int skbtop__parse(struct sk_buff *skb, struct skbtop_parsed *p)
 {
@@ -146,11 +181,13 @@ static __always_inline int skbtop__parse(struct sk_buff *skb, struct skbtop_pars
 		if (bpf_probe_read_kernel(&ih, sizeof(ih), head + nh))
 			return -1;
 		t->family = SKBTOP_AF_INET6;
-		t->l4proto = ih.nexthdr;
 		__builtin_memcpy(t->saddr.v6, &ih.saddr, 16);
 		__builtin_memcpy(t->daddr.v6, &ih.daddr, 16);
-		/* Extension headers are not walked: the transport offset covers them once set. */
 		l4 = head + nh + sizeof(ih);
+		t->l4proto = skbtop__ip6_skip_ext(ih.nexthdr, &l4);
+		if (l4)
+			skbtop__parse_l4(l4, p);
+		return 0;
 	} else {
 		return -1;
 	}
