@@ -16,3 +16,7 @@ check "an empty trace is a failure, not a pass" bash -c "! tests/nft/oracle.sh /
 out=$(tests/nft/oracle.sh --immediate "$mon" "$fx/skbtop-agree.json" 7)
 check "immediate mode compares only what immediates decide (jump and return here)" \
 	grep -q "^not ok - packet udp 40656 9: nft monitor trace 't c 4 jump sub|t sub 6 return'" <<<"$out"
+check "6.1's explicit return, printed by nft without its handle, matches skbtop's return" \
+	bash -c "tests/nft/oracle.sh $fx/monitor-6.1-return.txt $fx/skbtop-6.1-return.json 7 >/dev/null"
+check "immediate mode keeps 6.1's explicit return" \
+	bash -c "tests/nft/oracle.sh --immediate $fx/monitor-6.1-return.txt $fx/skbtop-6.1-return.json 7 | grep -q 'o2 in 5 jump j1|o2 j1 - return'"

@@ -9,11 +9,10 @@ cd "$(dirname "$0")/../../.." 2>/dev/null || true
 . tests/lib.sh
 need_root "nft oracle"
 SKBTOP=${SKBTOP_STATIC:-$SKBTOP}
-tag=${VM_KERNEL:-host}
 work=$(mktemp -d)
 EXTRA_CLEANUP="rm -rf $work"
-ns_pair || { not_ok "[$tag] two namespaces could be made"; exit 1; }
-ip netns exec "$NS_B" nft -f tests/nft/rulesets/mark.nft || { not_ok "[$tag] marking table loads"; exit 1; }
+ns_pair || { not_ok "two namespaces could be made"; exit 1; }
+ip netns exec "$NS_B" nft -f tests/nft/rulesets/mark.nft || { not_ok "marking table loads"; exit 1; }
 inode=$(netns_inode "$NS_B")
 sport=40000
 
@@ -45,7 +44,7 @@ send_corpus() {
 	local f proto addr port mon
 	: >"$1"
 	for f in tests/nft/rulesets/oracle-*.nft; do
-		ip netns exec "$NS_B" nft -f "$f" || { not_ok "[$tag] $f loads"; continue; }
+		ip netns exec "$NS_B" nft -f "$f" || { not_ok "$f loads"; continue; }
 		ip netns exec "$NS_B" nft -a monitor trace >>"$1" 2>&1 &
 		mon=$!
 		sleep 1
@@ -64,8 +63,8 @@ send_corpus() {
 
 # trace-key: the whole corpus against the monitor.
 start_skbtop tk
-check "[$tag] trace-key mode says it added the dormant table" grep -q "added table inet skbtop_keyon_" "$work/tk.err"
-check "[$tag] rule level runs on the trace key" grep -q "rules: trace-key" "$work/tk.err"
+check "trace-key mode says it added the dormant table" grep -q "added table inet skbtop_keyon_" "$work/tk.err"
+check "rule level runs on the trace key" grep -q "rules: trace-key" "$work/tk.err"
 send_corpus "$work/mon.txt"
 
 # A rule replaced while tracing: the packets before and after show their own rule's text.
@@ -87,29 +86,29 @@ sleep 1
 ip netns exec "$NS_B" nft delete table inet o7
 sleep 0.5
 stop_bg $skb_pid
-check "[$tag] the dormant table is gone after exit" bash -c "! nft list tables | grep -q skbtop_keyon_"
+check "the dormant table is gone after exit" bash -c "! nft list tables | grep -q skbtop_keyon_"
 
-ORACLE_TAG=$tag bash tests/nft/oracle.sh "$work/mon.txt" "$work/tk.json" "$inode" | grep -v ' 4100[12] 9701:'
+bash tests/nft/oracle.sh "$work/mon.txt" "$work/tk.json" "$inode" | grep -v ' 4100[12] 9701:'
 text_of() {
 	jq -r --argjson s "$1" 'select(.type == "nft_rule" and .sport == $s and .nft.table == "o7") | .nft.rule' \
 		"$work/tk.json" | head -1
 }
-check "[$tag] the rule's text before the change is its old text" test "$(text_of 41001)" = "udp dport 9701 counter accept"
-check "[$tag] a rule replaced while tracing shows its new text" test "$(text_of 41002)" = "udp dport 9701 meta mark set 0x00000007 accept"
-check "[$tag] every rule event of the corpus carries its rule's text" \
+check "the rule's text before the change is its old text" test "$(text_of 41001)" = "udp dport 9701 counter accept"
+check "a rule replaced while tracing shows its new text" test "$(text_of 41002)" = "udp dport 9701 meta mark set 0x00000007 accept"
+check "every rule event of the corpus carries its rule's text" \
 	test "$(jq -r 'select(.type == "nft_rule" and .nft.handle > 0 and (.nft.rule == null)) | .id' "$work/tk.json" | wc -l)" = 0
 # A drop decided by a rule: its chain's exit says drop (the 0x10002 encoding decoded, 6.7+ style).
-check "[$tag] a chain that dropped reports drop at its exit" \
+check "a chain that dropped reports drop at its exit" \
 	test "$(jq -r 'select(.type == "nft_chain" and .dport == 9204 and .nft.table == "o2" and .nft.exit) | .nft.verdict' "$work/tk.json" | head -1)" = drop
-check "[$tag] a reject's reply ran through OUTPUT nested in the INPUT call" \
+check "a reject's reply ran through OUTPUT nested in the INPUT call" \
 	test "$(jq -r 'select(.type == "nft_chain" and .nft.chain == "out" and .nft.depth == 1) | .id' "$work/tk.json" | wc -l)" -gt 0
 
 # immediate: what it can see of the same corpus.
 start_skbtop imm --nft-rules immediate
-check "[$tag] immediate mode leaves the ruleset without a dormant table" bash -c "! nft list tables | grep -q skbtop_keyon_"
+check "immediate mode leaves the ruleset without a dormant table" bash -c "! nft list tables | grep -q skbtop_keyon_"
 send_corpus "$work/mon-imm.txt"
 stop_bg $skb_pid
-check "[$tag] immediate mode marks its rule events partial" \
+check "immediate mode marks its rule events partial" \
 	test "$(jq -r 'select(.type == "nft_rule") | .nft.partial' "$work/imm.json" | sort -u | paste -sd,)" = true
-ORACLE_TAG="$tag immediate" bash tests/nft/oracle.sh --immediate "$work/mon-imm.txt" "$work/imm.json" "$inode"
+ORACLE_TAG=immediate bash tests/nft/oracle.sh --immediate "$work/mon-imm.txt" "$work/imm.json" "$inode"
 exit 0
