@@ -3,7 +3,8 @@
  * The poller-to-store hand-off: one thread pushes decoder slots (event-sized records) into the
  * SPSC queue, another pops them, as the poller and the UI/stream thread do. Prints records per
  * second of wall time and how often the producer found the queue full; exits 1 below 2 million
- * records/s, far above what a ring buffer delivers (it has measured 3-7 million on a busy 2-core VM).
+ * records/s, far above what a ring buffer delivers (it has measured 3-7 million on a busy 2-core
+ * VM).
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -25,9 +25,10 @@ struct skbtop_track {
 	__u32 events;
 };
 
-#define SKBTOP_TRK_NEW	 0x1 /* no event emitted yet: the next one carries SKBTOP_F_NEW_PACKET */
-#define SKBTOP_TRK_ENDED 0x2 /* freed (kfree_skb, consume_skb): only its release path may follow   \
-			      */
+#define SKBTOP_TRK_NEW 0x1 /* no event emitted yet: the next one carries SKBTOP_F_NEW_PACKET */
+#define SKBTOP_TRK_ENDED                                                                           \
+	0x2 /* freed (kfree_skb, consume_skb): only its release path may follow                    \
+	     */
 
 /* User space sets the size (trace.ringbuf_kb) before load; a power of two of pages. */
 struct {
