@@ -50,6 +50,18 @@ check "--filter-netns: the datagram sent in that namespace makes a journey" \
 check "--filter-netns: a datagram of another namespace pair makes none" \
 	test "$(ids '.sport == 41005 or .src == "10.78.0.2"')" -eq 0
 
+trace_start ifname --stream --format json --netns "/run/netns/$NS_B" --ifname veth_b ||
+	{ not_ok "skbtop starts with --netns and --ifname"; exit 1; }
+send 10.77.0.2 9999 --src-port 41010
+ip netns exec "$NS_B" "$TOOLS/sendpkt" udp 127.0.0.1 9999 --src-port 41011
+sleep 1
+trace_stop INT
+devs=$(jq -r 'select(.sport == 41010) | .ifname' "$TRACE_OUT" | sort -u | tr '\n' ' ')
+check "--ifname veth_b: a datagram arriving on veth_b is followed from there (devices: $devs)" \
+	test "$devs" = "veth_b "
+check "--ifname veth_b: a datagram on the namespace's loopback makes no journey" \
+	test "$(ids '.sport == 41011')" -eq 0
+
 if command -v nft >/dev/null; then
 	ip netns exec "$NS_A" nft -f - <<'NFT'
 table inet skbtop_test {
