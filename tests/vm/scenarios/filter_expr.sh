@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# tcpdump expressions judged in the kernel with the kprobe backends (kprobe.multi on 6.12, kprobe
+# on 6.1): one skbtop per expression, all at once, then one set of real packets between two
+# namespaces; each expression must follow exactly the packets its row names. Locally built packets
+# are first seen in IP output, before they have a MAC header (the network-layer view); replies are
+# first seen with one (the Ethernet view). A packet counts as followed when a journey starts with
+# it.
+set -u
+. "$(dirname "$0")/../../lib.sh"
+
+if [ -z "${VM_KERNEL:-}" ]; then
+	skip "filter expressions on kprobe kernels" "runs inside a tests/vm/run guest"
+	exit 0
+fi
+ns_pair || {
+	not_ok "[filter] two namespaces joined by veth"
+	exit 1
+}
+WORK=$(mktemp -d)
+PIDS=()
+EXTRA_CLEANUP='for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$WORK"'
+FUNCS=ip_local_out,ip_output,ip6_local_out,ip6_output,__dev_queue_xmit,ip_rcv,ipv6_rcv
+
+declare -A SIG=(
+	[u53]='.sport == 41001'
+	[u5353]='.sport == 41002'
+	[u6_53]='.sport == 41003'
+	[t443]='.sport == 41004'
+	[t6_443]='.sport == 41005'
+	[big]='.sport == 41007'
+	[pr450]='.sport == 41008'
+	[ping4]='.proto == "icmp" and .src == "10.77.0.1" and .icmp_type == 8'
+	[ping6]='.proto == "icmp6" and .src == "fd77::1" and .icmp_type == 128'
+	[ns6]='.proto == "icmp6" and .src == "fd77::1" and .icmp_type == 135'
+)
+# One jq expression naming the packet an event belongs to (one jq run per file, not per label).
+LABEL="(if false then empty"
+for label in "${!SIG[@]}"; do LABEL+=" elif (${SIG[$label]}) then \"$label\""; done
+LABEL+=" else empty end)"
+ROWS=(
+	"host 10.77.0.2|u53 u5353 t443 big pr450 ping4"
+	"host fd77::2|u6_53 t6_443 ping6"
+	"tcp port 443|t443 t6_443"
+	"udp and dst port 53|u53 u6_53"
+	"portrange 400-500|t443 t6_443 pr450"
+	"tcp[tcpflags] & tcp-syn != 0|t443"
+	"icmp[icmptype] == icmp-echo|ping4"
+	"icmp6[icmp6type] == icmp6-neighborsolicit|ns6"
+	"not ip|u6_53 t6_443 ping6 ns6"
+	"(tcp port 443 or udp port 53) and ip6|u6_53 t6_443"
+	"greater 500|big"
+	"udp and not port 53|u5353 big pr450"
+)
+show_err() { while IFS= read -r line; do echo "# [${ROWS[$1]%%|*}] $line"; done <"$WORK/$1.err"; }
+
+for i in "${!ROWS[@]}"; do
+	skbtop --stream --format json --duration 300 --functions "$FUNCS" \
+		--filter-netns "/run/netns/$NS_A" "${ROWS[$i]%%|*}" >"$WORK/$i.out" 2>"$WORK/$i.err" &
+	PIDS+=($!)
+done
+for _ in $(seq 1500); do
+	ready=0 gone=0
+	for i in "${!ROWS[@]}"; do
+		if grep -q '^skbtop: load .* attach' "$WORK/$i.err"; then
+			ready=$((ready + 1))
+		elif ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
+			gone=$((gone + 1))
+		fi
+	done
+	[ $((ready + gone)) -eq "${#ROWS[@]}" ] && break
+	sleep 0.2
+done
+if [ "$ready" -ne "${#ROWS[@]}" ]; then
+	not_ok "[filter] all ${#ROWS[@]} skbtop instances attached (only $ready did)"
+	for i in "${!ROWS[@]}"; do
+		grep -q '^skbtop: load .* attach' "$WORK/$i.err" || show_err "$i"
+	done
+	exit 1
+fi
+backend=$(sed -n 's/^skbtop: backend \([^ ]*\).*/\1/p' "$WORK/0.err")
+
+A() { ip netns exec "$NS_A" "$@"; }
+send() { A sendpkt "$@" >/dev/null 2>&1; }
+A ping -6 -c 1 -W 2 fd77::2 >/dev/null
+A ping -c 1 -W 2 10.77.0.2 >/dev/null
+send udp 10.77.0.2 53 --src-port 41001
+send udp 10.77.0.2 5353 --src-port 41002
+send udp fd77::2 53 --src-port 41003
+send tcp 10.77.0.2 443 --src-port 41004 --timeout 2
+send tcp fd77::2 443 --src-port 41005 --timeout 2
+send udp 10.77.0.2 7000 --src-port 41007 --size 1000
+send udp 10.77.0.2 450 --src-port 41008
+sleep 2
+for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done
+for p in "${PIDS[@]}"; do wait "$p"; done
+PIDS=()
+
+for i in "${!ROWS[@]}"; do
+	expr=${ROWS[$i]%%|*}
+	want=" ${ROWS[$i]#*|} "
+	wrong=""
+	# The packet each journey started with (its first event with headers): what the filter chose.
+	got=" $(jq -rs "map(select(.id != null and .src != null)) | group_by(.id)[] | .[0] |
+		$LABEL" "$WORK/$i.out" | sort -u | tr '\n' ' ')"
+	for label in "${!SIG[@]}"; do
+		if [[ $want == *" $label "* ]]; then
+			[[ $got == *" $label "* ]] || wrong+=" missed:$label"
+		else
+			[[ $got != *" $label "* ]] || wrong+=" extra:$label"
+		fi
+	done
+	if [ -z "$wrong" ]; then
+		ok "[filter $backend] '$expr' follows exactly:${want% }"
+	else
+		not_ok "[filter $backend] '$expr':$wrong"
+		show_err "$i"
+		for label in "${!SIG[@]}"; do
+			[[ $wrong == *":$label"* ]] || continue
+			for id in $(jq -r "select(.id != null) | select(${SIG[$label]}) | .id" \
+				"$WORK/$i.out" | sort -u | head -3); do
+				jq -c "select(.id == $id) | [.func, .src, .sport, .dst, .dport, .ifname]" \
+					"$WORK/$i.out" | head -6 | sed "s/^/# $label journey $id: /"
+			done
+		done
+	fi
+done
+
+# The network-layer view at work: the datagram to port 53 was matched in IP output, where it has
+# no MAC header yet, not later at __dev_queue_xmit.
+first=$(jq -r 'select(.sport == 41001) | .func' "$WORK/3.out" | head -1)
+check "[filter $backend] 'udp and dst port 53' matched before the MAC header existed (at $first)" \
+	test "$first" = ip_local_out -o "$first" = ip_output
