@@ -66,7 +66,8 @@ check "Esc goes back to the packet list" wait_for 'Packets \(' 3
 # Layer filter through the picker: move the cursor onto TCP, then Enter.
 keys l
 wait_for 'Filter by layer' 3
-cursor() { screen | grep -o '▸.*' | head -1; }
+# The picker's cursor line ("▸  TCP ..."), not the packet list's selection ("▸ +1.2s ...").
+cursor() { screen | grep -oE '▸[ *] [A-Za-z].*' | head -1; }
 for _ in $(seq 40); do
 	cur=$(cursor)
 	grep -qE ' TCP ' <<<"$cur" && break
