@@ -96,7 +96,7 @@ static void set_attrs(void)
 int term__init(bool color)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		p_err("the terminal UI needs a terminal; use --stream for headless output");
+		p_err("the screen needs a terminal on stdin and stdout");
 		return -1;
 	}
 	setlocale(LC_ALL, "");
