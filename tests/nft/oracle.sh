@@ -29,7 +29,10 @@ monitor_steps() {
 				if (($i == "udp" || $i == "tcp") && $(i + 1) == "sport") { proto = $i; sp = $(i + 2) }
 				if (($i == "udp" || $i == "tcp") && $(i + 1) == "dport") dp = $(i + 2)
 			}
-			if (proto != "") key[id] = proto " " sp " " dp
+			if (proto != "") {
+				key[id] = proto " " sp " " dp
+				print key[id] "\t"
+			}
 			next
 		}
 		if (!(id in key)) next
@@ -80,9 +83,10 @@ if [ -z "$keys" ]; then
 fi
 bad=0
 while IFS= read -r k; do
-	want=$(awk -F'\t' -v k="$k" '$1 == k { print $2 }' "$m" | paste -sd'|')
+	want=$(awk -F'\t' -v k="$k" '$1 == k && $2 != "" { print $2 }' "$m" | paste -sd'|')
 	got=$(awk -F'\t' -v k="$k" '$1 == k { print $2 }' "$s" | paste -sd'|')
 	n=$(awk -F'|' '{ print NF }' <<<"$want")
+	[ -n "$want" ] || n=0
 	if [ "$want" = "$got" ]; then
 		echo "ok - ${tag}packet $k: skbtop's $n rule steps equal nft monitor trace's ($want)"
 	else
