@@ -410,7 +410,7 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 	if (term__init(cfg->color && !getenv("NO_COLOR")))
 		return 1;
 	ui.utf8 = term__utf8();
-	ui.rows_gen = store__generation(s) - 1;
+	ui.rows_gen = store__generation(s) - 1; /* so that the first frame builds the rows */
 
 	while (!quit) {
 		uint64_t now;
@@ -423,7 +423,8 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 			draw_all(&ui);
 			if (feed->drawn)
 				feed->drawn(feed->ctx);
-			next_frame = now + FRAME_MS;
+			/* A replay changes only on a key: no need to wake up for frames. */
+			next_frame = now + (feed->pump ? FRAME_MS : 1000);
 			dirty = false;
 		}
 		timeout = (int)(next_frame - ui__now_ms());
