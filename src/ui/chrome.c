@@ -82,9 +82,9 @@ void chrome__footer(struct ui *ui)
 
 		snprintf(line, sizeof(line), "%s: %s",
 			 ui->prompt == PROMPT_SAVE ? "save to" : "search", ui->prompt_buf);
-		x += draw_text(f->y, x, f->w - 30, ROLE_STATUS, line, false);
+		x += draw_text(f->y, x, f->w - 40, ROLE_STATUS, line, false);
 		draw_text(f->y, x, 1, ROLE_SEL, " ", true);
-		x = end - 28;
+		x = end - 38;
 	} else if (ui->status[0] && ui__now_ms() < ui->status_until_ms) {
 		draw_text(f->y, f->x, f->w, ROLE_STATUS, ui->status, false);
 		return;

@@ -88,6 +88,7 @@ static const struct key_binding table[] = {
 	  ACT_BACK,
 	  M_PACKET | M_HELP | M_PICKER,
 	  true },
+	{ { 21 }, "^U", "erase", "erase what was typed", ACT_ERASE, M_PROMPT, true },
 	{ { KEY_ESC }, "Esc", "unfilter", "clear the filters", ACT_BACK, M_MAIN, true },
 	{ { KEY_ESC },
 	  "Esc",

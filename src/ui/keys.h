@@ -40,6 +40,7 @@ enum action {
 	ACT_CLEAR,
 	ACT_HELP,
 	ACT_QUIT,
+	ACT_ERASE, /* the prompt's whole text */
 	ACT_COUNT,
 };
 

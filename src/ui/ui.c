@@ -227,6 +227,11 @@ static unsigned prompt_key(struct ui *ui, int key)
 			ui__save(ui, ui->prompt_buf);
 		return UI_HANDLED | UI_REDRAW;
 	}
+	if (a == ACT_ERASE) {
+		ui->prompt_len = 0;
+		ui->prompt_buf[0] = '\0';
+		return prompt_changed(ui);
+	}
 	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
 		/* Remove a whole UTF-8 character, not a byte of it. */
 		while (ui->prompt_len && (ui->prompt_buf[--ui->prompt_len] & 0xc0) == 0x80)
