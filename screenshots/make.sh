@@ -44,6 +44,18 @@ shot() {
 # Live: needs root and the tracepoint (or better) backend of this host.
 if [ "$(id -u)" -eq 0 ]; then
 	ns_pair
+	ip netns exec "$NS_B" nft -f - <<'NFT'
+table inet filter {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		udp dport 9999 counter drop
+		tcp dport 8080 jump svc
+	}
+	chain svc {
+		tcp dport 8080 accept
+	}
+}
+NFT
 	ip netns exec "$NS_B" "$OUT/tools/sendpkt" listen udp 7777 --count 1000 --timeout 60 \
 		>/dev/null 2>&1 &
 	listeners=$!
@@ -57,12 +69,13 @@ if [ "$(id -u)" -eq 0 ]; then
 		ip netns exec "$NS_A" "$OUT/tools/sendpkt" tcp 10.77.0.2 8080 --size 500 || true
 		ip netns exec "$NS_A" "$OUT/tools/sendpkt" udp 10.77.0.2 4444 --src-port $((41000 + i)) || true
 		ip netns exec "$NS_A" "$OUT/tools/sendpkt" udp fd77::2 7777 || true
+		ip netns exec "$NS_A" "$OUT/tools/sendpkt" udp 10.77.0.2 9999 || true
 	done
 	sleep 1.5
-	# Select the last packet sent to the closed port: its drop reason fills the journey.
+	# The packets to port 9999, which an nftables rule drops; the newest is selected.
 	keys /
-	keys 41006 Enter
-	sleep 1.2
+	keys 9999 Enter
+	sleep 1.5
 	shot live-host
 	keys q
 	wait_for '^DONE' 10
