@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "ui/layout.h"
+#include "ui/ui_int.h"
 
 static bool inside(const struct rect *r, int cols, int rows)
 {
@@ -135,6 +136,56 @@ static void popup_stays_in_body(void **state)
 	assert_true(rect__contains(&l.body, r.x + r.w - 1, r.y + r.h - 1));
 }
 
+/* Any sequence of moves over any list keeps the selection inside it and on the visible page. */
+static void scroll_keeps_selection_visible(void **state)
+{
+	static const enum action moves[] = {
+		ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END
+	};
+	unsigned seed = 12345;
+
+	(void)state;
+	for (size_t n = 0; n < 60; n++) {
+		for (size_t page = 1; page < 25; page++) {
+			struct scroll sc = { 0, 0 };
+
+			for (int k = 0; k < 200; k++) {
+				seed = seed * 1103515245 + 12345;
+				scroll__apply(&sc, moves[(seed >> 16) % 6], n, page);
+				if (!n) {
+					assert_int_equal(sc.sel, 0);
+					continue;
+				}
+				assert_true(sc.sel < n);
+				assert_true(sc.top <= sc.sel && sc.sel < sc.top + page);
+				/* No blank tail while lines above are hidden. */
+				assert_true(n <= page ? sc.top == 0 : sc.top <= n - page);
+			}
+		}
+	}
+}
+
+static void scroll_moves(void **state)
+{
+	struct scroll sc = { 0, 0 };
+
+	(void)state;
+	assert_true(scroll__apply(&sc, ACT_END, 100, 10));
+	assert_int_equal(sc.sel, 99);
+	assert_int_equal(sc.top, 90);
+	assert_true(scroll__apply(&sc, ACT_PGUP, 100, 10));
+	assert_int_equal(sc.sel, 89);
+	assert_true(scroll__apply(&sc, ACT_HOME, 100, 10));
+	assert_int_equal(sc.sel, 0);
+	assert_int_equal(sc.top, 0);
+	assert_false(scroll__apply(&sc, ACT_UP, 100, 10));
+	/* A list that shrank under the selection pulls it back in. */
+	sc.sel = 50;
+	scroll__clamp(&sc, 20, 10);
+	assert_int_equal(sc.sel, 19);
+	assert_int_equal(sc.top, 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +195,8 @@ int main(void)
 		cmocka_unit_test(packet_mode_hides_list_and_layers),
 		cmocka_unit_test(too_small_below_80x24),
 		cmocka_unit_test(popup_stays_in_body),
+		cmocka_unit_test(scroll_keeps_selection_visible),
+		cmocka_unit_test(scroll_moves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
