@@ -50,15 +50,18 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 # Everything the build, the tests and the QEMU test bed need, from Debian's registry.
 DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev libyaml-dev \
 	libjansson-dev libpcap-dev libdbus-1-dev libcmocka-dev pkg-config nftables iproute2 tmux kmod \
-	qemu-system-x86 busybox-static cpio xz-utils procps jq aha chromium fonts-dejavu-core
+	qemu-system-x86 busybox-static cpio xz-utils procps jq
+# Only `make screenshots` needs these: a browser is a large install that tests never use.
+SCREENSHOT_DEPS := aha chromium fonts-dejavu-core
 
 .DELETE_ON_ERROR:
-.PHONY: all deps static install uninstall format clean test check check-vm bench tools screenshots
+.PHONY: all deps deps-screenshots static install uninstall format clean test check check-vm bench tools screenshots
 
 all: $(OUT)/skbtop
 
-deps:
-	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+deps deps-screenshots: PKGS = $(if $(filter deps,$@),$(DEPS),$(SCREENSHOT_DEPS))
+deps deps-screenshots:
+	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
@@ -130,7 +133,7 @@ bench: $(OUT)/skbtop $(OUT)/skbtop-static $(BENCH_BINS) $(TOOL_BINS)
 
 # PNGs of real runs (live on this host as root, and a replay of a QEMU session with nftables
 # verdicts) rendered from tmux's colour capture; not part of `make test`.
-screenshots: $(OUT)/skbtop $(TOOL_BINS)
+screenshots: deps-screenshots $(OUT)/skbtop $(TOOL_BINS)
 	$(Q)OUT=$(OUT) screenshots/make.sh
 
 install: $(OUT)/skbtop
