@@ -375,7 +375,10 @@ static bool func_wanted(const regex_t *re, const char *name)
 	return !re || !regexec(re, name, 0, NULL, 0);
 }
 
-/* The functions to attach: --functions, else the configuration's list, else discovery. */
+/*
+ * The functions to attach: --functions, else the configuration's list, else discovery. Returns 0,
+ * EXIT_USAGE for a bad name or expression, or -1.
+ */
 static int choose_functions(struct trace *t, const struct trace_args *a, struct func_list *list)
 {
 	struct discover_opts dopts = {};
@@ -385,18 +388,21 @@ static int choose_functions(struct trace *t, const struct trace_args *a, struct 
 	size_t n;
 	int rc = -1;
 
-	if (t->backend == BACKEND_TRACEPOINT) {
-		if (a->functions || t->cfg.n_functions)
-			p_warn("the tracepoint backend attaches no function: the list is ignored");
-		return 0;
-	}
 	if (a->filter.func_regex) {
 		if (regcomp(&re, a->filter.func_regex, REG_EXTENDED | REG_NOSUB)) {
 			p_err("--filter-func: '%s' is not a valid regular expression",
 			      a->filter.func_regex);
-			return -1;
+			return EXIT_USAGE;
 		}
 		rep = &re;
+	}
+	if (t->backend == BACKEND_TRACEPOINT) {
+		if (a->functions || t->cfg.n_functions || rep)
+			p_warn("the tracepoint backend attaches no function: the function choice "
+			       "is "
+			       "ignored");
+		rc = 0;
+		goto out;
 	}
 	if (t->cfg.n_functions && !a->functions) {
 		t->funcs = calloc(t->cfg.n_functions, sizeof(*t->funcs));
@@ -445,6 +451,7 @@ static int choose_functions(struct trace *t, const struct trace_args *a, struct 
 				p_err("--functions: the kernel has no function '%s' taking an skb",
 				      name);
 				free(sel);
+				rc = EXIT_USAGE;
 				goto out;
 			}
 			add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id);
@@ -663,8 +670,12 @@ static int run(struct trace *t, struct trace_args *a)
 	}
 	names__load_drop_reasons(t->names, NULL);
 	add_tracepoint_names(t);
-	if (choose_functions(t, a, &list))
+	rc = choose_functions(t, a, &list);
+	if (rc) {
+		rc = rc == EXIT_USAGE ? EXIT_USAGE : 1;
 		goto out;
+	}
+	rc = 1;
 
 	lo.backend = t->backend;
 	lo.ringbuf_kb = t->cfg.ringbuf_kb;

@@ -13,7 +13,7 @@ check "--help exits 0 and shows examples and every backend" \
 
 # refused ARGS...: status 2, exactly one line on stderr starting "skbtop: ", nothing loaded.
 refused() {
-	"$SKBTOP" "$@" >/dev/null 2>"$TRACE_DIR/err"
+	timeout 20 "$SKBTOP" "$@" >/dev/null 2>"$TRACE_DIR/err"
 	local rc=$?
 	[ "$rc" -eq 2 ] && [ "$(grep -c . "$TRACE_DIR/err")" -eq 1 ] && grep -q '^skbtop: ' "$TRACE_DIR/err" &&
 		! grep -q 'load' "$TRACE_DIR/err"
@@ -25,6 +25,7 @@ check "an unknown --format is bad usage" refused --stream --format xml
 check "a ring buffer size that is not a number is bad usage" refused --stream --ringbuf-kb lots
 check "a bad tcpdump expression is bad usage" refused --stream 'port port'
 check "a missing configuration file is bad usage" refused --stream --config /nonexistent.yaml
+check "a bad --filter-func expression is bad usage" refused --stream --filter-func '('
 check "an unknown option is refused with status 2" \
 	sh -c "'$SKBTOP' --stream --frobnicate >/dev/null 2>&1; [ \$? -eq 2 ]"
 

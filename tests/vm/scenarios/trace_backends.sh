@@ -48,3 +48,18 @@ case $VM_KERNEL in
 	try_backend kprobe
 	;;
 esac
+
+# --functions: exactly the functions asked for, and a name the kernel lacks is bad usage.
+trace_start funcs --stream --format json --functions ip_rcv,__udp4_lib_rcv --filter-netns "/run/netns/$NS_A" ||
+	{ not_ok "skbtop starts with --functions"; exit 1; }
+ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9999 --src-port 40200 --size 20
+sleep 2
+trace_stop INT
+check "--functions ip_rcv,__udp4_lib_rcv attaches exactly 2 functions" \
+	grep -q '^skbtop: functions: 2 attached, 0 failed' "$TRACE_ERR"
+funcs=$(jq -r 'select(.sport == 40200 and .type == "func") | .func' "$TRACE_OUT" | tr '\n' ' ')
+check "--functions: the journey shows just those, in order ($funcs)" test "$funcs" = "ip_rcv __udp4_lib_rcv "
+skbtop --stream --functions ip_rcv,no_such_function_xyz >/dev/null 2>"$TRACE_DIR/nf.err"
+rc=$?
+check "--functions with a function the kernel lacks is bad usage (status $rc): $(cat "$TRACE_DIR/nf.err")" \
+	sh -c "[ $rc -eq 2 ] && grep -q 'no_such_function_xyz' '$TRACE_DIR/nf.err'"
