@@ -33,6 +33,7 @@ _Static_assert(sizeof(struct cbpf_insn) == sizeof(struct bpf_insn), "cbpf_insn m
 #define E_TO_BE		    0x08
 #define E_JNE		    0x50
 #define E_JLT		    0xa0
+#define E_JLE		    0xb0
 #define E_CALL		    0x80
 #define E_PROBE_READ_KERNEL 113
 
@@ -129,42 +130,78 @@ static void ja(struct emit *e, int label)
 	jump(e, BPF_JMP | BPF_JA, 0, 0, 0, label);
 }
 
-/* dst = the size bytes at data + k (+ X when ind), big-endian as classic BPF loads them. */
-static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool ind, int ret0)
+/*
+ * dst = the bytes at r1 + off of the copied head, one byte at a time: the verifier wants stack
+ * accesses aligned, and the bytes come out big-endian with no swap.
+ */
+static void load_head(struct emit *e, int dst, int size, int16_t off)
 {
-	int size = size_code == BPF_W ? 4 : size_code == BPF_H ? 2 : 1;
+	put(e, BPF_LDX | BPF_MEM | BPF_B, dst, R1, off, 0);
+	for (int i = 1; i < size; i++) {
+		put(e, BPF_LDX | BPF_MEM | BPF_B, R2, R1, (int16_t)(off + i), 0);
+		put(e, BPF_ALU | BPF_LSH | BPF_K, dst, 0, 0, 8);
+		put(e, BPF_ALU | BPF_OR | BPF_X, dst, R2, 0, 0);
+	}
+}
 
-	if (!ind && k > (uint32_t)INT32_MAX - 4) {
-		ja(e, ret0);
-		return;
-	}
-	if (ind) {
-		put(e, E_ALU64 | E_MOV | BPF_X, R0, R_X, 0, 0);
-		put(e, BPF_ALU | E_MOV | BPF_K, R2, 0, 0, (int32_t)k);
-		put(e, E_ALU64 | BPF_ADD | BPF_X, R0, R2, 0, 0);
-		put(e, E_ALU64 | BPF_ADD | BPF_K, R0, 0, 0, size);
-		put(e, BPF_LDX | BPF_MEM | BPF_W, R2, R_CTX, CTX_OFF(linear), 0);
-		jump(e, BPF_JMP | BPF_JGT | BPF_X, R0, R2, 0, ret0);
-	} else {
-		put(e, BPF_LDX | BPF_MEM | BPF_W, R0, R_CTX, CTX_OFF(linear), 0);
-		jump(e, BPF_JMP | E_JLT | BPF_K, R0, 0, (int32_t)(k + size), ret0);
-	}
+/* dst = the bytes at data + r0, read from the packet itself (past the prefetched head). */
+static void load_slow(struct emit *e, int dst, int size_code, int size, int ret0)
+{
 	put(e, E_ALU64 | E_MOV | BPF_X, R1, R_CTX, 0, 0);
 	put(e, E_ALU64 | BPF_ADD | BPF_K, R1, 0, 0, CTX_OFF(tmp));
 	put(e, BPF_LDX | BPF_MEM | E_DW, R3, R_CTX, CTX_OFF(data), 0);
-	if (ind) {
-		put(e, E_ALU64 | BPF_ADD | BPF_X, R3, R_X, 0, 0);
-		put(e, BPF_ALU | E_MOV | BPF_K, R2, 0, 0, (int32_t)k);
-		put(e, E_ALU64 | BPF_ADD | BPF_X, R3, R2, 0, 0);
-	} else {
-		put(e, E_ALU64 | BPF_ADD | BPF_K, R3, 0, 0, (int32_t)k);
-	}
+	put(e, E_ALU64 | BPF_ADD | BPF_X, R3, R0, 0, 0);
 	put(e, E_ALU64 | E_MOV | BPF_K, R2, 0, 0, size);
 	put(e, BPF_JMP | E_CALL, 0, 0, 0, E_PROBE_READ_KERNEL);
 	jump(e, BPF_JMP | E_JNE | BPF_K, R0, 0, 0, ret0);
 	put(e, BPF_LDX | BPF_MEM | size_code, dst, R_CTX, CTX_OFF(tmp), 0);
 	if (size > 1)
 		put(e, BPF_ALU | E_END | E_TO_BE, dst, 0, 0, size * 8);
+}
+
+/*
+ * dst = the size bytes at data + k (+ X when ind). Loads within the head the prologue copied
+ * read the stack; others (and a failed bounds check, which means "no match") cost a helper call.
+ */
+static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool ind, int ret0)
+{
+	int size = size_code == BPF_W ? 4 : size_code == BPF_H ? 2 : 1;
+	int slow, done;
+
+	if (!ind && k > (uint32_t)INT32_MAX - 4) {
+		ja(e, ret0);
+		return;
+	}
+	if (!ind) {
+		put(e, BPF_LDX | BPF_MEM | BPF_W, R0, R_CTX, CTX_OFF(linear), 0);
+		jump(e, BPF_JMP | E_JLT | BPF_K, R0, 0, (int32_t)(k + size), ret0);
+		if (k + size <= SKBTOP_PCAP_HEAD) {
+			put(e, E_ALU64 | E_MOV | BPF_X, R1, R_CTX, 0, 0);
+			load_head(e, dst, size, CTX_OFF(head) + (int16_t)k);
+			return;
+		}
+		put(e, E_ALU64 | E_MOV | BPF_K, R0, 0, 0, (int32_t)k);
+		load_slow(e, dst, size_code, size, ret0);
+		return;
+	}
+	slow = new_labels(e, 2);
+	done = slow + 1;
+	put(e, E_ALU64 | E_MOV | BPF_X, R0, R_X, 0, 0);
+	put(e, BPF_ALU | E_MOV | BPF_K, R2, 0, 0, (int32_t)k);
+	put(e, E_ALU64 | BPF_ADD | BPF_X, R0, R2, 0, 0);
+	put(e, E_ALU64 | E_MOV | BPF_X, R2, R0, 0, 0);
+	put(e, E_ALU64 | BPF_ADD | BPF_K, R2, 0, 0, size);
+	put(e, BPF_LDX | BPF_MEM | BPF_W, R1, R_CTX, CTX_OFF(linear), 0);
+	jump(e, BPF_JMP | BPF_JGT | BPF_X, R2, R1, 0, ret0);
+	/* The bound on r0 itself is what lets the verifier accept the variable stack offset. */
+	jump(e, BPF_JMP | BPF_JGT | BPF_K, R0, 0, SKBTOP_PCAP_HEAD - size, slow);
+	put(e, E_ALU64 | E_MOV | BPF_X, R1, R_CTX, 0, 0);
+	put(e, E_ALU64 | BPF_ADD | BPF_X, R1, R0, 0, 0);
+	load_head(e, dst, size, CTX_OFF(head));
+	ja(e, done);
+	bind_label(e, slow);
+	load_slow(e, dst, size_code, size, ret0);
+	bind_label(e, done);
 }
 
 static int16_t mem_off(uint32_t k)
@@ -408,28 +445,36 @@ static int build(struct pcapfilter *pf, const struct bpf_program *l2, const stru
 		 char *err, size_t errlen)
 {
 	struct emit e = { 0 };
-	int labels, done, l3_start;
+	int labels, done, l3_start, unreadable;
 	size_t pad;
 	int rc = PCAPFILTER_EUNSUPPORTED;
 
-	labels = new_labels(&e, 2);
+	labels = new_labels(&e, 3);
 	done = labels;
 	l3_start = labels + 1;
+	unreadable = labels + 2;
 	for (int r = R6; r <= R8; r++)
 		put(&e, BPF_STX | BPF_MEM | E_DW, R1, r, CTX_OFF(saved) + (r - R6) * 8, 0);
 	put(&e, E_ALU64 | E_MOV | BPF_X, R_CTX, R1, 0, 0);
+	/* One helper call copies the packet's head; most loads then read the stack. */
+	put(&e, BPF_LDX | BPF_MEM | BPF_W, R2, R_CTX, CTX_OFF(linear), 0);
+	put(&e, BPF_JMP | E_JLE | BPF_K, R2, 0, 1, SKBTOP_PCAP_HEAD);
+	put(&e, E_ALU64 | E_MOV | BPF_K, R2, 0, 0, SKBTOP_PCAP_HEAD);
+	put(&e, E_ALU64 | BPF_ADD | BPF_K, R1, 0, 0, CTX_OFF(head));
+	put(&e, BPF_LDX | BPF_MEM | E_DW, R3, R_CTX, CTX_OFF(data), 0);
+	put(&e, BPF_JMP | E_CALL, 0, 0, 0, E_PROBE_READ_KERNEL);
+	jump(&e, BPF_JMP | E_JNE | BPF_K, R0, 0, 0, unreadable);
 	put(&e, BPF_ALU | E_MOV | BPF_K, R_A, 0, 0, 0);
 	put(&e, BPF_ALU | E_MOV | BPF_K, R_X, 0, 0, 0);
 	put(&e, BPF_LDX | BPF_MEM | BPF_W, R0, R_CTX, CTX_OFF(l2), 0);
 	jump(&e, BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 0, l3_start);
 	translate(&e, (const struct cbpf_insn *)l2->bf_insns, l2->bf_len, done);
 	bind_label(&e, l3_start);
-	if (l3) {
+	/* Without a network-layer program such packets wait for their link-layer header. */
+	if (l3)
 		translate(&e, (const struct cbpf_insn *)l3->bf_insns, l3->bf_len, done);
-	} else {
-		/* No network-layer program: such packets wait for their link-layer header. */
-		put(&e, BPF_ALU | E_MOV | BPF_K, R0, 0, 0, 0);
-	}
+	bind_label(&e, unreadable);
+	put(&e, BPF_ALU | E_MOV | BPF_K, R0, 0, 0, 0);
 	bind_label(&e, done);
 	put(&e, BPF_LDX | BPF_MEM | E_DW, R_A, R_CTX, CTX_OFF(saved) + 8, 0);
 	put(&e, BPF_LDX | BPF_MEM | E_DW, R_X, R_CTX, CTX_OFF(saved) + 16, 0);

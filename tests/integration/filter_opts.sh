@@ -14,25 +14,25 @@ if [ ! -x "$SKBTOP" ] || [ ! -x "$TOOLS/sendpkt" ] || ! command -v jq >/dev/null
 fi
 
 err=$(mktemp)
-"$SKBTOP" --stream 'tcp port' >/dev/null 2>"$err"
+"$SKBTOP" --stream --duration 5 'tcp port' >/dev/null 2>"$err"
 rc=$?
 check "a bad expression exits with status 2 ($rc) and libpcap's message: $(head -1 "$err")" \
 	test "$rc" -eq 2 -a -n "$(grep 'syntax error' "$err")"
-"$SKBTOP" --stream inbound >/dev/null 2>"$err"
+"$SKBTOP" --stream --duration 5 inbound >/dev/null 2>"$err"
 rc=$?
 msg=$(head -1 "$err")
 check "an expression the kernel filter cannot run ('inbound') is refused with 2 ($rc): $msg" \
 	test "$rc" -eq 2 -a -n "$(grep 'extension data' "$err")"
-big=$(for i in $(seq 300); do printf 'ip[%d] == %d or ' $((i % 60)) "$i"; done)
-"$SKBTOP" --stream "${big}ip[0] == 0" >/dev/null 2>"$err"
+big=$(for i in $(seq 300); do printf 'ip[%d] == %d or ' $((64 + i % 100)) "$i"; done)
+"$SKBTOP" --stream --duration 5 "${big}ip[0] == 0" >/dev/null 2>"$err"
 rc=$?
 msg=$(cut -c1-90 "$err")
 check "an expression too large for the kernel filter is refused with 2 ($rc): $msg" \
 	test "$rc" -eq 2 -a -n "$(grep 'too large' "$err")"
-"$SKBTOP" --stream --filter-mark 0x3/0x1 >/dev/null 2>"$err"
+"$SKBTOP" --stream --duration 5 --filter-mark 0x3/0x1 >/dev/null 2>"$err"
 rc=$?
 check "a mark outside its mask is refused with 2 ($rc): $(head -1 "$err")" test "$rc" -eq 2
-"$SKBTOP" --stream --filter-ifname nosuchif0 >/dev/null 2>"$err"
+"$SKBTOP" --stream --duration 5 --filter-ifname nosuchif0 >/dev/null 2>"$err"
 rc=$?
 check "an unknown interface is refused with 2 ($rc): $(head -1 "$err")" test "$rc" -eq 2
 rm -f "$err"
