@@ -748,8 +748,7 @@ static int run(struct trace *t, struct trace_args *a)
 		;
 	refresh_losses(t, t->store, true);
 	print_counts(t);
-	nft_loader__free(t->nft);
-	t->nft = NULL;
+	nft_loader__detach(t->nft);
 	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;
 	if (t->stream) {

@@ -633,20 +633,33 @@ const char *nft_loader__status(const struct nft_loader *l)
 	return l ? l->status : "nft: off";
 }
 
-void nft_loader__free(struct nft_loader *l)
+void nft_loader__detach(struct nft_loader *l)
 {
 	if (!l)
 		return;
 	for (size_t i = 0; i < l->n_nf_links; i++)
 		close(l->nf_links[i]);
-	for (int i = 0; i < KP_COUNT; i++)
+	l->n_nf_links = 0;
+	for (int i = 0; i < KP_COUNT; i++) {
 		bpf_link__destroy(l->links[i]);
+		l->links[i] = NULL;
+	}
 	for (size_t i = 0; i < l->n_copies; i++)
 		nft_bpf__destroy(l->copies[i]);
+	l->n_copies = 0;
 	nft_bpf__destroy(l->skel);
+	l->skel = NULL;
 	if (l->keyon)
 		nft_keyon__remove(l->nft);
-	/* The names table may outlive us (export at exit): it must not call into freed text. */
+	l->keyon = false;
+}
+
+void nft_loader__free(struct nft_loader *l)
+{
+	if (!l)
+		return;
+	nft_loader__detach(l);
+	/* The names table may outlive us: it must not call into freed text. */
 	if (l->o.names)
 		names__set_rule_text(l->o.names, NULL, NULL);
 	nft_ruleset__free(l->rules);

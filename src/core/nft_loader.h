@@ -46,7 +46,12 @@ struct nft_loader *nft_loader__start(const struct loader *main, struct names *na
 int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode);
 /* One line for the status bar and stderr: what is attached and what is missing, and why. */
 const char *nft_loader__status(const struct nft_loader *l);
-/* Detaches, and removes the dormant table. */
+/*
+ * Detach every probe, link and the dormant table, but keep the rule text: the session is
+ * exported after the detach, and its rule events still need their text.
+ */
+void nft_loader__detach(struct nft_loader *l);
+/* Detaches if that was not done yet, then frees the rule text. */
 void nft_loader__free(struct nft_loader *l);
 
 /*
