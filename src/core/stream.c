@@ -485,6 +485,48 @@ void stream__jevent(const struct stream *st, const struct journey *j, const stru
 
 /* ---- statistics ---- */
 
+struct name_hits {
+	const char *name;
+	uint64_t hits;
+};
+
+static int name_hits_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct name_hits *)a)->name, ((const struct name_hits *)b)->name);
+}
+
+/*
+ * Hits per probe name. Two probes can share a name (nf_hook_slow is both a traced function and
+ * the NFT hook-verdict probe; a function can exist in two modules): their hits are added, since
+ * a JSON object with a key twice is one that replay rightly refuses.
+ */
+static void json_func_hits(FILE *f, const struct store *s, const struct names *n, uint32_t count)
+{
+	struct name_hits *v = calloc((size_t)count + SKBTOP_TP_COUNT, sizeof(*v));
+	size_t len = 0, i;
+	int sub = 1;
+
+	fputc('{', f);
+	for (uint32_t k = 0; v && k < count + SKBTOP_TP_COUNT; k++) {
+		uint32_t id = k < count ? k : SKBTOP_TP_FLAG | (k - count);
+		uint64_t h = store__func_hits(s, id);
+
+		if (h)
+			v[len++] = (struct name_hits){ names__probe(n, id)->name, h };
+	}
+	if (v)
+		qsort(v, len, sizeof(*v), name_hits_cmp);
+	for (i = 0; i < len; i++) {
+		uint64_t h = v[i].hits;
+
+		while (i + 1 < len && !strcmp(v[i].name, v[i + 1].name))
+			h += v[++i].hits;
+		json_u64(f, v[i].name, h, &sub);
+	}
+	fputc('}', f);
+	free(v);
+}
+
 static const char *layer_name(const struct config *cfg, int l, char *buf, size_t len)
 {
 	if (cfg && l < cfg->n_layers && cfg->layers[l].name)
@@ -500,7 +542,7 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 	const struct store_layer *ly = store__layers(s);
 	const struct store_reason *r;
 	size_t nr, i;
-	uint32_t id, count = names__probe_count(n);
+	uint32_t count = names__probe_count(n);
 	char buf[32];
 	int first = 1, sub;
 
@@ -545,16 +587,7 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 		json_u64(f, names__drop_reason(n, r[i].reason), r[i].count, &sub);
 	fputc('}', f);
 	json__key(f, "functions", &first);
-	sub = 1;
-	fputc('{', f);
-	for (id = 0; id < count; id++)
-		if (store__func_hits(s, id))
-			json_u64(f, names__probe(n, id)->name, store__func_hits(s, id), &sub);
-	for (id = 0; id < SKBTOP_TP_COUNT; id++)
-		if (store__func_hits(s, SKBTOP_TP_FLAG | id))
-			json_u64(f, names__tp_name(id), store__func_hits(s, SKBTOP_TP_FLAG | id),
-				 &sub);
-	fputc('}', f);
+	json_func_hits(f, s, n, count);
 	fputc('}', f);
 	funlockfile(f);
 }

@@ -247,6 +247,34 @@ static void test_stats_text_and_json(void **state)
 	world_free(w);
 }
 
+/* nf_hook_slow is a traced function and also the NFT hook-verdict probe: one key, hits added. */
+static void test_stats_json_merges_probes_with_one_name(void **state)
+{
+	struct world *w = world_new(STREAM_JSON);
+	struct skbtop_event e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_IP_RCV, 1000);
+	json_error_t err;
+	json_t *o;
+
+	(void)state;
+	names__add_probe(w->n, P_COUNT, "ip_rcv", NULL, 0, PRIO_CRITICAL);
+	emit(w, &e, sizeof(e));
+	e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_COUNT, 1100);
+	emit(w, &e, sizeof(e));
+	free(w->buf);
+	w->st.f = open_memstream(&w->buf, &w->len);
+	stream__stats(&w->st, w->s);
+	fclose(w->st.f);
+	w->st.f = NULL;
+	o = json_loads(w->buf, JSON_REJECT_DUPLICATES, &err);
+	assert_non_null(o);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(o, "stats"), "functions"), "ip_rcv")),
+		2);
+	json_decref(o);
+	world_free(w);
+}
+
 static void test_top_functions_by_hits(void **state)
 {
 	struct world *w = world_new(STREAM_TEXT);
@@ -333,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_text_nft),
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_stats_text_and_json),
+		cmocka_unit_test(test_stats_json_merges_probes_with_one_name),
 		cmocka_unit_test(test_top_functions_by_hits),
 		cmocka_unit_test(test_json_strings_always_parse),
 		cmocka_unit_test(test_names_round_trip),
