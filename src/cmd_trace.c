@@ -52,7 +52,6 @@ struct trace_args {
 	char *proto, *host, *port;
 	struct filter_opts filter;
 	const char *nft_rules; /* --nft-rules, NULL = from the configuration */
-	bool nft_netlink;
 	bool no_color;
 };
 
@@ -122,8 +121,6 @@ static void usage(FILE *f)
 		"      --nft-rules MODE     trace-key (adds a dormant table while tracing), "
 		"immediate\n"
 		"                           (partial, ruleset untouched) or off\n"
-		"      --nft-netlink-trace  rules from the kernel's nftables trace (adds a "
-		"marking rule)\n"
 		"      --netns, --ifname, --mark  short for the --filter-* options "
 		"below\n" FILTER_OPTS_HELP
 		"      --no-color           a screen without colours (as NO_COLOR=1 does)\n"
@@ -204,7 +201,6 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		OPT_PORT,
 		OPT_FILTER,
 		OPT_NFT_RULES,
-		OPT_NFT_NETLINK,
 		OPT_NO_COLOR
 	};
 	static const struct option opts[] = {
@@ -228,7 +224,6 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "filter-mark", required_argument, NULL, OPT_FILTER },
 		{ "filter-func", required_argument, NULL, OPT_FILTER },
 		{ "nft-rules", required_argument, NULL, OPT_NFT_RULES },
-		{ "nft-netlink-trace", no_argument, NULL, OPT_NFT_NETLINK },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -304,9 +299,6 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		}
 		case OPT_NO_COLOR:
 			a->no_color = true;
-			break;
-		case OPT_NFT_NETLINK:
-			a->nft_netlink = true;
 			break;
 		case OPT_FILTER: {
 			char name[32];
@@ -690,7 +682,7 @@ static int run(struct trace *t, struct trace_args *a)
 		goto out;
 	}
 	/* Before the main attach, so a chain's drop is reported before the skb's free. */
-	t->nft = nft_loader__start(t->loader, t->names, &t->cfg, a->nft_rules, a->nft_netlink,
+	t->nft = nft_loader__start(t->loader, t->names, &t->cfg, a->nft_rules,
 				   t->backend != BACKEND_TRACEPOINT, kcfg.netns);
 	if (loader__attach(t->loader, &ls, err, sizeof(err))) {
 		p_err("%s", err);
@@ -732,6 +724,7 @@ static int run(struct trace *t, struct trace_args *a)
 			.backend = backend__label(t->backend),
 			.backend_why = t->why,
 			.attached = ls.attached,
+			.tp_attached = ls.tp_attached,
 			.failed = ls.failed,
 			.skipped = ls.skipped + t->skipped,
 			.filter = t->filter_text,

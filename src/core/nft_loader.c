@@ -585,8 +585,6 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 		start_kprobes(l);
 	else
 		start_brackets(l);
-	if (o->netlink)
-		add_status(l, "--nft-netlink-trace is not available in this build");
 	if (o->names)
 		name_probes(l);
 	if (o->names && (l->rules = nft_ruleset__new(l->nft)))
@@ -610,14 +608,13 @@ int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode)
 }
 
 struct nft_loader *nft_loader__start(const struct loader *main, struct names *names,
-				     const struct config *cfg, const char *rules_word, bool netlink,
-				     bool kprobes, uint32_t netns)
+				     const struct config *cfg, const char *rules_word, bool kprobes,
+				     uint32_t netns)
 {
 	struct nft_loader_opts o = {
 		.rules = cfg->nft_rules,
 		.kprobes = kprobes,
 		.netns = netns,
-		.netlink = netlink,
 		.names = names,
 		.cfg = cfg,
 	};

@@ -24,7 +24,6 @@ struct nft_loader_opts {
 	enum nft_rules_mode rules;
 	bool kprobes;	     /* the chosen backend can attach kprobes */
 	uint32_t netns;	     /* bracket only this namespace (inode); 0 = every namespace found */
-	bool netlink;	     /* --nft-netlink-trace: rules from the kernel's netlink trace */
 	const char *nft;     /* the nft binary, NULL for "nft" */
 	struct names *names; /* gets the rule text lookup; may be NULL */
 	const struct config *cfg; /* layers for the NFT events' names; may be NULL */
@@ -40,8 +39,8 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o);
  * (--nft-rules) overrides cfg->nft_rules when not NULL; it was checked by nft_loader__parse_rules.
  */
 struct nft_loader *nft_loader__start(const struct loader *main, struct names *names,
-				     const struct config *cfg, const char *rules_word, bool netlink,
-				     bool kprobes, uint32_t netns);
+				     const struct config *cfg, const char *rules_word, bool kprobes,
+				     uint32_t netns);
 /* "trace-key", "immediate", "off"; -1 after p_err for anything else. */
 int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode);
 /* One line for the status bar and stderr: what is attached and what is missing, and why. */

@@ -17,9 +17,11 @@ void chrome__header(struct ui *ui)
 	int x, rw;
 
 	if (f->live)
-		snprintf(left, sizeof(left), " skbtop %s  backend %s%s%s (%u attached, %u failed)",
+		snprintf(left, sizeof(left),
+			 " skbtop %s  backend %s%s%s (%u fn + %u tp attached, %u failed)",
 			 SKBTOP_VERSION, f->backend ? f->backend : "?", f->backend_why ? ": " : "",
-			 f->backend_why ? f->backend_why : "", f->attached, f->failed);
+			 f->backend_why ? f->backend_why : "", f->attached, f->tp_attached,
+			 f->failed);
 	else
 		snprintf(left, sizeof(left), " skbtop %s  replay %s  backend %s", SKBTOP_VERSION,
 			 f->source ? f->source : "", f->backend ? f->backend : "?");

@@ -24,7 +24,8 @@ struct ui_feed {
 	const char *backend;	 /* "kprobe.multi", "tracepoint", ... */
 	const char *backend_why; /* why that backend, e.g. "kernel has no kprobes; fentry refused
 				    (EPERM)" */
-	unsigned int attached, failed, skipped;
+	unsigned int attached, failed, skipped; /* functions */
+	unsigned int tp_attached;		/* tracepoints */
 	const char *filter; /* the active filter as the user wrote it, "" if none */
 	const char *notice; /* a degraded mode to show in the status line, or NULL */
 	/* Why the session has no nftables detail (module not loaded, backend), or NULL. */
