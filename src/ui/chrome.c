@@ -16,12 +16,13 @@ void chrome__header(struct ui *ui)
 	uint64_t nlost = st->lost_kernel + st->lost_queue;
 	int x, rw;
 
+	/* Counts before the reason: on a narrow screen the reason is what gets cut. */
 	if (f->live)
 		snprintf(left, sizeof(left),
-			 " skbtop %s  backend %s%s%s (%u fn + %u tp attached, %u failed)",
-			 SKBTOP_VERSION, f->backend ? f->backend : "?", f->backend_why ? ": " : "",
-			 f->backend_why ? f->backend_why : "", f->attached, f->tp_attached,
-			 f->failed);
+			 " skbtop %s  backend %s, %u fn + %u tp attached, %u failed%s%s",
+			 SKBTOP_VERSION, f->backend ? f->backend : "?", f->attached, f->tp_attached,
+			 f->failed, f->backend_why ? ": " : "",
+			 f->backend_why ? f->backend_why : "");
 	else
 		snprintf(left, sizeof(left), " skbtop %s  replay %s  backend %s", SKBTOP_VERSION,
 			 f->source ? f->source : "", f->backend ? f->backend : "?");

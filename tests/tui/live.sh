@@ -19,7 +19,7 @@ if ! wait_for '▶ live' 20; then
 	exit 1
 fi
 ok "skbtop starts live"
-check "the header names the backend and what was attached" has_re 'backend [a-z.-]+.*\([0-9]+ fn \+ [1-9][0-9]* tp attached, [0-9]+ failed\)'
+check "the header names the backend and what was attached" has_re 'backend [a-z.-]+, [0-9]+ fn \+ [1-9][0-9]* tp attached, [0-9]+ failed'
 pid=$(tui_pid)
 # The BPF links the process holds, from its file descriptors' fdinfo.
 links() { grep -h '^link_id:' /proc/"$pid"/fdinfo/* 2>/dev/null | awk '{print $2}'; }
