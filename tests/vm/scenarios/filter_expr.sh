@@ -50,6 +50,16 @@ ROWS=(
 	"(tcp port 443 or udp port 53) and ip6|u6_53 t6_443"
 	"greater 500|big"
 	"udp and not port 53|u5353 big pr450"
+	"src host 10.77.0.1|u53 u5353 t443 big pr450 ping4"
+	"net 10.77.0.0/24|u53 u5353 t443 big pr450 ping4"
+	"ip6 net fd77::/64 and tcp|t6_443"
+	"ip6 and udp|u6_53"
+	"dst port 5353|u5353"
+	"udp portrange 5000-8000|u5353 big"
+	"icmp|ping4"
+	"icmp6 and ip6[40] == 128|ping6"
+	"tcp dst port 443 and src host 10.77.0.1|t443"
+	"(udp port 53 or udp port 5353) and not ip6|u53 u5353"
 )
 show_err() { while IFS= read -r line; do echo "# [${ROWS[$1]%%|*}] $line"; done <"$WORK/$1.err"; }
 
