@@ -59,10 +59,10 @@ enum skbtop_tp {
 };
 
 /* Event flags */
-#define SKBTOP_F_TUPLE_CACHED 0x1 /* headers were not readable here; the tuple is the cached one */
-#define SKBTOP_F_NEW_PACKET   0x2 /* first event of a newly tracked skb */
-#define SKBTOP_F_EXIT	      0x4 /* NFT chain exit (else entry) */
-#define SKBTOP_F_POLICY	      0x8 /* NFT verdict came from the chain policy */
+#define SKBTOP_F_TUPLE_CACHED 0x1  /* headers unreadable here: the tuple is the cached one */
+#define SKBTOP_F_NEW_PACKET   0x2  /* first event of a newly tracked skb */
+#define SKBTOP_F_EXIT	      0x4  /* NFT chain exit (else entry) */
+#define SKBTOP_F_POLICY	      0x8  /* NFT verdict came from the chain policy */
 #define SKBTOP_F_PARTIAL      0x10 /* NFT rule seen in immediate mode: partial view */
 #define SKBTOP_F_BRACKET      0x20 /* NFT chain entry/exit seen by netfilter programs around it */
 #define SKBTOP_F_AT_FREE      0x40 /* NFT chain exit seen as the chain freed (dropped) the skb */
@@ -95,16 +95,16 @@ struct skbtop_event_hdr {
 /* SKBTOP_EV_FUNC, _TP, _DROP, _CONSUME, _CLONE */
 struct skbtop_event {
 	struct skbtop_event_hdr hdr;
-	__u64 skb;	 /* address of the sk_buff: an identity, never dereferenced */
-	__u64 aux;	 /* DROP: location; CLONE: new skb; FUNC: caller ip where known */
-	__u32 func_id;	 /* probe table index, or SKBTOP_TP_FLAG | enum skbtop_tp */
-	__u32 pid;	 /* tgid of the current task */
-	__u32 ifindex;	 /* skb->dev->ifindex, 0 if none */
-	__u32 netns;	 /* inode of the netns of skb->dev (or of the socket) */
-	__u32 mark;	 /* skb->mark */
-	__u32 len;	 /* skb->len */
-	__u32 reason;	 /* DROP: enum skb_drop_reason value of the running kernel */
-	__u16 l3proto;	 /* skb->protocol, host order */
+	__u64 skb;     /* address of the sk_buff: an identity, never dereferenced */
+	__u64 aux;     /* DROP: location; CLONE: new skb; otherwise 0 */
+	__u32 func_id; /* probe table index, or SKBTOP_TP_FLAG | enum skbtop_tp */
+	__u32 pid;     /* tgid of the current task */
+	__u32 ifindex; /* skb->dev->ifindex, 0 if none */
+	__u32 netns;   /* inode of the netns of skb->dev (or of the socket) */
+	__u32 mark;    /* skb->mark */
+	__u32 len;     /* skb->len */
+	__u32 reason;  /* DROP: enum skb_drop_reason value of the running kernel */
+	__u16 l3proto; /* skb->protocol, host order */
 	__u16 reserved;
 	struct skbtop_tuple tuple;
 };
@@ -112,14 +112,14 @@ struct skbtop_event {
 /* SKBTOP_EV_NFT_CHAIN, _NFT_RULE, _NF_HOOK: the packet part, then what netfilter said. */
 struct skbtop_nft_event {
 	struct skbtop_event ev;
-	__u64 rule_handle;  /* 0 when the verdict is the chain's (policy or exit) */
+	__u64 rule_handle; /* 0 when the verdict is the chain's (policy or exit) */
 	__u64 chain_handle;
-	__s32 verdict;	    /* raw verdict code as the kernel encodes it (see NFT.md) */
-	__s32 priority;	    /* base chain priority */
-	__u8 family;	    /* NFPROTO_* */
-	__u8 hook;	    /* NF_INET_* */
-	__u8 depth;	    /* nesting of nft_do_chain calls on this CPU, 0 = outermost */
-	__u8 seq;	    /* order of this rule event within the chain call */
+	__s32 verdict;	/* raw verdict code as the kernel encodes it (see NFT.md) */
+	__s32 priority; /* base chain priority */
+	__u8 family;	/* NFPROTO_* */
+	__u8 hook;	/* NF_INET_* */
+	__u8 depth;	/* nesting of nft_do_chain calls on this CPU, 0 = outermost */
+	__u8 seq;	/* order of this rule event within the chain call */
 	__u32 pad;
 	char table[SKBTOP_NAME_LEN];
 	char chain[SKBTOP_NAME_LEN];
