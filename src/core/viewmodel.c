@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "stream.h"
 #include "viewmodel.h"
 
 #define NS_PER_SEC ((uint64_t)1000000000)
@@ -536,25 +537,6 @@ void vm__packet_row(const struct journey *j, struct names *n, int64_t wall_off_n
 		snprintf(row->nft, sizeof(row->nft), "%s", nft_verdict__name(j->nft_verdict));
 }
 
-const char *vm__nf_family(uint8_t family)
-{
-	switch (family) {
-	case 1:
-		return "inet";
-	case 2:
-		return "ip";
-	case 3:
-		return "arp";
-	case 5:
-		return "netdev";
-	case 7:
-		return "bridge";
-	case 10:
-		return "ip6";
-	}
-	return "family?";
-}
-
 const char *vm__nf_hook(uint8_t family, uint8_t hook)
 {
 	static const char *const inet[] = { "prerouting", "input",	 "forward",
@@ -589,10 +571,10 @@ static void nft_detail(const struct jevent *e, const struct jnft *x, char *buf, 
 	switch (e->type) {
 	case SKBTOP_EV_NFT_CHAIN:
 		if (e->flags & SKBTOP_F_EXIT)
-			snprintf(buf, len, "%s %s %s -> %s", vm__nf_family(x->family), x->table,
+			snprintf(buf, len, "%s %s %s -> %s", nfproto__name(x->family), x->table,
 				 x->chain, v);
 		else
-			snprintf(buf, len, "%s %s %s (%s, prio %d)", vm__nf_family(x->family),
+			snprintf(buf, len, "%s %s %s (%s, prio %d)", nfproto__name(x->family),
 				 x->table, x->chain, vm__nf_hook(x->family, x->hook), x->priority);
 		break;
 	case SKBTOP_EV_NFT_RULE:
@@ -685,7 +667,7 @@ size_t vm__nft_rows(const struct journey *j, struct names *n, struct vm_nft_row 
 				r->drop = false;
 				r->verdict[0] = '\0';
 				snprintf(r->text, sizeof(r->text), "%s %s %s (hook %s, prio %d)",
-					 vm__nf_family(x->family), x->table, x->chain,
+					 nfproto__name(x->family), x->table, x->chain,
 					 vm__nf_hook(x->family, x->hook), x->priority);
 			}
 			break;
@@ -709,7 +691,7 @@ size_t vm__nft_rows(const struct journey *j, struct names *n, struct vm_nft_row 
 			break;
 		default:
 			r->kind = VMN_HOOK;
-			snprintf(r->text, sizeof(r->text), "%s hook %s", vm__nf_family(x->family),
+			snprintf(r->text, sizeof(r->text), "%s hook %s", nfproto__name(x->family),
 				 vm__nf_hook(x->family, x->hook));
 		}
 		k++;
