@@ -627,7 +627,7 @@ static int run(struct trace *t, struct trace_args *a)
 	struct backend_probe bp;
 	struct func_list list = {};
 	struct stream st = {};
-	char err[512], notice[300];
+	char err[512], notice[300], nft_why[300];
 	enum backend want = t->cfg.backend;
 	int rc = 1;
 
@@ -732,6 +732,14 @@ static int run(struct trace *t, struct trace_args *a)
 
 		status_notice(t, notice, sizeof(notice));
 		feed.notice = notice[0] ? notice : NULL;
+		/* Without kprobes a packet with no nft events may still have met rules we cannot
+		 * see. */
+		if (t->backend == BACKEND_TRACEPOINT) {
+			snprintf(nft_why, sizeof(nft_why),
+				 "rule verdicts need kprobes or fentry (tracepoint backend); %s",
+				 nft_loader__status(t->nft));
+			feed.nft_why = nft_why;
+		}
 		rc = ui__run(t->store, t->names, &t->cfg, &feed);
 	}
 

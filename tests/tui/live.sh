@@ -42,6 +42,8 @@ wait_for 'filter: search=40404' 3
 keys Enter
 check "its journey ends in the drop with the reason and where it happened" \
 	wait_for 'kfree_skb +DROP NO_SOCKET at [a-z_0-9.]+' 5
+check "its nftables pane says rule verdicts need kprobes on this backend" \
+	wait_for 'rule verdicts need' 3
 keys Escape Escape
 wait_gone 'filter: ' 3
 
