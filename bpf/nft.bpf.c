@@ -113,20 +113,33 @@ const volatile struct nft_bracket_cfg nft_bracket = {};
 /* Probe ids user space named after the main object's functions (enum nft_probe_kind). */
 const volatile __u32 nft_func_base = 0;
 
-/* The task's stack of nft_do_chain calls; create makes it on a task's first call. */
-static __always_inline struct nft_stack *nft__stack_of(bool create)
+/*
+ * The current task's slot in a per-task map; create makes it from zero on the task's first call.
+ * Stacks are per task, not per CPU: a preempted call may return on another CPU.
+ */
+static __always_inline void *task_slot(void *map, const void *zero, bool create)
 {
 	__u64 task = bpf_get_current_task();
-	struct nft_stack *st = bpf_map_lookup_elem(&nft_stacks, &task);
-	__u32 zero = 0;
-	struct nft_zero *z;
+	void *st = bpf_map_lookup_elem(map, &task);
 
-	if (st || !create)
+	if (st || !create || !zero || bpf_map_update_elem(map, &task, zero, BPF_NOEXIST))
 		return st;
-	z = bpf_map_lookup_elem(&nft_zeroes, &zero);
-	if (!z || bpf_map_update_elem(&nft_stacks, &task, &z->chain, BPF_NOEXIST))
-		return NULL;
-	return bpf_map_lookup_elem(&nft_stacks, &task);
+	return bpf_map_lookup_elem(map, &task);
+}
+
+static __always_inline struct nft_zero *nft__zeroes(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&nft_zeroes, &zero);
+}
+
+/* The task's stack of nft_do_chain calls. */
+static __always_inline struct nft_stack *nft__stack_of(bool create)
+{
+	struct nft_zero *z = create ? nft__zeroes() : NULL;
+
+	return task_slot(&nft_stacks, z ? &z->chain : NULL, create);
 }
 
 static __always_inline struct nft_stack *nft__stack(void)
@@ -439,17 +452,9 @@ int BPF_KPROBE(nft_immediate, const struct nft_expr *expr, struct nft_regs *regs
 
 static __always_inline struct nf_hook_stack *nf__hstack_of(bool create)
 {
-	__u64 task = bpf_get_current_task();
-	struct nf_hook_stack *st = bpf_map_lookup_elem(&nf_hook_stacks, &task);
-	__u32 zero = 0;
-	struct nft_zero *z;
+	struct nft_zero *z = create ? nft__zeroes() : NULL;
 
-	if (st || !create)
-		return st;
-	z = bpf_map_lookup_elem(&nft_zeroes, &zero);
-	if (!z || bpf_map_update_elem(&nf_hook_stacks, &task, &z->hook, BPF_NOEXIST))
-		return NULL;
-	return bpf_map_lookup_elem(&nf_hook_stacks, &task);
+	return task_slot(&nf_hook_stacks, z ? &z->hook : NULL, create);
 }
 
 static __always_inline struct nf_hook_stack *nf__hstack(void)
