@@ -2,24 +2,20 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
 /* The skeleton names the rodata type: its definition comes first. */
 #include "nft_cfg.bpf.h"
 #include "nft.skel.h"
+#include "nft_chains.h"
 #include "nft_keyon.h"
 #include "nft_loader.h"
 #include "nft_ruleset.h"
@@ -28,9 +24,6 @@
 #define PROG_TYPE_NETFILTER 32
 #define ATTACH_NETFILTER    45
 #define CMD_LINK_CREATE	    28
-#define NFPROTO_INET_V	    1
-#define NFPROTO_IPV4_V	    2
-#define NFPROTO_IPV6_V	    10
 #define MAX_BRACKETS	    64
 #define MAX_NETNS	    256
 
@@ -67,9 +60,6 @@ struct nft_loader {
 	enum nft_rules_mode mode; /* what runs, after any fallback */
 	char status[512];
 };
-
-static const char *const hook_names[] = { "prerouting", "input", "forward", "output",
-					  "postrouting" };
 
 int nft_loader__btf_params(const char *module, const char *func)
 {
@@ -267,66 +257,7 @@ static void start_kprobes(struct nft_loader *l)
 
 /* ---- without kprobes: netfilter programs around each base chain ---- */
 
-struct chain_def {
-	uint32_t netns;
-	uint8_t family, hook;
-	int32_t prio;
-	uint64_t handle;
-	char table[SKBTOP_NAME_LEN], name[SKBTOP_NAME_LEN];
-};
-
-static int hook_num(const char *name)
-{
-	for (size_t i = 0; i < sizeof(hook_names) / sizeof(hook_names[0]); i++)
-		if (!strcmp(name, hook_names[i]))
-			return (int)i;
-	return -1;
-}
-
-/* Base chains of the IPv4/IPv6/inet families in `nft -j list chains` output. */
-static int parse_chains(const char *json, uint32_t netns, struct chain_def *out, int max)
-{
-	json_error_t jerr;
-	json_t *root = json_loads(json, 0, &jerr), *arr, *it;
-	size_t i;
-	int n = 0;
-
-	if (!root)
-		return -1;
-	arr = json_object_get(root, "nftables");
-	json_array_foreach(arr, i, it)
-	{
-		json_t *c = json_object_get(it, "chain");
-		const char *fam, *hook, *table, *name;
-		int f, h;
-
-		if (!c || n >= max)
-			continue;
-		fam = json_string_value(json_object_get(c, "family"));
-		hook = json_string_value(json_object_get(c, "hook"));
-		table = json_string_value(json_object_get(c, "table"));
-		name = json_string_value(json_object_get(c, "name"));
-		if (!fam || !hook || !table || !name ||
-		    !json_is_integer(json_object_get(c, "prio")))
-			continue;
-		f = nft_family__parse(fam);
-		h = hook_num(hook);
-		if ((f != NFPROTO_INET_V && f != NFPROTO_IPV4_V && f != NFPROTO_IPV6_V) || h < 0)
-			continue;
-		out[n].netns = netns;
-		out[n].family = f;
-		out[n].hook = h;
-		out[n].prio = json_integer_value(json_object_get(c, "prio"));
-		out[n].handle = json_integer_value(json_object_get(c, "handle"));
-		snprintf(out[n].table, sizeof(out[n].table), "%s", table);
-		snprintf(out[n].name, sizeof(out[n].name), "%s", name);
-		n++;
-	}
-	json_decref(root);
-	return n;
-}
-
-static void set_role(struct nft_bracket_role *r, const struct chain_def *c)
+static void set_role(struct nft_bracket_role *r, const struct nft_chain_def *c)
 {
 	r->set = 1;
 	r->priority = c->prio;
@@ -413,75 +344,22 @@ static struct nft_bpf *load_copy(struct nft_loader *l, const struct nft_bracket_
 	return skel;
 }
 
-/* Namespaces to bracket: the one asked for, or every one a process or /run/netns holds. */
-static int list_netns(uint32_t want, uint32_t *out, int max)
-{
-	const char *dirs[] = { "/run/netns", "/proc" };
-	struct dirent *de;
-	struct stat st;
-	char path[300];
-	int n = 0;
-
-	if (want) {
-		out[0] = want;
-		return 1;
-	}
-	out[n++] = nft_netns__self();
-	for (size_t d = 0; d < 2; d++) {
-		DIR *dir = opendir(dirs[d]);
-
-		while (dir && (de = readdir(dir)) && n < max) {
-			bool seen = false;
-
-			if (de->d_name[0] == '.' ||
-			    (d == 1 && !isdigit((unsigned char)de->d_name[0])))
-				continue;
-			snprintf(path, sizeof(path), d ? "/proc/%s/ns/net" : "/run/netns/%s",
-				 de->d_name);
-			if (stat(path, &st))
-				continue;
-			for (int i = 0; i < n; i++)
-				seen |= out[i] == (uint32_t)st.st_ino;
-			if (!seen)
-				out[n++] = (uint32_t)st.st_ino;
-		}
-		if (dir)
-			closedir(dir);
-	}
-	return n;
-}
-
-static int chains_of(struct nft_loader *l, uint32_t netns, struct chain_def *out, int max)
-{
-	char *const argv[] = { l->nft, "-j", "list", "chains", NULL };
-	int fd = nft_netns__open(netns), status = 0, n;
-	char *json;
-
-	if (fd < 0)
-		return 0;
-	json = nft_netns__run_nft(l->nft, fd, argv, &status);
-	close(fd);
-	n = json && WIFEXITED(status) && !WEXITSTATUS(status) ? parse_chains(json, netns, out, max)
-							      : -1;
-	free(json);
-	return n;
-}
-
 static void start_brackets(struct nft_loader *l)
 {
-	static struct chain_def chains[MAX_BRACKETS];
+	static struct nft_chain_def chains[MAX_BRACKETS];
 	static struct bracket_slot slots[MAX_BRACKETS * 2];
 	uint32_t nss[MAX_NETNS];
-	int n_ns = list_netns(l->o.netns, nss, MAX_NETNS), n_chains = 0, n_slots = 0;
+	int n_ns = nft_netns__list(l->o.netns, nss, MAX_NETNS), n_chains = 0, n_slots = 0;
 
 	for (int i = 0; i < n_ns && n_chains < MAX_BRACKETS; i++) {
-		int n = chains_of(l, nss[i], chains + n_chains, MAX_BRACKETS - n_chains);
+		int n = nft_chains__list(l->nft, nss[i], chains + n_chains,
+					 MAX_BRACKETS - n_chains);
 
 		if (n > 0)
 			n_chains += n;
 	}
 	for (int i = 0; i < n_chains; i++) {
-		const struct chain_def *c = &chains[i];
+		const struct nft_chain_def *c = &chains[i];
 		uint8_t pfs[2] = { c->family == NFPROTO_IPV6_V ? NFPROTO_IPV6_V : NFPROTO_IPV4_V,
 				   NFPROTO_IPV6_V };
 		int n_pf = c->family == NFPROTO_INET_V ? 2 : 1;
@@ -529,7 +407,7 @@ static void start_brackets(struct nft_loader *l)
 		close(ns);
 		if (fd < 0) {
 			p_debug("nft: netfilter link at %s priority %d: %s",
-				hook_names[slots[i].hook], slots[i].prio, strerror(errno));
+				nft_hook__name(slots[i].hook), slots[i].prio, strerror(errno));
 			l->brackets_failed++;
 			continue;
 		}
