@@ -405,6 +405,57 @@ static enum fate consumed_fate(const struct journey *j)
 	return FATE_CONSUMED;
 }
 
+/* Keeps a copy of the event at index pos of j's events (unless j is full: then it counts). */
+static void hold_event(struct store *s, struct journey *j, const struct skbtop_event *ev,
+		       const struct skbtop_nft_event *nft, int layer, uint32_t pos)
+{
+	struct jevent *e;
+
+	if (j->n_events >= s->max_events) {
+		j->events_truncated++;
+		s->stats.truncated_events++;
+		return;
+	}
+	if (j->n_events >= j->cap_events && grow_array((void **)&j->events, &j->cap_events,
+						       FIRST_EVENTS, sizeof(*e), &s->mem_arrays))
+		return;
+	memmove(&j->events[pos + 1], &j->events[pos], (j->n_events - pos) * sizeof(*e));
+	j->n_events++;
+	e = &j->events[pos];
+	e->ts_ns = ev->hdr.ts_ns;
+	e->aux = ev->aux;
+	e->func_id = ev->func_id;
+	e->ifindex = ev->ifindex;
+	e->netns = ev->netns;
+	e->reason = ev->reason;
+	e->flags = ev->hdr.flags;
+	e->len = ev->len;
+	e->type = ev->hdr.type;
+	e->cpu = ev->hdr.cpu;
+	e->layer = (int16_t)layer;
+	e->nft = -1;
+	s->events_held++;
+	if (nft && (j->n_nft < j->cap_nft || !grow_array((void **)&j->nft, &j->cap_nft, FIRST_NFT,
+							 sizeof(struct jnft), &s->mem_arrays))) {
+		struct jnft *x = &j->nft[j->n_nft];
+
+		x->rule_handle = nft->rule_handle;
+		x->chain_handle = nft->chain_handle;
+		x->verdict = nft->verdict;
+		x->priority = nft->priority;
+		x->family = nft->family;
+		x->hook = nft->hook;
+		x->depth = nft->depth;
+		x->seq = nft->seq;
+		memcpy(x->table, nft->table, SKBTOP_NAME_LEN);
+		memcpy(x->chain, nft->chain, SKBTOP_NAME_LEN);
+		memcpy(x->target, nft->target, SKBTOP_NAME_LEN);
+		x->table[SKBTOP_NAME_LEN - 1] = x->chain[SKBTOP_NAME_LEN - 1] = '\0';
+		x->target[SKBTOP_NAME_LEN - 1] = '\0';
+		e->nft = (int16_t)j->n_nft++;
+	}
+}
+
 /* Adds one event to j: counters, time per layer, path, and the held copy unless truncated. */
 static void journey_add(struct store *s, struct journey *j, const struct skbtop_event *ev,
 			const struct skbtop_nft_event *nft)
@@ -412,7 +463,6 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 	int layer = layer_of(s, ev->func_id);
 	uint8_t role = s->layer_role[layer];
 	uint64_t ts = ev->hdr.ts_ns;
-	struct jevent *e;
 
 	if (j->last_layer >= 0 && ts > j->last_ns) {
 		j->layer_ns[j->last_layer] += ts - j->last_ns;
@@ -454,47 +504,7 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 			j->nft_verdict = v;
 	}
 
-	if (j->n_events >= s->max_events) {
-		j->events_truncated++;
-		s->stats.truncated_events++;
-	} else if (j->n_events < j->cap_events ||
-		   !grow_array((void **)&j->events, &j->cap_events, FIRST_EVENTS, sizeof(*e),
-			       &s->mem_arrays)) {
-		e = &j->events[j->n_events++];
-		e->ts_ns = ts;
-		e->aux = ev->aux;
-		e->func_id = ev->func_id;
-		e->ifindex = ev->ifindex;
-		e->netns = ev->netns;
-		e->reason = ev->reason;
-		e->flags = ev->hdr.flags;
-		e->len = ev->len;
-		e->type = ev->hdr.type;
-		e->cpu = ev->hdr.cpu;
-		e->layer = (int16_t)layer;
-		e->nft = -1;
-		s->events_held++;
-		if (nft &&
-		    (j->n_nft < j->cap_nft || !grow_array((void **)&j->nft, &j->cap_nft, FIRST_NFT,
-							  sizeof(struct jnft), &s->mem_arrays))) {
-			struct jnft *x = &j->nft[j->n_nft];
-
-			x->rule_handle = nft->rule_handle;
-			x->chain_handle = nft->chain_handle;
-			x->verdict = nft->verdict;
-			x->priority = nft->priority;
-			x->family = nft->family;
-			x->hook = nft->hook;
-			x->depth = nft->depth;
-			x->seq = nft->seq;
-			memcpy(x->table, nft->table, SKBTOP_NAME_LEN);
-			memcpy(x->chain, nft->chain, SKBTOP_NAME_LEN);
-			memcpy(x->target, nft->target, SKBTOP_NAME_LEN);
-			x->table[SKBTOP_NAME_LEN - 1] = x->chain[SKBTOP_NAME_LEN - 1] = '\0';
-			x->target[SKBTOP_NAME_LEN - 1] = '\0';
-			e->nft = (int16_t)j->n_nft++;
-		}
-	}
+	hold_event(s, j, ev, nft, layer, j->n_events);
 
 	if (ev->hdr.type == SKBTOP_EV_DROP) {
 		int at = j->last_layer >= 0 ? j->last_layer : layer;
@@ -551,6 +561,40 @@ const struct journey *store__add(struct store *s, const void *rec, size_t size)
 	child->parent_id = j->id;
 	journey_add(s, child, ev, NULL);
 	child->born_clone = parent_skb;
+	return j;
+}
+
+const struct journey *store__insert(struct store *s, uint64_t id,
+				    const struct skbtop_nft_event *nft)
+{
+	struct journey *j = (struct journey *)store__by_id(s, id);
+	const struct skbtop_event *ev = &nft->ev;
+	uint32_t pos;
+	int layer;
+
+	if (!j || decode__check(nft, sizeof(*nft))) {
+		s->stats.bad_records++;
+		return NULL;
+	}
+	pos = j->n_events;
+	while (pos > 0 && j->events[pos - 1].ts_ns > ev->hdr.ts_ns)
+		pos--;
+	s->gen++;
+	if (pos == j->n_events) {
+		journey_add(s, j, ev, nft);
+		return j;
+	}
+	/* In the past of the journey: it takes no time, and does not replace the last verdict. */
+	layer = layer_of(s, ev->func_id);
+	if (!j->layer_events[layer]++)
+		s->layers[layer].packets++;
+	s->layers[layer].events++;
+	s->stats.events++;
+	count_hit(s, ev->func_id);
+	if (!j->has_nft)
+		j->nft_verdict = -1;
+	j->has_nft = true;
+	hold_event(s, j, ev, nft, layer, pos);
 	return j;
 }
 

@@ -129,6 +129,13 @@ void store__free(struct store *s);
  */
 const struct journey *store__add(struct store *s, const void *rec, size_t size);
 
+/*
+ * Adds an NFT rule event that came without an skb (the netlink trace) to journey id, in the
+ * order of its hdr.ts_ns among the journey's events. NULL when the journey is no longer held.
+ */
+const struct journey *store__insert(struct store *s, uint64_t id,
+				    const struct skbtop_nft_event *nft);
+
 size_t store__len(const struct store *s);
 /* i = 0 is the oldest journey still held. */
 const struct journey *store__at(const struct store *s, size_t i);
