@@ -336,6 +336,8 @@ static void json_nft(FILE *f, struct names *n, uint32_t netns, uint16_t type, ui
 		json__key(f, "partial", &first);
 		fputs("true", f);
 	}
+	if (flags & SKBTOP_F_NETLINK)
+		json_s(f, "source", "netlink-trace", &first);
 	json_u64(f, "depth", x->depth, &first);
 	json_u64(f, "seq", x->seq, &first);
 	if (type == SKBTOP_EV_NFT_RULE && x->rule_handle)
