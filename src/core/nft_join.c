@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "nft_join.h"
+
+#define MAX_PENDING 16384	     /* records waiting for the ring buffer (power of two) */
+#define MAX_IDS	    1024	     /* trace ids remembered, with the journey each went to */
+#define MAX_SCAN    4096	     /* journeys looked at, newest first, for an id's first event */
+#define MAX_AGE_NS  5000000000ull /* a journey older than this when the event came is not it */
+
+struct id_entry {
+	uint32_t netns, id;
+	uint64_t journey;
+	uint64_t anchor_ns; /* ts given to the id's latest event: the next ones go after it */
+	int32_t priority;   /* of the base chain the id is in: a jumped-to chain has none */
+	uint8_t hook;
+	uint8_t seq;
+	bool used;
+};
+
+struct nft_join {
+	struct nft_trace_rec *pending;
+	size_t head, len;
+	struct id_entry ids[MAX_IDS];
+	size_t next_id;
+	struct nft_join_stats st;
+};
+
+struct nft_join *nft_join__new(void)
+{
+	struct nft_join *jn = calloc(1, sizeof(*jn));
+
+	if (jn && !(jn->pending = calloc(MAX_PENDING, sizeof(*jn->pending)))) {
+		free(jn);
+		jn = NULL;
+	}
+	return jn;
+}
+
+void nft_join__free(struct nft_join *jn)
+{
+	if (!jn)
+		return;
+	free(jn->pending);
+	free(jn);
+}
+
+bool nft_join__push(struct nft_join *jn, const struct nft_trace_rec *r)
+{
+	if (jn->len == MAX_PENDING) {
+		jn->st.dropped++;
+		return false;
+	}
+	jn->pending[(jn->head + jn->len++) & (MAX_PENDING - 1)] = *r;
+	return true;
+}
+
+const struct nft_join_stats *nft_join__stats(const struct nft_join *jn)
+{
+	return &jn->st;
+}
+
+static struct id_entry *id_find(struct nft_join *jn, uint32_t netns, uint32_t id)
+{
+	for (size_t i = 0; i < MAX_IDS; i++)
+		if (jn->ids[i].used && jn->ids[i].id == id && jn->ids[i].netns == netns)
+			return &jn->ids[i];
+	return NULL;
+}
+
+static bool claimed(const struct nft_join *jn, uint32_t netns, uint64_t journey)
+{
+	for (size_t i = 0; i < MAX_IDS; i++)
+		if (jn->ids[i].used && jn->ids[i].journey == journey && jn->ids[i].netns == netns)
+			return true;
+	return false;
+}
+
+static bool same_tuple(const struct skbtop_tuple *a, const struct skbtop_tuple *b)
+{
+	size_t alen = a->family == AF_INET6 ? 16 : 4;
+
+	return a->family == b->family && a->l4proto == b->l4proto && a->sport == b->sport &&
+	       a->dport == b->dport && a->icmp_type == b->icmp_type &&
+	       a->icmp_code == b->icmp_code && !memcmp(&a->saddr, &b->saddr, alen) &&
+	       !memcmp(&a->daddr, &b->daddr, alen);
+}
+
+static bool seen_in(const struct journey *j, uint32_t netns)
+{
+	for (uint32_t i = 0; i < j->n_events; i++)
+		if (j->events[i].netns == netns)
+			return true;
+	return false;
+}
+
+/* The oldest journey this id's packet can be: same headers, same namespace, not yet taken. */
+static const struct journey *first_journey(struct nft_join *jn, const struct store *s,
+					   const struct nft_trace_rec *r)
+{
+	const struct skbtop_event *ev = &r->e.ev;
+	const struct journey *best = NULL;
+	size_t n = store__len(s);
+
+	if (!ev->tuple.family)
+		return NULL;
+	for (size_t k = 0; k < n && k < MAX_SCAN; k++) {
+		const struct journey *j = store__at(s, n - 1 - k);
+
+		if (j->last_ns + MAX_AGE_NS < ev->hdr.ts_ns)
+			break;
+		if (j->first_ns <= ev->hdr.ts_ns && same_tuple(&j->tuple, &ev->tuple) &&
+		    seen_in(j, ev->netns) && !claimed(jn, ev->netns, j->id))
+			best = j;
+	}
+	return best;
+}
+
+/* The time of the entry into r's base chain, at or after the id's previous anchor; 0: none. */
+static uint64_t chain_entry(const struct journey *j, const struct nft_trace_rec *r,
+			    uint64_t after)
+{
+	for (uint32_t i = 0; r->base && i < j->n_events; i++) {
+		const struct jevent *e = &j->events[i];
+		const struct jnft *x;
+
+		if (e->type != SKBTOP_EV_NFT_CHAIN || (e->flags & SKBTOP_F_EXIT) || e->nft < 0 ||
+		    e->netns != r->e.ev.netns || e->ts_ns < after)
+			continue;
+		x = &j->nft[e->nft];
+		/* A bracket names one of the chains sharing its priority: any of them matches. */
+		if (x->hook == r->e.hook && x->priority == r->e.priority &&
+		    ((e->flags & SKBTOP_F_BRACKET) || x->chain_handle == r->e.chain_handle))
+			return e->ts_ns;
+	}
+	return 0;
+}
+
+static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec *r,
+		     nft_join_cb cb, void *ctx)
+{
+	struct id_entry *ide = id_find(jn, r->e.ev.netns, r->id);
+	const struct journey *j = ide ? store__by_id(s, ide->journey) : NULL;
+	uint64_t entry;
+
+	if (!j) {
+		j = first_journey(jn, s, r);
+		if (!j) {
+			jn->st.unmatched++;
+			return;
+		}
+		ide = &jn->ids[jn->next_id++ % MAX_IDS];
+		*ide = (struct id_entry){ .netns = r->e.ev.netns, .id = r->id, .journey = j->id,
+					  .used = true };
+	}
+	/* The kernel sends the headers with a chain's first event only. */
+	if (!r->e.ev.tuple.family) {
+		r->e.ev.tuple = j->tuple;
+		r->e.ev.l3proto = j->l3proto;
+	}
+	if (r->base) {
+		ide->hook = r->e.hook;
+		ide->priority = r->e.priority;
+	} else {
+		r->e.hook = ide->hook;
+		r->e.priority = ide->priority;
+	}
+	entry = chain_entry(j, r, ide->anchor_ns);
+	if (entry && entry != ide->anchor_ns) {
+		ide->anchor_ns = entry;
+		ide->seq = 0;
+	} else if (!ide->anchor_ns) {
+		ide->anchor_ns = r->e.ev.hdr.ts_ns;
+	}
+	r->e.ev.hdr.ts_ns = ide->anchor_ns;
+	r->e.seq = ide->seq++;
+	j = store__insert(s, ide->journey, &r->e);
+	if (!j) {
+		jn->st.unmatched++;
+		return;
+	}
+	jn->st.joined++;
+	if (cb)
+		cb(ctx, j, &r->e);
+}
+
+size_t nft_join__run(struct nft_join *jn, struct store *s, uint64_t ready_ns, nft_join_cb cb,
+		     void *ctx)
+{
+	size_t n = 0;
+
+	while (jn->len) {
+		struct nft_trace_rec *r = &jn->pending[jn->head];
+
+		if (r->e.ev.hdr.ts_ns > ready_ns)
+			break;
+		join_one(jn, s, r, cb, ctx);
+		jn->head = (jn->head + 1) & (MAX_PENDING - 1);
+		jn->len--;
+		n++;
+	}
+	return n;
+}
