@@ -15,6 +15,7 @@ enum nft_probe_kind {
 	NFT_PROBE_RULE,	     /* __nft_trace_packet or nft_immediate_eval */
 	NFT_PROBE_HOOK,	     /* nf_hook_slow */
 	NFT_PROBE_BRACKET,   /* netfilter programs around a base chain */
+	NFT_PROBE_NETLINK,   /* rule verdicts from the nftables netlink trace (user space) */
 	NFT_PROBE_COUNT,
 };
 

@@ -27,7 +27,9 @@
 #include "core/loader.h"
 #include "core/log.h"
 #include "core/names.h"
+#include "core/nft_join.h"
 #include "core/nft_loader.h"
+#include "core/nft_nltrace.h"
 #include "core/nft_verdict.h"
 #include "core/poller.h"
 #include "core/queue.h"
@@ -38,6 +40,7 @@
 #define QUEUE_SLOTS	(1u << 16)
 #define PUMP_BATCH	4096
 #define LOSS_REFRESH_MS 200
+#define JOIN_DELAY_MS	50
 
 struct trace_args {
 	bool stream;
@@ -52,6 +55,7 @@ struct trace_args {
 	char *proto, *host, *port;
 	struct filter_opts filter;
 	const char *nft_rules; /* --nft-rules, NULL = from the configuration */
+	bool nft_netlink;      /* --nft-netlink-trace */
 	bool no_color;
 };
 
@@ -63,6 +67,8 @@ struct trace {
 	struct poller *poller;
 	struct loader *loader;
 	struct nft_loader *nft;
+	struct nft_nltrace *nl; /* the nft loader's, when --nft-netlink-trace is on */
+	struct nft_join *join;
 	struct loader_func *funcs;
 	size_t n_funcs;
 	unsigned int skipped; /* functions left out before attaching (untraceable, bad parameter) */
@@ -121,6 +127,10 @@ static void usage(FILE *f)
 		"      --nft-rules MODE     trace-key (adds a dormant table while tracing), "
 		"immediate\n"
 		"                           (partial, ruleset untouched) or off\n"
+		"      --nft-netlink-trace  rule verdicts from the kernel's nftables trace, for "
+		"kernels\n"
+		"                           without kprobes: adds a table that marks every packet\n"
+		"                           in the traced namespaces until skbtop exits\n"
 		"      --netns, --ifname, --mark  short for the --filter-* options "
 		"below\n" FILTER_OPTS_HELP
 		"      --no-color           a screen without colours (as NO_COLOR=1 does)\n"
@@ -201,6 +211,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		OPT_PORT,
 		OPT_FILTER,
 		OPT_NFT_RULES,
+		OPT_NFT_NETLINK,
 		OPT_NO_COLOR
 	};
 	static const struct option opts[] = {
@@ -224,6 +235,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "filter-mark", required_argument, NULL, OPT_FILTER },
 		{ "filter-func", required_argument, NULL, OPT_FILTER },
 		{ "nft-rules", required_argument, NULL, OPT_NFT_RULES },
+		{ "nft-netlink-trace", no_argument, NULL, OPT_NFT_NETLINK },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -297,6 +309,9 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 			a->nft_rules = optarg;
 			break;
 		}
+		case OPT_NFT_NETLINK:
+			a->nft_netlink = true;
+			break;
 		case OPT_NO_COLOR:
 			a->no_color = true;
 			break;
@@ -514,6 +529,34 @@ static void refresh_losses(struct trace *t, struct store *s, bool force)
 	}
 }
 
+static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nft_event *e)
+{
+	struct trace *t = ctx;
+
+	if (t->stream)
+		stream__event(t->stream, j, e, sizeof(*e));
+}
+
+/*
+ * The netlink trace's events wait JOIN_DELAY_MS, so that the ring buffer events of their packet
+ * are in the store first; all joins the ones still waiting (at exit).
+ */
+static size_t pump_netlink(struct trace *t, struct store *s, bool all)
+{
+	struct nft_trace_rec recs[64];
+	int n;
+
+	if (!t->nl)
+		return 0;
+	n = nft_nltrace__read(t->nl, recs, 64);
+	for (int i = 0; i < n; i++)
+		nft_join__push(t->join, &recs[i]);
+	return (size_t)n +
+	       nft_join__run(t->join, s,
+			     all ? UINT64_MAX : (uint64_t)((now_ms() - JOIN_DELAY_MS) * 1e6),
+			     on_joined, t);
+}
+
 static size_t pump(void *ctx, struct store *s)
 {
 	struct trace *t = ctx;
@@ -530,6 +573,7 @@ static size_t pump(void *ctx, struct store *s)
 		queue__release(t->q);
 		n++;
 	}
+	n += pump_netlink(t, s, false);
 	refresh_losses(t, s, false);
 	return n;
 }
@@ -609,6 +653,17 @@ static void print_counts(const struct trace *t)
 		" refused\n",
 		cnt[SKBTOP_CNT_EVENTS], cnt[SKBTOP_CNT_RB_FAIL], cnt[SKBTOP_CNT_TRACKED],
 		cnt[SKBTOP_CNT_TRACK_FULL], ss->lost_queue, ss->bad_records);
+	if (t->nl) {
+		const struct nft_join_stats *js = nft_join__stats(t->join);
+		struct nft_nltrace_stats ns;
+
+		nft_nltrace__stats(t->nl, &ns);
+		fprintf(stderr,
+			"skbtop: nft netlink trace: %" PRIu64 " rule events, %" PRIu64
+			" joined to a packet, %" PRIu64 " of untracked packets; %" PRIu64
+			" socket overruns (events lost), %" PRIu64 " refused (too many waiting)\n",
+			ns.events, js->joined, js->unmatched, ns.overruns, js->dropped);
+	}
 }
 
 static void status_notice(const struct trace *t, char *buf, size_t len)
@@ -683,7 +738,12 @@ static int run(struct trace *t, struct trace_args *a)
 	}
 	/* Before the main attach, so a chain's drop is reported before the skb's free. */
 	t->nft = nft_loader__start(t->loader, t->names, &t->cfg, a->nft_rules,
-				   t->backend != BACKEND_TRACEPOINT, kcfg.netns);
+				   t->backend != BACKEND_TRACEPOINT, kcfg.netns, a->nft_netlink);
+	t->nl = nft_loader__nltrace(t->nft);
+	if (t->nl && !(t->join = nft_join__new())) {
+		p_err("out of memory");
+		goto out;
+	}
 	if (loader__attach(t->loader, &ls, err, sizeof(err))) {
 		p_err("%s", err);
 		goto out;
@@ -734,7 +794,7 @@ static int run(struct trace *t, struct trace_args *a)
 		feed.notice = notice[0] ? notice : NULL;
 		/* Without kprobes a packet with no nft events may still have met rules we cannot
 		 * see. */
-		if (t->backend == BACKEND_TRACEPOINT) {
+		if (t->backend == BACKEND_TRACEPOINT && !t->nl) {
 			snprintf(nft_why, sizeof(nft_why),
 				 "rule verdicts need kprobes or fentry (tracepoint backend); %s",
 				 nft_loader__status(t->nft));
@@ -747,9 +807,11 @@ static int run(struct trace *t, struct trace_args *a)
 	poller__stop(t->poller);
 	while (pump(t, t->store))
 		;
+	pump_netlink(t, t->store, true);
 	refresh_losses(t, t->store, true);
 	print_counts(t);
 	nft_loader__detach(t->nft);
+	t->nl = NULL;
 	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;
 	if (t->stream) {
@@ -768,6 +830,9 @@ out:
 	t->poller = NULL;
 	nft_loader__free(t->nft);
 	t->nft = NULL;
+	t->nl = NULL;
+	nft_join__free(t->join);
+	t->join = NULL;
 	if (t->loader)
 		fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;

@@ -86,8 +86,9 @@ int nft_chains__list(const char *nft, uint32_t netns, struct nft_chain_def *out,
 		return 0;
 	json = nft_netns__run_nft(nft, fd, argv, &status);
 	close(fd);
-	n = json && WIFEXITED(status) && !WEXITSTATUS(status) ? nft_chains__parse(json, netns, out, max)
-							      : -1;
+	n = json && WIFEXITED(status) && !WEXITSTATUS(status)
+		    ? nft_chains__parse(json, netns, out, max)
+		    : -1;
 	free(json);
 	return n;
 }

@@ -18,6 +18,7 @@
 #include "nft_chains.h"
 #include "nft_keyon.h"
 #include "nft_loader.h"
+#include "nft_nltrace.h"
 #include "nft_ruleset.h"
 
 /* Newer than the uapi headers of Debian 12 and than libbpf 1.1. */
@@ -56,6 +57,7 @@ struct nft_loader {
 	size_t n_nf_links;
 	unsigned int chains_bracketed, brackets_failed;
 	struct nft_ruleset *rules;
+	struct nft_nltrace *nl;
 	uint32_t func_base;	  /* probe ids of NFT events: func_base + enum nft_probe_kind */
 	enum nft_rules_mode mode; /* what runs, after any fallback */
 	char status[512];
@@ -247,7 +249,7 @@ static void start_kprobes(struct nft_loader *l)
 			   mode == NFT_RULES_IMMEDIATE
 				   ? "immediate (partial: no policy, vmap, reject)"
 				   : "trace-key");
-	else if (mode == NFT_RULES_OFF)
+	else if (mode == NFT_RULES_OFF && !l->o.netlink_trace)
 		add_status(l, "rules: off");
 	else
 		add_status(l, "rules: unavailable");
@@ -422,7 +424,20 @@ static void start_brackets(struct nft_loader *l)
 	}
 	add_status(l, "nft chains: netfilter brackets around %u chains (%zu links, %u failed)",
 		   l->chains_bracketed, l->n_nf_links, l->brackets_failed);
-	add_status(l, "rules: not visible without kprobes");
+	if (!l->o.netlink_trace)
+		add_status(l,
+			   "rules: not visible without kprobes (--nft-netlink-trace shows them)");
+}
+
+static void start_netlink(struct nft_loader *l)
+{
+	uint32_t nss[MAX_NETNS];
+	int n = nft_netns__list(l->o.netns, nss, MAX_NETNS);
+	char summary[128];
+
+	l->nl = nft_nltrace__start(l->nft, nss, n, l->func_base + NFT_PROBE_NETLINK, summary,
+				   sizeof(summary));
+	add_status(l, "%s", summary);
 }
 
 /* NFT events get probe names, so the views put them in the NFT and Netfilter layers. */
@@ -445,6 +460,8 @@ static void name_probes(struct nft_loader *l)
 			 PRIO_CRITICAL);
 	names__add_probe(l->o.names, l->func_base + NFT_PROBE_BRACKET, "nft:bracket", NULL, nft,
 			 PRIO_CRITICAL);
+	names__add_probe(l->o.names, l->func_base + NFT_PROBE_NETLINK, "nft:netlink-trace", NULL,
+			 nft, PRIO_CRITICAL);
 }
 
 struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
@@ -457,12 +474,17 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 	snprintf(l->nft, sizeof(l->nft), "%s", o->nft ? o->nft : "nft");
 	l->o.nft = l->nft;
 	l->mode = NFT_RULES_OFF;
+	/* The kernel's own trace gives the rules: probing them too would show each twice. */
+	if (o->netlink_trace)
+		l->o.rules = NFT_RULES_OFF;
 	if (o->names)
 		l->func_base = names__probe_count(o->names);
 	if (o->kprobes)
 		start_kprobes(l);
 	else
 		start_brackets(l);
+	if (o->netlink_trace)
+		start_netlink(l);
 	if (o->names)
 		name_probes(l);
 	if (o->names && (l->rules = nft_ruleset__new(l->nft)))
@@ -487,11 +509,12 @@ int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode)
 
 struct nft_loader *nft_loader__start(const struct loader *main, struct names *names,
 				     const struct config *cfg, const char *rules_word, bool kprobes,
-				     uint32_t netns)
+				     uint32_t netns, bool netlink_trace)
 {
 	struct nft_loader_opts o = {
 		.rules = cfg->nft_rules,
 		.kprobes = kprobes,
+		.netlink_trace = netlink_trace,
 		.netns = netns,
 		.names = names,
 		.cfg = cfg,
@@ -527,6 +550,13 @@ void nft_loader__detach(struct nft_loader *l)
 	if (l->keyon)
 		nft_keyon__remove(l->nft);
 	l->keyon = false;
+	nft_nltrace__stop(l->nl);
+	l->nl = NULL;
+}
+
+struct nft_nltrace *nft_loader__nltrace(const struct nft_loader *l)
+{
+	return l ? l->nl : NULL;
 }
 
 void nft_loader__free(struct nft_loader *l)

@@ -5,7 +5,8 @@
  *   kprobes   nft_do_chain entry/exit (chain level), __nft_trace_packet with the dormant table
  *             (trace-key) or nft_immediate_eval (immediate) for the rule level, nf_hook_slow;
  *   no kprobes  a netfilter program just before and just after each IPv4/IPv6 base chain of the
- *             traced namespaces (kernel >= 6.4), which names the chain a packet entered and left.
+ *             traced namespaces (kernel >= 6.4), which names the chain a packet entered and left;
+ *             with --nft-netlink-trace, the kernel's own trace for the rules (nft_nltrace.h).
  * Both also report a NETFILTER_DROP free inside a chain as that chain's drop. Nothing here is
  * fatal: what could not be had is said once, in the status line and on stderr.
  */
@@ -23,6 +24,7 @@
 struct nft_loader_opts {
 	enum nft_rules_mode rules;
 	bool kprobes;	     /* the chosen backend can attach kprobes */
+	bool netlink_trace;  /* rules from the kernel's netlink trace (nft_nltrace.h) */
 	uint32_t netns;	     /* bracket only this namespace (inode); 0 = every namespace found */
 	const char *nft;     /* the nft binary, NULL for "nft" */
 	struct names *names; /* gets the rule text lookup; may be NULL */
@@ -40,14 +42,16 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o);
  */
 struct nft_loader *nft_loader__start(const struct loader *main, struct names *names,
 				     const struct config *cfg, const char *rules_word, bool kprobes,
-				     uint32_t netns);
+				     uint32_t netns, bool netlink_trace);
+/* The netlink trace to read events from, NULL when it is not on. */
+struct nft_nltrace *nft_loader__nltrace(const struct nft_loader *l);
 /* "trace-key", "immediate", "off"; -1 after p_err for anything else. */
 int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode);
 /* One line for the status bar and stderr: what is attached and what is missing, and why. */
 const char *nft_loader__status(const struct nft_loader *l);
 /*
- * Detach every probe, link and the dormant table, but keep the rule text: the session is
- * exported after the detach, and its rule events still need their text.
+ * Detach every probe, link, the dormant table and the netlink trace, but keep the rule text: the
+ * session is exported after the detach, and its rule events still need their text.
  */
 void nft_loader__detach(struct nft_loader *l);
 /* Detaches if that was not done yet, then frees the rule text. */

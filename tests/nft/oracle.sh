@@ -4,6 +4,7 @@
 # own trace, the ground truth) with the nft_rule events of skbtop's JSON lines in that namespace.
 # A packet is known by protocol and ports (each test packet gets its own source port). A step is
 # "table chain handle verdict" ("-" when there is no rule handle, "policy V" for a policy).
+# Tables of skbtop's own (skbtop_*) are left out of the monitor's side: skbtop does not report them.
 # The implicit return of a chain that ran out of rules ("- continue") is left out on both sides:
 # nft prints it on 6.1 (trace type RETURN) and not on 6.4+ (type RULE without a handle), and it
 # carries no decision. With --immediate, the monitor's steps are cut to what immediate mode can
@@ -23,6 +24,8 @@ monitor_steps() {
 	awk -v imm="$immediate" '
 	$1 == "trace" && $2 == "id" {
 		id = $3; table = $5; chain = $6; kind = $7
+		# skbtop never reports its own tables (the netlink trace marks packets in one).
+		if (table ~ /^skbtop_/) next
 		if (kind == "packet:") {
 			proto = ""; sp = ""; dp = ""
 			for (i = 8; i < NF; i++) {

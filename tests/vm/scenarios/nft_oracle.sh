@@ -7,6 +7,7 @@
 cd "$(dirname "$0")/../../.." 2>/dev/null || true
 [ -f tests/lib.sh ] || cd "$OLDPWD"
 . tests/lib.sh
+. tests/nft/corpus.bash
 need_root "nft oracle"
 SKBTOP=${SKBTOP_STATIC:-$SKBTOP}
 work=$(mktemp -d)
@@ -14,7 +15,6 @@ EXTRA_CLEANUP="rm -rf $work"
 ns_pair || { not_ok "two namespaces could be made"; exit 1; }
 ip netns exec "$NS_B" nft -f tests/nft/rulesets/mark.nft || { not_ok "marking table loads"; exit 1; }
 inode=$(netns_inode "$NS_B")
-sport=40000
 
 # start_skbtop NAME ARGS...: skbtop in the background, returns once it is attached.
 start_skbtop() {
@@ -29,36 +29,6 @@ start_skbtop() {
 		sleep 0.1
 	done
 	sleep 1
-}
-
-# stop_bg PID [SIGNAL]: a background job of a script ignores SIGINT unless it handles it itself.
-stop_bg() {
-	kill -"${2:-INT}" "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
-
-# send_corpus MONITOR_OUT: loads each ruleset, sends its packets under `nft -a monitor trace`
-# (started after the load: nft prints the text and handle of rules only from its own cache), and
-# removes it.
-send_corpus() {
-	local f proto addr port mon
-	: >"$1"
-	for f in tests/nft/rulesets/oracle-*.nft; do
-		ip netns exec "$NS_B" nft -f "$f" || { not_ok "$f loads"; continue; }
-		ip netns exec "$NS_B" nft -a monitor trace >>"$1" 2>&1 &
-		mon=$!
-		sleep 1
-		while read -r _ proto addr port; do
-			sport=$((sport + 1))
-			ip netns exec "$NS_A" sendpkt "$proto" "$addr" "$port" --src-port $sport \
-				--timeout 1 >/dev/null 2>&1
-		done < <(grep '^#send ' "$f")
-		sleep 1
-		stop_bg $mon TERM
-		grep -E '^table ' "$f" | while read -r _ fam name _; do
-			ip netns exec "$NS_B" nft delete table "$fam" "$name"
-		done
-	done
 }
 
 # trace-key: the whole corpus against the monitor.

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# --nft-netlink-trace on this kernel (tracepoints only): rule verdicts from the kernel's nftables
+# trace, joined to each packet's journey by headers and namespace. The oracle: for every ruleset of
+# tests/nft/rulesets/oracle-*.nft, skbtop's (table, chain, handle, verdict) path of each packet
+# must equal what `nft monitor trace` printed in the same namespace (packets also marked by the
+# oracle's own raw-priority rule). Then: the marking table comes and goes with skbtop (and a
+# crashed skbtop's is removed), rule events sit inside their chain in the saved session, and a
+# rule replaced while tracing shows its new text.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+. tests/integration/trace_lib.bash
+. tests/nft/corpus.bash
+trace_env_ok "nft netlink trace oracle"
+SENDPKT=$TOOLS/sendpkt
+ns_pair || { not_ok "two namespaces could be made"; exit 1; }
+static_neigh
+ip netns exec "$NS_B" nft -f tests/nft/rulesets/mark.nft || { not_ok "marking table loads"; exit 1; }
+inode=$(netns_inode "$NS_B")
+# What a crashed skbtop would leave: its pid is not alive.
+ip netns exec "$NS_B" nft add table inet skbtop_trace_999999999
+session=$TRACE_DIR/session.json
+
+trace_start nl --stream --format json --filter-netns "/run/netns/$NS_B" --nft-netlink-trace \
+	-o "$session" || { not_ok "skbtop starts with --nft-netlink-trace"; exit 1; }
+check "it says it added its marking table, and for how long" \
+	grep -q "added table inet skbtop_trace_$TRACE_PID in netns $inode: it marks every packet" "$TRACE_ERR"
+check "the status names the netlink trace as the rule level" \
+	grep -q "rules: netlink trace in 1 namespace" "$TRACE_ERR"
+check "a table left behind by a dead skbtop is removed at start" \
+	bash -c "! ip netns exec $NS_B nft list tables | grep -q skbtop_trace_999999999"
+check "the marking table is in the traced namespace while it runs" \
+	bash -c "ip netns exec $NS_B nft list tables | grep -q 'inet skbtop_trace_$TRACE_PID'"
+send_corpus "$TRACE_DIR/mon.txt"
+
+# A rule replaced while tracing: the packets before and after show their own rule's text.
+ip netns exec "$NS_B" nft -f - <<'R'
+table inet o7 {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		udp dport 9701 counter accept
+	}
+}
+R
+h=$(ip netns exec "$NS_B" nft -a list chain inet o7 in | awk '/dport 9701/ { print $NF }')
+ip netns exec "$NS_A" "$SENDPKT" udp 10.77.0.2 9701 --src-port 41001 --timeout 1 >/dev/null 2>&1
+sleep 1
+ip netns exec "$NS_B" nft replace rule inet o7 in handle "$h" udp dport 9701 meta mark set 7 accept
+sleep 0.5
+ip netns exec "$NS_A" "$SENDPKT" udp 10.77.0.2 9701 --src-port 41002 --timeout 1 >/dev/null 2>&1
+sleep 1
+ip netns exec "$NS_B" nft delete table inet o7
+trace_stop
+check "skbtop exits 0" test "$TRACE_RC" = 0
+check "the marking table is gone after exit" \
+	bash -c "! ip netns exec $NS_B nft list tables | grep -q skbtop_trace_"
+check "the oracle's own table is left as it was" \
+	bash -c "ip netns exec $NS_B nft list tables | grep -q 'inet oracle_mark'"
+
+bash tests/nft/oracle.sh "$TRACE_DIR/mon.txt" "$TRACE_OUT" "$inode"
+json=$TRACE_OUT
+check "rule events say they come from the netlink trace" \
+	test "$(jq -r 'select(.type == "nft_rule") | .nft.source' "$json" | sort -u | paste -sd,)" = netlink-trace
+check "no rule event of skbtop's own marking table is reported" \
+	test "$(jq -r 'select(.type == "nft_rule" and (.nft.table | startswith("skbtop_"))) | .id' "$json" | wc -l)" = 0
+check "every rule event with a handle carries its rule's text" \
+	test "$(jq -r 'select(.type == "nft_rule" and .nft.handle > 0 and (.nft.rule == null)) | .id' "$json" | wc -l)" = 0
+text_of() {
+	jq -r --argjson s "$1" 'select(.type == "nft_rule" and .sport == $s and .nft.table == "o7") | .nft.rule' \
+		"$json" | head -1
+}
+check "the rule's text before the change is its old text" test "$(text_of 41001)" = "udp dport 9701 counter accept"
+check "a rule replaced while tracing shows its new text" \
+	test "$(text_of 41002)" = "udp dport 9701 meta mark set 0x00000007 accept"
+check "a jumped-to chain's rule is known to run at its base chain's hook" \
+	test "$(jq -r 'select(.type == "nft_rule" and .nft.table == "o2" and .nft.chain == "j1") | .nft.hook' "$json" | sort -u)" = input
+check "the counts line says how many rule events were joined to a packet" \
+	grep -qE "nft netlink trace: [1-9][0-9]* rule events, [1-9][0-9]* joined to a packet" "$TRACE_ERR"
+# In a packet's saved journey, the rule events of the oracle's marking chain (there before skbtop
+# started, so bracketed) sit between the entry into that chain and the exit from it.
+order=$(jq -r '.packets[] | select(.tuple.dport == 9302) | .events[]
+	| select(.type == "nft_chain" or .type == "nft_rule") | select(.nft.table == "oracle_mark")
+	| "\(.type):\(if .type == "nft_chain" then (if .flags % 8 >= 4 then "exit" else "entry" end) else .nft.verdict end)"' \
+	"$session" | paste -sd' ')
+check "a packet's rule events sit inside their chain's entry and exit in the saved session ($order)" \
+	bash -c "grep -qxE 'nft_chain:entry (nft_rule:continue )+nft_rule:accept nft_chain:exit' <<<'$order'"
+exit 0
