@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #endif
 
-#define SKBTOP_ABI_VERSION 1
+#define SKBTOP_ABI_VERSION 2
 
 #define SKBTOP_NAME_LEN 32 /* nft table/chain names are at most 256, cut at 31 + NUL */
 
@@ -98,6 +98,7 @@ struct skbtop_event {
 	struct skbtop_event_hdr hdr;
 	__u64 skb;     /* address of the sk_buff: an identity, never dereferenced */
 	__u64 aux;     /* DROP: location; CLONE: new skb; otherwise 0 */
+	__u64 ident;   /* the packet's identity from its headers (struct skbtop_parsed), 0: none */
 	__u32 func_id; /* probe table index, or SKBTOP_TP_FLAG | enum skbtop_tp */
 	__u32 pid;     /* tgid of the current task */
 	__u32 ifindex; /* skb->dev->ifindex, 0 if none */

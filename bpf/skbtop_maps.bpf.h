@@ -132,8 +132,10 @@ static __always_inline void skbtop__fill(struct skbtop_event *ev, struct sk_buff
 	ev->l3proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
 	if (parsed) {
 		ev->tuple = p->tuple;
+		ev->ident = p->ident;
 	} else if (trk) {
 		ev->tuple = trk->tuple;
+		ev->ident = trk->ident;
 		ev->hdr.flags |= SKBTOP_F_TUPLE_CACHED;
 	}
 	if (trk) {

@@ -543,12 +543,12 @@ static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nf
  */
 static size_t pump_netlink(struct trace *t, struct store *s, bool all)
 {
-	struct nft_trace_rec recs[64];
+	struct nft_trace_rec recs[256];
 	int n;
 
 	if (!t->nl)
 		return 0;
-	n = nft_nltrace__read(t->nl, recs, 64);
+	n = nft_nltrace__read(t->nl, recs, 256);
 	for (int i = 0; i < n; i++)
 		nft_join__push(t->join, &recs[i]);
 	return (size_t)n +
@@ -566,8 +566,12 @@ static size_t pump(void *ctx, struct store *s)
 
 	while (n < PUMP_BATCH && (rec = queue__peek(t->q, &size))) {
 		const struct decode_slot *slot = rec;
-		const struct journey *j = store__add(s, &slot->u, slot->size);
+		const struct journey *j = NULL;
 
+		/* nft_do_chain sees the marking chains of the netlink trace: they are ours. */
+		if (!t->nl || slot->size != sizeof(struct skbtop_nft_event) ||
+		    !nft_nltrace__own_table(slot->u.nft.table))
+			j = store__add(s, &slot->u, slot->size);
 		if (j && t->stream)
 			stream__event(t->stream, j, &slot->u, slot->size);
 		queue__release(t->q);
@@ -660,7 +664,8 @@ static void print_counts(const struct trace *t)
 		nft_nltrace__stats(t->nl, &ns);
 		fprintf(stderr,
 			"skbtop: nft netlink trace: %" PRIu64 " rule events, %" PRIu64
-			" joined to a packet, %" PRIu64 " of untracked packets; %" PRIu64
+			" joined to a packet, %" PRIu64
+			" matched no packet held (untracked, filtered out or evicted); %" PRIu64
 			" socket overruns (events lost), %" PRIu64 " refused (too many waiting)\n",
 			ns.events, js->joined, js->unmatched, ns.overruns, js->dropped);
 	}

@@ -5,10 +5,18 @@
 
 #include "nft_join.h"
 
-#define MAX_PENDING 16384	     /* records waiting for the ring buffer (power of two) */
-#define MAX_IDS	    1024	     /* trace ids remembered, with the journey each went to */
-#define MAX_SCAN    4096	     /* journeys looked at, newest first, for an id's first event */
+#define MAX_PENDING 16384 /* records waiting for the ring buffer (power of two) */
+#define MAX_IDS	    1024  /* trace ids remembered, with the journey each went to */
+#define HASH_BITS   12	  /* the two indexes below: 4 x MAX_IDS keeps probes short */
+#define HASH_SIZE   (1u << HASH_BITS)
+#define MAX_SCAN    4096	  /* journeys looked at, newest first, for an id's first event */
 #define MAX_AGE_NS  5000000000ull /* a journey older than this when the event came is not it */
+
+/* An open-addressing index: (a, b) -> val, 0 < a. */
+struct hslot {
+	uint64_t a;
+	uint32_t b, val;
+};
 
 struct id_entry {
 	uint32_t netns, id;
@@ -23,8 +31,10 @@ struct id_entry {
 struct nft_join {
 	struct nft_trace_rec *pending;
 	size_t head, len;
-	struct id_entry ids[MAX_IDS];
+	struct id_entry ids[MAX_IDS]; /* a ring: the oldest id is forgotten first */
 	size_t next_id;
+	struct hslot by_id[HASH_SIZE];	/* (trace id | netns << 32, 0) -> index in ids */
+	struct hslot claims[HASH_SIZE]; /* (journey, netns): journeys an id of netns took */
 	struct nft_join_stats st;
 };
 
@@ -62,20 +72,81 @@ const struct nft_join_stats *nft_join__stats(const struct nft_join *jn)
 	return &jn->st;
 }
 
-static struct id_entry *id_find(struct nft_join *jn, uint32_t netns, uint32_t id)
+static size_t hpos(uint64_t a, uint32_t b)
 {
-	for (size_t i = 0; i < MAX_IDS; i++)
-		if (jn->ids[i].used && jn->ids[i].id == id && jn->ids[i].netns == netns)
-			return &jn->ids[i];
+	return (size_t)(((a ^ (uint64_t)b << 32 ^ b) * 0x9E3779B97F4A7C15ull) >> (64 - HASH_BITS));
+}
+
+static struct hslot *hfind(struct hslot *t, uint64_t a, uint32_t b)
+{
+	for (size_t i = hpos(a, b); t[i].a; i = (i + 1) & (HASH_SIZE - 1))
+		if (t[i].a == a && t[i].b == b)
+			return &t[i];
 	return NULL;
 }
 
-static bool claimed(const struct nft_join *jn, uint32_t netns, uint64_t journey)
+static void hput(struct hslot *t, uint64_t a, uint32_t b, uint32_t val)
 {
-	for (size_t i = 0; i < MAX_IDS; i++)
-		if (jn->ids[i].used && jn->ids[i].journey == journey && jn->ids[i].netns == netns)
-			return true;
-	return false;
+	size_t i = hpos(a, b);
+
+	while (t[i].a)
+		i = (i + 1) & (HASH_SIZE - 1);
+	t[i] = (struct hslot){ a, b, val };
+}
+
+/* Backward-shift deletion, as the store's skb index does. */
+static void hdel(struct hslot *t, uint64_t a, uint32_t b)
+{
+	struct hslot *e = hfind(t, a, b);
+	size_t i, j, home;
+
+	if (!e)
+		return;
+	i = j = (size_t)(e - t);
+	for (;;) {
+		j = (j + 1) & (HASH_SIZE - 1);
+		if (!t[j].a)
+			break;
+		home = hpos(t[j].a, t[j].b);
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			t[i] = t[j];
+			i = j;
+		}
+	}
+	t[i].a = 0;
+}
+
+static uint64_t id_key(uint32_t netns, uint32_t id)
+{
+	return (uint64_t)netns << 32 | id;
+}
+
+static struct id_entry *id_find(struct nft_join *jn, uint32_t netns, uint32_t id)
+{
+	struct hslot *h = hfind(jn->by_id, id_key(netns, id), 0);
+
+	return h ? &jn->ids[h->val] : NULL;
+}
+
+static bool claimed(struct nft_join *jn, uint32_t netns, uint64_t journey)
+{
+	return hfind(jn->claims, journey, netns) != NULL;
+}
+
+/* Remembers that id of netns went to journey, forgetting the oldest id when full. */
+static struct id_entry *id_add(struct nft_join *jn, uint32_t netns, uint32_t id, uint64_t journey)
+{
+	size_t k = jn->next_id++ % MAX_IDS;
+	struct id_entry *e = &jn->ids[k];
+
+	if (e->used) {
+		hdel(jn->by_id, id_key(e->netns, e->id), 0);
+		hdel(jn->claims, e->journey, e->netns);
+	}
+	*e = (struct id_entry){ .netns = netns, .id = id, .journey = journey, .used = true };
+	hput(jn->by_id, id_key(netns, id), 0, (uint32_t)k);
+	hput(jn->claims, journey, netns, 0);
+	return e;
 }
 
 static bool same_tuple(const struct skbtop_tuple *a, const struct skbtop_tuple *b)
@@ -96,7 +167,12 @@ static bool seen_in(const struct journey *j, uint32_t netns)
 	return false;
 }
 
-/* The oldest journey this id's packet can be: same headers, same namespace, not yet taken. */
+/*
+ * The oldest journey this id's packet can be: same headers, same namespace, not yet taken, newer
+ * than the newest one taken (the kernel traced them in order). The identity, when both sides have
+ * one, tells apart packets of one flow, so that one never traced (dropped before netfilter,
+ * merged by GRO) does not shift every later packet's rules onto its neighbour.
+ */
 static const struct journey *first_journey(struct nft_join *jn, const struct store *s,
 					   const struct nft_trace_rec *r)
 {
@@ -111,16 +187,19 @@ static const struct journey *first_journey(struct nft_join *jn, const struct sto
 
 		if (j->last_ns + MAX_AGE_NS < ev->hdr.ts_ns)
 			break;
-		if (j->first_ns <= ev->hdr.ts_ns && same_tuple(&j->tuple, &ev->tuple) &&
-		    seen_in(j, ev->netns) && !claimed(jn, ev->netns, j->id))
+		if (j->first_ns > ev->hdr.ts_ns || !same_tuple(&j->tuple, &ev->tuple) ||
+		    !seen_in(j, ev->netns))
+			continue;
+		if (claimed(jn, ev->netns, j->id))
+			break;
+		if (!j->ident || !ev->ident || j->ident == ev->ident)
 			best = j;
 	}
 	return best;
 }
 
 /* The time of the entry into r's base chain, at or after the id's previous anchor; 0: none. */
-static uint64_t chain_entry(const struct journey *j, const struct nft_trace_rec *r,
-			    uint64_t after)
+static uint64_t chain_entry(const struct journey *j, const struct nft_trace_rec *r, uint64_t after)
 {
 	for (uint32_t i = 0; r->base && i < j->n_events; i++) {
 		const struct jevent *e = &j->events[i];
@@ -138,8 +217,8 @@ static uint64_t chain_entry(const struct journey *j, const struct nft_trace_rec 
 	return 0;
 }
 
-static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec *r,
-		     nft_join_cb cb, void *ctx)
+static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec *r, nft_join_cb cb,
+		     void *ctx)
 {
 	struct id_entry *ide = id_find(jn, r->e.ev.netns, r->id);
 	const struct journey *j = ide ? store__by_id(s, ide->journey) : NULL;
@@ -151,9 +230,7 @@ static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec 
 			jn->st.unmatched++;
 			return;
 		}
-		ide = &jn->ids[jn->next_id++ % MAX_IDS];
-		*ide = (struct id_entry){ .netns = r->e.ev.netns, .id = r->id, .journey = j->id,
-					  .used = true };
+		ide = id_add(jn, r->e.ev.netns, r->id, j->id);
 	}
 	/* The kernel sends the headers with a chain's first event only. */
 	if (!r->e.ev.tuple.family) {

@@ -22,7 +22,8 @@
 #define MAX_CHAINS     64 /* base chains remembered per namespace */
 #define RCVBUF	       (8 << 20)
 #define GENID_EVERY_NS 100000000ull
-#define MARK_COMMENT   "skbtop --nft-netlink-trace: marks packets for the nftables trace while it runs"
+#define MARK_COMMENT                                                                               \
+	"skbtop --nft-netlink-trace: marks packets for the nftables trace while it runs"
 
 struct ns_trace {
 	uint32_t inum;
@@ -87,9 +88,14 @@ static void attr_str(const struct nlattr *a, char *out, size_t len)
 	out[n] = '\0';
 }
 
-/* The packet's addresses and ports, as the BPF side reads them (skbtop_parse.bpf.h). */
-static void tuple_from_headers(struct skbtop_tuple *t, uint16_t *l3proto, const uint8_t *nh,
-			       int nlen, const uint8_t *th, int tlen)
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The packet's addresses, ports and identity, as the BPF side reads them (skbtop_parse.bpf.h). */
+static void tuple_from_headers(struct skbtop_tuple *t, uint16_t *l3proto, uint64_t *ident,
+			       const uint8_t *nh, int nlen, const uint8_t *th, int tlen)
 {
 	if (nlen >= 20 && nh[0] >> 4 == 4) {
 		t->family = AF_INET;
@@ -97,6 +103,10 @@ static void tuple_from_headers(struct skbtop_tuple *t, uint16_t *l3proto, const 
 		memcpy(&t->saddr.v4, nh + 12, 4);
 		memcpy(&t->daddr.v4, nh + 16, 4);
 		*l3proto = ETH_P_IP;
+		*ident = (uint64_t)(nh[4] << 8 | nh[5]);
+		/* Only the first fragment holds the ports. */
+		if ((nh[6] << 8 | nh[7]) & 0x1fff)
+			return;
 	} else if (nlen >= 40 && nh[0] >> 4 == 6) {
 		t->family = AF_INET6;
 		t->l4proto = nh[6];
@@ -105,6 +115,12 @@ static void tuple_from_headers(struct skbtop_tuple *t, uint16_t *l3proto, const 
 		*l3proto = ETH_P_IPV6;
 	} else {
 		return;
+	}
+	if (t->l4proto == IPPROTO_TCP && tlen >= 14) {
+		uint8_t f = th[13];
+
+		*ident ^= (uint64_t)be32_at(th + 4) << 32 ^ be32_at(th + 8) ^
+			  (uint64_t)((f >> 1 & 1) | (f & 1) << 1 | (f >> 2 & 1) << 2) << 16;
 	}
 	switch (t->l4proto) {
 	case IPPROTO_TCP:
@@ -209,15 +225,19 @@ int nft_nltrace__parse(const struct nlmsghdr *nh, struct nft_trace_rec *out)
 	}
 	if (!have_table || !have_chain || !have_id || !type)
 		return -1;
-	if (!strncmp(table, NFT_NLTRACE_PREFIX, strlen(NFT_NLTRACE_PREFIX)))
+	if (nft_nltrace__own_table(table))
 		return 0;
 	/* Cut at the event ABI's width, as the BPF side cuts it. */
 	memcpy(e->table, table, strnlen(table, sizeof(e->table) - 1));
 	if (type == NFT_TRACETYPE_POLICY)
 		e->ev.hdr.flags |= SKBTOP_F_POLICY;
 	e->ev.ifindex = iif ? iif : oif;
-	if (net)
-		tuple_from_headers(&e->ev.tuple, &e->ev.l3proto, net, nlen, tr, tlen);
+	if (net) {
+		uint64_t ident = 0;
+
+		tuple_from_headers(&e->ev.tuple, &e->ev.l3proto, &ident, net, nlen, tr, tlen);
+		e->ev.ident = ident;
+	}
 	return 1;
 }
 

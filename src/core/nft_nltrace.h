@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <linux/netlink.h>
 
 #include "../../bpf/skbtop_event.h"
@@ -25,7 +26,7 @@
 struct nft_trace_rec {
 	struct skbtop_nft_event e; /* skb 0, hdr.ts_ns when read, tuple from the headers */
 	uint32_t id;		   /* the kernel's trace id: one packet in one namespace */
-	bool base;		   /* e.chain is a base chain: e.hook, e.priority, chain_handle set */
+	bool base; /* e.chain is a base chain: e.hook, e.priority, chain_handle set */
 };
 
 struct nft_nltrace_stats {
@@ -49,6 +50,12 @@ int nft_nltrace__read(struct nft_nltrace *nl, struct nft_trace_rec *out, int max
 void nft_nltrace__stats(const struct nft_nltrace *nl, struct nft_nltrace_stats *st);
 /* Removes the marking tables, closes the sockets, frees. NULL is fine. */
 void nft_nltrace__stop(struct nft_nltrace *nl);
+
+/* The netlink trace's marking tables are skbtop's, not the user's: their chains are not shown. */
+static inline bool nft_nltrace__own_table(const char *table)
+{
+	return !strncmp(table, NFT_NLTRACE_PREFIX, sizeof(NFT_NLTRACE_PREFIX) - 1);
+}
 
 /*
  * One netlink message into out (chain hook and priority not filled): 1 for a trace event,

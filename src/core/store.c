@@ -299,6 +299,7 @@ static struct journey *journey_start(struct store *s, const struct skbtop_event 
 
 	j->skb = skb;
 	j->tuple = ev->tuple;
+	j->ident = ev->ident;
 	j->l3proto = ev->l3proto;
 	j->ifindex = ev->ifindex;
 	j->netns = ev->netns;
@@ -463,6 +464,9 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 	int layer = layer_of(s, ev->func_id);
 	uint8_t role = s->layer_role[layer];
 	uint64_t ts = ev->hdr.ts_ns;
+
+	if (!j->ident && !(ev->hdr.flags & SKBTOP_F_NETLINK))
+		j->ident = ev->ident;
 
 	if (j->last_layer >= 0 && ts > j->last_ns) {
 		j->layer_ns[j->last_layer] += ts - j->last_ns;

@@ -12,10 +12,10 @@
 #include "core/nft_join.h"
 #include "fixture_store.h"
 
-#define NS     4026531840u
-#define P_NL   P_COUNT /* the probe id of netlink trace events */
-#define MS(x)  ((uint64_t)(x) * 1000000ull)
-#define NEVER  UINT64_MAX
+#define NS    4026531840u
+#define P_NL  P_COUNT /* the probe id of netlink trace events */
+#define MS(x) ((uint64_t)(x)*1000000ull)
+#define NEVER UINT64_MAX
 
 struct world {
 	struct config cfg;
@@ -58,13 +58,16 @@ static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nf
 	w->seen++;
 }
 
-/* A received packet of the fixture's tuple: device, a bracketed input chain, then the socket. */
-static const struct journey *packet(struct world *w, uint64_t skb, uint64_t t0)
+/* A received packet of the fixture's tuple and this identity: device, a bracketed input chain,
+ * then the socket. */
+static const struct journey *packet_id(struct world *w, uint64_t skb, uint64_t t0, uint64_t ident)
 {
 	struct skbtop_event ev = fx_ev(SKBTOP_EV_TP, skb, TP(NETIF_RECEIVE_SKB), t0);
-	struct skbtop_nft_event ch = { .ev = fx_ev(SKBTOP_EV_NFT_CHAIN, skb, P_NFT_DO_CHAIN, t0 + 100) };
+	struct skbtop_nft_event ch = { .ev = fx_ev(SKBTOP_EV_NFT_CHAIN, skb, P_NFT_DO_CHAIN,
+						   t0 + 100) };
 
 	ev.hdr.flags = SKBTOP_F_NEW_PACKET;
+	ev.ident = ident;
 	ADD(w->s, ev);
 	ch.ev.hdr.flags = SKBTOP_F_BRACKET;
 	ch.hook = 1;
@@ -77,6 +80,11 @@ static const struct journey *packet(struct world *w, uint64_t skb, uint64_t t0)
 	ADD(w->s, ch);
 	ev = fx_ev(SKBTOP_EV_FUNC, skb, P_SOCK_QUEUE, t0 + 300);
 	return ADD(w->s, ev);
+}
+
+static const struct journey *packet(struct world *w, uint64_t skb, uint64_t t0)
+{
+	return packet_id(w, skb, t0, 0);
 }
 
 /* A trace event of id, read at arrival; base: in the input chain at priority 0. */
@@ -197,14 +205,59 @@ static void test_one_id_goes_to_one_journey_even_when_another_matches(void **sta
 	world_free(w);
 }
 
+static void test_identity_skips_a_packet_of_the_flow_that_was_never_traced(void **state)
+{
+	struct world *w = world_new();
+	const struct journey *lost = packet_id(w, 0x1000, MS(1), 111);
+	const struct journey *b = packet_id(w, 0x2000, MS(2), 222);
+	const struct journey *c = packet_id(w, 0x3000, MS(3), 333);
+	struct nft_trace_rec r = rec(7, MS(4), true, true, 1);
+
+	(void)state;
+	r.e.ev.ident = 222;
+	push(w, r);
+	r = rec(8, MS(4), true, true, 0);
+	r.e.ev.ident = 333;
+	push(w, r);
+	nft_join__run(w->jn, w->s, NEVER, NULL, NULL);
+	assert_int_equal(lost->n_nft, 2);
+	assert_int_equal(b->nft[2].verdict, 1);
+	assert_int_equal(c->nft[2].verdict, 0);
+	world_free(w);
+}
+
+static void test_many_ids_are_forgotten_oldest_first_without_losing_the_newest(void **state)
+{
+	struct world *w = world_new();
+	const struct journey *j = NULL;
+
+	(void)state;
+	/* More ids than remembered: each new one still finds its own journey. */
+	for (uint32_t i = 0; i < 1500; i++) {
+		j = packet_id(w, 0x1000 + i * 0x100, MS(1) + i * 1000, 1000 + i);
+		struct nft_trace_rec r = rec(i + 1, MS(1) + i * 1000 + 500, true, true, 1);
+
+		r.e.ev.ident = 1000 + i;
+		push(w, r);
+		nft_join__run(w->jn, w->s, NEVER, NULL, NULL);
+	}
+	assert_int_equal(nft_join__stats(w->jn)->joined, 1500);
+	assert_int_equal(j->n_nft, 3);
+	world_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids_take_same_tuple_journeys_in_order_of_arrival),
 		cmocka_unit_test(test_rule_events_sit_after_their_chain_entry_in_order),
 		cmocka_unit_test(test_events_wait_until_ready),
-		cmocka_unit_test(test_events_of_other_packets_namespaces_or_old_journeys_are_unmatched),
+		cmocka_unit_test(
+			test_events_of_other_packets_namespaces_or_old_journeys_are_unmatched),
 		cmocka_unit_test(test_one_id_goes_to_one_journey_even_when_another_matches),
+		cmocka_unit_test(test_identity_skips_a_packet_of_the_flow_that_was_never_traced),
+		cmocka_unit_test(
+			test_many_ids_are_forgotten_oldest_first_without_losing_the_newest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,8 +62,8 @@ static struct nlattr *put_str(struct msg *m, uint16_t type, const char *s)
 /* The common part: table, chain, type, id, headers of a UDP packet 10.77.0.1:40001 -> .2:9201. */
 static void trace_msg(struct msg *m, const char *table, const char *chain, uint32_t type)
 {
-	uint8_t ip[20] = { 0x45, 0, 0, 60, 0, 0, 0, 0, 64, IPPROTO_UDP, 0, 0,
-			   10,	 77, 0, 1, 10, 77, 0, 2 };
+	uint8_t ip[20] = { 0x45, 0, 0,	60, 0x23, 0x09, 0,  0,	64, IPPROTO_UDP,
+			   0,	 0, 10, 77, 0,	  1,	10, 77, 0,  2 };
 	uint8_t udp[8] = { 40001 >> 8, 40001 & 0xff, 9201 >> 8, 9201 & 0xff, 0, 40, 0, 0 };
 
 	msg_init(m, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE, NFPROTO_INET);
@@ -114,7 +114,32 @@ static void test_rule_jump_gives_table_chain_handle_target_and_tuple(void **stat
 	assert_int_equal(r.e.ev.tuple.sport, 40001);
 	assert_int_equal(r.e.ev.tuple.dport, 9201);
 	assert_string_equal(inet_ntop(AF_INET, &r.e.ev.tuple.daddr.v4, a, sizeof(a)), "10.77.0.2");
+	/* As skbtop_parse.bpf.h computes it: the IPv4 id for UDP. */
+	assert_int_equal(r.e.ev.ident, 0x2309);
 	assert_false(r.base);
+}
+
+static void test_tcp_identity_mixes_ip_id_sequence_ack_and_flags(void **state)
+{
+	uint8_t ip[20] = { 0x45, 0, 0,	40, 0x12, 0x34, 0x40, 0,  64, IPPROTO_TCP,
+			   0,	 0, 10, 77, 0,	  1,	10,   77, 0,  2 };
+	uint8_t tcp[20] = { 0x9c, 0x41, 0x24, 0xc2, 0, 0, 0, 5, 0, 0, 0, 9, 0x50, 0x02 };
+	struct nft_trace_rec r;
+	struct msg m;
+
+	(void)state;
+	msg_init(&m, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE, NFPROTO_IPV4);
+	put_str(&m, NFTA_TRACE_TABLE, "t");
+	put_str(&m, NFTA_TRACE_CHAIN, "c");
+	put_u32(&m, NFTA_TRACE_TYPE, NFT_TRACETYPE_RULE);
+	put_u32(&m, NFTA_TRACE_ID, 1);
+	put(&m, NFTA_TRACE_NETWORK_HEADER, ip, sizeof(ip));
+	put(&m, NFTA_TRACE_TRANSPORT_HEADER, tcp, sizeof(tcp));
+	assert_int_equal(nft_nltrace__parse(&m.nh, &r), 1);
+	assert_int_equal(r.e.ev.tuple.sport, 40001);
+	assert_int_equal(r.e.ev.tuple.dport, 9410);
+	/* id 0x1234 ^ seq 5 << 32 ^ ack 9 ^ SYN (bit 0 of the flags word) << 16 */
+	assert_int_equal(r.e.ev.ident, 0x1234ull ^ 5ull << 32 ^ 9 ^ 1ull << 16);
 }
 
 static void test_policy_drop_is_marked_policy_with_verdict_drop(void **state)
@@ -229,6 +254,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule_jump_gives_table_chain_handle_target_and_tuple),
+		cmocka_unit_test(test_tcp_identity_mixes_ip_id_sequence_ack_and_flags),
 		cmocka_unit_test(test_policy_drop_is_marked_policy_with_verdict_drop),
 		cmocka_unit_test(test_later_events_without_headers_have_no_tuple),
 		cmocka_unit_test(test_ipv6_icmp_headers_give_addresses_and_type),

@@ -81,4 +81,18 @@ stop_bg $skb_pid
 check "immediate mode marks its rule events partial" \
 	test "$(jq -r 'select(.type == "nft_rule") | .nft.partial' "$work/imm.json" | sort -u | paste -sd,)" = true
 ORACLE_TAG=immediate bash tests/nft/oracle.sh --immediate "$work/mon-imm.txt" "$work/imm.json" "$inode"
+
+# The netlink trace where kprobes exist too: the rule probes stay off (no rule twice), and the
+# kernel's own trace is held to the same oracle, joined to journeys whose chains nft_do_chain saw.
+start_skbtop nl --nft-netlink-trace
+check "netlink mode turns off the rule probes and says what it runs" \
+	grep -q "nft chains: kprobe.*rules: netlink trace in 1 namespace" "$work/nl.err"
+check "netlink mode adds no dormant table" bash -c "! nft list tables | grep -q skbtop_keyon_"
+send_corpus "$work/mon-nl.txt"
+stop_bg $skb_pid
+check "the netlink trace's marking table is gone after exit" \
+	bash -c "! ip netns exec $NS_B nft list tables | grep -q skbtop_trace_"
+check "every rule event comes from the netlink trace" \
+	test "$(jq -r 'select(.type == "nft_rule") | .nft.source' "$work/nl.json" | sort -u | paste -sd,)" = netlink-trace
+ORACLE_TAG=netlink bash tests/nft/oracle.sh "$work/mon-nl.txt" "$work/nl.json" "$inode"
 exit 0
