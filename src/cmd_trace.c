@@ -40,7 +40,7 @@
 #define QUEUE_SLOTS	(1u << 16)
 #define PUMP_BATCH	4096
 #define LOSS_REFRESH_MS 200
-#define JOIN_DELAY_MS	50
+#define JOIN_WAIT_MS	1000
 
 struct trace_args {
 	bool stream;
@@ -69,6 +69,7 @@ struct trace {
 	struct nft_loader *nft;
 	struct nft_nltrace *nl; /* the nft loader's, when --nft-netlink-trace is on */
 	struct nft_join *join;
+	uint64_t ring_ns; /* the latest kernel time among the ring buffer's records so far */
 	struct loader_func *funcs;
 	size_t n_funcs;
 	unsigned int skipped; /* functions left out before attaching (untraceable, bad parameter) */
@@ -538,12 +539,14 @@ static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nf
 }
 
 /*
- * The netlink trace's events wait JOIN_DELAY_MS, so that the ring buffer events of their packet
- * are in the store first; all joins the ones still waiting (at exit).
+ * A netlink trace event waits until the ring buffer's records have passed the time it was read
+ * (its packet's events are then in the store), or JOIN_WAIT_MS when the ring buffer is quiet;
+ * all joins the ones still waiting (at exit).
  */
 static size_t pump_netlink(struct trace *t, struct store *s, bool all)
 {
 	struct nft_trace_rec recs[256];
+	uint64_t ready;
 	int n;
 
 	if (!t->nl)
@@ -551,10 +554,11 @@ static size_t pump_netlink(struct trace *t, struct store *s, bool all)
 	n = nft_nltrace__read(t->nl, recs, 256);
 	for (int i = 0; i < n; i++)
 		nft_join__push(t->join, &recs[i]);
-	return (size_t)n +
-	       nft_join__run(t->join, s,
-			     all ? UINT64_MAX : (uint64_t)((now_ms() - JOIN_DELAY_MS) * 1e6),
-			     on_joined, t);
+	ready = (uint64_t)((now_ms() - JOIN_WAIT_MS) * 1e6);
+	/* Records from different CPUs reach the ring buffer slightly out of time order. */
+	if (t->ring_ns > 1000000 && t->ring_ns - 1000000 > ready)
+		ready = t->ring_ns - 1000000;
+	return (size_t)n + nft_join__run(t->join, s, all ? UINT64_MAX : ready, on_joined, t);
 }
 
 static size_t pump(void *ctx, struct store *s)
@@ -568,6 +572,8 @@ static size_t pump(void *ctx, struct store *s)
 		const struct decode_slot *slot = rec;
 		const struct journey *j = NULL;
 
+		if (slot->u.hdr.ts_ns > t->ring_ns)
+			t->ring_ns = slot->u.hdr.ts_ns;
 		/* nft_do_chain sees the marking chains of the netlink trace: they are ours. */
 		if (!t->nl || slot->size != sizeof(struct skbtop_nft_event) ||
 		    !nft_nltrace__own_table(slot->u.nft.table))
