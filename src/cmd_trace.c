@@ -540,10 +540,10 @@ static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nf
 
 /*
  * A netlink trace event waits until the ring buffer's records have passed the time it was read
- * (its packet's events are then in the store), or JOIN_WAIT_MS when the ring buffer is quiet;
- * all joins the ones still waiting (at exit).
+ * (its packet's events are then in the store), or, while no record comes (ring_busy false),
+ * JOIN_WAIT_MS at most; all joins the ones still waiting (at exit).
  */
-static size_t pump_netlink(struct trace *t, struct store *s, bool all)
+static size_t pump_netlink(struct trace *t, struct store *s, bool ring_busy, bool all)
 {
 	struct nft_trace_rec recs[256];
 	uint64_t ready;
@@ -554,7 +554,7 @@ static size_t pump_netlink(struct trace *t, struct store *s, bool all)
 	n = nft_nltrace__read(t->nl, recs, 256);
 	for (int i = 0; i < n; i++)
 		nft_join__push(t->join, &recs[i]);
-	ready = (uint64_t)((now_ms() - JOIN_WAIT_MS) * 1e6);
+	ready = ring_busy ? 0 : (uint64_t)((now_ms() - JOIN_WAIT_MS) * 1e6);
 	/* Records from different CPUs reach the ring buffer slightly out of time order. */
 	if (t->ring_ns > 1000000 && t->ring_ns - 1000000 > ready)
 		ready = t->ring_ns - 1000000;
@@ -583,7 +583,7 @@ static size_t pump(void *ctx, struct store *s)
 		queue__release(t->q);
 		n++;
 	}
-	n += pump_netlink(t, s, false);
+	n += pump_netlink(t, s, n > 0, false);
 	refresh_losses(t, s, false);
 	return n;
 }
@@ -818,7 +818,7 @@ static int run(struct trace *t, struct trace_args *a)
 	poller__stop(t->poller);
 	while (pump(t, t->store))
 		;
-	pump_netlink(t, t->store, true);
+	pump_netlink(t, t->store, false, true);
 	refresh_losses(t, t->store, true);
 	print_counts(t);
 	nft_loader__detach(t->nft);

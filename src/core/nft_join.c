@@ -10,7 +10,7 @@
 #define HASH_BITS   12	  /* the two indexes below: 4 x MAX_IDS keeps probes short */
 #define HASH_SIZE   (1u << HASH_BITS)
 #define MAX_SCAN    4096	  /* journeys looked at, newest first, for an id's first event */
-#define MAX_AGE_NS  5000000000ull /* a journey older than this when the event came is not it */
+#define MAX_AGE_NS  30000000000ull /* a journey older than this when the event was read is not it */
 
 /* An open-addressing index: (a, b) -> val, 0 < a. */
 struct hslot {

@@ -179,7 +179,7 @@ static void test_events_of_other_packets_namespaces_or_old_journeys_are_unmatche
 	r = rec(8, MS(3), true, true, 1);
 	r.e.ev.netns = NS + 1;
 	push(w, r);
-	push(w, rec(9, MS(10000), true, true, 1));
+	push(w, rec(9, MS(40000), true, true, 1));
 	/* Without headers and of an unknown id, nothing says which packet it is. */
 	push(w, rec(10, MS(3), false, false, 1));
 	assert_int_equal(nft_join__run(w->jn, w->s, NEVER, NULL, NULL), 4);
