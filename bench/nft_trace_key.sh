@@ -4,7 +4,7 @@
 # between two namespaces, alternating rounds without and with a dormant table like skbtop's (an
 # unhooked chain holding `meta nftrace set 0`), same run, medians printed. With the key on, every
 # rule that matches or ends a chain calls __nft_trace_packet, which returns at once for packets not
-# marked; skbtop's probe adds its own cost on kernels with kprobes, not measured here.
+# marked; skbtop's probe adds its own cost on kernels with kprobes (bench/nft_rule_level.sh).
 # On the host it measures there, then in both QEMU guests. bench/nft_trace_key.sh [COUNT [ROUNDS]]
 cd "$(dirname "$0")/.." || exit 1
 if [ -z "${VM_KERNEL:-}" ] && [ -z "${NFT_BENCH_HOST_ONLY:-}" ]; then
