@@ -70,6 +70,7 @@ struct trace {
 	struct nft_nltrace *nl; /* the nft loader's, when --nft-netlink-trace is on */
 	struct nft_join *join;
 	uint64_t ring_ns; /* the latest kernel time among the ring buffer's records so far */
+	bool draining;	  /* stopping: the netlink trace is read once more, not with every pump */
 	struct loader_func *funcs;
 	size_t n_funcs;
 	unsigned int skipped; /* functions left out before attaching (untraceable, bad parameter) */
@@ -528,6 +529,12 @@ static void refresh_losses(struct trace *t, struct store *s, bool force)
 		st->lost_queue = ps.lost_queue;
 		st->bad_records = ps.bad;
 	}
+	if (t->nl) {
+		struct nft_nltrace_stats ns;
+
+		nft_nltrace__stats(t->nl, &ns);
+		st->lost_nft_trace = ns.overruns + nft_join__stats(t->join)->dropped;
+	}
 }
 
 static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nft_event *e)
@@ -583,7 +590,8 @@ static size_t pump(void *ctx, struct store *s)
 		queue__release(t->q);
 		n++;
 	}
-	n += pump_netlink(t, s, n > 0, false);
+	if (!t->draining)
+		n += pump_netlink(t, s, n > 0, false);
 	refresh_losses(t, s, false);
 	return n;
 }
@@ -816,9 +824,12 @@ static int run(struct trace *t, struct trace_args *a)
 
 	/* Stop reading, then take what is still in the ring buffer and the queue. */
 	poller__stop(t->poller);
+	t->draining = true;
 	while (pump(t, t->store))
 		;
-	pump_netlink(t, t->store, false, true);
+	/* What the sockets hold now, not what traffic goes on sending. */
+	for (int i = 0; i < 64 && pump_netlink(t, t->store, false, true); i++)
+		;
 	refresh_losses(t, t->store, true);
 	print_counts(t);
 	nft_loader__detach(t->nft);
@@ -893,6 +904,9 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (a.no_color)
 		t.cfg.color = false;
+	if (a.nft_netlink && a.nft_rules)
+		p_warn("--nft-rules %s is not used: --nft-netlink-trace gives the rule verdicts",
+		       a.nft_rules);
 	rc = run(&t, &a);
 	store__free(t.store);
 	queue__free(t.q);

@@ -9,8 +9,9 @@
 #define MAX_IDS	    1024  /* trace ids remembered, with the journey each went to */
 #define HASH_BITS   12	  /* the two indexes below: 4 x MAX_IDS keeps probes short */
 #define HASH_SIZE   (1u << HASH_BITS)
-#define MAX_SCAN    4096	  /* journeys looked at, newest first, for an id's first event */
-#define MAX_AGE_NS  30000000000ull /* a journey older than this when the event was read is not it */
+#define MAX_SCAN    4096	   /* journeys looked at, newest first, for an id's first event */
+#define MAX_AGE_NS  30000000000ull /* a journey older than this when the event was read is not it  \
+				    */
 
 /* An open-addressing index: (a, b) -> val, 0 < a. */
 struct hslot {

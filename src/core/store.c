@@ -667,6 +667,7 @@ void store__clear(struct store *s)
 	/* Counted outside the store: the poller owns them. */
 	s->stats.lost_kernel = keep.lost_kernel;
 	s->stats.lost_queue = keep.lost_queue;
+	s->stats.lost_nft_trace = keep.lost_nft_trace;
 	s->stats.bad_records = keep.bad_records;
 	memset(s->layers, 0, sizeof(s->layers));
 	if (s->func_hits)

@@ -100,6 +100,7 @@ struct store_stats {
 	uint64_t bad_records;	   /* records the decoder refused */
 	uint64_t lost_kernel;	   /* ring buffer reservations that failed (from the kernel) */
 	uint64_t lost_queue;	   /* records the poller could not hand over */
+	uint64_t lost_nft_trace;   /* netlink trace socket overflows (each loses rule events) */
 	/* [FATE_IN_FLIGHT]: journeys whose end was not seen (live, evicted live, or superseded
 	 * by a new skb at their address). */
 	uint64_t by_fate[FATE_COUNT];

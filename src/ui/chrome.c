@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The frame around the panes: the header (is it working?) and the footer (what can I press?). */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,6 +48,9 @@ void chrome__header(struct ui *ui)
 		x += draw_textf(h->y + 1, x, h->w - x, ROLE_NORMAL, "%s ev/s  ", rate);
 	x += draw_textf(h->y + 1, x, h->w - x, ROLE_NORMAL, "packets %s (held %s)  ", pk, held);
 	x += draw_textf(h->y + 1, x, h->w - x, nlost ? ROLE_WARN : ROLE_NORMAL, "lost %s", lost);
+	if (st->lost_nft_trace)
+		x += draw_textf(h->y + 1, x, h->w - x, ROLE_WARN,
+				"  nft trace overflowed %" PRIu64 "x", st->lost_nft_trace);
 	x += draw_textf(h->y + 1, x, h->w - x, st->evicted_packets ? ROLE_WARN : ROLE_NORMAL,
 			"  evicted %s  ", ev);
 	vm_filter__describe(&ui->filter, ui->cfg, filt, sizeof(filt));

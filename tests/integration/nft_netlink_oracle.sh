@@ -83,4 +83,18 @@ order=$(jq -r '.packets[] | select(.tuple.dport == 9302) | .events[]
 	"$session" | paste -sd' ')
 check "a packet's rule events sit inside their chain's entry and exit in the saved session ($order)" \
 	bash -c "grep -qxE 'nft_chain:entry (nft_rule:continue )+nft_rule:accept nft_chain:exit' <<<'$order'"
+
+# Stopping while marked traffic keeps coming: the trace is read once more, not until it ends.
+ip netns exec "$NS_B" nft -f tests/nft/rulesets/oracle-2-jumps.nft
+ip netns exec "$NS_A" "$SENDPKT" udp 10.77.0.2 9202 --count 2000000 --size 32 >/dev/null 2>&1 &
+flood=$!
+t0=$SECONDS
+"$SKBTOP" --stream --filter-netns "/run/netns/$NS_B" --nft-netlink-trace -t 2 udp >/dev/null \
+	2>"$TRACE_DIR/flood.err"
+took=$((SECONDS - t0))
+kill $flood 2>/dev/null
+wait $flood 2>/dev/null
+check "under a flood of traced packets skbtop -t 2 still stops at once (took ${took} s)" test "$took" -le 6
+check "and its counts line says how many trace events it joined" \
+	grep -qE "nft netlink trace: [1-9][0-9]* rule events, [1-9][0-9]* joined" "$TRACE_DIR/flood.err"
 exit 0
