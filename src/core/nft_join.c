@@ -9,9 +9,10 @@
 #define MAX_IDS	    1024  /* trace ids remembered, with the journey each went to */
 #define HASH_BITS   12	  /* the two indexes below: 4 x MAX_IDS keeps probes short */
 #define HASH_SIZE   (1u << HASH_BITS)
-#define MAX_SCAN    4096	   /* journeys looked at, newest first, for an id's first event */
-#define MAX_AGE_NS  30000000000ull /* a journey older than this when the event was read is not it  \
-				    */
+#define MAX_SCAN    4096 /* journeys looked at, newest first, for an id's first event */
+#define MAX_AGE_NS                                                                                 \
+	30000000000ull /* a journey older than this when the event was read is not it              \
+			*/
 
 /* An open-addressing index: (a, b) -> val, 0 < a. */
 struct hslot {
@@ -24,6 +25,7 @@ struct id_entry {
 	uint64_t journey;
 	uint64_t anchor_ns; /* ts given to the id's latest event: the next ones go after it */
 	int32_t priority;   /* of the base chain the id is in: a jumped-to chain has none */
+	uint32_t ifindex;   /* the interface its chain's first event named */
 	uint8_t hook;
 	uint8_t seq;
 	bool used;
@@ -233,11 +235,15 @@ static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec 
 		}
 		ide = id_add(jn, r->e.ev.netns, r->id, j->id);
 	}
-	/* The kernel sends the headers with a chain's first event only. */
+	/* The kernel sends the headers and interfaces with a chain's first event only. */
 	if (!r->e.ev.tuple.family) {
 		r->e.ev.tuple = j->tuple;
 		r->e.ev.l3proto = j->l3proto;
 	}
+	if (r->e.ev.ifindex)
+		ide->ifindex = r->e.ev.ifindex;
+	else
+		r->e.ev.ifindex = ide->ifindex;
 	if (r->base) {
 		ide->hook = r->e.hook;
 		ide->priority = r->e.priority;

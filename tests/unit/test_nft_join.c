@@ -96,8 +96,10 @@ static struct nft_trace_rec rec(uint32_t id, uint64_t arrival, bool base, bool h
 	r.e.ev = fx_ev(SKBTOP_EV_NFT_RULE, 0, P_NL, arrival);
 	r.e.ev.hdr.flags = SKBTOP_F_NETLINK;
 	r.e.ev.netns = NS;
-	if (!headers)
+	if (!headers) {
 		memset(&r.e.ev.tuple, 0, sizeof(r.e.ev.tuple));
+		r.e.ev.ifindex = 0;
+	}
 	r.e.hook = base ? 1 : 0;
 	r.e.verdict = verdict;
 	strcpy(r.e.table, "f");
@@ -145,8 +147,9 @@ static void test_rule_events_sit_after_their_chain_entry_in_order(void **state)
 	assert_int_equal(j->nft[j->events[3].nft].verdict, 1);
 	assert_int_equal(j->nft[j->events[3].nft].seq, 1);
 	assert_true(j->events[4].flags & SKBTOP_F_EXIT);
-	/* The jumped-to chain runs at its base chain's hook, and has the packet's tuple. */
+	/* The jumped-to chain runs at its base chain's hook, on the packet's interface. */
 	assert_int_equal(j->nft[j->events[3].nft].hook, 1);
+	assert_int_equal(j->events[3].ifindex, 1);
 	/* Inserted in the past: the chain's exit verdict stays the journey's. */
 	assert_int_equal(j->nft_verdict, 1);
 	world_free(w);
