@@ -88,6 +88,10 @@ static __always_inline bool skbtop_filter__pcap(struct sk_buff *skb)
  */
 static __always_inline bool skbtop_filter_match(struct sk_buff *skb)
 {
+	/* skbtop reading its own netlink sockets (the nftables trace) would trace itself. */
+	if (skbtop_filter.self_tgid && !BPF_CORE_READ(skb, dev) &&
+	    bpf_get_current_pid_tgid() >> 32 == skbtop_filter.self_tgid)
+		return false;
 	if (skbtop_filter.ifindex && BPF_CORE_READ(skb, dev, ifindex) != skbtop_filter.ifindex)
 		return false;
 	if (skbtop_filter.netns && skbtop__netns(skb) != skbtop_filter.netns)

@@ -17,6 +17,7 @@ struct skbtop_filter_cfg {
 	__u32 mark;	 /* skb->mark & mark_mask must equal mark */
 	__u32 mark_mask; /* 0 = mark not checked */
 	__u32 pcap;	 /* 1: a tcpdump expression was translated into the placeholder */
+	__u32 self_tgid; /* skbtop's own process: the device-less skbs it reads are not followed */
 };
 
 /*

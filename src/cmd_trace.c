@@ -40,7 +40,7 @@
 #define QUEUE_SLOTS	(1u << 16)
 #define PUMP_BATCH	4096
 #define LOSS_REFRESH_MS 200
-#define JOIN_WAIT_MS	1000
+#define JOIN_WAIT_MS	100
 
 struct trace_args {
 	bool stream;

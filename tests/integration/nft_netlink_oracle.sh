@@ -30,6 +30,7 @@ check "a table left behind by a dead skbtop is removed at start" \
 	bash -c "! ip netns exec $NS_B nft list tables | grep -q skbtop_trace_999999999"
 check "the marking table is in the traced namespace while it runs" \
 	bash -c "ip netns exec $NS_B nft list tables | grep -q 'inet skbtop_trace_$TRACE_PID'"
+skb_pid=$TRACE_PID
 send_corpus "$TRACE_DIR/mon.txt"
 
 # A rule replaced while tracing: the packets before and after show their own rule's text.
@@ -60,6 +61,8 @@ bash tests/nft/oracle.sh "$TRACE_DIR/mon.txt" "$TRACE_OUT" "$inode"
 json=$TRACE_OUT
 check "rule events say they come from the netlink trace" \
 	test "$(jq -r 'select(.type == "nft_rule") | .nft.source' "$json" | sort -u | paste -sd,)" = netlink-trace
+check "skbtop does not follow the trace messages it reads itself" \
+	test "$(jq -r --argjson p "$skb_pid" 'select(.pid == $p and .family == "-") | .id' "$json" | wc -l)" = 0
 check "no rule event of skbtop's own marking table is reported" \
 	test "$(jq -r 'select(.type == "nft_rule" and (.nft.table | startswith("skbtop_"))) | .id' "$json" | wc -l)" = 0
 check "every rule event with a handle carries its rule's text" \

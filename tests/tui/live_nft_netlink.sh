@@ -29,8 +29,12 @@ if ! wait_for '▶ live' 20; then
 fi
 ok "skbtop starts live with --nft-netlink-trace"
 ip netns exec "$NS_A" "$SENDPKT" udp 10.77.0.2 4545 --count 1 --src-port 40545 || true
-check "the dropped packet's list line shows the nft drop" \
-	wait_for '10\.77\.0\.1:40545 +10\.77\.0\.2:4545 .*DROP NETFILTER_DROP +drop' 10
+if wait_for '10\.77\.0\.1:40545 +10\.77\.0\.2:4545 .*DROP NETFILTER_DROP +drop' 10; then
+	ok "the dropped packet's list line shows the nft drop"
+else
+	not_ok "the dropped packet's list line shows the nft drop"
+	screen | sed 's/^/# /'
+fi
 keys /
 keys 40545 Enter
 wait_for 'filter: search=40545' 3
