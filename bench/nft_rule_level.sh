@@ -13,6 +13,7 @@ if [ -z "${VM_KERNEL:-}" ] && [ -z "${NFT_BENCH_HOST_ONLY:-}" ]; then
 fi
 where=${VM_KERNEL:-host}
 . tests/lib.sh
+. bench/nft_lib.bash
 [ "$(id -u)" -eq 0 ] || { echo "nft_rule_level: needs root, skipped"; exit 0; }
 command -v nft >/dev/null || { echo "nft_rule_level: no nft, skipped"; exit 0; }
 SKBTOP=${SKBTOP_STATIC:-$SKBTOP}
@@ -21,15 +22,7 @@ COUNT=${1:-${NFT_BENCH_COUNT:-50000}} ROUNDS=${2:-${NFT_BENCH_ROUNDS:-5}}
 work=$(mktemp -d)
 EXTRA_CLEANUP="rm -rf $work"
 ns_pair || exit 1
-{
-	echo "table inet bench {"
-	echo "	chain in {"
-	echo "		type filter hook input priority 0; policy accept;"
-	for _ in $(seq 1 19); do echo "		udp dport 9999 counter"; done
-	echo "		meta l4proto udp counter accept"
-	echo "	}"
-	echo "}"
-} | ip netns exec "$NS_B" nft -f - || exit 1
+bench_chain "$NS_B" || exit 1
 
 # round MODE: skbtop traces NS_B in MODE while COUNT datagrams go; prints packets per second.
 round() {
@@ -60,7 +53,6 @@ round() {
 	grep -h '^skbtop: backend\|^skbtop: kernel:\|nft netlink trace:' "$work/err" >"$work/last-$1"
 	echo $((COUNT * 1000000 / (t1 - t0)))
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 round off >/dev/null
 if grep -q 'backend tracepoint' "$work/last-off"; then

@@ -12,21 +12,14 @@ if [ -z "${VM_KERNEL:-}" ] && [ -z "${NFT_BENCH_HOST_ONLY:-}" ]; then
 	exec tests/vm/run --kernel all --timeout "${VM_BENCH_TIMEOUT:-1500}" bench/nft_trace_key.sh 20000 6
 fi
 . tests/lib.sh
+. bench/nft_lib.bash
 [ "$(id -u)" -eq 0 ] || { echo "nft_trace_key: needs root, skipped"; exit 0; }
 command -v nft >/dev/null || { echo "nft_trace_key: no nft, skipped"; exit 0; }
 COUNT=${1:-${NFT_BENCH_COUNT:-100000}} ROUNDS=${2:-${NFT_BENCH_ROUNDS:-6}}
 keyon=skbtop_bench_keyon
 EXTRA_CLEANUP="nft delete table inet $keyon 2>/dev/null"
 ns_pair || exit 1
-{
-	echo "table inet bench {"
-	echo "	chain in {"
-	echo "		type filter hook input priority 0; policy accept;"
-	for _ in $(seq 1 19); do echo "		udp dport 9999 counter"; done
-	echo "		meta l4proto udp counter accept"
-	echo "	}"
-	echo "}"
-} | ip netns exec "$NS_B" nft -f - || exit 1
+bench_chain "$NS_B" || exit 1
 ip netns exec "$NS_B" "$TOOLS/sendpkt" listen udp 9999 --count $((COUNT * ROUNDS * 2)) --timeout 600 \
 	>/dev/null &
 listener=$!
@@ -40,7 +33,6 @@ pps() {
 	t1=${EPOCHREALTIME/./}
 	echo $((COUNT * 1000000 / (t1 - t0)))
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 off=() on=()
 for _ in $(seq "$ROUNDS"); do

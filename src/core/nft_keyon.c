@@ -142,15 +142,24 @@ int nft_keyon__create(const char *nft)
 	return 0;
 }
 
-int nft_keyon__remove(const char *nft)
+int nft_keyon__remove_own(const char *nft, int netns_fd, const char *prefix, char *err,
+			  size_t errlen)
 {
-	char table[64], script[256], err[256];
+	char table[64], script[256];
 
-	nft_keyon__table(table, sizeof(table), NFT_KEYON_PREFIX, getpid());
+	nft_keyon__table(table, sizeof(table), prefix, getpid());
 	/* Adding first makes the delete succeed whether or not the table is there. */
 	snprintf(script, sizeof(script), "table inet %s\ndelete table inet %s\n", table, table);
-	if (nft_keyon__run(nft, -1, script, err, sizeof(err))) {
-		p_err("could not remove the dormant table inet %s: %s", table, err);
+	return nft_keyon__run(nft, netns_fd, script, err, errlen);
+}
+
+int nft_keyon__remove(const char *nft)
+{
+	char table[64], err[256];
+
+	if (nft_keyon__remove_own(nft, -1, NFT_KEYON_PREFIX, err, sizeof(err))) {
+		p_err("could not remove the dormant table inet %s: %s",
+		      nft_keyon__table(table, sizeof(table), NFT_KEYON_PREFIX, getpid()), err);
 		return -1;
 	}
 	return 0;

@@ -27,6 +27,9 @@ int nft_keyon__remove_leftovers(const char *nft, int netns_fd, const char *prefi
 int nft_keyon__create(const char *nft);
 /* Removes it; safe to call when it was never created. */
 int nft_keyon__remove(const char *nft);
+/* Removes inet <prefix><getpid()> in netns_fd (-1: our own), there or not; err gets nft's line. */
+int nft_keyon__remove_own(const char *nft, int netns_fd, const char *prefix, char *err,
+			  size_t errlen);
 
 /* The table name for pid, into buf. */
 const char *nft_keyon__table(char *buf, size_t len, const char *prefix, pid_t pid);

@@ -332,17 +332,13 @@ static int ns_open(struct nft_nltrace *nl, struct ns_trace *ns, uint32_t inum)
 
 static void ns_close(struct nft_nltrace *nl, struct ns_trace *ns, bool remove)
 {
-	char table[64], script[256], err[256];
+	char table[64], err[256];
 
-	if (remove && ns->nsfd >= 0) {
-		nft_keyon__table(table, sizeof(table), NFT_NLTRACE_PREFIX, getpid());
-		/* Adding first makes the delete succeed whether or not the table is there. */
-		snprintf(script, sizeof(script), "table inet %s\ndelete table inet %s\n", table,
-			 table);
-		if (nft_keyon__run(nl->nft, ns->nsfd, script, err, sizeof(err)))
-			p_err("could not remove the marking table inet %s in netns %u: %s", table,
-			      ns->inum, err);
-	}
+	if (remove && ns->nsfd >= 0 &&
+	    nft_keyon__remove_own(nl->nft, ns->nsfd, NFT_NLTRACE_PREFIX, err, sizeof(err)))
+		p_err("could not remove the marking table inet %s in netns %u: %s",
+		      nft_keyon__table(table, sizeof(table), NFT_NLTRACE_PREFIX, getpid()),
+		      ns->inum, err);
 	if (ns->sock >= 0)
 		close(ns->sock);
 	if (ns->ctl >= 0)

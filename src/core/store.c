@@ -406,6 +406,16 @@ static enum fate consumed_fate(const struct journey *j)
 	return FATE_CONSUMED;
 }
 
+/* The counters of one more event of j in layer. */
+static void count_event(struct store *s, struct journey *j, int layer, uint32_t func_id)
+{
+	if (!j->layer_events[layer]++)
+		s->layers[layer].packets++;
+	s->layers[layer].events++;
+	s->stats.events++;
+	count_hit(s, func_id);
+}
+
 /* Keeps a copy of the event at index pos of j's events (unless j is full: then it counts). */
 static void hold_event(struct store *s, struct journey *j, const struct skbtop_event *ev,
 		       const struct skbtop_nft_event *nft, int layer, uint32_t pos)
@@ -474,11 +484,7 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 	}
 	if (ts > j->last_ns)
 		j->last_ns = ts;
-	if (!j->layer_events[layer]++)
-		s->layers[layer].packets++;
-	s->layers[layer].events++;
-	s->stats.events++;
-	count_hit(s, ev->func_id);
+	count_event(s, j, layer, ev->func_id);
 
 	if (ev->hdr.type == SKBTOP_EV_TP || ev->hdr.type == SKBTOP_EV_FUNC ||
 	    ev->hdr.type == SKBTOP_EV_CONSUME) {
@@ -590,11 +596,7 @@ const struct journey *store__insert(struct store *s, uint64_t id,
 	}
 	/* In the past of the journey: it takes no time, and does not replace the last verdict. */
 	layer = layer_of(s, ev->func_id);
-	if (!j->layer_events[layer]++)
-		s->layers[layer].packets++;
-	s->layers[layer].events++;
-	s->stats.events++;
-	count_hit(s, ev->func_id);
+	count_event(s, j, layer, ev->func_id);
 	if (!j->has_nft)
 		j->nft_verdict = -1;
 	j->has_nft = true;

@@ -33,23 +33,7 @@ check "the marking table is in the traced namespace while it runs" \
 skb_pid=$TRACE_PID
 send_corpus "$TRACE_DIR/mon.txt"
 
-# A rule replaced while tracing: the packets before and after show their own rule's text.
-ip netns exec "$NS_B" nft -f - <<'R'
-table inet o7 {
-	chain in {
-		type filter hook input priority 0; policy accept;
-		udp dport 9701 counter accept
-	}
-}
-R
-h=$(ip netns exec "$NS_B" nft -a list chain inet o7 in | awk '/dport 9701/ { print $NF }')
-ip netns exec "$NS_A" "$SENDPKT" udp 10.77.0.2 9701 --src-port 41001 --timeout 1 >/dev/null 2>&1
-sleep 1
-ip netns exec "$NS_B" nft replace rule inet o7 in handle "$h" udp dport 9701 meta mark set 7 accept
-sleep 0.5
-ip netns exec "$NS_A" "$SENDPKT" udp 10.77.0.2 9701 --src-port 41002 --timeout 1 >/dev/null 2>&1
-sleep 1
-ip netns exec "$NS_B" nft delete table inet o7
+replace_rule_while_tracing
 trace_stop
 check "skbtop exits 0" test "$TRACE_RC" = 0
 check "the marking table is gone after exit" \
@@ -67,13 +51,7 @@ check "no rule event of skbtop's own marking table is reported" \
 	test "$(jq -r 'select(.type == "nft_rule" and (.nft.table | startswith("skbtop_"))) | .id' "$json" | wc -l)" = 0
 check "every rule event with a handle carries its rule's text" \
 	test "$(jq -r 'select(.type == "nft_rule" and .nft.handle > 0 and (.nft.rule == null)) | .id' "$json" | wc -l)" = 0
-text_of() {
-	jq -r --argjson s "$1" 'select(.type == "nft_rule" and .sport == $s and .nft.table == "o7") | .nft.rule' \
-		"$json" | head -1
-}
-check "the rule's text before the change is its old text" test "$(text_of 41001)" = "udp dport 9701 counter accept"
-check "a rule replaced while tracing shows its new text" \
-	test "$(text_of 41002)" = "udp dport 9701 meta mark set 0x00000007 accept"
+check_replaced_rule_text "$json"
 check "a jumped-to chain's rule is known to run at its base chain's hook" \
 	test "$(jq -r 'select(.type == "nft_rule" and .nft.table == "o2" and .nft.chain == "j1") | .nft.hook' "$json" | sort -u)" = input
 check "the counts line says how many rule events were joined to a packet" \

@@ -31,3 +31,41 @@ send_corpus() {
 		done
 	done
 }
+
+# replace_rule_while_tracing: a packet (source port 41001) meets `udp dport 9701 counter accept` in
+# table inet o7, the rule is replaced by `... meta mark set 7 accept`, a second packet (41002)
+# meets the new one, and the table goes. check_replaced_rule_text then reads skbtop's JSON lines.
+replace_rule_while_tracing() {
+	local h
+	ip netns exec "$NS_B" nft -f - <<'R'
+table inet o7 {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		udp dport 9701 counter accept
+	}
+}
+R
+	h=$(ip netns exec "$NS_B" nft -a list chain inet o7 in | awk '/dport 9701/ { print $NF }')
+	ip netns exec "$NS_A" "${SENDPKT:-sendpkt}" udp 10.77.0.2 9701 --src-port 41001 --timeout 1 \
+		>/dev/null 2>&1
+	sleep 1
+	ip netns exec "$NS_B" nft replace rule inet o7 in handle "$h" udp dport 9701 meta mark set 7 accept
+	sleep 0.5
+	ip netns exec "$NS_A" "${SENDPKT:-sendpkt}" udp 10.77.0.2 9701 --src-port 41002 --timeout 1 \
+		>/dev/null 2>&1
+	sleep 1
+	ip netns exec "$NS_B" nft delete table inet o7
+}
+
+# check_replaced_rule_text JSON: each packet of replace_rule_while_tracing shows its own rule's text.
+check_replaced_rule_text() {
+	local json=$1
+	text_of() {
+		jq -r --argjson s "$1" 'select(.type == "nft_rule" and .sport == $s and .nft.table == "o7") | .nft.rule' \
+			"$json" | head -1
+	}
+	check "the rule's text before the change is its old text" \
+		test "$(text_of 41001)" = "udp dport 9701 counter accept"
+	check "a rule replaced while tracing shows its new text" \
+		test "$(text_of 41002)" = "udp dport 9701 meta mark set 0x00000007 accept"
+}

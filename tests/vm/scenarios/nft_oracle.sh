@@ -37,34 +37,13 @@ check "trace-key mode says it added the dormant table" grep -q "added table inet
 check "rule level runs on the trace key" grep -q "rules: trace-key" "$work/tk.err"
 send_corpus "$work/mon.txt"
 
-# A rule replaced while tracing: the packets before and after show their own rule's text.
-ip netns exec "$NS_B" nft -f - <<'R'
-table inet o7 {
-	chain in {
-		type filter hook input priority 0; policy accept;
-		udp dport 9701 counter accept
-	}
-}
-R
-h=$(ip netns exec "$NS_B" nft -a list chain inet o7 in | awk '/dport 9701/ { print $NF }')
-ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9701 --src-port 41001 --timeout 1 >/dev/null 2>&1
-sleep 1
-ip netns exec "$NS_B" nft replace rule inet o7 in handle "$h" udp dport 9701 meta mark set 7 accept
-sleep 0.5
-ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9701 --src-port 41002 --timeout 1 >/dev/null 2>&1
-sleep 1
-ip netns exec "$NS_B" nft delete table inet o7
+replace_rule_while_tracing
 sleep 0.5
 stop_bg $skb_pid
 check "the dormant table is gone after exit" bash -c "! nft list tables | grep -q skbtop_keyon_"
 
 bash tests/nft/oracle.sh "$work/mon.txt" "$work/tk.json" "$inode" | grep -v ' 4100[12] 9701:'
-text_of() {
-	jq -r --argjson s "$1" 'select(.type == "nft_rule" and .sport == $s and .nft.table == "o7") | .nft.rule' \
-		"$work/tk.json" | head -1
-}
-check "the rule's text before the change is its old text" test "$(text_of 41001)" = "udp dport 9701 counter accept"
-check "a rule replaced while tracing shows its new text" test "$(text_of 41002)" = "udp dport 9701 meta mark set 0x00000007 accept"
+check_replaced_rule_text "$work/tk.json"
 check "every rule event of the corpus carries its rule's text" \
 	test "$(jq -r 'select(.type == "nft_rule" and .nft.handle > 0 and (.nft.rule == null)) | .id' "$work/tk.json" | wc -l)" = 0
 # A drop decided by a rule: its chain's exit says drop (the 0x10002 encoding decoded, 6.7+ style).
