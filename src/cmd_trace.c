@@ -40,7 +40,6 @@
 #define QUEUE_SLOTS	(1u << 16)
 #define PUMP_BATCH	4096
 #define LOSS_REFRESH_MS 200
-#define JOIN_WAIT_MS	100
 
 struct trace_args {
 	bool stream;
@@ -546,11 +545,13 @@ static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nf
 }
 
 /*
- * A netlink trace event waits until the ring buffer's records have passed the time it was read
- * (its packet's events are then in the store), or, while no record comes (ring_busy false),
- * JOIN_WAIT_MS at most; all joins the ones still waiting (at exit).
+ * A netlink trace event waits until its packet's ring buffer records are surely in the store:
+ * until the store has a record from after the time the event was read, or the poller found the
+ * ring buffer empty after it (caught_up_ns, 0 if unknown) and the queue has been drained since.
+ * No wait by the clock: a poller held up (a loaded guest) would let events look for journeys
+ * that are still on their way. all joins the ones still waiting (at exit).
  */
-static size_t pump_netlink(struct trace *t, struct store *s, bool ring_busy, bool all)
+static size_t pump_netlink(struct trace *t, struct store *s, uint64_t caught_up_ns, bool all)
 {
 	struct nft_trace_rec recs[256];
 	uint64_t ready;
@@ -561,16 +562,17 @@ static size_t pump_netlink(struct trace *t, struct store *s, bool ring_busy, boo
 	n = nft_nltrace__read(t->nl, recs, 256);
 	for (int i = 0; i < n; i++)
 		nft_join__push(t->join, &recs[i]);
-	ready = ring_busy ? 0 : (uint64_t)((now_ms() - JOIN_WAIT_MS) * 1e6);
-	/* Records from different CPUs reach the ring buffer slightly out of time order. */
-	if (t->ring_ns > 1000000 && t->ring_ns - 1000000 > ready)
-		ready = t->ring_ns - 1000000;
+	ready = t->ring_ns > caught_up_ns ? t->ring_ns : caught_up_ns;
+	/* A record is stamped a little before it is committed to the ring buffer. */
+	ready = ready > 1000000 ? ready - 1000000 : 0;
 	return (size_t)n + nft_join__run(t->join, s, all ? UINT64_MAX : ready, on_joined, t);
 }
 
 static size_t pump(void *ctx, struct store *s)
 {
 	struct trace *t = ctx;
+	/* Read before draining: what the poller had queued by then is in the store after. */
+	uint64_t caught_up = poller__caught_up_ns(t->poller);
 	const void *rec;
 	uint32_t size;
 	size_t n = 0;
@@ -591,7 +593,7 @@ static size_t pump(void *ctx, struct store *s)
 		n++;
 	}
 	if (!t->draining)
-		n += pump_netlink(t, s, n > 0, false);
+		n += pump_netlink(t, s, n < PUMP_BATCH ? caught_up : 0, false);
 	refresh_losses(t, s, false);
 	return n;
 }
@@ -828,7 +830,7 @@ static int run(struct trace *t, struct trace_args *a)
 	while (pump(t, t->store))
 		;
 	/* What the sockets hold now, not what traffic goes on sending. */
-	for (int i = 0; i < 64 && pump_netlink(t, t->store, false, true); i++)
+	for (int i = 0; i < 64 && pump_netlink(t, t->store, 0, true); i++)
 		;
 	refresh_losses(t, t->store, true);
 	print_counts(t);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "decode.h"
 #include "log.h"
@@ -24,6 +25,7 @@ struct poller {
 	bool started;
 	atomic_bool stop;
 	_Atomic uint64_t lost_queue;
+	_Atomic uint64_t caught_up_ns; /* see poller__caught_up_ns */
 };
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -43,11 +45,18 @@ static void *run(void *arg)
 
 	while (!atomic_load(&p->stop)) {
 		int n = ring_buffer__poll(p->rb, POLL_MS);
+		struct timespec ts;
 
 		if (n < 0 && n != -EINTR) {
 			p_err("reading the ring buffer: %s", strerror(-n));
 			break;
 		}
+		/* A poll returns once the ring buffer is empty: what came before is in the queue.
+		 */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		atomic_store_explicit(&p->caught_up_ns,
+				      (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec,
+				      memory_order_release);
 	}
 	return NULL;
 }
@@ -96,6 +105,11 @@ void poller__free(struct poller *p)
 	poller__stop(p);
 	ring_buffer__free(p->rb);
 	free(p);
+}
+
+uint64_t poller__caught_up_ns(struct poller *p)
+{
+	return p ? atomic_load_explicit(&p->caught_up_ns, memory_order_acquire) : 0;
 }
 
 void poller__stats(const struct poller *p, struct poller_stats *out)

@@ -28,5 +28,10 @@ struct poller_stats {
 
 /* Safe from any thread. */
 void poller__stats(const struct poller *p, struct poller_stats *out);
+/*
+ * The CLOCK_MONOTONIC time (the clock of the events' ts_ns) at which the poller last found the
+ * ring buffer empty: every record made before it is in the queue. 0 before the first poll.
+ */
+uint64_t poller__caught_up_ns(struct poller *p);
 
 #endif

@@ -21,7 +21,8 @@ table inet guard {
 R
 handle=$(ip netns exec "$NS_B" nft -a list chain inet guard in | awk '/dport 4545/ { print $NF }')
 
-tui_start 120 36 "$SKBTOP" --filter-netns "/run/netns/$NS_B" --nft-netlink-trace
+# Only the test packet: the fresh veths' IPv6 neighbour chatter would push it out of view.
+tui_start 120 36 "$SKBTOP" --filter-netns "/run/netns/$NS_B" --nft-netlink-trace udp port 4545
 if ! wait_for '▶ live' 20; then
 	not_ok "skbtop starts live with --nft-netlink-trace"
 	screen | head -5
