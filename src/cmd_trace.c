@@ -66,7 +66,6 @@ struct trace {
 	struct poller *poller;
 	struct loader *loader;
 	struct nft_loader *nft;
-	struct nft_nltrace *nl; /* the nft loader's, when --nft-netlink-trace is on */
 	struct nft_join *join;
 	uint64_t ring_ns; /* the latest kernel time among the ring buffer's records so far */
 	bool draining;	  /* stopping: the netlink trace is read once more, not with every pump */
@@ -512,6 +511,7 @@ static void add_tracepoint_names(struct trace *t)
 /* Kernel ring buffer failures, queue overflow and refused records into the store's counters. */
 static void refresh_losses(struct trace *t, struct store *s, bool force)
 {
+	struct nft_nltrace *nl = nft_loader__nltrace(t->nft);
 	uint64_t cnt[SKBTOP_CNT_MAX];
 	struct poller_stats ps;
 	struct store_stats *st;
@@ -528,10 +528,10 @@ static void refresh_losses(struct trace *t, struct store *s, bool force)
 		st->lost_queue = ps.lost_queue;
 		st->bad_records = ps.bad;
 	}
-	if (t->nl) {
+	if (nl) {
 		struct nft_nltrace_stats ns;
 
-		nft_nltrace__stats(t->nl, &ns);
+		nft_nltrace__stats(nl, &ns);
 		st->lost_nft_trace = ns.overruns + nft_join__stats(t->join)->dropped;
 	}
 }
@@ -553,13 +553,14 @@ static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nf
  */
 static size_t pump_netlink(struct trace *t, struct store *s, uint64_t caught_up_ns, bool all)
 {
+	struct nft_nltrace *nl = nft_loader__nltrace(t->nft);
 	struct nft_trace_rec recs[256];
 	uint64_t ready;
 	int n;
 
-	if (!t->nl)
+	if (!nl)
 		return 0;
-	n = nft_nltrace__read(t->nl, recs, 256);
+	n = nft_nltrace__read(nl, recs, 256);
 	for (int i = 0; i < n; i++)
 		nft_join__push(t->join, &recs[i]);
 	ready = t->ring_ns > caught_up_ns ? t->ring_ns : caught_up_ns;
@@ -573,6 +574,7 @@ static size_t pump(void *ctx, struct store *s)
 	struct trace *t = ctx;
 	/* Read before draining: what the poller had queued by then is in the store after. */
 	uint64_t caught_up = poller__caught_up_ns(t->poller);
+	struct nft_nltrace *nl = nft_loader__nltrace(t->nft);
 	const void *rec;
 	uint32_t size;
 	size_t n = 0;
@@ -584,7 +586,7 @@ static size_t pump(void *ctx, struct store *s)
 		if (slot->u.hdr.ts_ns > t->ring_ns)
 			t->ring_ns = slot->u.hdr.ts_ns;
 		/* nft_do_chain sees the marking chains of the netlink trace: they are ours. */
-		if (!t->nl || slot->size != sizeof(struct skbtop_nft_event) ||
+		if (!nl || slot->size != sizeof(struct skbtop_nft_event) ||
 		    !nft_nltrace__own_table(slot->u.nft.table))
 			j = store__add(s, &slot->u, slot->size);
 		if (j && t->stream)
@@ -661,6 +663,7 @@ static void print_status(const struct trace *t, const struct loader_stats *ls)
 /* What the kernel side sent and lost, so that a reader can check nothing vanished on the way. */
 static void print_counts(const struct trace *t)
 {
+	const struct nft_nltrace *nl = nft_loader__nltrace(t->nft);
 	const struct store_stats *ss = store__stats(t->store);
 	uint64_t cnt[SKBTOP_CNT_MAX];
 
@@ -673,11 +676,11 @@ static void print_counts(const struct trace *t)
 		" refused\n",
 		cnt[SKBTOP_CNT_EVENTS], cnt[SKBTOP_CNT_RB_FAIL], cnt[SKBTOP_CNT_TRACKED],
 		cnt[SKBTOP_CNT_TRACK_FULL], ss->lost_queue, ss->bad_records);
-	if (t->nl) {
+	if (nl) {
 		const struct nft_join_stats *js = nft_join__stats(t->join);
 		struct nft_nltrace_stats ns;
 
-		nft_nltrace__stats(t->nl, &ns);
+		nft_nltrace__stats(nl, &ns);
 		fprintf(stderr,
 			"skbtop: nft netlink trace: %" PRIu64 " rule events, %" PRIu64
 			" joined to a packet, %" PRIu64
@@ -760,8 +763,7 @@ static int run(struct trace *t, struct trace_args *a)
 	/* Before the main attach, so a chain's drop is reported before the skb's free. */
 	t->nft = nft_loader__start(t->loader, t->names, &t->cfg, a->nft_rules,
 				   t->backend != BACKEND_TRACEPOINT, kcfg.netns, a->nft_netlink);
-	t->nl = nft_loader__nltrace(t->nft);
-	if (t->nl && !(t->join = nft_join__new())) {
+	if (nft_loader__nltrace(t->nft) && !(t->join = nft_join__new())) {
 		p_err("out of memory");
 		goto out;
 	}
@@ -815,7 +817,7 @@ static int run(struct trace *t, struct trace_args *a)
 		feed.notice = notice[0] ? notice : NULL;
 		/* Without kprobes a packet with no nft events may still have met rules we cannot
 		 * see. */
-		if (t->backend == BACKEND_TRACEPOINT && !t->nl) {
+		if (t->backend == BACKEND_TRACEPOINT && !nft_loader__nltrace(t->nft)) {
 			snprintf(nft_why, sizeof(nft_why),
 				 "rule verdicts need kprobes or fentry (tracepoint backend); %s",
 				 nft_loader__status(t->nft));
@@ -835,7 +837,6 @@ static int run(struct trace *t, struct trace_args *a)
 	refresh_losses(t, t->store, true);
 	print_counts(t);
 	nft_loader__detach(t->nft);
-	t->nl = NULL;
 	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;
 	if (t->stream) {
@@ -854,7 +855,6 @@ out:
 	t->poller = NULL;
 	nft_loader__free(t->nft);
 	t->nft = NULL;
-	t->nl = NULL;
 	nft_join__free(t->join);
 	t->join = NULL;
 	if (t->loader)

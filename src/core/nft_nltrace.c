@@ -321,8 +321,8 @@ static int ns_open(struct nft_nltrace *nl, struct ns_trace *ns, uint32_t inum)
 		      table, inum, err);
 		return -1;
 	}
-	ns->genid = nft_netns__genid(ns->ctl);
-	refresh_chains(nl, ns);
+	/* The chains are listed when a trace first needs them: most namespaces see none. */
+	ns->genid = -1;
 	fprintf(stderr,
 		"skbtop: nft: added table inet %s in netns %u: it marks every packet for the "
 		"nftables trace until skbtop exits\n",
