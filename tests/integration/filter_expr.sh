@@ -53,10 +53,9 @@ declare -A SIG=(
 	[ping6]='.proto == "icmp6" and .src == "fd77::1" and .icmp_type == 128'
 	[ns6]='.proto == "icmp6" and .src == "fd77::1" and .icmp_type == 135'
 )
-# One jq expression naming the packet an event belongs to (one jq run per file, not per label).
-LABEL="(if false then empty"
-for label in "${!SIG[@]}"; do LABEL+=" elif (${SIG[$label]}) then \"$label\""; done
-LABEL+=" else empty end)"
+. tests/filter_rows.bash
+# A packet counts as followed when any event of a journey is its.
+followed() { jq -r "select(.id != null) | $LABEL" "$1"; }
 
 # expression | the labels it must follow (every other label must not appear)
 ROWS=(
@@ -89,33 +88,8 @@ ROWS=(
 )
 
 # Every skbtop at once: the same packets are judged by every expression.
-for i in "${!ROWS[@]}"; do
-	"$SKBTOP" --stream --format json --duration 120 --filter-netns "/run/netns/$NS_A" \
-		"${ROWS[$i]%%|*}" >"$WORK/$i.out" 2>"$WORK/$i.err" &
-	PIDS+=($!)
-done
-# show_err I: an instance's stderr as TAP comments.
-show_err() { while IFS= read -r line; do echo "# [${ROWS[$1]%%|*}] $line"; done <"$WORK/$1.err"; }
-
-for _ in $(seq 600); do
-	ready=0 gone=0
-	for i in "${!ROWS[@]}"; do
-		if grep -q '^skbtop: load .* attach' "$WORK/$i.err"; then
-			ready=$((ready + 1))
-		elif ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
-			gone=$((gone + 1))
-		fi
-	done
-	[ $((ready + gone)) -eq "${#ROWS[@]}" ] && break
-	sleep 0.2
-done
-if [ "$ready" -ne "${#ROWS[@]}" ]; then
-	not_ok "all ${#ROWS[@]} skbtop instances attached (only $ready did)"
-	for i in "${!ROWS[@]}"; do
-		grep -q '^skbtop: load .* attach' "$WORK/$i.err" || show_err "$i"
-	done
+rows_start "" 600 "$SKBTOP" --stream --format json --duration 120 --filter-netns "/run/netns/$NS_A" ||
 	exit 1
-fi
 
 A() { ip netns exec "$NS_A" "$@"; }
 send() { A "$TOOLS/sendpkt" "$@" >/dev/null 2>&1; }
@@ -150,30 +124,5 @@ s.send(dst + src + struct.pack("!HHH", 0x8100, 100, 0x0800) + ip + udp)
 PY
 sleep 1
 
-for i in "${!ROWS[@]}"; do
-	kill -INT "${PIDS[$i]}" 2>/dev/null
-done
-for i in "${!ROWS[@]}"; do
-	wait "${PIDS[$i]}"
-done
-PIDS=()
-
-for i in "${!ROWS[@]}"; do
-	expr=${ROWS[$i]%%|*}
-	want=" ${ROWS[$i]#*|} "
-	wrong=""
-	got=" $(jq -r "select(.id != null) | $LABEL" "$WORK/$i.out" | sort -u | tr '\n' ' ')"
-	for label in "${!SIG[@]}"; do
-		if [[ $want == *" $label "* ]]; then
-			[[ $got == *" $label "* ]] || wrong+=" missed:$label"
-		else
-			[[ $got != *" $label "* ]] || wrong+=" extra:$label"
-		fi
-	done
-	if [ -z "$wrong" ]; then
-		ok "'$expr' follows exactly:${want% }"
-	else
-		not_ok "'$expr':$wrong"
-		show_err "$i"
-	fi
-done
+rows_stop
+rows_judge ""

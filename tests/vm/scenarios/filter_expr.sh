@@ -33,10 +33,11 @@ declare -A SIG=(
 	[ping6]='.proto == "icmp6" and .src == "fd77::1" and .icmp_type == 128'
 	[ns6]='.proto == "icmp6" and .src == "fd77::1" and .icmp_type == 135'
 )
-# One jq expression naming the packet an event belongs to (one jq run per file, not per label).
-LABEL="(if false then empty"
-for label in "${!SIG[@]}"; do LABEL+=" elif (${SIG[$label]}) then \"$label\""; done
-LABEL+=" else empty end)"
+. "$(dirname "$0")/../../filter_rows.bash"
+# The packet each journey started with (its first event with headers): what the filter chose.
+followed() {
+	jq -rs "map(select(.id != null and .src != null)) | group_by(.id)[] | .[0] | $LABEL" "$1"
+}
 ROWS=(
 	"host 10.77.0.2|u53 u5353 t443 big pr450 ping4"
 	"host fd77::2|u6_53 t6_443 ping6"
@@ -61,32 +62,8 @@ ROWS=(
 	"tcp dst port 443 and src host 10.77.0.1|t443"
 	"(udp port 53 or udp port 5353) and not ip6|u53 u5353"
 )
-show_err() { while IFS= read -r line; do echo "# [${ROWS[$1]%%|*}] $line"; done <"$WORK/$1.err"; }
-
-for i in "${!ROWS[@]}"; do
-	skbtop --stream --format json --duration 300 --functions "$FUNCS" \
-		--filter-netns "/run/netns/$NS_A" "${ROWS[$i]%%|*}" >"$WORK/$i.out" 2>"$WORK/$i.err" &
-	PIDS+=($!)
-done
-for _ in $(seq 1500); do
-	ready=0 gone=0
-	for i in "${!ROWS[@]}"; do
-		if grep -q '^skbtop: load .* attach' "$WORK/$i.err"; then
-			ready=$((ready + 1))
-		elif ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
-			gone=$((gone + 1))
-		fi
-	done
-	[ $((ready + gone)) -eq "${#ROWS[@]}" ] && break
-	sleep 0.2
-done
-if [ "$ready" -ne "${#ROWS[@]}" ]; then
-	not_ok "[filter] all ${#ROWS[@]} skbtop instances attached (only $ready did)"
-	for i in "${!ROWS[@]}"; do
-		grep -q '^skbtop: load .* attach' "$WORK/$i.err" || show_err "$i"
-	done
-	exit 1
-fi
+rows_start "[filter] " 1500 skbtop --stream --format json --duration 300 --functions "$FUNCS" \
+	--filter-netns "/run/netns/$NS_A" || exit 1
 backend=$(sed -n 's/^skbtop: backend \([^ ]*\).*/\1/p' "$WORK/0.err")
 
 A() { ip netns exec "$NS_A" "$@"; }
@@ -101,39 +78,8 @@ send tcp fd77::2 443 --src-port 41005 --timeout 2
 send udp 10.77.0.2 7000 --src-port 41007 --size 1000
 send udp 10.77.0.2 450 --src-port 41008
 sleep 2
-for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done
-for p in "${PIDS[@]}"; do wait "$p"; done
-PIDS=()
-
-for i in "${!ROWS[@]}"; do
-	expr=${ROWS[$i]%%|*}
-	want=" ${ROWS[$i]#*|} "
-	wrong=""
-	# The packet each journey started with (its first event with headers): what the filter chose.
-	got=" $(jq -rs "map(select(.id != null and .src != null)) | group_by(.id)[] | .[0] |
-		$LABEL" "$WORK/$i.out" | sort -u | tr '\n' ' ')"
-	for label in "${!SIG[@]}"; do
-		if [[ $want == *" $label "* ]]; then
-			[[ $got == *" $label "* ]] || wrong+=" missed:$label"
-		else
-			[[ $got != *" $label "* ]] || wrong+=" extra:$label"
-		fi
-	done
-	if [ -z "$wrong" ]; then
-		ok "[filter $backend] '$expr' follows exactly:${want% }"
-	else
-		not_ok "[filter $backend] '$expr':$wrong"
-		show_err "$i"
-		for label in "${!SIG[@]}"; do
-			[[ $wrong == *":$label"* ]] || continue
-			for id in $(jq -r "select(.id != null) | select(${SIG[$label]}) | .id" \
-				"$WORK/$i.out" | sort -u | head -3); do
-				jq -c "select(.id == $id) | [.func, .src, .sport, .dst, .dport, .ifname]" \
-					"$WORK/$i.out" | head -6 | sed "s/^/# $label journey $id: /"
-			done
-		done
-	fi
-done
+rows_stop
+rows_judge "[filter $backend] "
 
 # The network-layer view at work: the datagram to port 53 was matched in IP output, where it has
 # no MAC header yet, not later at __dev_queue_xmit.
