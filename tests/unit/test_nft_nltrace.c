@@ -59,6 +59,17 @@ static struct nlattr *put_str(struct msg *m, uint16_t type, const char *s)
 	return put(m, type, s, strlen(s) + 1);
 }
 
+/* A trace message's first attributes: which table and chain, what kind of event, which packet. */
+static void trace_head(struct msg *m, uint8_t family, const char *table, const char *chain,
+		       uint32_t type, uint32_t id)
+{
+	msg_init(m, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE, family);
+	put_str(m, NFTA_TRACE_TABLE, table);
+	put_str(m, NFTA_TRACE_CHAIN, chain);
+	put_u32(m, NFTA_TRACE_TYPE, type);
+	put_u32(m, NFTA_TRACE_ID, id);
+}
+
 /* The common part: table, chain, type, id, headers of a UDP packet 10.77.0.1:40001 -> .2:9201. */
 static void trace_msg(struct msg *m, const char *table, const char *chain, uint32_t type)
 {
@@ -66,11 +77,7 @@ static void trace_msg(struct msg *m, const char *table, const char *chain, uint3
 			   0,	 0, 10, 77, 0,	  1,	10, 77, 0,  2 };
 	uint8_t udp[8] = { 40001 >> 8, 40001 & 0xff, 9201 >> 8, 9201 & 0xff, 0, 40, 0, 0 };
 
-	msg_init(m, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE, NFPROTO_INET);
-	put_str(m, NFTA_TRACE_TABLE, table);
-	put_str(m, NFTA_TRACE_CHAIN, chain);
-	put_u32(m, NFTA_TRACE_TYPE, type);
-	put_u32(m, NFTA_TRACE_ID, 0xf3f8a7b0);
+	trace_head(m, NFPROTO_INET, table, chain, type, 0xf3f8a7b0);
 	put_u32(m, NFTA_TRACE_IIF, 7);
 	put(m, NFTA_TRACE_NETWORK_HEADER, ip, sizeof(ip));
 	put(m, NFTA_TRACE_TRANSPORT_HEADER, udp, sizeof(udp));
@@ -128,11 +135,7 @@ static void test_tcp_identity_mixes_ip_id_sequence_ack_and_flags(void **state)
 	struct msg m;
 
 	(void)state;
-	msg_init(&m, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE, NFPROTO_IPV4);
-	put_str(&m, NFTA_TRACE_TABLE, "t");
-	put_str(&m, NFTA_TRACE_CHAIN, "c");
-	put_u32(&m, NFTA_TRACE_TYPE, NFT_TRACETYPE_RULE);
-	put_u32(&m, NFTA_TRACE_ID, 1);
+	trace_head(&m, NFPROTO_IPV4, "t", "c", NFT_TRACETYPE_RULE, 1);
 	put(&m, NFTA_TRACE_NETWORK_HEADER, ip, sizeof(ip));
 	put(&m, NFTA_TRACE_TRANSPORT_HEADER, tcp, sizeof(tcp));
 	assert_int_equal(nft_nltrace__parse(&m.nh, &r), 1);
@@ -162,11 +165,7 @@ static void test_later_events_without_headers_have_no_tuple(void **state)
 	struct msg m;
 
 	(void)state;
-	msg_init(&m, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE, NFPROTO_IPV4);
-	put_str(&m, NFTA_TRACE_TABLE, "t");
-	put_str(&m, NFTA_TRACE_CHAIN, "c");
-	put_u32(&m, NFTA_TRACE_TYPE, NFT_TRACETYPE_RULE);
-	put_u32(&m, NFTA_TRACE_ID, 9);
+	trace_head(&m, NFPROTO_IPV4, "t", "c", NFT_TRACETYPE_RULE, 9);
 	put_verdict(&m, NF_ACCEPT, NULL);
 	assert_int_equal(nft_nltrace__parse(&m.nh, &r), 1);
 	assert_int_equal(r.e.ev.tuple.family, 0);
@@ -183,11 +182,7 @@ static void test_ipv6_icmp_headers_give_addresses_and_type(void **state)
 	(void)state;
 	inet_pton(AF_INET6, "fd77::1", ip6 + 8);
 	inet_pton(AF_INET6, "fd77::2", ip6 + 24);
-	msg_init(&m, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE, NFPROTO_IPV6);
-	put_str(&m, NFTA_TRACE_TABLE, "t6");
-	put_str(&m, NFTA_TRACE_CHAIN, "c");
-	put_u32(&m, NFTA_TRACE_TYPE, NFT_TRACETYPE_RULE);
-	put_u32(&m, NFTA_TRACE_ID, 1);
+	trace_head(&m, NFPROTO_IPV6, "t6", "c", NFT_TRACETYPE_RULE, 1);
 	put(&m, NFTA_TRACE_NETWORK_HEADER, ip6, sizeof(ip6));
 	put(&m, NFTA_TRACE_TRANSPORT_HEADER, icmp, sizeof(icmp));
 	assert_int_equal(nft_nltrace__parse(&m.nh, &r), 1);
