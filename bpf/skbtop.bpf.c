@@ -16,6 +16,13 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * --empty-probes: every program returns at once. The verifier removes the rest, so what remains is
+ * the cost of the hooks themselves on the same functions and tracepoints, the floor a benchmark
+ * compares skbtop with.
+ */
+const volatile __u32 skbtop_empty_probes = 0;
+
 /* fentry has no attach cookie in libbpf 1.1: the function's address gives its probe id. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -102,7 +109,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	struct skbtop_event *ev;
 	bool parsed;
 
-	if (!skb)
+	if (skbtop_empty_probes || !skb)
 		return 0;
 	trk = skbtop__follow(skb, func_id, is_tp, &p, &parsed);
 	if (!trk)
@@ -137,8 +144,11 @@ SEC("kprobe")
 int skbtop_clone_entry(struct pt_regs *ctx)
 {
 	struct sk_buff *skb = (struct sk_buff *)PT_REGS_PARM1(ctx);
-	__u64 tid = bpf_get_current_pid_tgid(), parent = (__u64)(unsigned long)skb;
+	__u64 tid, parent = (__u64)(unsigned long)skb;
 
+	if (skbtop_empty_probes)
+		return 0;
+	tid = bpf_get_current_pid_tgid();
 	if (skb && skbtop__tracked(skb))
 		bpf_map_update_elem(&skbtop_cloning, &tid, &parent, BPF_ANY);
 	return 0;
@@ -148,12 +158,16 @@ SEC("kretprobe")
 int skbtop_clone_exit(struct pt_regs *ctx)
 {
 	struct sk_buff *child = (struct sk_buff *)PT_REGS_RC(ctx);
-	__u64 tid = bpf_get_current_pid_tgid(), key;
+	__u64 tid, key;
 	struct skbtop_track *ptrk, fresh = {};
 	struct skbtop_event *ev;
-	__u64 *parent = bpf_map_lookup_elem(&skbtop_cloning, &tid);
+	__u64 *parent;
 	struct sk_buff *pskb;
 
+	if (skbtop_empty_probes)
+		return 0;
+	tid = bpf_get_current_pid_tgid();
+	parent = bpf_map_lookup_elem(&skbtop_cloning, &tid);
 	if (!parent)
 		return 0;
 	pskb = (struct sk_buff *)(unsigned long)*parent;
@@ -186,6 +200,8 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 	SEC("kprobe.multi")                                                                        \
 	int skbtop_kmulti##n(struct pt_regs *ctx)                                                  \
 	{                                                                                          \
+		if (skbtop_empty_probes)                                                           \
+			return 0;                                                                  \
 		return skbtop__on_skb((struct sk_buff *)PT_REGS_PARM##n(ctx), SKBTOP_EV_FUNC,      \
 				      (__u32)bpf_get_attach_cookie(ctx), 0, 0);                    \
 	}
@@ -195,6 +211,8 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 	SEC("kprobe")                                                                              \
 	int skbtop_kprobe##n(struct pt_regs *ctx)                                                  \
 	{                                                                                          \
+		if (skbtop_empty_probes)                                                           \
+			return 0;                                                                  \
 		return skbtop__on_skb((struct sk_buff *)PT_REGS_PARM##n(ctx), SKBTOP_EV_FUNC,      \
 				      (__u32)bpf_get_attach_cookie(ctx), 0, 0);                    \
 	}
@@ -204,9 +222,13 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 	SEC("fentry")                                                                              \
 	int skbtop_fentry##n(__u64 *ctx)                                                           \
 	{                                                                                          \
-		__u64 ip = bpf_get_func_ip(ctx);                                                   \
-		__u32 *id = bpf_map_lookup_elem(&skbtop_ip2id, &ip);                               \
+		__u64 ip;                                                                          \
+		__u32 *id;                                                                         \
                                                                                                    \
+		if (skbtop_empty_probes)                                                           \
+			return 0;                                                                  \
+		ip = bpf_get_func_ip(ctx);                                                         \
+		id = bpf_map_lookup_elem(&skbtop_ip2id, &ip);                                      \
 		if (!id)                                                                           \
 			return 0;                                                                  \
 		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], SKBTOP_EV_FUNC, *id, 0, 0);    \

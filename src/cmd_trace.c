@@ -56,6 +56,7 @@ struct trace_args {
 	const char *nft_rules; /* --nft-rules, NULL = from the configuration */
 	bool nft_netlink;      /* --nft-netlink-trace */
 	bool no_color;
+	bool empty_probes; /* --empty-probes */
 };
 
 struct trace {
@@ -134,6 +135,12 @@ static void usage(FILE *f)
 		"      --netns, --ifname, --mark  short for the --filter-* options "
 		"below\n" FILTER_OPTS_HELP
 		"      --no-color           a screen without colours (as NO_COLOR=1 does)\n"
+		"      --empty-probes       attach the same hooks with programs that do nothing "
+		"and\n"
+		"                           follow no packet: what the hooks alone cost (the "
+		"floor\n"
+		"                           `make bench` measures skbtop against); no nftables "
+		"probes\n"
 		"  -v, --verbose            say more (twice: debug, with libbpf's messages)\n"
 		"  -h, --help               show this help\n"
 		"\n"
@@ -212,7 +219,8 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		OPT_FILTER,
 		OPT_NFT_RULES,
 		OPT_NFT_NETLINK,
-		OPT_NO_COLOR
+		OPT_NO_COLOR,
+		OPT_EMPTY_PROBES
 	};
 	static const struct option opts[] = {
 		{ "stream", no_argument, NULL, 's' },
@@ -237,6 +245,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "nft-rules", required_argument, NULL, OPT_NFT_RULES },
 		{ "nft-netlink-trace", no_argument, NULL, OPT_NFT_NETLINK },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "empty-probes", no_argument, NULL, OPT_EMPTY_PROBES },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -314,6 +323,9 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 			break;
 		case OPT_NO_COLOR:
 			a->no_color = true;
+			break;
+		case OPT_EMPTY_PROBES:
+			a->empty_probes = true;
 			break;
 		case OPT_FILTER: {
 			char name[32];
@@ -755,13 +767,15 @@ static int run(struct trace *t, struct trace_args *a)
 	lo.pcap = kcfg.pcap ? &t->pcap : NULL;
 	lo.funcs = t->funcs;
 	lo.n_funcs = t->n_funcs;
+	lo.empty_probes = a->empty_probes;
 	t->loader = loader__new(&lo, err, sizeof(err));
 	if (!t->loader) {
 		p_err("%s", err);
 		goto out;
 	}
 	/* Before the main attach, so a chain's drop is reported before the skb's free. */
-	t->nft = nft_loader__start(t->loader, t->names, &t->cfg, a->nft_rules,
+	t->nft = nft_loader__start(t->loader, t->names, &t->cfg,
+				   a->empty_probes ? "off" : a->nft_rules,
 				   t->backend != BACKEND_TRACEPOINT, kcfg.netns, a->nft_netlink);
 	if (nft_loader__nltrace(t->nft) && !(t->join = nft_join__new())) {
 		p_err("out of memory");
@@ -906,6 +920,11 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (a.no_color)
 		t.cfg.color = false;
+	if (a.empty_probes && a.nft_netlink) {
+		p_err("--empty-probes follows no packet: it cannot go with --nft-netlink-trace");
+		rc = EXIT_USAGE;
+		goto out_args;
+	}
 	if (a.nft_netlink && a.nft_rules)
 		p_warn("--nft-rules %s is not used: --nft-netlink-trace gives the rule verdicts",
 		       a.nft_rules);

@@ -34,6 +34,7 @@ struct loader_opts {
 	const struct pcapfilter *pcap;		/* the tcpdump expression, NULL if none */
 	const struct loader_func *funcs;	/* ignored by the tracepoint backend */
 	size_t n_funcs;
+	bool empty_probes; /* programs that return at once: the hooks' own cost */
 };
 
 struct loader_stats {
