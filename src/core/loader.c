@@ -484,6 +484,12 @@ static void note_failure(struct loader *l, const char *what, int err)
 	p_debug("attach %s: %s", what, strerror(err < 0 ? -err : err));
 }
 
+/* What a probe is told of its function: its id, and whether the function ends an skb's life. */
+static __u32 probe_cookie(const struct loader_func *f)
+{
+	return f->id | (in_list(loader_end_funcs, f->name) ? SKBTOP_END_FLAG : 0);
+}
+
 static void attach_multi_range(struct loader *l, struct bpf_program *prog, const char **syms,
 			       const __u64 *cookies, size_t n)
 {
@@ -528,7 +534,7 @@ static void attach_kprobe_multi(struct loader *l)
 			if (l->o.funcs[i].param_pos != pos || !l->o.funcs[i].name)
 				continue;
 			syms[n] = l->o.funcs[i].name;
-			cookies[n++] = l->o.funcs[i].id;
+			cookies[n++] = probe_cookie(&l->o.funcs[i]);
 		}
 		attach_multi_range(l, l->func_prog[pos], syms, cookies, n);
 	}
@@ -540,7 +546,7 @@ static void attach_kprobe(struct loader *l)
 {
 	for (size_t i = 0; i < l->o.n_funcs; i++) {
 		const struct loader_func *f = &l->o.funcs[i];
-		LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = f->id);
+		LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = probe_cookie(f));
 		struct bpf_link *link;
 
 		if (!func_usable(f))
@@ -583,7 +589,7 @@ static void fill_ip2id(struct loader *l)
 			continue;
 		if (hsearch_r(e, FIND, &r, &h) && r) {
 			const struct loader_func *fn = r->data;
-			__u32 id = fn->id;
+			__u32 id = probe_cookie(fn);
 			__u64 key = addr;
 
 			/* With IBT the traced address may be past the 4-byte endbr64. */
@@ -642,17 +648,6 @@ static void attach_fentry(struct loader *l)
 	}
 }
 
-static void mark_end_funcs(struct loader *l)
-{
-	int map = bpf_map__fd(l->skel->maps.skbtop_endfn);
-	__u8 yes = 1;
-
-	for (size_t i = 0; i < l->o.n_funcs; i++)
-		for (const char *const *e = loader_end_funcs; *e; e++)
-			if (l->o.funcs[i].name && !strcmp(l->o.funcs[i].name, *e))
-				bpf_map_update_elem(map, &l->o.funcs[i].id, &yes, BPF_ANY);
-}
-
 static void attach_clones(struct loader *l)
 {
 	if (!l->clone_entry)
@@ -700,7 +695,6 @@ int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t 
 {
 	double t0 = now_ms();
 
-	mark_end_funcs(l);
 	switch (l->o.backend) {
 	case BACKEND_KPROBE_MULTI:
 		attach_kprobe_multi(l);
