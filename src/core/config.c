@@ -17,6 +17,7 @@
 #include "builtin_config.h"
 #include "classify.h"
 #include "config.h"
+#include "printable.h"
 
 #define BUILTIN "built-in"
 
@@ -75,6 +76,22 @@ static bool is_null(const yaml_node_t *n)
 	return !*s || !strcmp(s, "~") || !strcmp(s, "null");
 }
 
+/* Line and column (characters, from 0) of byte offset off of text. */
+static yaml_mark_t mark_at(const char *text, size_t len, size_t off)
+{
+	yaml_mark_t m = { off, 0, 0 };
+
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (text[i] == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			m.column++;
+		}
+	}
+	return m;
+}
+
 /* Parse a document; an empty one (only comments) has no root and yields NULL. */
 static int load_doc(struct ctx *c, const char *text, size_t len, yaml_node_t **root)
 {
@@ -87,14 +104,20 @@ static int load_doc(struct ctx *c, const char *text, size_t len, yaml_node_t **r
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &c->doc)) {
 		yaml_mark_t m = parser.problem_mark;
-
 		yaml_mark_t cm = parser.context_mark;
 
+		/* The reader (bad bytes) gives an offset, not a mark. */
+		if (parser.error == YAML_READER_ERROR)
+			m = mark_at(text, len, parser.problem_offset);
 		if (parser.context)
 			snprintf(c->err, c->errlen,
 				 "%s:%zu:%zu: YAML syntax error: %s %s (started at %zu:%zu)",
 				 c->name, m.line + 1, m.column + 1, parser.problem, parser.context,
 				 cm.line + 1, cm.column + 1);
+		else if (parser.error == YAML_READER_ERROR && parser.problem_value >= 0)
+			snprintf(c->err, c->errlen, "%s:%zu:%zu: YAML syntax error: %s (0x%x)",
+				 c->name, m.line + 1, m.column + 1, parser.problem,
+				 (unsigned)parser.problem_value);
 		else
 			snprintf(c->err, c->errlen, "%s:%zu:%zu: YAML syntax error: %s", c->name,
 				 m.line + 1, m.column + 1,
@@ -925,17 +948,30 @@ void config__free(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-/* A YAML double-quoted scalar: safe for any text a user put in a filter or a regex. */
+/*
+ * A YAML double-quoted scalar that reads back: printable text as it is, every other byte as \xXX.
+ * YAML reads \xXX as the character U+00XX, so a C1 control (UTF-8 C2 XX) reads back exactly;
+ * a byte that is not UTF-8 (only a command line can give one) reads back as that Latin-1 letter.
+ */
 static void put_str(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\x%02x", (unsigned char)*s);
-		else
-			fputc(*s, f);
+	while (s && *s) {
+		const unsigned char *u = (const unsigned char *)s;
+		size_t n = printable__len(s);
+
+		if (*s == '"' || *s == '\\') {
+			fprintf(f, "\\%c", *s++);
+		} else if (n) {
+			fwrite(s, 1, n, f);
+			s += n;
+		} else if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] < 0xa0) {
+			fprintf(f, "\\x%02x", u[1]);
+			s += 2;
+		} else {
+			fprintf(f, "\\x%02x", u[0]);
+			s++;
+		}
 	}
 	fputc('"', f);
 }

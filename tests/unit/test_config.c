@@ -200,6 +200,71 @@ static void strings_with_quotes_survive_a_round_trip(void **state)
 	free(buf);
 }
 
+/* Writes cfg and reads it back into back; fails with the reader's message. */
+static void write_and_read(const struct config *cfg, struct config *back)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_int_equal(config__write(cfg, f, NULL), 0);
+	fclose(f);
+	if (config__parse(back, "written", buf, len, NULL, NULL, 0, err, sizeof(err)))
+		fail_msg("%s", err);
+	free(buf);
+}
+
+/* Every character U+0001..U+00FF (controls, DEL, C1, Latin-1) is written so it reads back. */
+static void every_character_to_0xff_survives_a_round_trip(void **state)
+{
+	char in[512], *p = in;
+	struct config cfg, back;
+
+	(void)state;
+	for (unsigned c = 1; c < 0x100; c++) {
+		if (c < 0x80) {
+			*p++ = (char)c;
+		} else {
+			*p++ = (char)(0xc0 | c >> 6);
+			*p++ = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	*p = 0;
+	assert_int_equal(config__parse(&cfg, NULL, NULL, 0, NULL, NULL, 0, err, sizeof(err)), 0);
+	cfg.filter_expr = strdup(in);
+	write_and_read(&cfg, &back);
+	assert_string_equal(back.filter_expr, in);
+	config__free(&cfg);
+	config__free(&back);
+}
+
+/* Every byte 0x01..0xff raw (not UTF-8, as a command line can give): the file still reads back. */
+static void every_byte_to_0xff_is_written_readable(void **state)
+{
+	char in[256], want[512], *p = want;
+	struct config cfg, back;
+
+	(void)state;
+	for (unsigned b = 1; b < 0x100; b++) {
+		in[b - 1] = (char)b;
+		if (b < 0x80) {
+			*p++ = (char)b;
+		} else {
+			*p++ = (char)(0xc0 | b >> 6);
+			*p++ = (char)(0x80 | (b & 0x3f));
+		}
+	}
+	in[255] = 0;
+	*p = 0;
+	assert_int_equal(config__parse(&cfg, NULL, NULL, 0, NULL, NULL, 0, err, sizeof(err)), 0);
+	cfg.filter_ifname = strdup(in);
+	write_and_read(&cfg, &back);
+	/* A byte that is not UTF-8 comes back as the Latin-1 letter it would be. */
+	assert_string_equal(back.filter_ifname, want);
+	config__free(&cfg);
+	config__free(&back);
+}
+
 /* Each broken file and the exact message the user sees. */
 static const struct {
 	const char *file;
@@ -238,6 +303,10 @@ static const struct {
 			    "'tcp_(v4': Unmatched ( or \\(" },
 	{ "bad_mark.yaml", "bad_mark.yaml:2:9: filter.mark: expected VALUE or VALUE/MASK (32-bit), "
 			   "got '0x10/zz'" },
+	{ "bad_control_byte.yaml", "bad_control_byte.yaml:5:17: YAML syntax error: control "
+				   "characters are not allowed (0x1b)" },
+	{ "bad_utf8.yaml",
+	  "bad_utf8.yaml:5:14: YAML syntax error: invalid leading UTF-8 octet (0xff)" },
 	{ "nonexistent.yaml", "nonexistent.yaml: cannot read: No such file or directory" },
 };
 
@@ -388,6 +457,8 @@ int main(void)
 		cmocka_unit_test(empty_and_comment_only_files_mean_defaults),
 		cmocka_unit_test(written_config_reads_back_the_same),
 		cmocka_unit_test(strings_with_quotes_survive_a_round_trip),
+		cmocka_unit_test(every_character_to_0xff_survives_a_round_trip),
+		cmocka_unit_test(every_byte_to_0xff_is_written_readable),
 		cmocka_unit_test(broken_files_fail_with_file_line_column),
 		cmocka_unit_test(broken_layer_files_fail_with_file_line_column),
 		cmocka_unit_test(user_layers_replace_the_builtin_ones),
