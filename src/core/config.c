@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "builtin_config.h"
@@ -834,8 +835,55 @@ fail:
 	return -1;
 }
 
-/* Reads a whole file; returns -errno. */
-static int slurp(const char *path, char **text, size_t *len)
+/* The user who ran skbtop: through sudo, the one sudo names; else the real user. */
+static uid_t invoking_uid(void)
+{
+	const char *s = getenv("SUDO_UID");
+	char *end;
+	unsigned long v;
+
+	if (s && *s) {
+		errno = 0;
+		v = strtoul(s, &end, 10);
+		if (!*end && !errno && v < (uid_t)-1)
+			return (uid_t)v;
+	}
+	return getuid();
+}
+
+/*
+ * As root, a configuration decides what is attached and how much memory is used: like sudo and
+ * ssh, skbtop only reads one owned by root or by the user who ran it, that nobody else can write.
+ */
+static int trusted(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	uid_t who;
+
+	if (geteuid() != 0)
+		return 0;
+	if (fstat(fd, &st)) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	who = invoking_uid();
+	if (st.st_uid != 0 && st.st_uid != who) {
+		snprintf(err, errlen,
+			 "%s: not used: it belongs to uid %u, not to root or to the user running "
+			 "skbtop (uid %u)",
+			 path, (unsigned)st.st_uid, (unsigned)who);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "%s: not used: others can change it (mode %04o)", path,
+			 (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads a whole file; returns -errno, or -EPERM with err set when it is not to be trusted. */
+static int slurp(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
 	size_t cap = 0, n = 0, got;
@@ -843,6 +891,10 @@ static int slurp(const char *path, char **text, size_t *len)
 
 	if (!f)
 		return -errno;
+	if (trusted(fileno(f), path, err, errlen)) {
+		fclose(f);
+		return -EPERM;
+	}
 	do {
 		if (cap - n < 4096) {
 			cap = cap ? cap * 2 : 16384;
@@ -911,8 +963,9 @@ int config__load(struct config *cfg, const char *path, const char *layers_path, 
 			return -1;
 		path = rc ? found : NULL;
 	}
-	if (path && (rc = slurp(path, &text, &len))) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
+	if (path && (rc = slurp(path, &text, &len, err, errlen))) {
+		if (rc != -EPERM)
+			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
 		return -1;
 	}
 	if (!layers_path && path) {
@@ -921,8 +974,9 @@ int config__load(struct config *cfg, const char *path, const char *layers_path, 
 		if (!access(near, F_OK))
 			layers_path = near;
 	}
-	if (layers_path && (rc = slurp(layers_path, &ltext, &llen))) {
-		snprintf(err, errlen, "%s: cannot read: %s", layers_path, strerror(-rc));
+	if (layers_path && (rc = slurp(layers_path, &ltext, &llen, err, errlen))) {
+		if (rc != -EPERM)
+			snprintf(err, errlen, "%s: cannot read: %s", layers_path, strerror(-rc));
 		free(text);
 		return -1;
 	}

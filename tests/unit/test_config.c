@@ -437,6 +437,62 @@ static void search_order_prefers_xdg_and_its_layers(void **state)
 		unsetenv("XDG_CONFIG_HOME");
 }
 
+/* As root, a file someone else owns or can write decides nothing (as sudo and ssh do it). */
+static void as_root_others_configuration_is_refused(void **state)
+{
+	char dir[] = "/tmp/skbtop-test-XXXXXX", path[64], lpath[64], want[256];
+	const char *old_sudo = getenv("SUDO_UID");
+	struct config cfg;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/skbtop.yaml", dir);
+	snprintf(lpath, sizeof(lpath), "%s/layers.yaml", dir);
+	write_file(path, "ui:\n  refresh_ms: 333\n");
+	chmod(path, 0644);
+	unsetenv("SUDO_UID");
+
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_int_not_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want),
+		 "%s: not used: it belongs to uid 65534, not to root or to the user running skbtop "
+		 "(uid 0)",
+		 path);
+	assert_string_equal(err, want);
+	/* Run through sudo by that user: theirs to use. */
+	setenv("SUDO_UID", "65534", 1);
+	assert_int_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(cfg.refresh_ms, 333);
+	config__free(&cfg);
+	unsetenv("SUDO_UID");
+
+	assert_int_equal(chown(path, 0, 0), 0);
+	chmod(path, 0666);
+	assert_int_not_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s: not used: others can change it (mode 0666)", path);
+	assert_string_equal(err, want);
+	chmod(path, 0620);
+	assert_int_not_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	chmod(path, 0600);
+	assert_int_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	config__free(&cfg);
+
+	/* The layers file found beside it is held to the same rule. */
+	write_file(lpath, "layers: [ { name: All }, { name: Unknown } ]\n"
+			  "rules: [ { match: '.', layer: All } ]\n");
+	assert_int_equal(chown(lpath, 65534, 65534), 0);
+	assert_int_not_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "layers.yaml: not used: it belongs to uid 65534"));
+
+	unlink(lpath);
+	unlink(path);
+	rmdir(dir);
+	if (old_sudo)
+		setenv("SUDO_UID", old_sudo, 1);
+}
+
 static void names_match_the_yaml_words(void **state)
 {
 	(void)state;
@@ -463,6 +519,7 @@ int main(void)
 		cmocka_unit_test(broken_layer_files_fail_with_file_line_column),
 		cmocka_unit_test(user_layers_replace_the_builtin_ones),
 		cmocka_unit_test(search_order_prefers_xdg_and_its_layers),
+		cmocka_unit_test(as_root_others_configuration_is_refused),
 		cmocka_unit_test(names_match_the_yaml_words),
 	};
 
