@@ -387,6 +387,7 @@ enum kind {
 	K_POW2_U32,
 	K_BOOL,
 	K_STR,
+	K_PATH, /* a string that is empty or an absolute path */
 	K_PRIO,
 	K_BACKEND,
 	K_NFT,
@@ -437,6 +438,8 @@ static const struct key filter_keys[] = {
 };
 static const struct key nft_keys[] = {
 	FIELD("rules", K_NFT, nft_rules),
+	FIELD("path", K_PATH, nft_path),
+	U32("timeout_ms", nft_timeout_ms, 100, 600000),
 	{ NULL },
 };
 static const struct key ui_keys[] = {
@@ -475,6 +478,13 @@ static int set_key(struct ctx *c, struct config *cfg, const char *sec, const str
 		return get_bool(c, v, what, field);
 	case K_STR:
 		return get_str(c, v, what, field);
+	case K_PATH:
+		if (get_str(c, v, what, field))
+			return -1;
+		if (*(char **)field && **(char **)field != '/')
+			return fail(c, v, "%s: '%s' is not an absolute path", what,
+				    *(char **)field);
+		return 0;
 	case K_REGEX:
 		return get_regex(c, v, what, field, (void **)((char *)cfg + k->off2));
 	case K_PRIO:
@@ -998,6 +1008,7 @@ void config__free(struct config *cfg)
 	}
 	free(cfg->filter_expr);
 	free(cfg->filter_ifname);
+	free(cfg->nft_path);
 	free_layers(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -1071,7 +1082,9 @@ int config__write(const struct config *cfg, FILE *f, const char *header)
 		fprintf(f, "\n  mark: 0\n");
 	else
 		fprintf(f, "\n  mark: \"0x%x/0x%x\"\n", cfg->filter_mark, cfg->filter_mark_mask);
-	fprintf(f, "\nnft:\n  rules: %s\n", nft_rules__name(cfg->nft_rules));
+	fprintf(f, "\nnft:\n  rules: %s\n  path: ", nft_rules__name(cfg->nft_rules));
+	put_str(f, cfg->nft_path);
+	fprintf(f, "\n  timeout_ms: %u\n", cfg->nft_timeout_ms);
 	fprintf(f, "\nui:\n  refresh_ms: %u\n  color: %s\n", cfg->refresh_ms,
 		cfg->color ? "true" : "false");
 	fflush(f);

@@ -17,6 +17,7 @@
 #include "nft.skel.h"
 #include "nft_chains.h"
 #include "nft_keyon.h"
+#include "nft_exec.h"
 #include "nft_loader.h"
 #include "nft_nltrace.h"
 #include "nft_ruleset.h"
@@ -467,11 +468,21 @@ static void name_probes(struct nft_loader *l)
 struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 {
 	struct nft_loader *l = calloc(1, sizeof(*l));
+	char err[256];
 
 	if (!l)
 		return NULL;
 	l->o = *o;
-	snprintf(l->nft, sizeof(l->nft), "%s", o->nft ? o->nft : "nft");
+	if (o->cfg && o->cfg->nft_timeout_ms)
+		nft_exec__set_timeout(o->cfg->nft_timeout_ms);
+	/* Without one, every run says "nft not found": what nft would have given is missing. */
+	if (nft_exec__find(o->nft   ? o->nft
+			   : o->cfg ? o->cfg->nft_path
+				    : NULL,
+			   l->nft, sizeof(l->nft), err, sizeof(err))) {
+		p_warn("%s", err);
+		l->nft[0] = '\0';
+	}
 	l->o.nft = l->nft;
 	l->mode = NFT_RULES_OFF;
 	/* The kernel's own trace gives the rules: probing them too would show each twice. */

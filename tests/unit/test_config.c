@@ -37,6 +37,8 @@ static void builtin_defaults_hold_a_busy_host(void **state)
 	assert_null(cfg.filter_expr);
 	assert_int_equal(cfg.filter_mark_mask, 0);
 	assert_int_equal(cfg.nft_rules, NFT_RULES_TRACE_KEY);
+	assert_null(cfg.nft_path);
+	assert_int_equal(cfg.nft_timeout_ms, 5000);
 	assert_int_equal(cfg.refresh_ms, 1000);
 	assert_true(cfg.color);
 	assert_true(cfg.n_layers >= 20);
@@ -114,6 +116,8 @@ static void full_file_sets_every_field(void **state)
 	assert_int_equal(cfg.filter_mark, 0x10);
 	assert_int_equal(cfg.filter_mark_mask, 0xff);
 	assert_int_equal(cfg.nft_rules, NFT_RULES_IMMEDIATE);
+	assert_string_equal(cfg.nft_path, "/opt/nftables/sbin/nft");
+	assert_int_equal(cfg.nft_timeout_ms, 2500);
 	assert_int_equal(cfg.refresh_ms, 250);
 	assert_false(cfg.color);
 	config__free(&cfg);
@@ -172,6 +176,8 @@ static void written_config_reads_back_the_same(void **state)
 	assert_int_equal(back.filter_mark, cfg.filter_mark);
 	assert_int_equal(back.filter_mark_mask, cfg.filter_mark_mask);
 	assert_int_equal(back.nft_rules, cfg.nft_rules);
+	assert_string_equal(back.nft_path, cfg.nft_path);
+	assert_int_equal(back.nft_timeout_ms, cfg.nft_timeout_ms);
 	assert_int_equal(back.refresh_ms, cfg.refresh_ms);
 	assert_int_equal(back.color, cfg.color);
 	config__free(&back);
@@ -307,6 +313,7 @@ static const struct {
 				   "characters are not allowed (0x1b)" },
 	{ "bad_utf8.yaml",
 	  "bad_utf8.yaml:5:14: YAML syntax error: invalid leading UTF-8 octet (0xff)" },
+	{ "bad_nft_path.yaml", "bad_nft_path.yaml:2:9: nft.path: 'nft' is not an absolute path" },
 	{ "nonexistent.yaml", "nonexistent.yaml: cannot read: No such file or directory" },
 };
 
