@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <linux/nsfs.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -130,4 +132,21 @@ int nft_netns__list(uint32_t want, uint32_t *out, int max)
 			closedir(dir);
 	}
 	return n;
+}
+
+bool nft_netns__foreign(uint32_t inum)
+{
+	int fd = nft_netns__open(inum), owner;
+	struct stat ours, theirs;
+	bool foreign = false;
+
+	if (fd < 0)
+		return false;
+	owner = ioctl(fd, NS_GET_USERNS);
+	if (owner >= 0 && !fstat(owner, &theirs) && !stat("/proc/self/ns/user", &ours))
+		foreign = theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev;
+	if (owner >= 0)
+		close(owner);
+	close(fd);
+	return foreign;
 }

@@ -433,12 +433,28 @@ static void start_brackets(struct nft_loader *l)
 static void start_netlink(struct nft_loader *l)
 {
 	uint32_t nss[MAX_NETNS];
-	int n = nft_netns__list(l->o.netns, nss, MAX_NETNS);
+	int n = nft_netns__list(l->o.netns, nss, MAX_NETNS), kept = 0, foreign = 0;
 	char summary[128];
 
-	l->nl = nft_nltrace__start(l->nft, nss, n, l->func_base + NFT_PROBE_NETLINK, summary,
+	/*
+	 * A namespace an unprivileged user owns gets no table of ours and its trace is not read
+	 * unless it is the one asked for: its owner may not want it changed, and can forge the
+	 * trace.
+	 */
+	for (int i = 0; i < n; i++) {
+		if (!l->o.netns && nft_netns__foreign(nss[i]))
+			foreign++;
+		else
+			nss[kept++] = nss[i];
+	}
+	l->nl = nft_nltrace__start(l->nft, nss, kept, l->func_base + NFT_PROBE_NETLINK, summary,
 				   sizeof(summary));
 	add_status(l, "%s", summary);
+	if (foreign)
+		add_status(l,
+			   "%d namespace%s of other user namespaces left alone (--filter-netns "
+			   "traces one)",
+			   foreign, foreign == 1 ? "" : "s");
 }
 
 /* NFT events get probe names, so the views put them in the NFT and Netfilter layers. */
