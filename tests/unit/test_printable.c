@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "core/log.h"
 #include "core/printable.h"
 
 /* What printable__fputs writes for s. */
@@ -109,6 +111,45 @@ static void test_fprintf_escapes_what_it_formatted(void **state)
 	free(buf);
 }
 
+/* What p_err writes on stderr for a message quoting name. */
+static char *logged(const char *name)
+{
+	char path[] = "/tmp/test_printable.XXXXXX", *buf = calloc(1, 512);
+	int fd = mkstemp(path), saved = dup(2);
+	FILE *f;
+
+	assert_true(fd >= 0 && saved >= 0 && buf);
+	fflush(stderr);
+	dup2(fd, 2);
+	p_err("no table %s here", name);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, 512, f));
+	fclose(f);
+	unlink(path);
+	return buf;
+}
+
+/* Messages quote names from outside too: one line, escaped, in text and in JSON. */
+static void test_log_lines_are_printable(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = logged("t\x1b]0;x\x07\nfake line");
+	assert_string_equal(s, "skbtop: no table t\\x1b]0;x\\x07\\x0afake line here\n");
+	free(s);
+	log_json = true;
+	s = logged("t\x1b\"");
+	log_json = false;
+	assert_string_equal(s, "{\"error\":\"no table t\\u001b\\\" here\"}\n");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_every_byte_alone),
 		cmocka_unit_test(test_copy_truncates_at_a_whole_escape),
 		cmocka_unit_test(test_fprintf_escapes_what_it_formatted),
+		cmocka_unit_test(test_log_lines_are_printable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
