@@ -132,6 +132,8 @@ static void usage(FILE *f)
 		"kernels\n"
 		"                           without kprobes: adds a table that marks every packet\n"
 		"                           in the traced namespaces until skbtop exits\n"
+		"                           (those of unprivileged users only when named\n"
+		"                           by --filter-netns)\n"
 		"      --netns, --ifname, --mark  short for the --filter-* options "
 		"below\n" FILTER_OPTS_HELP
 		"      --no-color           a screen without colours (as NO_COLOR=1 does)\n"

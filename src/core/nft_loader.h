@@ -26,7 +26,7 @@ struct nft_loader_opts {
 	bool kprobes;	     /* the chosen backend can attach kprobes */
 	bool netlink_trace;  /* rules from the kernel's netlink trace (nft_nltrace.h) */
 	uint32_t netns;	     /* bracket only this namespace (inode); 0 = every namespace found */
-	const char *nft;     /* the nft binary, NULL for "nft" */
+	const char *nft;     /* the nft binary, NULL for cfg->nft_path (nft_exec.h) */
 	struct names *names; /* gets the rule text lookup; may be NULL */
 	const struct config *cfg; /* layers for the NFT events' names; may be NULL */
 	struct loader_shared_fds fds;

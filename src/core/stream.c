@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "json_util.h"
+#include "printable.h"
 #include "stream.h"
 
 /* What both a raw record and a held event can say, for one printer. */
@@ -220,30 +221,31 @@ static void text_nft(const struct stream *st, const struct ev_view *v, FILE *f)
 	const char *rule;
 
 	if (v->type == SKBTOP_EV_NF_HOOK) {
-		fprintf(f, "  hook %s %s %s", nfproto__name(x->family),
-			nfhook__name(x->family, x->hook), nft_verdict__name(x->verdict));
+		printable__fprintf(f, "  hook %s %s %s", nfproto__name(x->family),
+				   nfhook__name(x->family, x->hook), nft_verdict__name(x->verdict));
 		return;
 	}
-	fprintf(f, "  %s %s %s", nfproto__name(x->family), x->table, x->chain);
+	printable__fprintf(f, "  %s %s %s", nfproto__name(x->family), x->table, x->chain);
 	if (v->type == SKBTOP_EV_NFT_CHAIN) {
 		if (v->flags & SKBTOP_F_EXIT)
-			fprintf(f, " exit %s", nft_verdict__name(x->verdict));
+			printable__fprintf(f, " exit %s", nft_verdict__name(x->verdict));
 		else
-			fprintf(f, " hook %s prio %d", nfhook__name(x->family, x->hook),
-				x->priority);
+			printable__fprintf(f, " hook %s prio %d", nfhook__name(x->family, x->hook),
+					   x->priority);
 		return;
 	}
 	if (v->flags & SKBTOP_F_POLICY)
-		fprintf(f, " policy %s", nft_verdict__name(x->verdict));
+		printable__fprintf(f, " policy %s", nft_verdict__name(x->verdict));
 	else
-		fprintf(f, " rule #%" PRIu64 " %s", x->rule_handle, nft_verdict__name(x->verdict));
+		printable__fprintf(f, " rule #%" PRIu64 " %s", x->rule_handle,
+				   nft_verdict__name(x->verdict));
 	if (x->target[0])
-		fprintf(f, " %s", x->target);
+		printable__fprintf(f, " %s", x->target);
 	rule = x->rule_handle
 		       ? names__rule_text(st->names, v->netns, x->family, x->table, x->rule_handle)
 		       : NULL;
 	if (rule)
-		fprintf(f, "  \"%s\"", rule);
+		printable__fprintf(f, "  \"%s\"", rule);
 }
 
 static void text_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
@@ -253,28 +255,29 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 	const char *ifname = names__ifname(st->names, v->netns, v->ifindex);
 	FILE *f = st->f;
 
-	fprintf(f, "[%4" PRIu64 "] %-5s %-4s  %-24s", j->id, event_type__label(v->type),
-		family__name(v->tuple, v->l3proto), p->name);
+	printable__fprintf(f, "[%4" PRIu64 "] %-5s %-4s  %-24s", j->id, event_type__label(v->type),
+			   family__name(v->tuple, v->l3proto), p->name);
 	tuple__addrs(v->tuple, src, dst, sizeof(src));
 	if (src[0]) {
 		endpoint(a, sizeof(a), v->tuple, src, v->tuple->sport);
 		endpoint(b, sizeof(b), v->tuple, dst, v->tuple->dport);
-		fprintf(f, "  %s → %s %s", a, b,
-			proto__name(v->tuple->l4proto, pbuf, sizeof(pbuf)));
+		printable__fprintf(f, "  %s → %s %s", a, b,
+				   proto__name(v->tuple->l4proto, pbuf, sizeof(pbuf)));
 	}
 	if (ifname[0])
-		fprintf(f, "  %s", ifname);
+		printable__fprintf(f, "  %s", ifname);
 	switch (v->type) {
 	case SKBTOP_EV_DROP:
-		fprintf(f, "  DROP %s", names__drop_reason(st->names, v->reason));
+		printable__fprintf(f, "  DROP %s", names__drop_reason(st->names, v->reason));
 		if (v->aux)
-			fprintf(f, " at %s", names__sym(st->names, v->aux, sym, sizeof(sym)));
+			printable__fprintf(f, " at %s",
+					   names__sym(st->names, v->aux, sym, sizeof(sym)));
 		break;
 	case SKBTOP_EV_CONSUME:
-		fprintf(f, "  %s", fate__name(j->fate));
+		printable__fprintf(f, "  %s", fate__name(j->fate));
 		break;
 	case SKBTOP_EV_CLONE:
-		fprintf(f, "  clone [%" PRIu64 "]", child_id(st, v));
+		printable__fprintf(f, "  clone [%" PRIu64 "]", child_id(st, v));
 		break;
 	case SKBTOP_EV_NFT_CHAIN:
 	case SKBTOP_EV_NFT_RULE:
@@ -619,7 +622,7 @@ static void top_functions(FILE *f, const struct store *s, const struct names *n)
 		ids[k] = id;
 	}
 	for (k = 0; k < len; k++)
-		fprintf(f, " %s %" PRIu64, names__probe(n, ids[k])->name, hits[k]);
+		printable__fprintf(f, " %s %" PRIu64, names__probe(n, ids[k])->name, hits[k]);
 }
 
 void stream__stats(const struct stream *st, const struct store *s)
@@ -639,6 +642,7 @@ void stream__stats(const struct stream *st, const struct store *s)
 		funlockfile(f);
 		return;
 	}
+	flockfile(f);
 	fprintf(f, "--- skbtop statistics ---\n");
 	fprintf(f, "%-18s %" PRIu64 "\n", "events", ss->events);
 	fprintf(f, "%-18s %" PRIu64 "\n", "packets", ss->packets);
@@ -655,13 +659,16 @@ void stream__stats(const struct stream *st, const struct store *s)
 	fprintf(f, "\n%-18s", "events by layer");
 	for (i = 0; i < MAX_LAYERS; i++)
 		if (ly[i].events)
-			fprintf(f, " %s %" PRIu64, layer_name(st->cfg, (int)i, buf, sizeof(buf)),
-				ly[i].events);
+			printable__fprintf(f, " %s %" PRIu64,
+					   layer_name(st->cfg, (int)i, buf, sizeof(buf)),
+					   ly[i].events);
 	fprintf(f, "\n%-18s", "drops by reason");
 	r = store__drop_reasons(s, &nr);
 	for (i = 0; i < nr; i++)
-		fprintf(f, " %s %" PRIu64, names__drop_reason(st->names, r[i].reason), r[i].count);
+		printable__fprintf(f, " %s %" PRIu64, names__drop_reason(st->names, r[i].reason),
+				   r[i].count);
 	fprintf(f, "\n%-18s", "top functions");
 	top_functions(f, s, st->names);
 	fputc('\n', f);
+	funlockfile(f);
 }

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "printable.h"
 #include "stream.h"
 #include "viewmodel.h"
 
@@ -710,24 +711,30 @@ int vm__write_text(FILE *f, const struct journey *j, struct names *n, const stru
 
 	vm__packet_row(j, n, wall_off_ns, j->first_ns, false, &p);
 	fmt_time(j->first_ns, wall_off_ns, j->first_ns, true, first, sizeof(first));
-	fprintf(f, "skbtop packet #%" PRIu64 "  %s %s -> %s  on %s\n", j->id, p.proto, p.src, p.dst,
-		p.ifname);
-	fprintf(f, "first seen %s  duration %s  events %s  fate %s%s%s\n\n", first, p.dur, p.events,
-		p.fate, p.nft[0] ? "  nft " : "", p.nft);
-	fprintf(f, "timeline\n");
+	flockfile(f);
+	printable__fprintf(f, "skbtop packet #%" PRIu64 "  %s %s -> %s  on %s", j->id, p.proto,
+			   p.src, p.dst, p.ifname);
+	putc_unlocked('\n', f);
+	printable__fprintf(f, "first seen %s  duration %s  events %s  fate %s%s%s", first, p.dur,
+			   p.events, p.fate, p.nft[0] ? "  nft " : "", p.nft);
+	fputs_unlocked("\n\ntimeline\n", f);
 	for (uint32_t i = 0; i < j->n_events; i++) {
 		vm__timeline_row(j, i, n, cfg, false, &t);
-		fprintf(f, "  %10s  %-12s %-32s %-10s %s\n", t.rel, t.layer, t.func, t.ifname,
-			t.detail);
+		printable__fprintf(f, "  %10s  %-12s %-32s %-10s %s", t.rel, t.layer, t.func,
+				   t.ifname, t.detail);
+		putc_unlocked('\n', f);
 	}
 	k = vm__nft_rows(j, n, nr, sizeof(nr) / sizeof(nr[0]));
-	fprintf(f, "\nnftables\n");
+	fputs_unlocked("\nnftables\n", f);
 	if (!k)
-		fprintf(f, "  no nftables data for this packet\n");
-	for (size_t i = 0; i < k; i++)
-		fprintf(f, "  %*s%s%s%s%s%s\n", 2 * nr[i].depth, "", nr[i].text,
-			nr[i].rule[0] ? "  " : "", nr[i].rule, nr[i].verdict[0] ? "  " : "",
-			nr[i].verdict);
+		fputs_unlocked("  no nftables data for this packet\n", f);
+	for (size_t i = 0; i < k; i++) {
+		printable__fprintf(f, "  %*s%s%s%s%s%s", 2 * nr[i].depth, "", nr[i].text,
+				   nr[i].rule[0] ? "  " : "", nr[i].rule,
+				   nr[i].verdict[0] ? "  " : "", nr[i].verdict);
+		putc_unlocked('\n', f);
+	}
+	funlockfile(f);
 	return ferror(f) ? -1 : 0;
 }
 
