@@ -35,9 +35,31 @@ static __attribute__((format(printf, 4, 5))) struct seg *seg_add(struct seg *v, 
 }
 
 /*
- * The figures: rates, counts, what is traced and filtered, a degraded mode. The cost says as
- * much as fits with everything but the notice, which repeats the first line's reason.
+ * The most the cost can say in w columns beside counts columns of figures and tail columns of
+ * filters: with the filters whole when they fit, else with what the counts leave (the filters
+ * are cut anyway).
  */
+static void fit_cost(const struct cost_figures *c, struct seg *s, int counts, int tail, int w)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (int form = 0; form < VM_COST_FORMS; form++) {
+			vm__fmt_cost(c, form, s->text, sizeof(s->text));
+			if (counts + (pass ? 0 : tail) + text_width(s->text) + SEG_GAP <= w)
+				return;
+		}
+	}
+}
+
+static int segs_width(const struct seg *v, int from, int to)
+{
+	int w = 0;
+
+	for (int i = from; i < to; i++)
+		w += v[i].text[0] ? text_width(v[i].text) + SEG_GAP : 0;
+	return w;
+}
+
+/* The figures: rates, the cost, counts, what is traced and filtered, a degraded mode. */
 static void line_two(struct ui *ui, const struct store_stats *st, int y)
 {
 	const struct ui_feed *f = ui->feed;
@@ -45,7 +67,7 @@ static void line_two(struct ui *ui, const struct store_stats *st, int y)
 	char rate[32], pk[32], held[32], lost[32], ev[32], filt[160];
 	uint64_t nlost = st->lost_kernel + st->lost_queue;
 	struct seg v[MAX_SEGS], *cost = NULL;
-	int n = 0, used = 1, x = h->x + 1, end = h->x + h->w;
+	int n = 0, n_counts, x = h->x + 1, end = h->x + h->w;
 
 	vm__fmt_rate(ui->ev_rate, rate, sizeof(rate));
 	vm__fmt_count(st->packets, pk, sizeof(pk));
@@ -61,18 +83,16 @@ static void line_two(struct ui *ui, const struct store_stats *st, int y)
 	if (st->lost_nft_trace)
 		seg_add(v, &n, ROLE_WARN, "nft trace overflowed %" PRIu64 "x", st->lost_nft_trace);
 	seg_add(v, &n, st->evicted_packets ? ROLE_WARN : ROLE_NORMAL, "evicted %s", ev);
+	n_counts = n;
 	vm_filter__describe(&ui->filter, ui->cfg, filt, sizeof(filt));
 	if (f->filter && f->filter[0])
 		seg_add(v, &n, ROLE_TITLE, "trace: %s", f->filter);
 	if (filt[0])
 		seg_add(v, &n, ROLE_TITLE, "filter: %s", filt);
-	for (int i = 0; i < n; i++)
-		used += v[i].text[0] ? text_width(v[i].text) + SEG_GAP : 0;
-	for (int form = 0; cost && form < VM_COST_FORMS; form++) {
-		vm__fmt_cost(f->cost, form, cost->text, sizeof(cost->text));
-		if (used + text_width(cost->text) + SEG_GAP <= h->w)
-			break;
-	}
+	if (cost)
+		fit_cost(f->cost, cost, 1 + segs_width(v, 0, n_counts), segs_width(v, n_counts, n),
+			 h->w);
+	/* Last and cut first: it repeats the first line's reason. */
 	if (f->notice)
 		seg_add(v, &n, ROLE_WARN, "%s", f->notice);
 	for (int i = 0; i < n && x < end; i++)
