@@ -26,8 +26,7 @@ struct cost_prog {
 
 struct cost {
 	const struct poller *poller;
-	int stats_fd; /* holds the kernel's statistics on; -1 when they were on already or refused
-		       */
+	int stats_fd; /* keeps the kernel's statistics on; -1 when refused */
 	struct cost_prog *progs;
 	size_t n_progs, cap_progs;
 	struct cost_counts first, last;
@@ -157,6 +156,12 @@ static void read_counts(struct cost *c)
 	k->process_cpu_ns = now_ns(CLOCK_PROCESS_CPUTIME_ID);
 	if (c->poller)
 		poller__cpu_ns(c->poller, &k->poller_cpu_ns);
+	/* Borrowed from the sysctl, the statistics go when someone turns it off. */
+	if (c->live.bpf_known && c->stats_fd < 0 && !stats_sysctl_on()) {
+		c->live.bpf_known = false;
+		snprintf(c->live.bpf_why, sizeof(c->live.bpf_why),
+			 "kernel BPF stats turned off (kernel.bpf_stats_enabled=0)");
+	}
 	if (!c->live.bpf_known)
 		return;
 	for (size_t i = 0; i < c->n_progs; i++) {
