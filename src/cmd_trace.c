@@ -862,6 +862,10 @@ static int run(struct trace *t, struct trace_args *a)
 	cost__finish(t->cost, &session);
 	st.cost = &session;
 	print_counts(t);
+	/* The screen's users see the session's cost too, once the screen is gone. */
+	fputs("skbtop: cost:", stderr);
+	stream__cost_text(stderr, &session);
+	fputc('\n', stderr);
 	nft_loader__detach(t->nft);
 	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;

@@ -597,6 +597,11 @@ static void cost_text(void *ctx, const char *name, const char *num, const char *
 		fprintf(f, " %s \"%s\"", name, str);
 }
 
+void stream__cost_text(FILE *f, const struct cost_figures *c)
+{
+	cost_fields(c, cost_text, f);
+}
+
 void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 			const struct config *cfg, const struct cost_figures *cost)
 {
@@ -734,7 +739,7 @@ void stream__stats(const struct stream *st, const struct store *s)
 	fputc('\n', f);
 	if (st->cost) {
 		fprintf(f, "%-18s", "cost");
-		cost_fields(st->cost, cost_text, f);
+		stream__cost_text(f, st->cost);
 		fputc('\n', f);
 	}
 }

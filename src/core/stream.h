@@ -47,6 +47,9 @@ void stream__jevent(const struct stream *st, const struct journey *j, const stru
  */
 void stream__stats(const struct stream *st, const struct store *s);
 
+/* The cost as the text row writes it: " name value" pairs, no newline. */
+void stream__cost_text(FILE *f, const struct cost_figures *c);
+
 /*
  * The statistics as one JSON object, no newline (also the "stats" of saved sessions); "cost"
  * when cost is not NULL.

@@ -56,6 +56,8 @@ check "its names are the JSON object's, in the same order" \
 	test "$(awk '{ for (i = 2; i <= NF; i += 2) print $i }' <<<"$row" | tr '\n' ' ')" = \
 	"$(jq -r 'keys_unsorted[]' <<<"$cost" | tr '\n' ' ')"
 check "it counts BPF runs" grep -qE '^cost .* bpf_runs [1-9][0-9]* ' "$TRACE_OUT"
+check "stderr says the same at exit, for the screen's users" \
+	test "$(sed -n 's/^skbtop: cost: //p' "$TRACE_ERR")" = "$(sed -n 's/^cost  *//p' "$TRACE_OUT")"
 
 # Without CAP_SYS_ADMIN the kernel refuses to turn its statistics on, unless they are on already
 # (sysctl kernel.bpf_stats_enabled=1, which this test leaves alone).

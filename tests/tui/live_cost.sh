@@ -40,6 +40,8 @@ check "at 80x24 the header's second line shows the cost as a share of one CPU" \
 check "at 80x24 the counts still fit beside it ($(line2 | sed 's/ *$//'))" \
 	line2_has 'packets [0-9,]+ \(held [0-9,]+\)  lost [0-9,]+  evicted [0-9,]+'
 quit
+check "after quitting, the session's cost is said on the terminal" \
+	wait_for '^skbtop: cost: cpu_pct [0-9.]+ bpf_cpu_pct [0-9.]+ bpf_ns_per_run [0-9]+ ' 5
 
 # The trace filter names the namespace's path, about 45 columns: the cost's detail waits for room.
 start 150 30 || { not_ok "skbtop starts live at 150x30"; exit 1; }
