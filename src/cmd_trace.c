@@ -875,7 +875,7 @@ static int run(struct trace *t, struct trace_args *a)
 		nft_verdict__stats(stdout, t->store, a->format == STREAM_JSON);
 	}
 	if (a->output) {
-		struct export_meta m = { .backend = backend__label(t->backend) };
+		struct export_meta m = { .backend = backend__label(t->backend), .cost = &session };
 
 		if (export__session(a->output, t->store, t->names, &t->cfg, &m))
 			rc = 1;

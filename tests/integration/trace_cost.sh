@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What tracing cost, in --stream's statistics: with packets flowing between two namespaces the
 # kernel's run time of skbtop's BPF programs and skbtop's own CPU time are there and not zero, under
-# the same names in JSON and text; without CAP_SYS_ADMIN the BPF part says why it is missing.
+# the same names in JSON, text, on stderr and in the saved session; without CAP_SYS_ADMIN the BPF
+# part says why it is missing.
 set -u
 . tests/lib.sh
 . tests/integration/trace_lib.bash
@@ -14,7 +15,8 @@ jqc() { jq -e "$1" <<<"$2" >/dev/null; }
 # traffic: 600 datagrams to a closed port of the second namespace, over 3 s.
 traffic() { ip netns exec "$NS_A" "$TOOLS/sendpkt" udp 10.77.0.2 7777 --count 600 --interval 5; }
 
-trace_start json --stream --format json --filter-netns "/run/netns/$NS_B" udp port 7777 ||
+trace_start json --stream --format json --filter-netns "/run/netns/$NS_B" \
+	--output "$TRACE_DIR/session.json" udp port 7777 ||
 	{ not_ok "skbtop --stream --format json starts"; exit 1; }
 # The cost counts from when the poller runs, a moment after the attach line.
 sleep 1
@@ -43,6 +45,8 @@ check "the total is BPF plus process" \
 	jqc '(.cpu_pct - .bpf_cpu_pct - .process_cpu_pct | fabs) <= 0.02' "$cost"
 check "the session lasted what the run lasted (> 3 s)" jqc '.seconds > 3 and .seconds < 60' "$cost"
 check "nothing says the BPF figures are unavailable" jqc 'has("bpf_unavailable") | not' "$cost"
+check "the saved session keeps the same cost in its statistics" \
+	test "$(jq -c .stats.cost "$TRACE_DIR/session.json")" = "$cost"
 
 trace_start text --stream --filter-netns "/run/netns/$NS_B" udp port 7777 ||
 	{ not_ok "skbtop --stream starts"; exit 1; }
