@@ -734,6 +734,31 @@ void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out)
 	out->counters = bpf_map__fd(l->skel->maps.skbtop_counters);
 }
 
+void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, l->skel->obj)
+	{
+		if (bpf_program__fd(p) >= 0)
+			fn(ctx, bpf_program__fd(p));
+	}
+	/* A copy's program fd was closed once linked: its link leads to it. */
+	for (size_t i = 0; i < l->n_fds; i++) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (bpf_obj_get_info_by_fd(l->fds[i], &info, &len))
+			continue;
+		fd = bpf_prog_get_fd_by_id(info.prog_id);
+		if (fd < 0)
+			continue;
+		fn(ctx, fd);
+		close(fd);
+	}
+}
+
 int loader__counters(const struct loader *l, uint64_t *out)
 {
 	int ncpu = libbpf_num_possible_cpus();

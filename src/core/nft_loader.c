@@ -558,6 +558,28 @@ const char *nft_loader__status(const struct nft_loader *l)
 	return l ? l->status : "nft: off";
 }
 
+static void object_progs(const struct nft_bpf *skel, loader_prog_fn fn, void *ctx)
+{
+	struct bpf_program *p;
+
+	if (!skel)
+		return;
+	bpf_object__for_each_program(p, skel->obj)
+	{
+		if (bpf_program__fd(p) >= 0)
+			fn(ctx, bpf_program__fd(p));
+	}
+}
+
+void nft_loader__for_each_prog(const struct nft_loader *l, loader_prog_fn fn, void *ctx)
+{
+	if (!l)
+		return;
+	object_progs(l->skel, fn, ctx);
+	for (size_t i = 0; i < l->n_copies; i++)
+		object_progs(l->copies[i], fn, ctx);
+}
+
 void nft_loader__detach(struct nft_loader *l)
 {
 	if (!l)

@@ -49,6 +49,8 @@ struct nft_nltrace *nft_loader__nltrace(const struct nft_loader *l);
 int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode);
 /* One line for the status bar and stderr: what is attached and what is missing, and why. */
 const char *nft_loader__status(const struct nft_loader *l);
+/* Every program loaded (probes and bracket copies), as loader__for_each_prog. */
+void nft_loader__for_each_prog(const struct nft_loader *l, loader_prog_fn fn, void *ctx);
 /*
  * Detach every probe, link, the dormant table and the netlink trace, but keep the rule text: the
  * session is exported after the detach, and its rule events still need their text.

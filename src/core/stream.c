@@ -540,8 +540,73 @@ static const char *layer_name(const struct config *cfg, int l, char *buf, size_t
 	return buf;
 }
 
+/* One figure of the cost: a number as text, or (bpf_unavailable) a sentence. */
+typedef void (*cost_field_fn)(void *ctx, const char *name, const char *num, const char *str);
+
+/* The cost's figures in the order and with the names both formats print. */
+static void cost_fields(const struct cost_figures *c, cost_field_fn fn, void *ctx)
+{
+	char v[32];
+
+	if (c->bpf_known) {
+		snprintf(v, sizeof(v), "%.2f", c->cpu_pct);
+		fn(ctx, "cpu_pct", v, NULL);
+		snprintf(v, sizeof(v), "%.2f", c->bpf_cpu_pct);
+		fn(ctx, "bpf_cpu_pct", v, NULL);
+		snprintf(v, sizeof(v), "%.0f", c->bpf_ns_per_run);
+		fn(ctx, "bpf_ns_per_run", v, NULL);
+		snprintf(v, sizeof(v), "%.0f", c->bpf_runs_per_s);
+		fn(ctx, "bpf_runs_per_s", v, NULL);
+		snprintf(v, sizeof(v), "%" PRIu64, c->bpf_runs);
+		fn(ctx, "bpf_runs", v, NULL);
+		snprintf(v, sizeof(v), "%" PRIu64, c->bpf_run_ns);
+		fn(ctx, "bpf_run_ns", v, NULL);
+		snprintf(v, sizeof(v), "%u", c->bpf_programs);
+		fn(ctx, "bpf_programs", v, NULL);
+	} else {
+		fn(ctx, "bpf_unavailable", NULL, c->bpf_why);
+	}
+	snprintf(v, sizeof(v), "%.2f", c->process_cpu_pct);
+	fn(ctx, "process_cpu_pct", v, NULL);
+	snprintf(v, sizeof(v), "%.2f", c->poller_cpu_pct);
+	fn(ctx, "poller_cpu_pct", v, NULL);
+	snprintf(v, sizeof(v), "%.2f", c->seconds);
+	fn(ctx, "seconds", v, NULL);
+}
+
+struct json_fields {
+	FILE *f;
+	int first;
+};
+
+static void cost_json(void *ctx, const char *name, const char *num, const char *str)
+{
+	struct json_fields *j = ctx;
+
+	json__key(j->f, name, &j->first);
+	if (num)
+		fputs(num, j->f);
+	else
+		json__str(j->f, str);
+}
+
+static void cost_text(void *ctx, const char *name, const char *num, const char *str)
+{
+	FILE *f = ctx;
+
+	if (num)
+		fprintf(f, " %s %s", name, num);
+	else
+		fprintf(f, " %s \"%s\"", name, str);
+}
+
+void stream__cost_text(FILE *f, const struct cost_figures *c)
+{
+	cost_fields(c, cost_text, f);
+}
+
 void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
-			const struct config *cfg)
+			const struct config *cfg, const struct cost_figures *cost)
 {
 	const struct store_stats *ss = store__stats(s);
 	const struct store_layer *ly = store__layers(s);
@@ -593,6 +658,14 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 	fputc('}', f);
 	json__key(f, "functions", &first);
 	json_func_hits(f, s, n, count);
+	if (cost) {
+		struct json_fields j = { f, 1 };
+
+		json__key(f, "cost", &first);
+		fputc('{', f);
+		cost_fields(cost, cost_json, &j);
+		fputc('}', f);
+	}
 	fputc('}', f);
 	funlockfile(f);
 }
@@ -637,7 +710,7 @@ void stream__stats(const struct stream *st, const struct store *s)
 	if (st->format == STREAM_JSON) {
 		flockfile(f);
 		fputs("{\"stats\":", f);
-		stream__stats_json(f, s, st->names, st->cfg);
+		stream__stats_json(f, s, st->names, st->cfg, st->cost);
 		fputs("}\n", f);
 		funlockfile(f);
 		return;
@@ -670,5 +743,10 @@ void stream__stats(const struct stream *st, const struct store *s)
 	fprintf(f, "\n%-18s", "top functions");
 	top_functions(f, s, st->names);
 	fputc('\n', f);
+	if (st->cost) {
+		fprintf(f, "%-18s", "cost");
+		stream__cost_text(f, st->cost);
+		fputc('\n', f);
+	}
 	funlockfile(f);
 }

@@ -442,6 +442,49 @@ void vm__fmt_rate(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.2fM", v / 1e6);
 }
 
+/* Small shares keep two figures: a tracer at 0.04% is not one at 0. */
+static const char *fmt_pct(double v, char *buf, size_t len)
+{
+	snprintf(buf, len, v < 1 ? "%.2f%%" : "%.1f%%", v);
+	return buf;
+}
+
+void vm__fmt_cost(const struct cost_figures *c, int form, char *buf, size_t len)
+{
+	char runs[16], all[16], bpf[16], proc[16], poll[16];
+
+	fmt_pct(c->cpu_pct, all, sizeof(all));
+	fmt_pct(c->bpf_cpu_pct, bpf, sizeof(bpf));
+	fmt_pct(c->process_cpu_pct, proc, sizeof(proc));
+	fmt_pct(c->poller_cpu_pct, poll, sizeof(poll));
+	if (!c->bpf_known) {
+		/* Say first what is missing: the process's share alone is not the cost. */
+		if (form == 0 && c->measured)
+			snprintf(buf, len, "cost bpf n/a (%s), process %s cpu (poller %s)",
+				 c->bpf_why, proc, poll);
+		else if (form == 0)
+			snprintf(buf, len, "cost bpf n/a (%s)", c->bpf_why);
+		else if (form == 1 && c->measured)
+			snprintf(buf, len, "cost bpf n/a, process %s cpu", proc);
+		else
+			snprintf(buf, len, "cost bpf n/a");
+		return;
+	}
+	if (!c->measured) {
+		snprintf(buf, len, form ? "cost -" : "cost: measuring");
+		return;
+	}
+	vm__fmt_rate(c->bpf_runs_per_s, runs, sizeof(runs));
+	if (form == 0)
+		snprintf(buf, len,
+			 "cost %s cpu: bpf %s (%.0f ns/run, %s runs/s), process %s (poller %s)",
+			 all, bpf, c->bpf_ns_per_run, runs, proc, poll);
+	else if (form == 1)
+		snprintf(buf, len, "cost %s cpu: bpf %s, process %s", all, bpf, proc);
+	else
+		snprintf(buf, len, "cost %s cpu", all);
+}
+
 void vm__fmt_addr(const struct skbtop_tuple *t, bool dst, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN] = "";
