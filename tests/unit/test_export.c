@@ -346,7 +346,9 @@ struct evil_world {
 static void evil_stream(FILE *f, void *arg)
 {
 	struct evil_world *e = arg;
-	struct stream st = { f, STREAM_TEXT, e->n, e->cfg, e->s };
+	struct stream st = {
+		.f = f, .format = STREAM_TEXT, .names = e->n, .cfg = e->cfg, .store = e->s
+	};
 	const struct journey *j = store__at(e->s, 0);
 
 	for (uint32_t i = 0; i < j->n_events; i++)
