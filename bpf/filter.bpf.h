@@ -56,12 +56,14 @@ static __always_inline __u64 skbtop_filter__pcap_run(struct skbtop_pcap_ctx *ctx
 static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int rd)
 {
 	struct skbtop_pcap_ctx ctx = {};
-	__u16 type = skbtop__dev_type(s, rd);
 	__u32 end = s->data + s->len;
 	__u32 start;
+	__u16 type;
 
+	/* The device's type is read only when there is a link-layer header to judge. */
 	if (s->mac != SKBTOP_HDR_UNSET &&
-	    (type == SKBTOP_ARPHRD_ETHER || type == SKBTOP_ARPHRD_LOOPBACK)) {
+	    ((type = skbtop__dev_type(s, rd)) == SKBTOP_ARPHRD_ETHER ||
+	     type == SKBTOP_ARPHRD_LOOPBACK)) {
 		start = s->mac;
 		ctx.l2 = 1;
 	} else if (s->nh != SKBTOP_HDR_UNSET && s->nh != 0) {

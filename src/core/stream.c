@@ -248,22 +248,45 @@ static void text_nft(const struct stream *st, const struct ev_view *v, FILE *f)
 		printable__fprintf(f, "  \"%s\"", rule);
 }
 
+/*
+ * "  10.0.0.1:5353 → 10.0.0.2:53 udp", or "" without addresses. A packet's lines come in runs,
+ * so the text of the last tuple is kept: formatting addresses is most of a line's cost. The
+ * stream is written by one thread; the text is ours, printable by construction.
+ */
+static const char *text_tuple(const struct skbtop_tuple *t)
+{
+	static __thread struct {
+		struct skbtop_tuple t;
+		bool set;
+		char text[2 * 64 + 32];
+	} last;
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], a[64], b[64], pbuf[8];
+
+	if (last.set && !memcmp(&last.t, t, sizeof(*t)))
+		return last.text;
+	last.t = *t;
+	last.set = true;
+	last.text[0] = '\0';
+	tuple__addrs(t, src, dst, sizeof(src));
+	if (src[0]) {
+		endpoint(a, sizeof(a), t, src, t->sport);
+		endpoint(b, sizeof(b), t, dst, t->dport);
+		snprintf(last.text, sizeof(last.text), "  %s → %s %s", a, b,
+			 proto__name(t->l4proto, pbuf, sizeof(pbuf)));
+	}
+	return last.text;
+}
+
 static void text_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
 {
 	const struct probe_info *p = names__probe(st->names, v->func_id);
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], a[64], b[64], pbuf[8], sym[160];
 	const char *ifname = names__ifname(st->names, v->netns, v->ifindex);
 	FILE *f = st->f;
+	char sym[160];
 
 	printable__fprintf(f, "[%4" PRIu64 "] %-5s %-4s  %-24s", j->id, event_type__label(v->type),
 			   family__name(v->tuple, v->l3proto), p->name);
-	tuple__addrs(v->tuple, src, dst, sizeof(src));
-	if (src[0]) {
-		endpoint(a, sizeof(a), v->tuple, src, v->tuple->sport);
-		endpoint(b, sizeof(b), v->tuple, dst, v->tuple->dport);
-		printable__fprintf(f, "  %s → %s %s", a, b,
-				   proto__name(v->tuple->l4proto, pbuf, sizeof(pbuf)));
-	}
+	fputs(text_tuple(v->tuple), f);
 	if (ifname[0])
 		printable__fprintf(f, "  %s", ifname);
 	switch (v->type) {
