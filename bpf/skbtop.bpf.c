@@ -87,7 +87,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	if (skbtop__skb_read(skb, &s, rd))
 		return 0;
 	if (trk) {
-		parsed = skbtop__parse(&s, &p) == 0;
+		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
 		if (parsed && is_tp && trk->tuple.family && trk->ident != p.ident) {
 			bpf_map_delete_elem(&skbtop_tracked, &key);
 			trk = NULL;
@@ -101,7 +101,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 			skbtop__count(SKBTOP_CNT_FILTERED);
 			return 0;
 		}
-		parsed = skbtop__parse(&s, &p) == 0;
+		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
 		trk = skbtop__track(key, &p, parsed, 0);
 		if (!trk)
 			return 0;

@@ -168,13 +168,19 @@ static __always_inline void skbtop__parse_l4_bytes(const unsigned char *l4, stru
 #define SKBTOP_PARSE_BYTES (sizeof(struct ipv6hdr) + sizeof(struct tcphdr))
 
 /*
- * Fills p from the headers of the skb s describes; returns 0 when an IPv4 or IPv6 header was read.
- * The skb's fields come from s, so what is read here is the packet: one read for the IP and
+ * Fills p from the headers of an skb (its head and the offsets in it); returns 0 when an IPv4 or
+ * IPv6 header was read. What is read here is the packet: one read for the IP and
  * transport headers where they follow each other, more for IPv4 options, IPv6 extension headers,
  * and headers too near the end of their buffer for the one read.
  */
-static __always_inline int skbtop__parse(const struct skbtop_skb *s, struct skbtop_parsed *p)
+/*
+ * A global function: the verifier checks it once per program, not at every place a program
+ * parses, and its arguments are plain numbers so that it can be one.
+ */
+__noinline int skbtop__parse_at(__u64 head_addr, __u32 nh, __u32 th, __u32 protocol,
+				struct skbtop_parsed *p)
 {
+	unsigned char *head = (unsigned char *)(unsigned long)head_addr;
 	unsigned char b[SKBTOP_PARSE_BYTES];
 	const struct ipv6hdr *ip6 = (const void *)b;
 	const struct iphdr *ip4 = (const void *)b;
@@ -183,18 +189,20 @@ static __always_inline int skbtop__parse(const struct skbtop_skb *s, struct skbt
 	unsigned char *l4;
 	__u32 got = sizeof(b);
 
+	if (!p)
+		return -1;
 	__builtin_memset(p, 0, sizeof(*p));
-	if (!s->head || !skbtop__hdr_set(s->nh))
+	if (!head || !skbtop__hdr_set(nh))
 		return -1;
-	if (s->protocol != SKBTOP_ETH_P_IP && s->protocol != SKBTOP_ETH_P_IP6 && s->protocol != 0)
+	if (protocol != SKBTOP_ETH_P_IP && protocol != SKBTOP_ETH_P_IP6 && protocol != 0)
 		return -1;
-	net = s->head + s->nh;
+	net = head + nh;
 	if (bpf_probe_read_kernel(b, sizeof(b), net)) {
 		got = sizeof(struct iphdr);
 		if (bpf_probe_read_kernel(b, sizeof(struct iphdr), net))
 			return -1;
 	}
-	if (ip4->version == 4 && s->protocol != SKBTOP_ETH_P_IP6) {
+	if (ip4->version == 4 && protocol != SKBTOP_ETH_P_IP6) {
 		if (ip4->ihl < 5)
 			return -1;
 		/* Options are not read, so only a 20-byte header can be checked. */
@@ -209,15 +217,15 @@ static __always_inline int skbtop__parse(const struct skbtop_skb *s, struct skbt
 		if (ip4->frag_off & bpf_htons(0x1fff))
 			return 0;
 		l4 = (unsigned char *)net + ip4->ihl * 4;
-		if (skbtop__hdr_set(s->th) && s->th > s->nh)
-			l4 = s->head + s->th;
+		if (skbtop__hdr_set(th) && th > nh)
+			l4 = head + th;
 		if (got == sizeof(b) && l4 == net + sizeof(struct iphdr))
 			skbtop__parse_l4_bytes(b + sizeof(struct iphdr), p);
 		else
 			skbtop__parse_l4(l4, p);
 		return 0;
 	}
-	if (ip4->version != 6 || s->protocol == SKBTOP_ETH_P_IP ||
+	if (ip4->version != 6 || protocol == SKBTOP_ETH_P_IP ||
 	    (got < sizeof(struct ipv6hdr) && bpf_probe_read_kernel(b, sizeof(struct ipv6hdr), net)))
 		return -1;
 	t->family = SKBTOP_AF_INET6;
@@ -230,6 +238,21 @@ static __always_inline int skbtop__parse(const struct skbtop_skb *s, struct skbt
 	else if (l4)
 		skbtop__parse_l4(l4, p);
 	return 0;
+}
+
+/*
+ * Fills p from the headers of skb, whose fields s holds; 0 when an IPv4 or IPv6 header was read.
+ * Read through BTF, the head is a pointer the verifier tracks, which a global function cannot take:
+ * its value is read once more as a number.
+ */
+static __always_inline int skbtop__parse(struct sk_buff *skb, const struct skbtop_skb *s,
+					 struct skbtop_parsed *p, int rd)
+{
+	__u64 head = (__u64)(unsigned long)s->head;
+
+	if (rd == SKBTOP_RD_BTF && bpf_probe_read_kernel(&head, sizeof(head), &skb->head))
+		return -1;
+	return skbtop__parse_at(head, s->nh, s->th, s->protocol, p);
 }
 
 #endif /* SKBTOP_PARSE_BPF_H */

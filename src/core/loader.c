@@ -104,18 +104,18 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* libbpf's words, a line each: a verifier log is thousands of lines in one message. */
 static int libbpf_to_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char buf[512];
-	size_t n;
+	char *msg, *line, *save = NULL;
 
 	if (level == LIBBPF_DEBUG || log_verbosity < 2)
 		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	n = strlen(buf);
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	p_debug("libbpf: %s", buf);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return 0;
+	for (line = strtok_r(msg, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		p_debug("libbpf: %s", line);
+	free(msg);
 	return 0;
 }
 
