@@ -128,7 +128,7 @@ static void usage(FILE *f)
 		"`skbtop replay`\n"
 		"  -t, --duration SECS      stop after SECS seconds\n"
 		"  -b, --backend NAME       auto, kprobe-multi, kprobe, fentry or tracepoint\n"
-		"  -n, --max-functions N    attach at most N functions, best first (0: all)\n"
+		"  -n, --max-functions N    attach the N best functions, of any priority (0: all)\n"
 		"  -F, --functions a,b,c    attach exactly these functions\n"
 		"  -c, --config FILE        configuration (default: $XDG_CONFIG_HOME/skbtop/"
 		"skbtop.yaml,\n"
@@ -749,8 +749,11 @@ static int run(struct trace *t, struct trace_args *a)
 		      a->backend_word);
 		return EXIT_USAGE;
 	}
-	if (a->max_functions >= 0)
+	/* -n asks for a number of functions: the best ones, whatever their priority. */
+	if (a->max_functions >= 0) {
 		t->cfg.max_functions = (uint32_t)a->max_functions;
+		t->cfg.max_priority = PRIO_UNKNOWN;
+	}
 	if (a->ringbuf_kb > 0)
 		t->cfg.ringbuf_kb = (uint32_t)a->ringbuf_kb;
 	if (filter_opts__from_config(&a->filter, &t->cfg) ||
