@@ -60,6 +60,12 @@ sed -n 's/^skbtop: //p' "$TRACE_ERR" | sed 's/^/# /'
 attached=$(sed -nE 's/^skbtop: functions: ([0-9]+) attached.*/\1/p' "$TRACE_ERR")
 check "the default attaches a small set: ${attached:-none} functions, fewer than 150" \
 	test "${attached:-0}" -gt 0 -a "${attached:-0}" -lt 150
+# The default set by layer: the critical functions the kernel lets us probe (the journeys' lifecycle
+# functions come on top).
+skbtop discover --output "$TRACE_DIR/funcs.json" >/dev/null 2>&1 &&
+	echo "# default set by layer: $(jq -r '[.functions[] | select(.priority == "Critical" and
+		.traceable != "no" and .ptr_depth == 1) | .layer] | group_by(.) |
+		map("\(.[0]) \(length)") | join(", ")' "$TRACE_DIR/funcs.json")"
 
 ip netns exec "$NS_B" sendpkt listen udp 9999 --timeout 20 >/dev/null &
 lpid=$!
