@@ -60,6 +60,17 @@ struct trace_args {
 	bool empty_probes; /* --empty-probes */
 };
 
+/* The ends of the start-up phases that -v reports. */
+enum {
+	PH_CONFIG,
+	PH_BACKEND,
+	PH_FUNCS,
+	PH_LOAD,
+	PH_NFT,
+	PH_ATTACH,
+	PH_COUNT
+};
+
 struct trace {
 	struct config cfg;
 	struct names *names;
@@ -81,16 +92,7 @@ struct trace {
 	const struct stream *stream;
 	double last_loss_ms;
 	/* start-up phases, for -v: where the time before the first event goes */
-	double start_ms, phase_ms[6];
-};
-
-enum {
-	PH_CONFIG,
-	PH_BACKEND,
-	PH_FUNCS,
-	PH_LOAD,
-	PH_NFT,
-	PH_ATTACH
+	double start_ms, phase_ms[PH_COUNT];
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -682,9 +684,8 @@ static void print_status(const struct trace *t, const struct loader_stats *ls)
 	if (ls->failed && ls->first_error[0])
 		fprintf(stderr, "skbtop: first attach failure: %s\n", ls->first_error);
 	fprintf(stderr, "skbtop: load %.1f ms, attach %.1f ms\n", ls->load_ms, ls->attach_ms);
-	p_info("start-up: options and configuration %.0f ms, backend probe %.0f ms, function "
-	       "choice "
-	       "%.0f ms, BPF load %.0f ms, nft %.0f ms, attach %.0f ms",
+	p_info("start-up: options and configuration %.0f ms, backend probe %.0f ms, "
+	       "function choice %.0f ms, BPF load %.0f ms, nft %.0f ms, attach %.0f ms",
 	       t->phase_ms[PH_CONFIG] - t->start_ms,
 	       t->phase_ms[PH_BACKEND] - t->phase_ms[PH_CONFIG],
 	       t->phase_ms[PH_FUNCS] - t->phase_ms[PH_BACKEND],
