@@ -36,7 +36,8 @@ for i in $(seq "$ROUNDS"); do
 done
 frame=$(median <"$work/frame")
 phases=""
-for p in "options and configuration" "backend probe" "function choice" "BPF load" "nft" "attach"; do
+grep -q 'start-up:' "$work"/err.* || phases="not printed by this skbtop"
+[ -n "$phases" ] || for p in "options and configuration" "backend probe" "function choice" "BPF load" "nft" "attach"; do
 	# shellcheck disable=SC2002 # one pipeline per phase
 	v=$(cat "$work"/err.* | sed -nE "s/.*start-up:.* $p ([0-9]+) ms.*/\1/p" | median)
 	phases+="${phases:+, }$p $v ms"
