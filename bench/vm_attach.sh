@@ -8,13 +8,17 @@ set -eu
 if [ -z "${VM_KERNEL:-}" ]; then
 	cd "$(dirname "$0")/.."
 	# Thousands of kprobes and trampolines attached one by one take many minutes under emulation.
-	exec tests/vm/run --kernel all --timeout "${VM_BENCH_TIMEOUT:-1800}" bench/vm_attach.sh
+	# VM_ATTACH_KERNEL=6.12 VM_ATTACH_BACKENDS=kprobe-multi: one guest, one backend.
+	# shellcheck disable=SC2086 # the backends are words
+	exec tests/vm/run --kernel "${VM_ATTACH_KERNEL:-all}" --timeout "${VM_BENCH_TIMEOUT:-1800}" \
+		bench/vm_attach.sh ${VM_ATTACH_BACKENDS:-}
 fi
 
 case $VM_KERNEL in
 6.1) backends="kprobe fentry" ;;
 *) backends="kprobe-multi kprobe fentry" ;;
 esac
+[ $# -eq 0 ] || backends="$*"
 cfg=$(mktemp)
 err=$(mktemp)
 trap 'rm -f "$cfg" "$err"' EXIT
@@ -24,7 +28,7 @@ printf 'trace:\n  max_functions: 0\n  max_priority: unknown\n' >"$cfg"
 status=0
 for b in $backends; do
 	start=$(cut -d' ' -f1 /proc/uptime)
-	if ! skbtop --stream --backend "$b" --config "$cfg" --duration 1 >/dev/null 2>"$err"; then
+	if ! skbtop --stream --backend "$b" --config "$cfg" --duration 1 -vv >/dev/null 2>"$err"; then
 		echo "vm_attach [$VM_KERNEL] $b: skbtop failed:"
 		sed 's/^/  /' "$err"
 		status=1
@@ -47,5 +51,14 @@ for b in $backends; do
 		printf "vm_attach %-30s %-12s %5d functions (%d failed): load %7.0f ms, attach %8.0f ms (%.2f ms each), detach %8.0f ms (%.2f ms each); %s s in all\n",
 			k, b, n, f, l, a, n ? a / n : 0, d, n ? d / n : 0, w
 	}'
+	# Where the attach time went (-vv): each kprobe.multi link, the clone probes, the tracepoints;
+	# and the start-up phases before it (-v).
+	links=$(sed -nE 's/^skbtop: debug: kprobe.multi, skb at argument ([0-9]): ([0-9]+) functions in ([0-9]+) ms$/arg \1: \2 in \3 ms/p' "$err" |
+		paste -sd, - | sed 's/,/, /g')
+	steps=$(sed -nE 's/^skbtop: debug: attach: (.*)$/\1/p' "$err")
+	phases=$(sed -nE 's/^skbtop: start-up: (.*)$/\1/p' "$err")
+	[ -z "$links" ] || echo "vm_attach   $b links: $links"
+	[ -z "$steps" ] || echo "vm_attach   $b attach steps: $steps"
+	[ -z "$phases" ] || echo "vm_attach   $b start-up: $phases"
 done
 exit $status

@@ -14,6 +14,7 @@
 #include "cmds.h"
 #include "core/config.h"
 #include "core/discover.h"
+#include "core/kernel_btf.h"
 #include "core/log.h"
 
 struct stats {
@@ -443,5 +444,6 @@ int cmd_discover(int argc, char **argv)
 	}
 	discover__free(&list);
 	config__free(&cfg);
+	kernel_btf__release();
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include "core/discover.h"
 #include "core/export.h"
 #include "core/filter_opts.h"
+#include "core/kernel_btf.h"
 #include "core/loader.h"
 #include "core/log.h"
 #include "core/names.h"
@@ -60,6 +61,17 @@ struct trace_args {
 	bool empty_probes; /* --empty-probes */
 };
 
+/* The ends of the start-up phases that -v reports. */
+enum {
+	PH_CONFIG,
+	PH_BACKEND,
+	PH_FUNCS,
+	PH_LOAD,
+	PH_NFT,
+	PH_ATTACH,
+	PH_COUNT
+};
+
 struct trace {
 	struct config cfg;
 	struct names *names;
@@ -81,6 +93,8 @@ struct trace {
 	struct pcapfilter pcap; /* the translated expression, until load */
 	const struct stream *stream;
 	double last_loss_ms;
+	/* start-up phases, for -v: where the time before the first event goes */
+	double start_ms, phase_ms[PH_COUNT];
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -118,7 +132,7 @@ static void usage(FILE *f)
 		"`skbtop replay`\n"
 		"  -t, --duration SECS      stop after SECS seconds\n"
 		"  -b, --backend NAME       auto, kprobe-multi, kprobe, fentry or tracepoint\n"
-		"  -n, --max-functions N    attach at most N functions, best first (0: all)\n"
+		"  -n, --max-functions N    attach the N best functions, of any priority (0: all)\n"
 		"  -F, --functions a,b,c    attach exactly these functions\n"
 		"  -c, --config FILE        configuration (default: $XDG_CONFIG_HOME/skbtop/"
 		"skbtop.yaml,\n"
@@ -691,6 +705,14 @@ static void print_status(const struct trace *t, const struct loader_stats *ls)
 	if (ls->failed && ls->first_error[0])
 		fprintf(stderr, "skbtop: first attach failure: %s\n", ls->first_error);
 	fprintf(stderr, "skbtop: load %.1f ms, attach %.1f ms\n", ls->load_ms, ls->attach_ms);
+	p_info("start-up: options and configuration %.0f ms, backend probe %.0f ms, "
+	       "function choice %.0f ms, BPF load %.0f ms, nft %.0f ms, attach %.0f ms",
+	       t->phase_ms[PH_CONFIG] - t->start_ms,
+	       t->phase_ms[PH_BACKEND] - t->phase_ms[PH_CONFIG],
+	       t->phase_ms[PH_FUNCS] - t->phase_ms[PH_BACKEND],
+	       t->phase_ms[PH_LOAD] - t->phase_ms[PH_FUNCS],
+	       t->phase_ms[PH_NFT] - t->phase_ms[PH_LOAD],
+	       t->phase_ms[PH_ATTACH] - t->phase_ms[PH_NFT]);
 }
 
 /* What the kernel side sent and lost, so that a reader can check nothing vanished on the way. */
@@ -750,8 +772,11 @@ static int run(struct trace *t, struct trace_args *a)
 		      a->backend_word);
 		return EXIT_USAGE;
 	}
-	if (a->max_functions >= 0)
+	/* -n asks for a number of functions: the best ones, whatever their priority. */
+	if (a->max_functions >= 0) {
 		t->cfg.max_functions = (uint32_t)a->max_functions;
+		t->cfg.max_priority = PRIO_UNKNOWN;
+	}
 	if (a->ringbuf_kb > 0)
 		t->cfg.ringbuf_kb = (uint32_t)a->ringbuf_kb;
 	if (filter_opts__from_config(&a->filter, &t->cfg) ||
@@ -763,11 +788,13 @@ static int run(struct trace *t, struct trace_args *a)
 
 	/* From here on a signal stops cleanly, even during a long attach. */
 	install_signals();
+	t->phase_ms[PH_CONFIG] = now_ms();
 	backend__probe(&bp);
 	if (backend__choose(&bp, want, &t->backend, t->why, sizeof(t->why), err, sizeof(err))) {
 		p_err("%s", err);
 		return 1;
 	}
+	t->phase_ms[PH_BACKEND] = now_ms();
 	t->names = names__new();
 	if (!t->names) {
 		p_err("out of memory");
@@ -781,6 +808,7 @@ static int run(struct trace *t, struct trace_args *a)
 		goto out;
 	}
 	rc = 1;
+	t->phase_ms[PH_FUNCS] = now_ms();
 
 	lo.backend = t->backend;
 	lo.ringbuf_kb = t->cfg.ringbuf_kb;
@@ -795,6 +823,7 @@ static int run(struct trace *t, struct trace_args *a)
 		p_err("%s", err);
 		goto out;
 	}
+	t->phase_ms[PH_LOAD] = now_ms();
 	/* Before the main attach, so a chain's drop is reported before the skb's free. */
 	t->nft = nft_loader__start(t->loader, t->names, &t->cfg,
 				   a->empty_probes ? "off" : a->nft_rules,
@@ -803,10 +832,12 @@ static int run(struct trace *t, struct trace_args *a)
 		p_err("out of memory");
 		goto out;
 	}
+	t->phase_ms[PH_NFT] = now_ms();
 	if (loader__attach(t->loader, &ls, err, sizeof(err))) {
 		p_err("%s", err);
 		goto out;
 	}
+	t->phase_ms[PH_ATTACH] = now_ms();
 	print_status(t, &ls);
 	if (stop_signal) {
 		rc = 0;
@@ -932,6 +963,7 @@ int cmd_trace(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	t.start_ms = now_ms();
 	if (parse_args(&a, argc, argv)) {
 		rc = EXIT_USAGE;
 		goto out_args;
@@ -969,6 +1001,7 @@ int cmd_trace(int argc, char **argv)
 	free(t.funcs);
 	pcapfilter__free(&t.pcap);
 	config__free(&t.cfg);
+	kernel_btf__release();
 out_args:
 	filter_opts__free(&a.filter);
 	free(a.functions);

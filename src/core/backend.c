@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel_btf.h"
+
 /* A function every kernel has, with BTF, that kprobes and trampolines may attach to. */
 #define PROBE_FUNC "vprintk"
 
@@ -78,7 +80,7 @@ static void probe_kprobe_multi(struct backend_probe *bp)
 static void probe_fentry(struct backend_probe *bp)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_TRACE_FENTRY);
-	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct btf *vmlinux = kernel_btf__vmlinux();
 	int id, prog, link;
 
 	if (!vmlinux) {
@@ -86,7 +88,6 @@ static void probe_fentry(struct backend_probe *bp)
 		return;
 	}
 	id = btf__find_by_name_kind(vmlinux, PROBE_FUNC, BTF_KIND_FUNC);
-	btf__free(vmlinux);
 	if (id <= 0) {
 		snprintf(bp->fentry_why, sizeof(bp->fentry_why), "no BTF for %s", PROBE_FUNC);
 		return;

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "discover_priv.h"
+#include "kernel_btf.h"
 #include "log.h"
 
 #define MAX_SKB_PARAMS 5 /* BPF trampolines and the probe read the first five arguments */
@@ -99,11 +100,12 @@ static int scan_dir(struct func_list *l, const char *dir, char *err, size_t errl
 	char path[4096];
 	struct btf *vmlinux, *mod;
 	struct dirent *de;
+	bool owned;
 	DIR *d;
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/vmlinux", dir);
-	vmlinux = btf__parse(path, NULL);
+	vmlinux = kernel_btf__open(path, &owned);
 	if (!vmlinux) {
 		rc = -errno;
 		snprintf(err, errlen,
@@ -130,7 +132,8 @@ static int scan_dir(struct func_list *l, const char *dir, char *err, size_t errl
 	}
 	if (d)
 		closedir(d);
-	btf__free(vmlinux);
+	if (owned)
+		btf__free(vmlinux);
 	if (rc)
 		snprintf(err, errlen, "out of memory while reading BTF");
 	return rc;

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "filter_load.h"
+#include "kernel_btf.h"
 #include "log.h"
 #include "skbtop.skel.h"
 
@@ -409,7 +410,7 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 	l->o = *o;
 	libbpf_set_print(libbpf_to_log);
 	raise_fd_limit();
-	l->vmlinux = btf__load_vmlinux_btf();
+	l->vmlinux = kernel_btf__vmlinux();
 	l->skel = skbtop_bpf__open();
 	if (!l->skel) {
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
@@ -528,6 +529,7 @@ static void attach_kprobe_multi(struct loader *l)
 		return;
 	}
 	for (int pos = 1; pos <= MAX_POS; pos++) {
+		double t0;
 		size_t n = 0;
 
 		for (size_t i = 0; i < l->o.n_funcs; i++) {
@@ -536,7 +538,11 @@ static void attach_kprobe_multi(struct loader *l)
 			syms[n] = l->o.funcs[i].name;
 			cookies[n++] = probe_cookie(&l->o.funcs[i]);
 		}
+		t0 = now_ms();
 		attach_multi_range(l, l->func_prog[pos], syms, cookies, n);
+		if (n)
+			p_debug("kprobe.multi, skb at argument %d: %zu functions in %.0f ms", pos,
+				n, now_ms() - t0);
 	}
 	free(syms);
 	free(cookies);
@@ -693,7 +699,7 @@ static void attach_tps(struct loader *l)
 
 int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t errlen)
 {
-	double t0 = now_ms();
+	double t0 = now_ms(), t1, t2;
 
 	switch (l->o.backend) {
 	case BACKEND_KPROBE_MULTI:
@@ -709,9 +715,13 @@ int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t 
 	case BACKEND_AUTO:
 		break;
 	}
+	t1 = now_ms();
 	attach_clones(l);
+	t2 = now_ms();
 	attach_tps(l);
 	l->st.attach_ms = now_ms() - t0;
+	p_debug("attach: functions %.0f ms, clone probes %.0f ms, tracepoints %.0f ms", t1 - t0,
+		t2 - t1, now_ms() - t2);
 	if (st)
 		*st = l->st;
 	if (!l->st.attached && !l->st.tp_attached) {
@@ -838,7 +848,6 @@ double loader__free(struct loader *l)
 			close(l->mods[i].fd);
 	}
 	free(l->mods);
-	btf__free(l->vmlinux);
 	free(l->links);
 	free(l->fds);
 	free(l);

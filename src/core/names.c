@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "../../bpf/skbtop_event.h"
+#include "kernel_btf.h"
 #include "log.h"
 #include "names.h"
 
@@ -508,12 +509,13 @@ static int add_module_reasons(struct names *n, struct btf *vm, const char *dir)
 
 int names__load_drop_reasons(struct names *n, const char *btf_path)
 {
-	const char *path = btf_path ? btf_path : "/sys/kernel/btf/vmlinux";
+	const char *path = btf_path ? btf_path : KERNEL_BTF_DIR "/vmlinux";
 	char dir[512], *slash;
 	struct btf *vm;
+	bool owned;
 	int id, added, r;
 
-	vm = btf__parse(path, NULL);
+	vm = kernel_btf__open(path, &owned);
 	if (!vm) {
 		char msg[128];
 
@@ -523,7 +525,8 @@ int names__load_drop_reasons(struct names *n, const char *btf_path)
 	}
 	id = find_enum(vm, "skb_drop_reason");
 	if (id <= 0) {
-		btf__free(vm);
+		if (owned)
+			btf__free(vm);
 		p_warn("%s: no enum skb_drop_reason (kernel before 5.17?): drop reasons shown as "
 		       "numbers",
 		       path);
@@ -541,7 +544,8 @@ int names__load_drop_reasons(struct names *n, const char *btf_path)
 		r = add_module_reasons(n, vm, dir);
 		added = r < 0 ? -1 : added + r;
 	}
-	btf__free(vm);
+	if (owned)
+		btf__free(vm);
 	return added;
 }
 

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kernel_btf.h"
 #include "log.h"
 /* The skeleton names the rodata type: its definition comes first. */
 #include "nft_cfg.bpf.h"
@@ -66,7 +67,7 @@ struct nft_loader {
 
 int nft_loader__btf_params(const char *module, const char *func)
 {
-	struct btf *vmlinux = btf__load_vmlinux_btf(), *btf = vmlinux;
+	struct btf *vmlinux = kernel_btf__vmlinux(), *btf = vmlinux;
 	const struct btf_type *t;
 	int id, n = -1;
 
@@ -74,10 +75,8 @@ int nft_loader__btf_params(const char *module, const char *func)
 		return -1;
 	if (module) {
 		btf = btf__load_module_btf(module, vmlinux);
-		if (!btf) {
-			btf__free(vmlinux);
+		if (!btf)
 			return -1;
-		}
 	}
 	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
 	if (id > 0) {
@@ -87,7 +86,6 @@ int nft_loader__btf_params(const char *module, const char *func)
 	}
 	if (btf != vmlinux)
 		btf__free(btf);
-	btf__free(vmlinux);
 	return n;
 }
 

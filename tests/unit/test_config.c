@@ -31,7 +31,7 @@ static void builtin_defaults_hold_a_busy_host(void **state)
 	assert_true(cfg.ringbuf_kb >= 1024);
 	assert_true(cfg.track_max >= 4096);
 	assert_true(cfg.max_functions > 0);
-	assert_int_equal(cfg.max_priority, PRIO_IMPORTANT);
+	assert_int_equal(cfg.max_priority, PRIO_CRITICAL);
 	assert_null(cfg.exclude);
 	assert_int_equal(cfg.n_functions, 0);
 	assert_null(cfg.filter_expr);
