@@ -1,7 +1,16 @@
 # skbtop: top for the Linux network stack.
 # Every product goes under $(OUT); `make V=1` shows the commands.
 
+# `make SAN=1` builds everything with AddressSanitizer and UndefinedBehaviorSanitizer into build-san/
+# (CC=clang works too); the BPF objects are always built by clang without them.
+SAN ?=
+ifeq ($(SAN),1)
+OUT ?= build-san
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+else
 OUT ?= build
+SAN_FLAGS :=
+endif
 prefix ?= /usr/local
 DESTDIR ?=
 CC ?= gcc
@@ -20,7 +29,7 @@ endif
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(OUT) -Isrc -Ibpf
+CFLAGS += $(SAN_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(OUT) -Isrc -Ibpf
 CFLAGS += -DSKBTOP_CONFIG_DIR='"$(CURDIR)/config"'
 LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lpcap -lncursesw -ltinfo -lpthread
 # Debian's libpcap.a pulls in D-Bus (and through it two systemd calls, see src/static_shims.c).
@@ -103,9 +112,10 @@ $(OUT)/tests/%: tests/unit/%.c $(CORE_LIB) $(UI_LIB) | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests $< $(UI_LIB) $(CORE_LIB) $(LDLIBS) -lcmocka -o $@
 
+# Static, so that they run in any namespace or guest; never sanitized (-static excludes ASan).
 $(OUT)/tools/%: tests/tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -static $< -o $@
+	$(Q)$(CC) $(filter-out $(SAN_FLAGS),$(CFLAGS)) -static $< -o $@
 
 # The UI benchmark runs ui__run itself, so it links the UI library too.
 $(OUT)/bench/bench_ui: bench/bench_ui.c $(UI_LIB) $(CORE_LIB) | $(OUT)/bench

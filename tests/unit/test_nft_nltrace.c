@@ -41,7 +41,8 @@ static struct nlattr *put(struct msg *m, uint16_t type, const void *data, size_t
 
 	a->nla_type = type;
 	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
-	memcpy((char *)a + NLA_HDRLEN, data, len);
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
 	m->nh.nlmsg_len = NLMSG_ALIGN(m->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
 	if (m->nest)
 		m->nest->nla_len = (uint16_t)((char *)a + NLA_ALIGN(a->nla_len) - (char *)m->nest);
