@@ -20,6 +20,7 @@
 #include "../../bpf/skbtop_event.h"
 #include "log.h"
 #include "names.h"
+#include "strmap.h"
 
 #define MAX_PROBE_ID	 (1u << 24)    /* probe ids index a table built before load */
 #define MAX_PLACEHOLDERS 4096	       /* distinct unknown ids named; beyond, a shared name */
@@ -113,11 +114,13 @@ struct names {
 	bool ksyms_tried;
 	struct ksym *exact; /* replay: symbols the file carried */
 	size_t n_exact, cap_exact;
+	struct strmap exact_by_addr; /* hex address -> index in exact */
 
 	names_rule_text_fn rule_fn;
 	void *rule_ctx;
 	struct rule_text *rules;
 	size_t n_rules, cap_rules;
+	struct strmap rules_by_key; /* rule_key() -> index in rules */
 };
 
 /* Grows *v (elements of size sz) so that index need - 1 fits. */
@@ -187,6 +190,8 @@ void names__free(struct names *n)
 	for (i = 0; i < n->n_exact; i++)
 		free(n->exact[i].name);
 	free(n->exact);
+	strmap__free(&n->exact_by_addr);
+	strmap__free(&n->rules_by_key);
 	for (i = 0; i < n->n_rules; i++)
 		free(n->rules[i].text);
 	free(n->rules);
@@ -824,22 +829,28 @@ int names__load_kallsyms(struct names *n, const char *path)
 	return 0;
 }
 
+static void addr_key(char *key, size_t len, uint64_t addr)
+{
+	snprintf(key, len, "%" PRIx64, addr);
+}
+
 int names__add_sym(struct names *n, uint64_t addr, const char *sym)
 {
-	size_t i;
+	char key[24];
+	uint64_t i;
 
 	if (!sym || !*sym) {
 		p_err("symbol at 0x%" PRIx64 " has no name", addr);
 		return -1;
 	}
-	for (i = 0; i < n->n_exact; i++)
-		if (n->exact[i].addr == addr)
-			return 0;
+	addr_key(key, sizeof(key), addr);
+	if (!strmap__get(&n->exact_by_addr, key, &i))
+		return 0;
 	if (grow(&n->exact, &n->cap_exact, n->n_exact + 1, sizeof(struct ksym)))
 		return -ENOMEM;
 	n->exact[n->n_exact].addr = addr;
 	n->exact[n->n_exact].name = strdup(sym);
-	if (!n->exact[n->n_exact].name)
+	if (!n->exact[n->n_exact].name || strmap__put(&n->exact_by_addr, key, n->n_exact))
 		return -ENOMEM;
 	n->n_exact++;
 	return 0;
@@ -847,13 +858,14 @@ int names__add_sym(struct names *n, uint64_t addr, const char *sym)
 
 const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
 {
-	size_t lo = 0, hi, i;
+	size_t lo = 0, hi;
+	char key[24];
+	uint64_t i;
 
-	for (i = 0; i < n->n_exact; i++) {
-		if (n->exact[i].addr == addr) {
-			snprintf(buf, len, "%s", n->exact[i].name);
-			return buf;
-		}
+	addr_key(key, sizeof(key), addr);
+	if (!strmap__get(&n->exact_by_addr, key, &i)) {
+		snprintf(buf, len, "%s", n->exact[i].name);
+		return buf;
 	}
 	/* Without kallsyms we print addresses: not an error worth reporting. */
 	if (!n->ksyms_tried && !n->offline && addr)
@@ -883,24 +895,25 @@ void names__set_rule_text(struct names *n, names_rule_text_fn fn, void *ctx)
 	n->rule_ctx = ctx;
 }
 
-static struct rule_text *rule_find(struct names *n, uint32_t netns, uint8_t family,
-				   const char *table, uint64_t handle)
+/* Tables are known by their first SKBTOP_NAME_LEN - 1 characters, as the events carry them. */
+static void rule_key(char *key, size_t len, uint32_t netns, uint8_t family, const char *table,
+		     uint64_t handle)
 {
-	size_t i;
+	snprintf(key, len, "%" PRIu32 "\t%u\t%" PRIu64 "\t%.*s", netns, family, handle,
+		 SKBTOP_NAME_LEN - 1, table);
+}
 
-	for (i = 0; i < n->n_rules; i++) {
-		struct rule_text *r = &n->rules[i];
+static struct rule_text *rule_find(struct names *n, const char *key)
+{
+	uint64_t i;
 
-		if (r->handle == handle && r->netns == netns && r->family == family &&
-		    !strcmp(r->table, table))
-			return r;
-	}
-	return NULL;
+	return strmap__get(&n->rules_by_key, key, &i) ? NULL : &n->rules[i];
 }
 
 int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const char *table,
 			 uint64_t handle, const char *text)
 {
+	char key[SKBTOP_NAME_LEN + 48];
 	struct rule_text *r;
 	char *t;
 
@@ -911,9 +924,11 @@ int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const 
 	t = strdup(text);
 	if (!t)
 		return -ENOMEM;
-	r = rule_find(n, netns, family, table, handle);
+	rule_key(key, sizeof(key), netns, family, table, handle);
+	r = rule_find(n, key);
 	if (!r) {
-		if (grow(&n->rules, &n->cap_rules, n->n_rules + 1, sizeof(*r))) {
+		if (grow(&n->rules, &n->cap_rules, n->n_rules + 1, sizeof(*r)) ||
+		    strmap__put(&n->rules_by_key, key, n->n_rules)) {
 			free(t);
 			return -ENOMEM;
 		}
@@ -931,8 +946,11 @@ int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const 
 const char *names__rule_text(struct names *n, uint32_t netns, uint8_t family, const char *table,
 			     uint64_t handle)
 {
-	struct rule_text *r = rule_find(n, netns, family, table, handle);
+	char key[SKBTOP_NAME_LEN + 48];
+	struct rule_text *r;
 
+	rule_key(key, sizeof(key), netns, family, table, handle);
+	r = rule_find(n, key);
 	if (r)
 		return r->text;
 	if (n->rule_fn)
