@@ -10,10 +10,14 @@
 int log_verbosity;
 bool log_json;
 
+/* What is held while the screen is open stops here: the first messages say what went wrong. */
+#define HELD_MAX (64 << 10)
+
 static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool holding;
 static char *held;
 static size_t held_len;
+static unsigned long held_dropped;
 
 static void json_escape(FILE *f, const char *s)
 {
@@ -35,11 +39,13 @@ static void emit(bool is_err, const char *level, const char *fmt, va_list ap)
 	pthread_mutex_lock(&held_lock);
 	if (holding) {
 		size_t n = strlen(level) + strlen(line) + 16;
-		char *p = realloc(held, held_len + n);
+		char *p = held_len + n <= HELD_MAX ? realloc(held, held_len + n) : NULL;
 
 		if (p) {
 			held = p;
 			held_len += snprintf(held + held_len, n, "skbtop: %s%s\n", level, line);
+		} else {
+			held_dropped++;
 		}
 	} else if (log_json && is_err) {
 		fputs("{\"error\":\"", stderr);
@@ -100,6 +106,11 @@ void log_hold(bool hold)
 		free(held);
 		held = NULL;
 		held_len = 0;
+	}
+	if (!hold && held_dropped) {
+		fprintf(stderr, "skbtop: and %lu more messages while the screen was open\n",
+			held_dropped);
+		held_dropped = 0;
 	}
 	pthread_mutex_unlock(&held_lock);
 }

@@ -26,6 +26,7 @@
 #define MAX_PLACEHOLDERS 4096	       /* distinct unknown ids named; beyond, a shared name */
 #define DENSE_REASONS	 4096	       /* core drop reasons are small integers */
 #define IF_RETRY_NS	 2000000000ull /* an interface may appear after we first asked */
+#define IF_SWEEP_MIN	 4096	       /* interface slots held before gone namespaces are swept */
 
 static const char *const tp_names[SKBTOP_TP_COUNT] = {
 	[SKBTOP_TP_KFREE_SKB] = "skb:kfree_skb",
@@ -105,6 +106,7 @@ struct names {
 
 	struct ifent *ifs;
 	size_t n_ifs, cap_ifs; /* cap a power of two */
+	size_t sweep_at;       /* n_ifs at which the slots of gone namespaces are dropped */
 	struct nspath *nspaths;
 	size_t n_nspaths;
 	uint32_t self_netns;
@@ -750,6 +752,96 @@ static void resolve_ifs(struct names *n, uint32_t netns)
 		p_debug("netns %" PRIu32 " (%s): %s", netns, job.path, strerror(job.err));
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The inodes of every network namespace a mount or a process holds, sorted; NULL on failure. */
+static uint32_t *live_netns(size_t *count)
+{
+	const char *dirs[] = { "/run/netns", "/proc" };
+	uint32_t *v = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t d = 0; d < 2; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+		char path[300];
+
+		while (dir && (de = readdir(dir))) {
+			uint32_t ino;
+
+			if (de->d_name[0] == '.' || (d && !isdigit((unsigned char)de->d_name[0])))
+				continue;
+			snprintf(path, sizeof(path), d ? "%s/%s/ns/net" : "%s/%s", dirs[d],
+				 de->d_name);
+			ino = ns_inode(path);
+			if (!ino)
+				continue;
+			if (grow(&v, &cap, n + 1, sizeof(*v))) {
+				closedir(dir);
+				free(v);
+				return NULL;
+			}
+			v[n++] = ino;
+		}
+		if (dir)
+			closedir(dir);
+	}
+	qsort(v, n, sizeof(*v), u32_cmp);
+	*count = n;
+	return v;
+}
+
+/*
+ * Interface names and namespace paths are kept per namespace: on a host where containers come and
+ * go they would pile up. Past sweep_at slots, those of namespaces nobody holds any more go.
+ */
+static void sweep_gone_netns(struct names *n)
+{
+	size_t n_live = 0, kept = 0, i;
+	uint32_t *live = live_netns(&n_live);
+	struct ifent *old = n->ifs;
+	size_t old_cap = n->cap_ifs;
+
+	if (!live)
+		return;
+#define ALIVE(ns)                                                                                  \
+	((ns) == 0 || (ns) == n->self_netns || bsearch(&(ns), live, n_live, sizeof(*live), u32_cmp))
+	for (i = 0; i < n->n_nspaths; i++) {
+		if (ALIVE(n->nspaths[i].netns)) {
+			n->nspaths[kept++] = n->nspaths[i];
+			continue;
+		}
+		free(n->nspaths[i].path);
+	}
+	n->n_nspaths = kept;
+	n->ifs = NULL;
+	n->n_ifs = n->cap_ifs = 0;
+	for (i = 0; i < old_cap; i++) {
+		uint32_t ns = (uint32_t)(old[i].key >> 32);
+		struct ifent *e;
+
+		if (!old[i].key || !ALIVE(ns))
+			continue;
+		e = if_slot(n, old[i].key);
+		if (e)
+			*e = old[i];
+	}
+#undef ALIVE
+	free(old);
+	free(live);
+	n->sweep_at = n->n_ifs * 2 > IF_SWEEP_MIN ? n->n_ifs * 2 : IF_SWEEP_MIN;
+}
+
+size_t names__ifname_slots(const struct names *n)
+{
+	return n->n_ifs;
+}
+
 const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex)
 {
 	struct ifent *e;
@@ -757,6 +849,8 @@ const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex)
 
 	if (!ifindex)
 		return "";
+	if (!n->offline && n->n_ifs >= (n->sweep_at ? n->sweep_at : IF_SWEEP_MIN))
+		sweep_gone_netns(n);
 	e = if_slot(n, if_key(netns, ifindex));
 	if (e && !e->known && !n->offline) {
 		uint64_t now = now_ns();
