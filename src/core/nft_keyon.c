@@ -54,12 +54,10 @@ static int run_nft(const char *nft, int netns_fd, char *const args[], const char
 		sigemptyset(&pipe_set);
 		sigaddset(&pipe_set, SIGPIPE);
 		pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-		if (write(in[1], script, strlen(script)) < 0) {
+		if (write(in[1], script, strlen(script)) < 0)
 			status = -1;
-			/* Blocked, the SIGPIPE is pending: unblocking would deliver it. */
-			if (errno == EPIPE)
-				sigtimedwait(&pipe_set, NULL, &(struct timespec){ 0, 0 });
-		}
+		/* Blocked, a SIGPIPE (even after a partial write) is pending: take it first. */
+		sigtimedwait(&pipe_set, NULL, &(struct timespec){ 0, 0 });
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
 	close(in[1]);
