@@ -127,7 +127,7 @@ $(OUT)/tests/%: tests/unit/%.c $(CORE_LIB) $(UI_LIB) | $(OUT)/tests
 # Static, so that they run in any namespace or guest; never sanitized (-static excludes ASan).
 $(OUT)/tools/%: tests/tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(filter-out $(SAN_FLAGS),$(CFLAGS)) -static $< -o $@
+	$(Q)$(CC) $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(CFLAGS)) -static $< -o $@
 
 # The UI benchmark runs ui__run itself, so it links the UI library too.
 $(OUT)/bench/bench_ui: bench/bench_ui.c $(UI_LIB) $(CORE_LIB) | $(OUT)/bench
