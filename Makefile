@@ -1,7 +1,25 @@
 # skbtop: top for the Linux network stack.
 # Every product goes under $(OUT); `make V=1` shows the commands.
 
+# `make SAN=1` builds everything with AddressSanitizer and UndefinedBehaviorSanitizer into build-san/
+# (CC=clang works too); the BPF objects are always built by clang without them. SAN=fuzz is the
+# same with clang and libFuzzer's coverage, into build-fuzz/ (what `make fuzz` builds).
+SAN ?=
+SAN_OUT ?= build-san
+FUZZ_OUT ?= build-fuzz
+FUZZ_SECONDS ?= 20
+SAN_COMMON := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ifeq ($(SAN),1)
+OUT ?= $(SAN_OUT)
+SAN_FLAGS := $(SAN_COMMON) -fsanitize=address,undefined
+else ifeq ($(SAN),fuzz)
+OUT ?= $(FUZZ_OUT)
+override CC := $(or $(CLANG),clang)
+SAN_FLAGS := $(SAN_COMMON) -fsanitize=fuzzer-no-link,address,undefined
+else
 OUT ?= build
+SAN_FLAGS :=
+endif
 prefix ?= /usr/local
 DESTDIR ?=
 CC ?= gcc
@@ -20,7 +38,7 @@ endif
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(OUT) -Isrc -Ibpf
+CFLAGS += $(SAN_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(OUT) -Isrc -Ibpf
 CFLAGS += -DSKBTOP_CONFIG_DIR='"$(CURDIR)/config"'
 LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lpcap -lncursesw -ltinfo -lpthread
 # Debian's libpcap.a pulls in D-Bus (and through it two systemd calls, see src/static_shims.c).
@@ -44,18 +62,21 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(TOOL_SRCS))
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(FUZZ_SRCS))
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 # Everything the build, the tests and the QEMU test bed need, from Debian's registry.
 DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev libyaml-dev \
 	libjansson-dev libpcap-dev libdbus-1-dev libcmocka-dev pkg-config nftables iproute2 tmux kmod \
-	qemu-system-x86 busybox-static cpio xz-utils procps jq
+	qemu-system-x86 busybox-static cpio xz-utils procps jq libclang-rt-dev
 # Only `make screenshots` needs these: a browser is a large install that tests never use.
 SCREENSHOT_DEPS := aha chromium fonts-dejavu-core
 
 .DELETE_ON_ERROR:
-.PHONY: all deps deps-screenshots static install uninstall format clean test check check-vm bench tools screenshots
+.PHONY: all deps deps-screenshots static install uninstall format clean test check check-vm bench tools screenshots \
+	fuzz san-build fuzz-build fuzz-bins unit-bins
 
 all: $(OUT)/skbtop
 
@@ -103,9 +124,10 @@ $(OUT)/tests/%: tests/unit/%.c $(CORE_LIB) $(UI_LIB) | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests $< $(UI_LIB) $(CORE_LIB) $(LDLIBS) -lcmocka -o $@
 
+# Static, so that they run in any namespace or guest; never sanitized (-static excludes ASan).
 $(OUT)/tools/%: tests/tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -static $< -o $@
+	$(Q)$(CC) $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(CFLAGS)) -static $< -o $@
 
 # The UI benchmark runs ui__run itself, so it links the UI library too.
 $(OUT)/bench/bench_ui: bench/bench_ui.c $(UI_LIB) $(CORE_LIB) | $(OUT)/bench
@@ -116,14 +138,32 @@ $(OUT)/bench/%: bench/%.c $(CORE_LIB) | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(CORE_LIB) $(LDLIBS) -o $@
 
-$(OUT)/bpf $(OUT)/obj/core $(OUT)/obj/ui $(OUT)/tests $(OUT)/tools $(OUT)/bench:
+# libFuzzer harnesses (SAN=fuzz only): tests/fuzz/fuzz_NAME.c, seeds in tests/fuzz/corpus/NAME/.
+$(OUT)/fuzz/%: tests/fuzz/%.c $(CORE_LIB) | $(OUT)/fuzz
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer -Itests $< $(CORE_LIB) $(LDLIBS) -o $@
+
+$(OUT)/bpf $(OUT)/obj/core $(OUT)/obj/ui $(OUT)/tests $(OUT)/tools $(OUT)/bench $(OUT)/fuzz:
 	$(Q)mkdir -p $@
 
 tools: $(TOOL_BINS)
+unit-bins: $(UNIT_BINS)
+fuzz-bins: $(FUZZ_BINS)
 
-# The whole suite: unit, host integration, TUI and the QEMU guests. Its last line is the tally.
-test check: $(OUT)/skbtop $(OUT)/skbtop-static $(UNIT_BINS) $(TOOL_BINS)
-	$(Q)OUT=$(OUT) tests/run
+san-build:
+	$(Q)$(MAKE) --no-print-directory SAN=1 OUT=$(SAN_OUT) all unit-bins
+
+fuzz-build:
+	$(Q)$(MAKE) --no-print-directory SAN=fuzz OUT=$(FUZZ_OUT) fuzz-bins
+
+# Each harness over its seed corpus, then FUZZ_SECONDS of fuzzing.
+fuzz: fuzz-build
+	$(Q)FUZZ_OUT=$(FUZZ_OUT) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run fuzz
+
+# The whole suite: unit, host integration, TUI, the QEMU guests, then the unit and host
+# integration tests again under the sanitizers, and the fuzz harnesses. Its last line is the tally.
+test check: $(OUT)/skbtop $(OUT)/skbtop-static $(UNIT_BINS) $(TOOL_BINS) san-build fuzz-build
+	$(Q)OUT=$(OUT) SAN_OUT=$(SAN_OUT) FUZZ_OUT=$(FUZZ_OUT) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run
 
 check-vm: $(OUT)/skbtop-static $(TOOL_BINS)
 	$(Q)OUT=$(OUT) tests/run vm

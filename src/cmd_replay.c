@@ -17,7 +17,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: skbtop replay [OPTIONS] FILE\n"
 		"Open a session or a packet saved by skbtop (--stream --output, or 's' in the UI)\n"
-		"in the terminal UI. Needs no root and no kernel support.\n"
+		"in the terminal UI. Needs no root and no kernel support. Files larger than\n"
+		"256 MiB are refused.\n"
 		"\n"
 		"  -c, --config FILE  configuration to read (layer names and colours, UI options)\n"
 		"      --no-color     no colours (as does NO_COLOR in the environment)\n"

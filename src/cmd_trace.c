@@ -740,8 +740,10 @@ static void print_counts(const struct trace *t)
 			"skbtop: nft netlink trace: %" PRIu64 " rule events, %" PRIu64
 			" joined to a packet, %" PRIu64
 			" matched no packet held (untracked, filtered out or evicted); %" PRIu64
-			" socket overruns (events lost), %" PRIu64 " refused (too many waiting)\n",
-			ns.events, js->joined, js->unmatched, ns.overruns, js->dropped);
+			" socket overruns (events lost), %" PRIu64
+			" refused (too many waiting), %" PRIu64
+			" datagrams refused (not from the kernel or malformed)\n",
+			ns.events, js->joined, js->unmatched, ns.overruns, js->dropped, ns.refused);
 	}
 }
 

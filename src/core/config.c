@@ -416,7 +416,7 @@ struct key {
 static const struct key store_keys[] = {
 	U32("max_packets", max_packets, 1, 10000000),
 	U32("max_events_per_packet", max_events_per_packet, 1, 65536),
-	{ NULL },
+	{ 0 },
 };
 static const struct key trace_keys[] = {
 	FIELD("backend", K_BACKEND, backend),
@@ -427,25 +427,25 @@ static const struct key trace_keys[] = {
 	FIELD("max_priority", K_PRIO, max_priority),
 	{ "exclude", K_REGEX, offsetof(struct config, exclude), 0, 0,
 	  offsetof(struct config, exclude_compiled) },
-	{ NULL },
+	{ 0 },
 };
 static const struct key filter_keys[] = {
 	FIELD("expression", K_STR, filter_expr),
 	U32("netns", filter_netns, 0, UINT32_MAX),
 	FIELD("ifname", K_STR, filter_ifname),
 	FIELD("mark", K_MARK, filter_mark),
-	{ NULL },
+	{ 0 },
 };
 static const struct key nft_keys[] = {
 	FIELD("rules", K_NFT, nft_rules),
 	FIELD("path", K_PATH, nft_path),
 	U32("timeout_ms", nft_timeout_ms, 100, 600000),
-	{ NULL },
+	{ 0 },
 };
 static const struct key ui_keys[] = {
 	U32("refresh_ms", refresh_ms, 50, 60000),
 	FIELD("color", K_BOOL, color),
-	{ NULL },
+	{ 0 },
 };
 
 static const struct section {

@@ -136,7 +136,7 @@ int filter_opts__from_config(struct filter_opts *o, const struct config *cfg)
 /* A namespace given by inode: look for a process or a bind mount holding it. */
 static int open_netns_inode(unsigned long inode)
 {
-	char path[64];
+	char path[sizeof(((struct dirent *)0)->d_name) + 16];
 	struct dirent *de;
 	struct stat st;
 	int fd = -1;

@@ -12,10 +12,14 @@
 int log_verbosity;
 bool log_json;
 
+/* What is held while the screen is open stops here: the first messages say what went wrong. */
+#define HELD_MAX (64 << 10)
+
 static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool holding;
 static char *held;
 static size_t held_len;
+static unsigned long held_dropped;
 
 /* Messages quote names from outside (interfaces, tables, files): they are made printable here. */
 static void emit(bool is_err, const char *level, const char *fmt, va_list ap)
@@ -27,12 +31,14 @@ static void emit(bool is_err, const char *level, const char *fmt, va_list ap)
 	flockfile(stderr);
 	if (holding) {
 		size_t n = strlen(level) + sizeof(shown) + 16;
-		char *p = realloc(held, held_len + n);
+		char *p = held_len + n <= HELD_MAX ? realloc(held, held_len + n) : NULL;
 
 		if (p) {
 			held = p;
 			held_len += snprintf(held + held_len, n, "skbtop: %s%s\n", level,
 					     printable__copy(shown, sizeof(shown), line));
+		} else {
+			held_dropped++;
 		}
 	} else if (log_json && is_err) {
 		fputs_unlocked("{\"error\":", stderr);
@@ -97,6 +103,11 @@ void log_hold(bool hold)
 		free(held);
 		held = NULL;
 		held_len = 0;
+	}
+	if (!hold && held_dropped) {
+		fprintf(stderr, "skbtop: and %lu more messages while the screen was open\n",
+			held_dropped);
+		held_dropped = 0;
 	}
 	pthread_mutex_unlock(&held_lock);
 }

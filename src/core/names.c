@@ -21,11 +21,13 @@
 #include "kernel_btf.h"
 #include "log.h"
 #include "names.h"
+#include "strmap.h"
 
 #define MAX_PROBE_ID	 (1u << 24)    /* probe ids index a table built before load */
 #define MAX_PLACEHOLDERS 4096	       /* distinct unknown ids named; beyond, a shared name */
 #define DENSE_REASONS	 4096	       /* core drop reasons are small integers */
 #define IF_RETRY_NS	 2000000000ull /* an interface may appear after we first asked */
+#define IF_SWEEP_MIN	 4096	       /* interface slots held before gone namespaces are swept */
 
 static const char *const tp_names[SKBTOP_TP_COUNT] = {
 	[SKBTOP_TP_KFREE_SKB] = "skb:kfree_skb",
@@ -105,6 +107,7 @@ struct names {
 
 	struct ifent *ifs;
 	size_t n_ifs, cap_ifs; /* cap a power of two */
+	size_t sweep_at;       /* n_ifs at which the slots of gone namespaces are dropped */
 	struct nspath *nspaths;
 	size_t n_nspaths;
 	uint32_t self_netns;
@@ -114,11 +117,13 @@ struct names {
 	bool ksyms_tried;
 	struct ksym *exact; /* replay: symbols the file carried */
 	size_t n_exact, cap_exact;
+	struct strmap exact_by_addr; /* hex address -> index in exact */
 
 	names_rule_text_fn rule_fn;
 	void *rule_ctx;
 	struct rule_text *rules;
 	size_t n_rules, cap_rules;
+	struct strmap rules_by_key; /* rule_key() -> index in rules */
 };
 
 /* Grows *v (elements of size sz) so that index need - 1 fits. */
@@ -188,6 +193,8 @@ void names__free(struct names *n)
 	for (i = 0; i < n->n_exact; i++)
 		free(n->exact[i].name);
 	free(n->exact);
+	strmap__free(&n->exact_by_addr);
+	strmap__free(&n->rules_by_key);
 	for (i = 0; i < n->n_rules; i++)
 		free(n->rules[i].text);
 	free(n->rules);
@@ -749,6 +756,96 @@ static void resolve_ifs(struct names *n, uint32_t netns)
 		p_debug("netns %" PRIu32 " (%s): %s", netns, job.path, strerror(job.err));
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The inodes of every network namespace a mount or a process holds, sorted; NULL on failure. */
+static uint32_t *live_netns(size_t *count)
+{
+	const char *dirs[] = { "/run/netns", "/proc" };
+	uint32_t *v = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t d = 0; d < 2; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+		char path[300];
+
+		while (dir && (de = readdir(dir))) {
+			uint32_t ino;
+
+			if (de->d_name[0] == '.' || (d && !isdigit((unsigned char)de->d_name[0])))
+				continue;
+			snprintf(path, sizeof(path), d ? "%s/%s/ns/net" : "%s/%s", dirs[d],
+				 de->d_name);
+			ino = ns_inode(path);
+			if (!ino)
+				continue;
+			if (grow(&v, &cap, n + 1, sizeof(*v))) {
+				closedir(dir);
+				free(v);
+				return NULL;
+			}
+			v[n++] = ino;
+		}
+		if (dir)
+			closedir(dir);
+	}
+	qsort(v, n, sizeof(*v), u32_cmp);
+	*count = n;
+	return v;
+}
+
+/*
+ * Interface names and namespace paths are kept per namespace: on a host where containers come and
+ * go they would pile up. Past sweep_at slots, those of namespaces nobody holds any more go.
+ */
+static void sweep_gone_netns(struct names *n)
+{
+	size_t n_live = 0, kept = 0, i;
+	uint32_t *live = live_netns(&n_live);
+	struct ifent *old = n->ifs;
+	size_t old_cap = n->cap_ifs;
+
+	if (!live)
+		return;
+#define ALIVE(ns)                                                                                  \
+	((ns) == 0 || (ns) == n->self_netns || bsearch(&(ns), live, n_live, sizeof(*live), u32_cmp))
+	for (i = 0; i < n->n_nspaths; i++) {
+		if (ALIVE(n->nspaths[i].netns)) {
+			n->nspaths[kept++] = n->nspaths[i];
+			continue;
+		}
+		free(n->nspaths[i].path);
+	}
+	n->n_nspaths = kept;
+	n->ifs = NULL;
+	n->n_ifs = n->cap_ifs = 0;
+	for (i = 0; i < old_cap; i++) {
+		uint32_t ns = (uint32_t)(old[i].key >> 32);
+		struct ifent *e;
+
+		if (!old[i].key || !ALIVE(ns))
+			continue;
+		e = if_slot(n, old[i].key);
+		if (e)
+			*e = old[i];
+	}
+#undef ALIVE
+	free(old);
+	free(live);
+	n->sweep_at = n->n_ifs * 2 > IF_SWEEP_MIN ? n->n_ifs * 2 : IF_SWEEP_MIN;
+}
+
+size_t names__ifname_slots(const struct names *n)
+{
+	return n->n_ifs;
+}
+
 const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex)
 {
 	struct ifent *e;
@@ -756,6 +853,8 @@ const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex)
 
 	if (!ifindex)
 		return "";
+	if (!n->offline && n->n_ifs >= (n->sweep_at ? n->sweep_at : IF_SWEEP_MIN))
+		sweep_gone_netns(n);
 	e = if_slot(n, if_key(netns, ifindex));
 	if (e && !e->known && !n->offline) {
 		uint64_t now = now_ns();
@@ -828,22 +927,28 @@ int names__load_kallsyms(struct names *n, const char *path)
 	return 0;
 }
 
+static void addr_key(char *key, size_t len, uint64_t addr)
+{
+	snprintf(key, len, "%" PRIx64, addr);
+}
+
 int names__add_sym(struct names *n, uint64_t addr, const char *sym)
 {
-	size_t i;
+	char key[24];
+	uint64_t i;
 
 	if (!sym || !*sym) {
 		p_err("symbol at 0x%" PRIx64 " has no name", addr);
 		return -1;
 	}
-	for (i = 0; i < n->n_exact; i++)
-		if (n->exact[i].addr == addr)
-			return 0;
+	addr_key(key, sizeof(key), addr);
+	if (!strmap__get(&n->exact_by_addr, key, &i))
+		return 0;
 	if (grow(&n->exact, &n->cap_exact, n->n_exact + 1, sizeof(struct ksym)))
 		return -ENOMEM;
 	n->exact[n->n_exact].addr = addr;
 	n->exact[n->n_exact].name = strdup(sym);
-	if (!n->exact[n->n_exact].name)
+	if (!n->exact[n->n_exact].name || strmap__put(&n->exact_by_addr, key, n->n_exact))
 		return -ENOMEM;
 	n->n_exact++;
 	return 0;
@@ -851,13 +956,14 @@ int names__add_sym(struct names *n, uint64_t addr, const char *sym)
 
 const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
 {
-	size_t lo = 0, hi, i;
+	size_t lo = 0, hi;
+	char key[24];
+	uint64_t i;
 
-	for (i = 0; i < n->n_exact; i++) {
-		if (n->exact[i].addr == addr) {
-			snprintf(buf, len, "%s", n->exact[i].name);
-			return buf;
-		}
+	addr_key(key, sizeof(key), addr);
+	if (!strmap__get(&n->exact_by_addr, key, &i)) {
+		snprintf(buf, len, "%s", n->exact[i].name);
+		return buf;
 	}
 	/* Without kallsyms we print addresses: not an error worth reporting. */
 	if (!n->ksyms_tried && !n->offline && addr)
@@ -887,24 +993,25 @@ void names__set_rule_text(struct names *n, names_rule_text_fn fn, void *ctx)
 	n->rule_ctx = ctx;
 }
 
-static struct rule_text *rule_find(struct names *n, uint32_t netns, uint8_t family,
-				   const char *table, uint64_t handle)
+/* Tables are known by their first SKBTOP_NAME_LEN - 1 characters, as the events carry them. */
+static void rule_key(char *key, size_t len, uint32_t netns, uint8_t family, const char *table,
+		     uint64_t handle)
 {
-	size_t i;
+	snprintf(key, len, "%" PRIu32 "\t%u\t%" PRIu64 "\t%.*s", netns, family, handle,
+		 SKBTOP_NAME_LEN - 1, table);
+}
 
-	for (i = 0; i < n->n_rules; i++) {
-		struct rule_text *r = &n->rules[i];
+static struct rule_text *rule_find(struct names *n, const char *key)
+{
+	uint64_t i;
 
-		if (r->handle == handle && r->netns == netns && r->family == family &&
-		    !strcmp(r->table, table))
-			return r;
-	}
-	return NULL;
+	return strmap__get(&n->rules_by_key, key, &i) ? NULL : &n->rules[i];
 }
 
 int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const char *table,
 			 uint64_t handle, const char *text)
 {
+	char key[SKBTOP_NAME_LEN + 48];
 	struct rule_text *r;
 	char *t;
 
@@ -915,9 +1022,11 @@ int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const 
 	t = strdup(text);
 	if (!t)
 		return -ENOMEM;
-	r = rule_find(n, netns, family, table, handle);
+	rule_key(key, sizeof(key), netns, family, table, handle);
+	r = rule_find(n, key);
 	if (!r) {
-		if (grow(&n->rules, &n->cap_rules, n->n_rules + 1, sizeof(*r))) {
+		if (grow(&n->rules, &n->cap_rules, n->n_rules + 1, sizeof(*r)) ||
+		    strmap__put(&n->rules_by_key, key, n->n_rules)) {
 			free(t);
 			return -ENOMEM;
 		}
@@ -935,8 +1044,11 @@ int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const 
 const char *names__rule_text(struct names *n, uint32_t netns, uint8_t family, const char *table,
 			     uint64_t handle)
 {
-	struct rule_text *r = rule_find(n, netns, family, table, handle);
+	char key[SKBTOP_NAME_LEN + 48];
+	struct rule_text *r;
 
+	rule_key(key, sizeof(key), netns, family, table, handle);
+	r = rule_find(n, key);
 	if (r)
 		return r->text;
 	if (n->rule_fn)

@@ -43,6 +43,8 @@ int64_t names__drop_reason_value(const struct names *n, const char *name);
 int names__set_ifname(struct names *n, uint32_t netns, uint32_t ifindex, const char *name);
 /* "veth0", or "if#N" when unknown, "" for ifindex 0 (no device); never NULL. */
 const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex);
+/* Interface slots held (for tests): those of gone namespaces go once there are thousands. */
+size_t names__ifname_slots(const struct names *n);
 
 /* Tracepoint name of an enum skbtop_tp, e.g. "skb:kfree_skb"; NULL when out of range. */
 const char *names__tp_name(uint32_t tp);

@@ -378,38 +378,66 @@ struct nft_nltrace *nft_nltrace__start(const char *nft, const uint32_t *netns, i
 	return nl;
 }
 
-/* The messages of one datagram into out; returns how many records were written. */
-static int take_datagram(struct nft_nltrace *nl, struct ns_trace *ns, ssize_t got,
-			 struct nft_trace_rec *out, int max, uint64_t now)
+/* Each message's length fits in what is left of the datagram, and there is nothing after the last.
+ */
+static bool lengths_add_up(const char *buf, size_t len)
 {
+	size_t off = 0;
+
+	while (off < len) {
+		const struct nlmsghdr *nh = (const void *)(buf + off);
+
+		if (len - off < sizeof(*nh) || nh->nlmsg_len < sizeof(*nh) ||
+		    nh->nlmsg_len > len - off)
+			return false;
+		off += NLMSG_ALIGN(nh->nlmsg_len);
+	}
+	return true;
+}
+
+int nft_nltrace__datagram(const void *buf, size_t len, uint32_t from_port,
+			  struct nft_trace_rec *out, int max, struct nft_nltrace_stats *st)
+{
+	const char *p = buf;
+	size_t off = 0;
 	int n = 0;
 
-	for (struct nlmsghdr *nh = (void *)nl->buf; NLMSG_OK(nh, (size_t)got) && n < max;
-	     nh = NLMSG_NEXT(nh, got)) {
-		struct nft_trace_rec *r = &out[n];
-		const struct nft_chain_def *c;
-		int rc = nft_nltrace__parse(nh, r);
-
-		if (rc < 0)
-			nl->st.bad++;
-		if (rc == 0 && nh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE))
-			nl->st.own++;
-		if (rc <= 0)
-			continue;
-		r->e.ev.hdr.ts_ns = now;
-		r->e.ev.func_id = nl->func_id;
-		r->e.ev.netns = ns->inum;
-		c = base_chain(nl, ns, &r->e, now);
-		if (c) {
-			r->base = true;
-			r->e.hook = c->hook;
-			r->e.priority = c->prio;
-			r->e.chain_handle = c->handle;
-		}
-		nl->st.events++;
-		n++;
+	if (from_port != 0 || !lengths_add_up(p, len)) {
+		st->refused++;
+		return 0;
 	}
+	while (off < len && n < max) {
+		const struct nlmsghdr *nh = (const void *)(p + off);
+		int rc = nft_nltrace__parse(nh, &out[n]);
+
+		off += NLMSG_ALIGN(nh->nlmsg_len);
+		if (rc < 0)
+			st->bad++;
+		else if (rc == 0 && nh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE))
+			st->own++;
+		else if (rc > 0)
+			n++;
+	}
+	st->events += (uint64_t)n;
 	return n;
+}
+
+/* What the trace message cannot say: when it was read, in which namespace, the chain's hook. */
+static void complete(struct nft_nltrace *nl, struct ns_trace *ns, struct nft_trace_rec *r,
+		     uint64_t now)
+{
+	const struct nft_chain_def *c;
+
+	r->e.ev.hdr.ts_ns = now;
+	r->e.ev.func_id = nl->func_id;
+	r->e.ev.netns = ns->inum;
+	c = base_chain(nl, ns, &r->e, now);
+	if (c) {
+		r->base = true;
+		r->e.hook = c->hook;
+		r->e.priority = c->prio;
+		r->e.chain_handle = c->handle;
+	}
 }
 
 int nft_nltrace__read(struct nft_nltrace *nl, struct nft_trace_rec *out, int max)
@@ -421,7 +449,12 @@ int nft_nltrace__read(struct nft_nltrace *nl, struct nft_trace_rec *out, int max
 		struct ns_trace *ns = &nl->ns[i];
 
 		while (n < max) {
-			ssize_t got = recv(ns->sock, nl->buf, sizeof(nl->buf), MSG_DONTWAIT);
+			struct sockaddr_nl from;
+			socklen_t from_len = sizeof(from);
+			ssize_t got = recvfrom(ns->sock, nl->buf, sizeof(nl->buf), MSG_DONTWAIT,
+					       (struct sockaddr *)&from, &from_len);
+			uint64_t now = mono_ns();
+			int k;
 
 			if (got < 0 && errno == ENOBUFS) {
 				nl->st.overruns++;
@@ -429,7 +462,14 @@ int nft_nltrace__read(struct nft_nltrace *nl, struct nft_trace_rec *out, int max
 			}
 			if (got <= 0)
 				break;
-			n += take_datagram(nl, ns, got, out + n, max - n, mono_ns());
+			/* A namespace's owner may be anyone: only the kernel's port is believed. */
+			if (from_len < sizeof(from) || from.nl_family != AF_NETLINK)
+				from.nl_pid = UINT32_MAX;
+			k = nft_nltrace__datagram(nl->buf, (size_t)got, from.nl_pid, out + n,
+						  max - n, &nl->st);
+			for (int j = 0; j < k; j++)
+				complete(nl, ns, &out[n + j], now);
+			n += k;
 		}
 	}
 	return n;

@@ -34,6 +34,7 @@ struct nft_nltrace_stats {
 	uint64_t own;	   /* messages about skbtop's own marking table, left out */
 	uint64_t bad;	   /* messages that were not a well-formed trace */
 	uint64_t overruns; /* times the socket's buffer overflowed: messages lost */
+	uint64_t refused;  /* datagrams not from the kernel, or whose lengths do not add up */
 };
 
 struct nft_nltrace;
@@ -62,5 +63,14 @@ static inline bool nft_nltrace__own_table(const char *table)
  * 0 for another message or one about skbtop's own marking table, -1 when malformed.
  */
 int nft_nltrace__parse(const struct nlmsghdr *nh, struct nft_trace_rec *out);
+
+/*
+ * One datagram of the trace socket (buf aligned for struct nlmsghdr), sent from netlink port
+ * from_port, into up to max records; returns how many. Only the kernel (port 0) is believed: a
+ * datagram from anyone else, or whose message lengths do not add up to len, is refused whole.
+ * Counts into st; the records' time, namespace, func_id and base chain are the caller's.
+ */
+int nft_nltrace__datagram(const void *buf, size_t len, uint32_t from_port,
+			  struct nft_trace_rec *out, int max, struct nft_nltrace_stats *st);
 
 #endif /* SKBTOP_NFT_NLTRACE_H */

@@ -23,6 +23,9 @@
 
 #define NAME_CUT       31 /* SKBTOP_NAME_LEN - 1: names in events are cut here */
 #define GEN_CHECK_NS   100000000ull
+#define GONE_RETRY_NS  10000000000ull /* a gone namespace's inode may be given to a new one */
+#define MAX_GONE_KEPT  32	      /* gone namespaces whose rule text is kept */
+#define MAX_FORGOTTEN  256	      /* gone namespaces dropped, not searched for a while */
 #define MAX_LISTING_MB 64
 
 struct rule_ent {
@@ -37,7 +40,8 @@ struct ns_ent {
 	bool read; /* a listing was parsed: a missing handle means deleted */
 	int64_t genid;
 	uint64_t checked_ns;
-	char path[280]; /* where the namespace was last found */
+	char path[280];	  /* where the namespace was last found */
+	uint64_t gone_ns; /* when no process or mount held it any more; 0 while it does */
 	struct rule_ent *rules;
 	size_t n, cap;
 };
@@ -47,6 +51,11 @@ struct nft_ruleset {
 	bool live;
 	struct ns_ent *ns;
 	size_t n_ns;
+	struct {
+		uint32_t netns;
+		uint64_t at;
+	} forgotten[MAX_FORGOTTEN]; /* a ring of the gone namespaces dropped last */
+	size_t next_forgotten;
 };
 
 static const struct {
@@ -132,15 +141,60 @@ uint32_t nft_netns__self(void)
 	return stat("/proc/self/ns/net", &st) ? 0 : (uint32_t)st.st_ino;
 }
 
+static bool forgotten(const struct nft_ruleset *rs, uint32_t netns, uint64_t now)
+{
+	for (size_t i = 0; i < MAX_FORGOTTEN; i++)
+		if (rs->forgotten[i].netns == netns && now - rs->forgotten[i].at < GONE_RETRY_NS)
+			return true;
+	return false;
+}
+
+/*
+ * A namespace went away: its text stays for the packets still held, for the MAX_GONE_KEPT
+ * namespaces gone last; older ones are dropped and not searched for again for a while.
+ */
+static void ns_gone(struct nft_ruleset *rs, struct ns_ent *ns, uint64_t now)
+{
+	size_t oldest = rs->n_ns, n_gone = 0;
+
+	if (ns->read)
+		p_debug("nft rule text: network namespace %u has gone; keeping its %zu rules",
+			ns->netns, ns->n);
+	ns->gone_ns = now;
+	for (size_t i = 0; i < rs->n_ns; i++) {
+		if (!rs->ns[i].gone_ns)
+			continue;
+		n_gone++;
+		if (oldest == rs->n_ns || rs->ns[i].gone_ns < rs->ns[oldest].gone_ns)
+			oldest = i;
+	}
+	if (n_gone <= MAX_GONE_KEPT)
+		return;
+	rs->forgotten[rs->next_forgotten].netns = rs->ns[oldest].netns;
+	rs->forgotten[rs->next_forgotten].at = now;
+	rs->next_forgotten = (rs->next_forgotten + 1) % MAX_FORGOTTEN;
+	ns_clear(&rs->ns[oldest]);
+	free(rs->ns[oldest].rules);
+	rs->ns[oldest] = rs->ns[--rs->n_ns];
+}
+
+static struct ns_ent *ns_find_ent(struct nft_ruleset *rs, uint32_t netns)
+{
+	for (size_t i = 0; i < rs->n_ns; i++)
+		if (rs->ns[i].netns == netns)
+			return &rs->ns[i];
+	return NULL;
+}
+
 static struct ns_ent *ns_get(struct nft_ruleset *rs, uint32_t netns)
 {
 	struct ns_ent *p;
 
 	if (!netns)
 		netns = nft_netns__self();
-	for (size_t i = 0; i < rs->n_ns; i++)
-		if (rs->ns[i].netns == netns)
-			return &rs->ns[i];
+	p = ns_find_ent(rs, netns);
+	if (p)
+		return p;
 	p = realloc(rs->ns, (rs->n_ns + 1) * sizeof(*p));
 	if (!p)
 		return NULL;
@@ -449,16 +503,12 @@ int64_t nft_netns__genid(int nl_fd)
 	return -1;
 }
 
-static int64_t ns_genid(struct ns_ent *ns)
+static int64_t ns_genid(int nsfd)
 {
-	int nsfd = open_ns(ns), fd;
 	struct timeval tv = { 0, 200000 };
+	int fd = nft_netns__socket(nsfd, AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
 	int64_t id;
 
-	if (nsfd < 0)
-		return -1;
-	fd = nft_netns__socket(nsfd, AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
-	close(nsfd);
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -467,18 +517,13 @@ static int64_t ns_genid(struct ns_ent *ns)
 	return id;
 }
 
-static int ns_refresh(struct nft_ruleset *rs, struct ns_ent *ns)
+static int ns_refresh(struct nft_ruleset *rs, struct ns_ent *ns, int nsfd)
 {
 	char *const argv[] = { rs->nft, "-a", "-s", "list", "ruleset", NULL };
-	int nsfd = open_ns(ns), n;
 	struct nft_exec_result r;
+	int n;
 
-	if (nsfd < 0) {
-		p_err("nft rule text: network namespace %u is not held by any process", ns->netns);
-		return -1;
-	}
 	n = nft_exec__run(nsfd, argv, NULL, (size_t)MAX_LISTING_MB << 20, &r);
-	close(nsfd);
 	if (n) {
 		p_err("nft rule text: '%s -a -s list ruleset' failed in netns %u: %s", rs->nft,
 		      ns->netns, r.err[0] ? r.err : "exit status not 0");
@@ -495,31 +540,74 @@ static int ns_refresh(struct nft_ruleset *rs, struct ns_ent *ns)
 int nft_ruleset__refresh(struct nft_ruleset *rs, uint32_t netns)
 {
 	struct ns_ent *ns = ns_get(rs, netns);
+	int nsfd, n;
 
 	if (!ns)
 		return -1;
-	ns->genid = ns_genid(ns);
+	nsfd = open_ns(ns);
+	if (nsfd < 0) {
+		p_err("nft rule text: network namespace %u is not held by any process", ns->netns);
+		return -1;
+	}
+	ns->genid = ns_genid(nsfd);
 	ns->checked_ns = now_ns();
-	return ns_refresh(rs, ns);
+	ns->gone_ns = 0;
+	n = ns_refresh(rs, ns, nsfd);
+	close(nsfd);
+	return n;
+}
+
+/* Re-reads the namespace's rules when its generation changed; a gone one keeps what it had. */
+static void ns_check(struct nft_ruleset *rs, struct ns_ent *ns, uint64_t now)
+{
+	int64_t gen;
+	int nsfd;
+
+	if (ns->gone_ns && now - ns->gone_ns < GONE_RETRY_NS)
+		return;
+	ns->checked_ns = now;
+	nsfd = open_ns(ns);
+	if (nsfd < 0) {
+		ns_gone(rs, ns, now);
+		return;
+	}
+	if (ns->gone_ns) {
+		/* Its inode names a namespace again, maybe a new one: read it afresh. */
+		ns->gone_ns = 0;
+		ns->read = false;
+	}
+	gen = ns_genid(nsfd);
+	if (!ns->read || (gen >= 0 && gen != ns->genid)) {
+		ns->genid = gen;
+		ns_refresh(rs, ns, nsfd);
+	}
+	close(nsfd);
 }
 
 const char *nft_ruleset__text(struct nft_ruleset *rs, uint32_t netns, uint8_t family,
 			      const char *table, uint64_t handle)
 {
-	struct ns_ent *ns = ns_get(rs, netns);
-	uint64_t now;
+	struct ns_ent *ns;
+	uint64_t now = 0;
 
-	if (!ns || !table)
+	if (!table)
 		return NULL;
-	if (rs->live && (now = now_ns()) - ns->checked_ns >= GEN_CHECK_NS) {
-		int64_t gen = ns_genid(ns);
+	if (rs->live) {
+		now = now_ns();
+		if (forgotten(rs, netns ? netns : nft_netns__self(), now))
+			return NULL;
+	}
+	ns = ns_get(rs, netns);
+	if (!ns)
+		return NULL;
+	if (rs->live && now - ns->checked_ns >= GEN_CHECK_NS) {
+		uint32_t inum = ns->netns;
 
-		ns->checked_ns = now;
-		/* A namespace that went away keeps the text it had. */
-		if (!ns->read || (gen >= 0 && gen != ns->genid)) {
-			ns->genid = gen;
-			ns_refresh(rs, ns);
-		}
+		ns_check(rs, ns, now);
+		/* ns_check may have dropped it, or another gone namespace in its place. */
+		ns = ns_find_ent(rs, inum);
+		if (!ns)
+			return NULL;
 	}
 	return ns_find(ns, family, table, handle);
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -11,23 +13,16 @@
 #include "log.h"
 #include "replay.h"
 #include "stream.h"
-
-/* Function names seen in the file -> the probe ids given to them in this names. */
-struct fent {
-	char *key; /* "module\tname" or "\tname" */
-	uint32_t id;
-};
+#include "strmap.h"
 
 struct loader {
 	const char *path;
 	const struct config *cfg;
 	struct names *n;
-	struct fent *funcs; /* open addressing, cap a power of two */
-	size_t n_funcs, cap_funcs;
+	struct strmap funcs; /* "module\tname" or "\tname" -> the probe id given to it */
 	uint32_t next_id;
-	char **locs; /* drop locations; location i gets the made-up address i + 1 */
-	size_t n_locs;
-	uint64_t packet; /* id of the packet being read, for messages */
+	struct strmap locs; /* drop locations; the i-th one seen gets the made-up address i */
+	uint64_t packet;    /* id of the packet being read, for messages */
 };
 
 static void bad(const struct loader *ld, const char *what)
@@ -103,79 +98,38 @@ static int layer_index(const struct loader *ld, const char *name)
 		       : 0;
 }
 
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
 /* The probe id of a function name, added to names the first time. */
 static int func_id(struct loader *ld, const char *name, const char *module, int layer, uint32_t *id)
 {
 	char key[512];
-	size_t i, mask;
+	uint64_t v;
 	int tp;
 
 	snprintf(key, sizeof(key), "%s\t%s", module ? module : "", name);
-	if ((ld->n_funcs + 1) * 2 > ld->cap_funcs) {
-		size_t cap = ld->cap_funcs ? ld->cap_funcs * 2 : 256, j;
-		struct fent *v = calloc(cap, sizeof(*v));
-
-		if (!v)
-			return -1;
-		for (j = 0; j < ld->cap_funcs; j++) {
-			if (!ld->funcs[j].key)
-				continue;
-			for (i = str_hash(ld->funcs[j].key) & (cap - 1); v[i].key;
-			     i = (i + 1) & (cap - 1))
-				;
-			v[i] = ld->funcs[j];
-		}
-		free(ld->funcs);
-		ld->funcs = v;
-		ld->cap_funcs = cap;
-	}
-	mask = ld->cap_funcs - 1;
-	for (i = str_hash(key) & mask; ld->funcs[i].key; i = (i + 1) & mask) {
-		if (!strcmp(ld->funcs[i].key, key)) {
-			*id = ld->funcs[i].id;
-			return 0;
-		}
+	if (!strmap__get(&ld->funcs, key, &v)) {
+		*id = (uint32_t)v;
+		return 0;
 	}
 	tp = module ? -1 : names__tp_by_name(name);
 	*id = tp >= 0 ? SKBTOP_TP_FLAG | (uint32_t)tp : ld->next_id++;
 	if (names__add_probe(ld->n, *id, name, module, layer, PRIO_UNKNOWN))
 		return -1;
-	ld->funcs[i].key = strdup(key);
-	if (!ld->funcs[i].key)
-		return -1;
-	ld->funcs[i].id = *id;
-	ld->n_funcs++;
-	return 0;
+	return strmap__put(&ld->funcs, key, *id);
 }
 
 /* The saved text of a kernel location gets a made-up address that names resolves back. */
 static uint64_t location(struct loader *ld, const char *text)
 {
-	char **v;
-	size_t i;
+	uint64_t addr;
 
 	if (!text)
 		return 0;
-	for (i = 0; i < ld->n_locs; i++)
-		if (!strcmp(ld->locs[i], text))
-			return i + 1;
-	v = realloc(ld->locs, (ld->n_locs + 1) * sizeof(*v));
-	if (!v)
+	if (!strmap__get(&ld->locs, text, &addr))
+		return addr;
+	addr = ld->locs.n + 1;
+	if (strmap__put(&ld->locs, text, addr) || names__add_sym(ld->n, addr, text))
 		return 0;
-	ld->locs = v;
-	v[ld->n_locs] = strdup(text);
-	if (!v[ld->n_locs] || names__add_sym(ld->n, ld->n_locs + 1, text))
-		return 0;
-	return ++ld->n_locs;
+	return addr;
 }
 
 static int read_reason(struct loader *ld, json_t *o, const char *name_key, const char *code_key,
@@ -549,11 +503,25 @@ struct store *replay__load(const char *path, const struct config *cfg, struct na
 	struct store *s = NULL;
 	json_error_t jerr;
 	size_t i, np, max_ev;
+	struct stat st;
+	FILE *f;
 
 	if (info)
 		memset(info, 0, sizeof(*info));
 	names__set_offline(n);
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	f = fopen(path, "r");
+	if (!f) {
+		p_err("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (!fstat(fileno(f), &st) && (uint64_t)st.st_size > REPLAY_MAX_BYTES) {
+		p_err("%s: %" PRIu64 " bytes, more than the %llu MiB a saved session may have",
+		      path, (uint64_t)st.st_size, REPLAY_MAX_BYTES >> 20);
+		fclose(f);
+		return NULL;
+	}
+	root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+	fclose(f);
 	if (!root) {
 		if (jerr.line > 0)
 			p_err("%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
@@ -619,12 +587,8 @@ struct store *replay__load(const char *path, const struct config *cfg, struct na
 out:
 	if (!s && info)
 		session_info__free(info);
-	for (i = 0; i < ld.cap_funcs; i++)
-		free(ld.funcs[i].key);
-	free(ld.funcs);
-	for (i = 0; i < ld.n_locs; i++)
-		free(ld.locs[i]);
-	free(ld.locs);
+	strmap__free(&ld.funcs);
+	strmap__free(&ld.locs);
 	free(sorted);
 	json_decref(root);
 	return s;

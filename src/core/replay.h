@@ -10,6 +10,10 @@
 #include "names.h"
 #include "store.h"
 
+/* Larger files are refused before they are read: a saved session of a million packets is ~400 MB.
+ */
+#define REPLAY_MAX_BYTES (256ull << 20)
+
 struct session_info {
 	char *kernel;
 	char *backend;
@@ -22,7 +26,8 @@ struct session_info {
  * Returns a store holding every packet of the file (sized to fit them, at least
  * cfg->max_packets), with the saved statistics; NULL after p_err() naming the file.
  * Probe ids and layer indices are rebuilt from the names; unknown layers map to
- * cfg->unknown_layer. info may be NULL; free it with session_info__free.
+ * cfg->unknown_layer. A file larger than REPLAY_MAX_BYTES is refused. info may be NULL; free it
+ * with session_info__free.
  */
 struct store *replay__load(const char *path, const struct config *cfg, struct names *n,
 			   struct session_info *info);

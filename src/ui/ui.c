@@ -206,7 +206,8 @@ static unsigned prompt_changed(struct ui *ui)
 {
 	if (ui->prompt != PROMPT_SEARCH)
 		return UI_HANDLED | UI_REDRAW;
-	snprintf(ui->filter.search, sizeof(ui->filter.search), "%s", ui->prompt_buf);
+	snprintf(ui->filter.search, sizeof(ui->filter.search), "%.*s",
+		 (int)sizeof(ui->filter.search) - 1, ui->prompt_buf);
 	return UI_HANDLED | UI_REDRAW | UI_REFILTER;
 }
 

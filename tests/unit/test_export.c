@@ -404,6 +404,41 @@ static void test_replayed_names_are_shown_escaped(void **state)
 }
 
 /* A file written by version 1 of the format stays readable, whatever the exporter does now. */
+/* A file over the limit is refused by its size, before a byte of it is parsed. */
+static void test_replay_refuses_a_file_over_the_size_limit(void **state)
+{
+	struct world *w = world_new();
+	struct names *n2 = names__new();
+	char err_path[] = "/tmp/skbtop-export-err-XXXXXX", msg[512] = "";
+	int err_fd = mkstemp(err_path), saved = dup(2);
+	struct store *s2;
+	FILE *f;
+
+	(void)state;
+	assert_true(err_fd >= 0 && saved >= 0);
+	write_file(w->path, "{\"format\":\"skbtop-session\",\"version\":1,\"packets\":[]}");
+	s2 = replay__load(w->path, &w->cfg, n2, NULL);
+	assert_non_null(s2);
+	store__free(s2);
+	/* Sparse: the size is there, the disk is not used. */
+	assert_int_equal(truncate(w->path, (off_t)REPLAY_MAX_BYTES + 1), 0);
+	fflush(stderr);
+	dup2(err_fd, 2);
+	s2 = replay__load(w->path, &w->cfg, n2, NULL);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_null(s2);
+	f = fdopen(err_fd, "r");
+	rewind(f);
+	assert_non_null(fgets(msg, sizeof(msg), f));
+	fclose(f);
+	unlink(err_path);
+	assert_non_null(strstr(msg, ": 268435457 bytes, more than the 256 MiB a saved session may have"));
+	names__free(n2);
+	world_free(w);
+}
+
 static void test_reads_saved_version_1(void **state)
 {
 	struct names *n = names__new();
@@ -502,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_packet_file_round_trip),
 		cmocka_unit_test(test_replay_refuses_other_files),
 		cmocka_unit_test(test_replayed_names_are_shown_escaped),
+		cmocka_unit_test(test_replay_refuses_a_file_over_the_size_limit),
 		cmocka_unit_test(test_reads_saved_version_1),
 		cmocka_unit_test(test_failed_save_changes_nothing),
 	};

@@ -233,6 +233,25 @@ static void test_ifnames_set_offline_and_own_netns(void **state)
 	names__free(n);
 }
 
+/* Thousands of interfaces of namespaces nobody holds (made-up inodes): their slots go. */
+static void test_ifname_slots_of_gone_namespaces_are_dropped(void **state)
+{
+	struct names *n = names__new();
+	uint32_t self = inode_of("/proc/self/ns/net");
+
+	(void)state;
+	assert_string_equal(names__ifname(n, self, 1), "lo");
+	for (uint32_t ns = 0; ns < 3000; ns++) {
+		assert_int_equal(names__set_ifname(n, 4000000000u + ns, 1, "lo"), 0);
+		assert_int_equal(names__set_ifname(n, 4000000000u + ns, 2, "eth0"), 0);
+	}
+	assert_true(names__ifname_slots(n) > 6000);
+	assert_string_equal(names__ifname(n, self, 1), "lo");
+	assert_true(names__ifname_slots(n) < 100);
+	assert_string_equal(names__ifname(n, self, 1), "lo");
+	names__free(n);
+}
+
 static void test_ifname_in_another_netns(void **state)
 {
 	int ready[2];
@@ -354,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_drop_reasons_refuse_bad_files),
 		cmocka_unit_test(test_drop_reasons_of_subsystems),
 		cmocka_unit_test(test_ifnames_set_offline_and_own_netns),
+		cmocka_unit_test(test_ifname_slots_of_gone_namespaces_are_dropped),
 		cmocka_unit_test(test_ifname_in_another_netns),
 		cmocka_unit_test(test_rule_text_table_and_callback),
 		cmocka_unit_test(test_symbols),

@@ -144,6 +144,21 @@ static void test_nft_error_is_reported(void **state)
 	assert_string_equal(err, "/nonexistent/nft could not be run");
 }
 
+/* A script larger than a pipe holds, to an nft that never reads it: EPIPE, not a SIGPIPE death. */
+static void test_nft_dying_before_reading_its_script_does_not_kill_skbtop(void **state)
+{
+	size_t len = 1 << 20;
+	char *script = malloc(len + 1), err[128];
+
+	(void)state;
+	assert_non_null(script);
+	memset(script, '#', len);
+	script[len] = '\0';
+	assert_int_equal(nft_keyon__run("/nonexistent/nft", -1, script, err, sizeof(err)), -1);
+	assert_string_equal(err, "/nonexistent/nft could not be run");
+	free(script);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_create_adds_unhooked_nftrace_chain),
 		cmocka_unit_test(test_remove_succeeds_whether_or_not_present),
 		cmocka_unit_test(test_nft_error_is_reported),
+		cmocka_unit_test(test_nft_dying_before_reading_its_script_does_not_kill_skbtop),
 	};
 
 	return cmocka_run_group_tests_name("nft_keyon", tests, setup, teardown);

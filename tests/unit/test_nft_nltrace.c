@@ -41,7 +41,8 @@ static struct nlattr *put(struct msg *m, uint16_t type, const void *data, size_t
 
 	a->nla_type = type;
 	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
-	memcpy((char *)a + NLA_HDRLEN, data, len);
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
 	m->nh.nlmsg_len = NLMSG_ALIGN(m->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
 	if (m->nest)
 		m->nest->nla_len = (uint16_t)((char *)a + NLA_ALIGN(a->nla_len) - (char *)m->nest);
@@ -245,6 +246,86 @@ static void test_long_table_name_is_cut_to_the_event_width(void **state)
 	assert_int_equal(strlen(r.e.table), SKBTOP_NAME_LEN - 1);
 }
 
+/* A datagram in a heap block of exactly its size, so that a sanitizer sees any read past it. */
+static void *datagram(const struct msg *a, const void *tail, size_t tail_len, size_t *len)
+{
+	size_t head = a ? NLMSG_ALIGN(a->nh.nlmsg_len) : 0;
+	char *d;
+
+	*len = head + tail_len;
+	d = test_malloc(*len);
+	if (a)
+		memcpy(d, a->buf, head);
+	memcpy(d + head, tail, tail_len);
+	return d;
+}
+
+static void test_datagram_from_a_user_port_is_refused_whole(void **state)
+{
+	struct nft_nltrace_stats st = { 0 };
+	struct nft_trace_rec r[2];
+	struct msg m;
+
+	(void)state;
+	trace_msg(&m, "t", "c", NFT_TRACETYPE_RULE);
+	assert_int_equal(nft_nltrace__datagram(m.buf, m.nh.nlmsg_len, 4242, r, 2, &st), 0);
+	assert_int_equal(st.refused, 1);
+	assert_int_equal(st.events, 0);
+	assert_int_equal(nft_nltrace__datagram(m.buf, m.nh.nlmsg_len, 0, r, 2, &st), 1);
+	assert_int_equal(st.refused, 1);
+	assert_int_equal(st.events, 1);
+	assert_string_equal(r[0].e.table, "t");
+}
+
+static void test_short_misaligned_last_message_ends_the_walk_inside_the_datagram(void **state)
+{
+	struct nft_nltrace_stats st = { 0 };
+	struct nlmsghdr tail = { .nlmsg_len = 18, .nlmsg_type = 0x0a00 | NFT_MSG_TRACE };
+	char tail_buf[18] = { 0 };
+	struct nft_trace_rec r[4];
+	struct msg m;
+	size_t len;
+	void *d;
+
+	(void)state;
+	memcpy(tail_buf, &tail, sizeof(tail));
+	trace_msg(&m, "t", "c", NFT_TRACETYPE_RULE);
+	d = datagram(&m, tail_buf, sizeof(tail_buf), &len);
+	assert_int_equal(nft_nltrace__datagram(d, len, 0, r, 4, &st), 1);
+	assert_int_equal(st.events, 1);
+	assert_int_equal(st.bad, 1);
+	assert_int_equal(st.refused, 0);
+	test_free(d);
+}
+
+static void test_datagram_whose_lengths_do_not_add_up_is_refused(void **state)
+{
+	struct nft_nltrace_stats st = { 0 };
+	struct nlmsghdr longer = { .nlmsg_len = 64, .nlmsg_type = 0x0a00 | NFT_MSG_TRACE };
+	struct nlmsghdr empty = { .nlmsg_len = 0 };
+	struct nft_trace_rec r[4];
+	struct msg m;
+	size_t len;
+	void *d;
+
+	(void)state;
+	trace_msg(&m, "t", "c", NFT_TRACETYPE_RULE);
+	/* The last message says it is longer than what is left. */
+	d = datagram(&m, &longer, sizeof(longer), &len);
+	assert_int_equal(nft_nltrace__datagram(d, len, 0, r, 4, &st), 0);
+	test_free(d);
+	/* A zero length would never move on. */
+	d = datagram(&m, &empty, sizeof(empty), &len);
+	assert_int_equal(nft_nltrace__datagram(d, len, 0, r, 4, &st), 0);
+	test_free(d);
+	/* Bytes after the last message, too few for a header. */
+	d = datagram(&m, "abc", 3, &len);
+	assert_int_equal(nft_nltrace__datagram(d, len, 0, r, 4, &st), 0);
+	test_free(d);
+	assert_int_equal(st.refused, 3);
+	assert_int_equal(st.events, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +337,10 @@ int main(void)
 		cmocka_unit_test(test_own_marking_table_and_other_messages_are_left_out),
 		cmocka_unit_test(test_malformed_messages_are_refused),
 		cmocka_unit_test(test_long_table_name_is_cut_to_the_event_width),
+		cmocka_unit_test(test_datagram_from_a_user_port_is_refused_whole),
+		cmocka_unit_test(
+			test_short_misaligned_last_message_ends_the_walk_inside_the_datagram),
+		cmocka_unit_test(test_datagram_whose_lengths_do_not_add_up_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

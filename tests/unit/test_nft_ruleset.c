@@ -145,6 +145,33 @@ static void test_family_names(void **state)
 	assert_string_equal(nft_family__name(99), "family#99");
 }
 
+/*
+ * Live, in namespaces no process holds (inodes that are none): each is found gone at its first
+ * lookup and keeps the text read before; past the 32 gone last, the oldest are dropped.
+ */
+static void test_gone_namespaces_keep_text_then_are_dropped(void **state)
+{
+	struct nft_ruleset *rs = nft_ruleset__new("nft");
+	const uint32_t first = 4000000000u;
+
+	(void)state;
+	nft_ruleset__set_live(rs, true);
+	for (uint32_t i = 0; i < 40; i++) {
+		assert_int_equal(nft_ruleset__parse(rs, first + i, listing), 7);
+		assert_string_equal(nft_ruleset__text(rs, first + i, 1, "t", 4),
+				    "udp dport 9 jump sub");
+	}
+	/* Gone, not searched for again: the text stays as read. */
+	assert_string_equal(nft_ruleset__text(rs, first + 39, 1, "t", 5),
+			    "ip protocol icmp accept");
+	assert_string_equal(nft_ruleset__text(rs, first + 8, 1, "t", 4), "udp dport 9 jump sub");
+	/* The 8 gone first are dropped, and not made again by asking. */
+	assert_null(nft_ruleset__text(rs, first, 1, "t", 4));
+	assert_null(nft_ruleset__text(rs, first + 7, 1, "t", 4));
+	assert_null(nft_ruleset__text(rs, first + 7, 1, "t", 4));
+	nft_ruleset__free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_unread_namespace_is_unknown),
 		cmocka_unit_test(test_not_a_listing_is_refused),
 		cmocka_unit_test(test_family_names),
+		cmocka_unit_test(test_gone_namespaces_keep_text_then_are_dropped),
 	};
 
 	return cmocka_run_group_tests_name("nft_ruleset", tests, NULL, NULL);

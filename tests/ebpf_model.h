@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A model of the kernel running the tcpdump filter's eBPF placeholder (bpf/filter.bpf.h): the
+ * stack, probe_read_kernel with bounds, and what the verifier insists on. Shared by the unit test
+ * of pcapfilter and its differential fuzzer; the includer defines MODEL_CHECK(cond) and
+ * MODEL_FAIL(fmt, ...), which must not return when the model finds the code wrong.
+ */
+#ifndef SKBTOP_TESTS_EBPF_MODEL_H
+#define SKBTOP_TESTS_EBPF_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <pcap/bpf.h>
+
+#include "core/pcapfilter.h"
+#include "filter_cfg.bpf.h"
+
+struct vm {
+	uint64_t r[11];
+	uint8_t stack[512];
+	const uint8_t *pkt;
+	size_t pkt_len;
+	int probe_reads;
+};
+
+static uint64_t be(uint64_t v, int bits)
+{
+	if (bits == 16)
+		return __builtin_bswap16((uint16_t)v);
+	if (bits == 32)
+		return __builtin_bswap32((uint32_t)v);
+	return __builtin_bswap64(v);
+}
+
+static uint8_t *stack_addr(struct vm *m, uint64_t addr, int size)
+{
+	uintptr_t lo = (uintptr_t)m->stack;
+
+	/* The translation may touch only the context on the stack, never packet memory directly. */
+	MODEL_CHECK(addr >= lo && addr + size <= lo + sizeof(m->stack));
+	/* The verifier refuses misaligned stack loads and stores (helpers may write anywhere). */
+	if (size == 1 || size == 2 || size == 4 || size == 8)
+		MODEL_CHECK(((addr - lo) % size) == (0));
+	return (uint8_t *)(uintptr_t)addr;
+}
+
+static uint64_t alu(uint8_t op, uint64_t a, uint64_t b, bool is64)
+{
+	if (!is64) {
+		a = (uint32_t)a;
+		b = (uint32_t)b;
+	}
+	switch (op) {
+	case BPF_ADD:
+		return a + b;
+	case BPF_SUB:
+		return a - b;
+	case BPF_MUL:
+		return a * b;
+	case BPF_DIV:
+		MODEL_CHECK(b != 0);
+		return a / b;
+	case BPF_MOD:
+		MODEL_CHECK(b != 0);
+		return a % b;
+	case BPF_OR:
+		return a | b;
+	case BPF_AND:
+		return a & b;
+	case BPF_LSH:
+		return a << (b & (is64 ? 63 : 31));
+	case BPF_RSH:
+		return a >> (b & (is64 ? 63 : 31));
+	case BPF_XOR:
+		return a ^ b;
+	case 0xb0: /* mov */
+		return b;
+	}
+	MODEL_FAIL("unexpected ALU op 0x%x", op);
+	return 0;
+}
+
+static bool cond(uint8_t op, uint64_t a, uint64_t b)
+{
+	switch (op) {
+	case BPF_JEQ:
+		return a == b;
+	case BPF_JGT:
+		return a > b;
+	case BPF_JGE:
+		return a >= b;
+	case BPF_JSET:
+		return a & b;
+	case 0x50:
+		return a != b;
+	case 0xa0:
+		return a < b;
+	case 0xb0:
+		return a <= b;
+	}
+	MODEL_FAIL("unexpected jump op 0x%x", op);
+	return false;
+}
+
+/* Runs the SKBTOP_PCAP_SLOTS instructions from r1 = ctx as the asm block in filter.bpf.h does. */
+static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap_ctx *ctx_init)
+{
+	struct skbtop_pcap_ctx *ctx = (void *)(m->stack + sizeof(m->stack) - 256);
+	const uint64_t saved[3] = { 0x6666, 0x7777, 0x8888 };
+	long steps = 0;
+
+	memcpy(ctx, ctx_init, sizeof(*ctx));
+	memset(m->r, 0, sizeof(m->r));
+	m->r[1] = (uintptr_t)ctx;
+	m->r[6] = saved[0];
+	m->r[7] = saved[1];
+	m->r[8] = saved[2];
+	for (long pc = 0; pc < SKBTOP_PCAP_SLOTS; pc++) {
+		const struct pf_insn *i = &p[pc];
+		int dst = i->regs & 0xf, src = i->regs >> 4;
+		uint8_t cls = i->code & 7, op = i->code & 0xf0;
+		uint64_t b = (i->code & BPF_X) ? m->r[src] : (uint64_t)(int64_t)i->imm;
+
+		MODEL_CHECK(++steps < 100000);
+		/* Fields the kernel's verifier insists are zero ("uses reserved fields"). */
+		if ((cls == 0x04 || cls == 0x07 || cls == 0x05 || cls == 0x06) && op != 0xd0) {
+			if (i->code & BPF_X)
+				MODEL_CHECK((i->imm) == (0));
+			else
+				MODEL_CHECK((src) == (0));
+			if (cls == 0x04 || cls == 0x07)
+				MODEL_CHECK((i->off) == (0));
+		}
+		switch (cls) {
+		case 0x04: /* ALU */
+		case 0x07: /* ALU64 */
+			if (op == 0xd0) {
+				m->r[dst] = be(m->r[dst], i->imm);
+			} else if (op == BPF_NEG) {
+				m->r[dst] = cls == 0x07 ? -m->r[dst] : (uint32_t)-m->r[dst];
+			} else {
+				m->r[dst] = alu(op, m->r[dst], b, cls == 0x07);
+				if (cls == 0x04)
+					m->r[dst] = (uint32_t)m->r[dst];
+			}
+			break;
+		case BPF_LDX: {
+			int size = (int[]){ 4, 2, 1, 8 }[(i->code >> 3) & 3];
+			uint8_t *a = stack_addr(m, m->r[src] + i->off, size);
+			uint64_t v = 0;
+
+			memcpy(&v, a, size);
+			m->r[dst] = v;
+			break;
+		}
+		case BPF_STX: {
+			int size = (int[]){ 4, 2, 1, 8 }[(i->code >> 3) & 3];
+
+			memcpy(stack_addr(m, m->r[dst] + i->off, size), &m->r[src], size);
+			break;
+		}
+		case 0x05: /* JMP */
+		case 0x06: /* JMP32 */
+			if (op == 0x80) {
+				uint64_t addr = m->r[3], base = (uintptr_t)m->pkt;
+
+				MODEL_CHECK((i->imm) == (113));
+				m->probe_reads++;
+				if (addr >= base && addr + m->r[2] <= base + m->pkt_len) {
+					memcpy(stack_addr(m, m->r[1], (int)m->r[2]),
+					       (void *)(uintptr_t)addr, m->r[2]);
+					m->r[0] = 0;
+				} else {
+					m->r[0] = (uint64_t)-14;
+				}
+				m->r[1] = m->r[2] = m->r[3] = m->r[4] = m->r[5] = 0xdead;
+				break;
+			}
+			if (op == BPF_JA) {
+				MODEL_CHECK(i->off >= 0);
+				pc += i->off;
+				break;
+			}
+			if (cls == 0x06 ? cond(op, (uint32_t)m->r[dst], (uint32_t)b)
+					: cond(op, m->r[dst], b)) {
+				MODEL_CHECK(i->off >= 0);
+				pc += i->off;
+			}
+			break;
+		default:
+			MODEL_FAIL("unexpected instruction class %d at %ld", cls, pc);
+		}
+	}
+	MODEL_CHECK(m->r[6] == saved[0] && m->r[7] == saved[1] && m->r[8] == saved[2]);
+	return m->r[0];
+}
+
+/* Runs the translated expression over a packet of wire bytes, cap of them readable. */
+static uint64_t run_view(const struct pcapfilter *pf, const uint8_t *data, size_t wire, size_t cap,
+			 bool l2)
+{
+	struct skbtop_pcap_ctx ctx = { 0 };
+	struct vm m = { 0 };
+
+	ctx.data = (uintptr_t)data;
+	ctx.len = wire;
+	ctx.linear = cap;
+	ctx.l2 = l2;
+	m.pkt = data;
+	m.pkt_len = cap;
+	return vm_run(&m, pf->insns, &ctx);
+}
+
+#endif /* SKBTOP_TESTS_EBPF_MODEL_H */
