@@ -64,7 +64,7 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
 static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 cookie, __u64 aux,
 					  __u32 reason, int rd)
 {
-	__u32 func_id = cookie & ~SKBTOP_END_FLAG;
+	__u32 func_id = cookie & (SKBTOP_TP_FLAG | SKBTOP_ID_MASK);
 	bool is_tp = cookie & SKBTOP_TP_FLAG, is_end = !is_tp && (cookie & SKBTOP_END_FLAG);
 	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_track *trk;
@@ -178,33 +178,57 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 	if (!ev)
 		return 0;
 	skbtop__fill_skb(ev, pskb, SKBTOP_EV_CLONE,
-			 (__u32)bpf_get_attach_cookie(ctx) & ~SKBTOP_END_FLAG, ptrk);
+			 (__u32)bpf_get_attach_cookie(ctx) & SKBTOP_ID_MASK, ptrk);
 	ev->aux = key;
 	skbtop__submit(ev);
 	return 0;
 }
 
-/* kprobe.multi: one program per parameter position, the probe id in the attach cookie. */
-#define SKBTOP_KPROBE_MULTI(n)                                                                     \
-	SEC("kprobe.multi")                                                                        \
-	int skbtop_kmulti##n(struct pt_regs *ctx)                                                  \
-	{                                                                                          \
-		if (skbtop_empty_probes)                                                           \
-			return 0;                                                                  \
-		return skbtop__on_skb((struct sk_buff *)PT_REGS_PARM##n(ctx), SKBTOP_EV_FUNC,      \
-				      (__u32)bpf_get_attach_cookie(ctx), 0, 0, SKBTOP_RD_COPY);    \
+/* kprobes: the cookie says which argument is the skb. */
+static __always_inline struct sk_buff *skbtop__kprobe_skb(struct pt_regs *ctx, __u32 cookie)
+{
+	switch ((cookie >> SKBTOP_POS_SHIFT) & SKBTOP_POS_MASK) {
+	case 1:
+		return (struct sk_buff *)PT_REGS_PARM1(ctx);
+	case 2:
+		return (struct sk_buff *)PT_REGS_PARM2(ctx);
+	case 3:
+		return (struct sk_buff *)PT_REGS_PARM3(ctx);
+	case 4:
+		return (struct sk_buff *)PT_REGS_PARM4(ctx);
+	case 5:
+		return (struct sk_buff *)PT_REGS_PARM5(ctx);
 	}
+	return NULL;
+}
 
-/* kprobe: one link per function, the probe id in the attach cookie. */
-#define SKBTOP_KPROBE(n)                                                                           \
-	SEC("kprobe")                                                                              \
-	int skbtop_kprobe##n(struct pt_regs *ctx)                                                  \
-	{                                                                                          \
-		if (skbtop_empty_probes)                                                           \
-			return 0;                                                                  \
-		return skbtop__on_skb((struct sk_buff *)PT_REGS_PARM##n(ctx), SKBTOP_EV_FUNC,      \
-				      (__u32)bpf_get_attach_cookie(ctx), 0, 0, SKBTOP_RD_COPY);    \
-	}
+/*
+ * kprobe.multi: one program and one link for every function, so that the kernel looks the names
+ * up once; kprobe: the same program body, one link per function.
+ */
+SEC("kprobe.multi")
+int skbtop_kmulti(struct pt_regs *ctx)
+{
+	__u32 cookie;
+
+	if (skbtop_empty_probes)
+		return 0;
+	cookie = (__u32)bpf_get_attach_cookie(ctx);
+	return skbtop__on_skb(skbtop__kprobe_skb(ctx, cookie), SKBTOP_EV_FUNC, cookie, 0, 0,
+			      SKBTOP_RD_COPY);
+}
+
+SEC("kprobe")
+int skbtop_kprobe(struct pt_regs *ctx)
+{
+	__u32 cookie;
+
+	if (skbtop_empty_probes)
+		return 0;
+	cookie = (__u32)bpf_get_attach_cookie(ctx);
+	return skbtop__on_skb(skbtop__kprobe_skb(ctx, cookie), SKBTOP_EV_FUNC, cookie, 0, 0,
+			      SKBTOP_RD_COPY);
+}
 
 /* fentry: one program instance per function (user space loads copies); id from its address. */
 #define SKBTOP_FENTRY(n)                                                                           \
@@ -224,16 +248,6 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 				      SKBTOP_RD_COPY);                                             \
 	}
 
-SKBTOP_KPROBE_MULTI(1)
-SKBTOP_KPROBE_MULTI(2)
-SKBTOP_KPROBE_MULTI(3)
-SKBTOP_KPROBE_MULTI(4)
-SKBTOP_KPROBE_MULTI(5)
-SKBTOP_KPROBE(1)
-SKBTOP_KPROBE(2)
-SKBTOP_KPROBE(3)
-SKBTOP_KPROBE(4)
-SKBTOP_KPROBE(5)
 SKBTOP_FENTRY(1)
 SKBTOP_FENTRY(2)
 SKBTOP_FENTRY(3)

@@ -273,25 +273,27 @@ static const char *prog_name(char *buf, size_t len, const char *kind, int pos)
 
 static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 {
-	static const char *const kinds[] = { "kmulti", "kprobe", "fentry" };
 	struct bpf_object *obj = l->skel->obj;
 	char name[64];
 
-	for (int k = 0; k < 3; k++) {
-		for (int pos = 1; pos <= MAX_POS; pos++) {
-			struct bpf_program *p = bpf_object__find_program_by_name(
-				obj, prog_name(name, sizeof(name), kinds[k], pos));
+	/* kprobes take the skb's position from the cookie: one program serves every position. */
+	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe, false);
+	for (int pos = 1; pos <= MAX_POS; pos++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(
+			obj, prog_name(name, sizeof(name), "fentry", pos));
 
-			if (!p) {
-				snprintf(err, errlen, "BPF object has no program %s", name);
-				return -1;
-			}
-			bpf_program__set_autoload(p, false);
-			if ((k == 0 && l->o.backend == BACKEND_KPROBE_MULTI) ||
-			    (k == 1 && l->o.backend == BACKEND_KPROBE) ||
-			    (k == 2 && l->o.backend == BACKEND_FENTRY))
-				l->func_prog[pos] = p;
+		if (!p) {
+			snprintf(err, errlen, "BPF object has no program %s", name);
+			return -1;
 		}
+		bpf_program__set_autoload(p, false);
+		if (l->o.backend == BACKEND_KPROBE_MULTI)
+			l->func_prog[pos] = l->skel->progs.skbtop_kmulti;
+		else if (l->o.backend == BACKEND_KPROBE)
+			l->func_prog[pos] = l->skel->progs.skbtop_kprobe;
+		else if (l->o.backend == BACKEND_FENTRY)
+			l->func_prog[pos] = p;
 	}
 	if (l->o.backend == BACKEND_TRACEPOINT)
 		return 0;
@@ -485,10 +487,11 @@ static void note_failure(struct loader *l, const char *what, int err)
 	p_debug("attach %s: %s", what, strerror(err < 0 ? -err : err));
 }
 
-/* What a probe is told of its function: its id, and whether the function ends an skb's life. */
+/* What a probe is told of its function: its id, its skb argument, and whether it ends an skb. */
 static __u32 probe_cookie(const struct loader_func *f)
 {
-	return f->id | (in_list(loader_end_funcs, f->name) ? SKBTOP_END_FLAG : 0);
+	return (f->id & SKBTOP_ID_MASK) | (uint32_t)f->param_pos << SKBTOP_POS_SHIFT |
+	       (in_list(loader_end_funcs, f->name) ? SKBTOP_END_FLAG : 0);
 }
 
 static void attach_multi_range(struct loader *l, struct bpf_program *prog, const char **syms,
@@ -522,28 +525,24 @@ static void attach_kprobe_multi(struct loader *l)
 {
 	const char **syms = calloc(l->o.n_funcs + 1, sizeof(*syms));
 	__u64 *cookies = calloc(l->o.n_funcs + 1, sizeof(*cookies));
+	size_t n = 0;
+	double t0;
 
 	if (!syms || !cookies) {
 		free(syms);
 		free(cookies);
 		return;
 	}
-	for (int pos = 1; pos <= MAX_POS; pos++) {
-		double t0;
-		size_t n = 0;
-
-		for (size_t i = 0; i < l->o.n_funcs; i++) {
-			if (l->o.funcs[i].param_pos != pos || !l->o.funcs[i].name)
-				continue;
-			syms[n] = l->o.funcs[i].name;
-			cookies[n++] = probe_cookie(&l->o.funcs[i]);
-		}
-		t0 = now_ms();
-		attach_multi_range(l, l->func_prog[pos], syms, cookies, n);
-		if (n)
-			p_debug("kprobe.multi, skb at argument %d: %zu functions in %.0f ms", pos,
-				n, now_ms() - t0);
+	for (size_t i = 0; i < l->o.n_funcs; i++) {
+		if (!func_usable(&l->o.funcs[i]))
+			continue;
+		syms[n] = l->o.funcs[i].name;
+		cookies[n++] = probe_cookie(&l->o.funcs[i]);
 	}
+	t0 = now_ms();
+	attach_multi_range(l, l->func_prog[1], syms, cookies, n);
+	if (n)
+		p_debug("kprobe.multi: %zu functions in one link, %.0f ms", n, now_ms() - t0);
 	free(syms);
 	free(cookies);
 }
