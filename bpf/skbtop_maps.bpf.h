@@ -92,16 +92,21 @@ static __always_inline void *skbtop__reserve(__u64 size)
 }
 
 /*
- * A wakeup costs the traced path more than the event itself, so records are handed over without
- * one until a sixteenth of the ring buffer waits; below that the poller finds them at its next
- * timeout (src/core/poller.c).
+ * A wakeup costs the traced path more than the event itself (an interrupt to itself, a VM exit on
+ * a guest), so records are handed over without one: the poller finds them at its next timeout
+ * (src/core/poller.c). Only the record that fills the ring past a sixteenth wakes it, and past
+ * half every record does, in case that one was missed; once awake it reads until the ring is empty.
  */
 static __always_inline void skbtop__submit(void *rec)
 {
 	__u64 waiting = bpf_ringbuf_query(&skbtop_events, BPF_RB_AVAIL_DATA);
-	__u64 size = bpf_ringbuf_query(&skbtop_events, BPF_RB_RING_SIZE);
+	__u64 ring = bpf_ringbuf_query(&skbtop_events, BPF_RB_RING_SIZE);
+	/* The largest record and its 8-byte header: no record can step over this window. */
+	bool crossed =
+		waiting >= ring / 16 && waiting < ring / 16 + sizeof(struct skbtop_nft_event) + 8;
 
-	bpf_ringbuf_submit(rec, waiting >= size / 16 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(rec,
+			   crossed || waiting >= ring / 2 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	skbtop__count(SKBTOP_CNT_EVENTS);
 }
 
