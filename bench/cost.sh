@@ -48,7 +48,7 @@ if [ "$(id -u)" -ne 0 ] || [ ! -x "$SKBTOP" ] || [ ! -x "$TOOLS/sendpkt" ]; then
 	exit 0
 fi
 work=$(mktemp -d)
-TR_PID='' TR_SCREEN='' SOCK="skbtop-cost-$$" old_stats='' own_tracefs=''
+TR_PID='' TR_SCREEN='' TR_BT='' SOCK="skbtop-cost-$$" old_stats='' own_tracefs=''
 EXTRA_CLEANUP='stop_tracer
 	[ -n "$old_stats" ] && sysctl -qw kernel.bpf_stats_enabled=$old_stats
 	[ -n "$own_tracefs" ] && umount /sys/kernel/tracing
@@ -63,8 +63,9 @@ flood() {
 		sed -n 's/.*: \([0-9]*\) per second$/\1/p' | grep . || { echo "cost [$where]: sendpkt failed" >&2; echo 0; }
 }
 
-# foreign: how many skbtop processes run that this bench did not start.
-foreign() { pgrep -x skbtop | grep -cvx "${TR_PID:-0}"; }
+# foreign: how many skbtop processes (skbtop-static, copies named skbtop-*) run that this bench did
+# not start.
+foreign() { pgrep '^skbtop' | grep -cvx "${TR_PID:-0}"; }
 
 await_skbtop() {
 	# Hundreds of kprobes take long to attach under emulation.
@@ -103,6 +104,7 @@ screen_start() {
 bt_start() {
 	bpftrace -e "$2" >/dev/null 2>"$work/err" &
 	TR_PID=$!
+	TR_BT=1
 	for _ in $(seq 600); do
 		[ "$(bpftool perf show -j | jq --argjson p "$TR_PID" '[.[] | select(.pid == $p)] | length')" \
 			-ge "$1" ] && return 0
@@ -123,10 +125,26 @@ stop_tracer() {
 			sleep 0.1
 		done
 		tmux -L "$SOCK" kill-server 2>/dev/null
+	elif [ -n "$TR_BT" ]; then
+		# bpftrace 0.17 now and then misses an INT that comes soon after its attach: say it again.
+		for _ in $(seq 30); do
+			alive "$TR_PID" || break
+			sleep 1
+			kill -INT "$TR_PID" 2>/dev/null
+		done
+		kill -KILL "$TR_PID" 2>/dev/null
+		wait "$TR_PID"
 	else
 		wait "$TR_PID"
 	fi
-	TR_PID='' TR_SCREEN=''
+	TR_PID='' TR_SCREEN='' TR_BT=''
+}
+
+# alive PID: PID runs (a child that ended but was not waited for does not).
+alive() {
+	local state
+	state=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
+	[ -n "$state" ] && [ "$state" != Z ]
 }
 
 # own_progs: the ids of the skbtop_* programs the running skbtop holds, as a JSON array.
@@ -232,7 +250,7 @@ for r in $(seq "$ROUNDS"); do
 		v=$(flood)
 		others=$((others + $(foreign)))
 		stop_tracer
-		case $c in every | screen | n50) grep '^skbtop: kernel:' "$work/err" >"$work/acct-$c" ;; esac
+		case $c in every | screen | n50) grep '^skbtop: kernel:\|^skbtop: cost:' "$work/err" >"$work/acct-$c" ;; esac
 		pps[$c,$r]=$v
 		[ "$others" -gt 0 ] && round_busy=1
 		line+=" $c $v$([ "$others" -gt 0 ] && echo '*')"
@@ -321,7 +339,7 @@ for _ in $(seq 50); do
 	grep -q '^events ' "$work/tail" 2>/dev/null && break
 	sleep 0.1
 done
-grep '^skbtop: kernel:' "$work/err" | sed "s/^skbtop: /cost [$where] every, last statistics run: /"
+grep '^skbtop: kernel:\|^skbtop: cost:' "$work/err" | sed "s/^skbtop: /cost [$where] every, last statistics run: /"
 awk -v w="$where" '/^events +[0-9]+$/ { r = $2 } /^lost \(queue\) +[0-9]+$/ { q = $3 }
 	END { printf "cost [%s] every, last statistics run: user space received %s events (the stream'"'"'s statistics), %s lost (queue)\n", w, r, q }' \
 	"$work/tail"
