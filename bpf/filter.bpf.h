@@ -15,6 +15,7 @@
 #include "filter_cfg.bpf.h"
 #include "skbtop_maps.bpf.h"
 #include "skbtop_parse.bpf.h"
+#include "skbtop_skb.bpf.h"
 
 const volatile struct skbtop_filter_cfg skbtop_filter = {};
 
@@ -52,54 +53,51 @@ static __always_inline __u64 skbtop_filter__pcap_run(struct skbtop_pcap_ctx *ctx
  * that interface would), else from its IP header (locally built packets before the neighbour
  * layer, tunnels and other devices without Ethernet framing).
  */
-static __always_inline bool skbtop_filter__pcap(struct sk_buff *skb)
+static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int rd)
 {
 	struct skbtop_pcap_ctx ctx = {};
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 mac = BPF_CORE_READ(skb, mac_header);
-	__u16 nh = BPF_CORE_READ(skb, network_header);
-	__u16 type = BPF_CORE_READ(skb, dev, type);
-	__u32 tail = BPF_CORE_READ(skb, tail);
-	__u32 end = (__u32)(BPF_CORE_READ(skb, data) - head) + BPF_CORE_READ(skb, len);
+	__u32 end = s->data + s->len;
 	__u32 start;
+	__u16 type;
 
-	if (mac != SKBTOP_HDR_UNSET &&
-	    (type == SKBTOP_ARPHRD_ETHER || type == SKBTOP_ARPHRD_LOOPBACK)) {
-		start = mac;
+	/* The device's type is read only when there is a link-layer header to judge. */
+	if (s->mac != SKBTOP_HDR_UNSET &&
+	    ((type = skbtop__dev_type(s, rd)) == SKBTOP_ARPHRD_ETHER ||
+	     type == SKBTOP_ARPHRD_LOOPBACK)) {
+		start = s->mac;
 		ctx.l2 = 1;
-	} else if (nh != SKBTOP_HDR_UNSET && nh != 0) {
+	} else if (s->nh != SKBTOP_HDR_UNSET && s->nh != 0) {
 		/* A fresh skb has network_header 0 until IP sets it: no match yet. */
-		start = nh;
+		start = s->nh;
 	} else {
 		return false;
 	}
-	if (!head || start > tail || start >= end)
+	if (!s->head || start > s->tail || start >= end)
 		return false;
-	ctx.data = (__u64)(unsigned long)(head + start);
+	ctx.data = (__u64)(unsigned long)(s->head + start);
 	ctx.len = end - start;
-	ctx.linear = tail - start;
+	ctx.linear = s->tail - start;
 	return skbtop_filter__pcap_run(&ctx) != 0;
 }
 
 /*
- * True when skb passes every active setting. Packets whose headers cannot be read yet (network
- * header not set: locally built, not yet through IP) answer "no match yet", and are judged again
- * at the next function they reach.
+ * True when the skb s describes passes every active setting. Packets whose headers cannot be read
+ * yet (network header not set: locally built, not yet through IP) answer "no match yet", and are
+ * judged again at the next function they reach. The cheapest settings are asked first.
  */
-static __always_inline bool skbtop_filter_match(struct sk_buff *skb)
+static __always_inline bool skbtop_filter_match(const struct skbtop_skb *s, int rd)
 {
 	/* skbtop reading its own netlink sockets (the nftables trace) would trace itself. */
-	if (skbtop_filter.self_tgid && !BPF_CORE_READ(skb, dev) &&
+	if (skbtop_filter.self_tgid && !s->dev &&
 	    bpf_get_current_pid_tgid() >> 32 == skbtop_filter.self_tgid)
 		return false;
-	if (skbtop_filter.ifindex && BPF_CORE_READ(skb, dev, ifindex) != skbtop_filter.ifindex)
+	if (skbtop_filter.mark_mask && (s->mark & skbtop_filter.mark_mask) != skbtop_filter.mark)
 		return false;
-	if (skbtop_filter.netns && skbtop__netns(skb) != skbtop_filter.netns)
+	if (skbtop_filter.ifindex && skbtop__dev_ifindex(s, rd) != skbtop_filter.ifindex)
 		return false;
-	if (skbtop_filter.mark_mask &&
-	    (BPF_CORE_READ(skb, mark) & skbtop_filter.mark_mask) != skbtop_filter.mark)
+	if (skbtop_filter.netns && skbtop__skb_netns(s, rd) != skbtop_filter.netns)
 		return false;
-	if (skbtop_filter.pcap && !skbtop_filter__pcap(skb))
+	if (skbtop_filter.pcap && !skbtop_filter__pcap(s, rd))
 		return false;
 	return true;
 }

@@ -31,66 +31,18 @@ struct {
 	__type(value, __u32);
 } skbtop_ip2id SEC(".maps");
 
-/*
- * Functions that end an sk_buff's life whatever the path (the struct goes back to its slab or to
- * the NAPI cache); user space fills in their probe ids. Many frees have no tracepoint (TCP frees
- * acked and read skbs with __kfree_skb): these keep a freed address from joining the next packet.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8);
-	__type(key, __u32);
-	__type(value, __u8);
-} skbtop_endfn SEC(".maps");
-
-/*
- * The tracking state of skb, starting to track it when the filter wants it. A freed skb stays in
- * the table, marked ended, so that the functions of its release path add nothing; the next
- * tracepoint or end function on that address is about a new packet. At a tracepoint the headers
- * are complete: when they show another packet than the one tracked (same address, different
- * identity), the old one was freed unseen and the new one is judged afresh. Function events only
- * refresh the cached tuple, since the transmit path fills headers in while we watch.
- */
-static __always_inline struct skbtop_track *skbtop__follow(struct sk_buff *skb, __u32 func_id,
-							   bool is_tp, struct skbtop_parsed *p,
-							   bool *parsed)
+/* Starts tracking the skb at key; the new state, or NULL when the table is full. */
+static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struct skbtop_parsed *p,
+							  bool parsed, __u64 parent)
 {
-	__u64 key = (__u64)(unsigned long)skb;
-	struct skbtop_track *trk, fresh = {};
-	bool is_end = !is_tp && bpf_map_lookup_elem(&skbtop_endfn, &func_id);
+	struct skbtop_track fresh = {};
 
-	*parsed = skbtop__parse(skb, p) == 0;
-	trk = bpf_map_lookup_elem(&skbtop_tracked, &key);
-	if (trk && (trk->flags & SKBTOP_TRK_ENDED)) {
-		if (!is_tp && !is_end)
-			return NULL;
-		bpf_map_delete_elem(&skbtop_tracked, &key);
-		if (is_end)
-			return NULL;
-		trk = NULL;
-	}
-	if (trk) {
-		if (!*parsed)
-			return trk;
-		if (is_tp && trk->tuple.family && trk->ident != p->ident) {
-			bpf_map_delete_elem(&skbtop_tracked, &key);
-		} else {
-			trk->tuple = p->tuple;
-			trk->ident = p->ident;
-			return trk;
-		}
-	}
-	if (is_end)
-		return NULL;
-	if (!skbtop_filter_match(skb)) {
-		skbtop__count(SKBTOP_CNT_FILTERED);
-		return NULL;
-	}
-	if (*parsed) {
+	if (parsed) {
 		fresh.tuple = p->tuple;
 		fresh.ident = p->ident;
 	}
 	fresh.first_ns = bpf_ktime_get_ns();
+	fresh.parent = parent;
 	fresh.flags = SKBTOP_TRK_NEW;
 	if (bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_ANY)) {
 		skbtop__count(SKBTOP_CNT_TRACK_FULL);
@@ -100,30 +52,70 @@ static __always_inline struct skbtop_track *skbtop__follow(struct sk_buff *skb, 
 	return bpf_map_lookup_elem(&skbtop_tracked, &key);
 }
 
-static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 func_id, __u64 aux,
-					  __u32 reason)
+/*
+ * One probe run on skb. An skb not tracked costs the table lookup and the filter, nothing more:
+ * its headers are parsed only once it is followed. A freed skb stays in the table, marked ended,
+ * so that the functions of its release path add nothing; the next tracepoint or end function on
+ * that address is about a new packet. At a tracepoint the headers are complete: when they show
+ * another packet than the one tracked (same address, different identity), the old one was freed
+ * unseen and the new one is judged afresh. Function events only refresh the cached tuple, since
+ * the transmit path fills headers in while we watch.
+ */
+static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 cookie, __u64 aux,
+					  __u32 reason, int rd)
 {
-	bool is_tp = func_id & SKBTOP_TP_FLAG;
-	struct skbtop_parsed p;
+	__u32 func_id = cookie & ~SKBTOP_END_FLAG;
+	bool is_tp = cookie & SKBTOP_TP_FLAG, is_end = !is_tp && (cookie & SKBTOP_END_FLAG);
+	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_track *trk;
 	struct skbtop_event *ev;
-	bool parsed;
+	struct skbtop_parsed p;
+	struct skbtop_skb s;
+	bool parsed = false;
 
 	if (skbtop_empty_probes || !skb)
 		return 0;
-	trk = skbtop__follow(skb, func_id, is_tp, &p, &parsed);
-	if (!trk)
+	trk = bpf_map_lookup_elem(&skbtop_tracked, &key);
+	if (trk && (trk->flags & SKBTOP_TRK_ENDED)) {
+		if (!is_tp && !is_end)
+			return 0;
+		bpf_map_delete_elem(&skbtop_tracked, &key);
+		trk = NULL;
+	}
+	if (!trk && is_end)
 		return 0;
+	if (skbtop__skb_read(skb, &s, rd))
+		return 0;
+	if (trk) {
+		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
+		if (parsed && is_tp && trk->tuple.family && trk->ident != p.ident) {
+			bpf_map_delete_elem(&skbtop_tracked, &key);
+			trk = NULL;
+		} else if (parsed) {
+			trk->tuple = p.tuple;
+			trk->ident = p.ident;
+		}
+	}
+	if (!trk) {
+		if (!skbtop_filter_match(&s, rd)) {
+			skbtop__count(SKBTOP_CNT_FILTERED);
+			return 0;
+		}
+		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
+		trk = skbtop__track(key, &p, parsed, 0);
+		if (!trk)
+			return 0;
+	}
 	ev = skbtop__reserve(sizeof(*ev));
 	if (ev) {
-		skbtop__fill(ev, skb, type, func_id, &p, parsed, trk);
+		skbtop__fill(ev, skb, &s, type, func_id, &p, parsed, trk, rd);
 		ev->aux = aux;
 		ev->reason = reason;
 		skbtop__submit(ev);
 	}
 	if (type == SKBTOP_EV_DROP || type == SKBTOP_EV_CONSUME)
 		trk->flags |= SKBTOP_TRK_ENDED;
-	else if (!is_tp && bpf_map_lookup_elem(&skbtop_endfn, &func_id))
+	else if (is_end)
 		skbtop__untrack(skb);
 	return 0;
 }
@@ -159,7 +151,8 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 {
 	struct sk_buff *child = (struct sk_buff *)PT_REGS_RC(ctx);
 	__u64 tid, key;
-	struct skbtop_track *ptrk, fresh = {};
+	struct skbtop_track *ptrk, *trk;
+	struct skbtop_parsed from = {};
 	struct skbtop_event *ev;
 	__u64 *parent;
 	struct sk_buff *pskb;
@@ -176,20 +169,16 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 	if (!child || !ptrk)
 		return 0;
 	key = (__u64)(unsigned long)child;
-	fresh.tuple = ptrk->tuple;
-	fresh.ident = ptrk->ident;
-	fresh.first_ns = bpf_ktime_get_ns();
-	fresh.parent = (__u64)(unsigned long)pskb;
-	fresh.flags = SKBTOP_TRK_NEW;
-	if (bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_ANY)) {
-		skbtop__count(SKBTOP_CNT_TRACK_FULL);
+	from.tuple = ptrk->tuple;
+	from.ident = ptrk->ident;
+	trk = skbtop__track(key, &from, true, (__u64)(unsigned long)pskb);
+	if (!trk)
 		return 0;
-	}
-	skbtop__count(SKBTOP_CNT_TRACKED);
 	ev = skbtop__reserve(sizeof(*ev));
 	if (!ev)
 		return 0;
-	skbtop__fill_skb(ev, pskb, SKBTOP_EV_CLONE, (__u32)bpf_get_attach_cookie(ctx), ptrk);
+	skbtop__fill_skb(ev, pskb, SKBTOP_EV_CLONE,
+			 (__u32)bpf_get_attach_cookie(ctx) & ~SKBTOP_END_FLAG, ptrk);
 	ev->aux = key;
 	skbtop__submit(ev);
 	return 0;
@@ -203,7 +192,7 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 		if (skbtop_empty_probes)                                                           \
 			return 0;                                                                  \
 		return skbtop__on_skb((struct sk_buff *)PT_REGS_PARM##n(ctx), SKBTOP_EV_FUNC,      \
-				      (__u32)bpf_get_attach_cookie(ctx), 0, 0);                    \
+				      (__u32)bpf_get_attach_cookie(ctx), 0, 0, SKBTOP_RD_COPY);    \
 	}
 
 /* kprobe: one link per function, the probe id in the attach cookie. */
@@ -214,7 +203,7 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 		if (skbtop_empty_probes)                                                           \
 			return 0;                                                                  \
 		return skbtop__on_skb((struct sk_buff *)PT_REGS_PARM##n(ctx), SKBTOP_EV_FUNC,      \
-				      (__u32)bpf_get_attach_cookie(ctx), 0, 0);                    \
+				      (__u32)bpf_get_attach_cookie(ctx), 0, 0, SKBTOP_RD_COPY);    \
 	}
 
 /* fentry: one program instance per function (user space loads copies); id from its address. */
@@ -231,7 +220,8 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 		id = bpf_map_lookup_elem(&skbtop_ip2id, &ip);                                      \
 		if (!id)                                                                           \
 			return 0;                                                                  \
-		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], SKBTOP_EV_FUNC, *id, 0, 0);    \
+		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], SKBTOP_EV_FUNC, *id, 0, 0,     \
+				      SKBTOP_RD_COPY);                                             \
 	}
 
 SKBTOP_KPROBE_MULTI(1)
@@ -259,14 +249,14 @@ SKBTOP_FENTRY(5)
 	SEC("tp_btf/" #tp)                                                                         \
 	int skbtop_tpb_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
-		return skbtop__on_skb((struct sk_buff *)ctx[idx], type, SKBTOP_TP_FLAG | id, 0,    \
-				      0);                                                          \
+		return skbtop__on_skb((struct sk_buff *)ctx[idx], type, SKBTOP_TP_FLAG | id, 0, 0, \
+				      SKBTOP_RD_BTF);                                              \
 	}                                                                                          \
 	SEC("raw_tp/" #tp)                                                                         \
 	int skbtop_raw_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
-		return skbtop__on_skb((struct sk_buff *)ctx[idx], type, SKBTOP_TP_FLAG | id, 0,    \
-				      0);                                                          \
+		return skbtop__on_skb((struct sk_buff *)ctx[idx], type, SKBTOP_TP_FLAG | id, 0, 0, \
+				      SKBTOP_RD_COPY);                                             \
 	}
 
 /* skb:kfree_skb(skb, location, reason[, rx_sk]) */
@@ -274,14 +264,16 @@ SEC("tp_btf/kfree_skb")
 int skbtop_tpb_kfree_skb(__u64 *ctx)
 {
 	return skbtop__on_skb((struct sk_buff *)ctx[0], SKBTOP_EV_DROP,
-			      SKBTOP_TP_FLAG | SKBTOP_TP_KFREE_SKB, ctx[1], (__u32)ctx[2]);
+			      SKBTOP_TP_FLAG | SKBTOP_TP_KFREE_SKB, ctx[1], (__u32)ctx[2],
+			      SKBTOP_RD_BTF);
 }
 
 SEC("raw_tp/kfree_skb")
 int skbtop_raw_kfree_skb(__u64 *ctx)
 {
 	return skbtop__on_skb((struct sk_buff *)ctx[0], SKBTOP_EV_DROP,
-			      SKBTOP_TP_FLAG | SKBTOP_TP_KFREE_SKB, ctx[1], (__u32)ctx[2]);
+			      SKBTOP_TP_FLAG | SKBTOP_TP_KFREE_SKB, ctx[1], (__u32)ctx[2],
+			      SKBTOP_RD_COPY);
 }
 
 /* skb:consume_skb(skb[, location]) */

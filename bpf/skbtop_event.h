@@ -33,6 +33,11 @@ enum skbtop_event_type {
  * probe table that user space built before load.
  */
 #define SKBTOP_TP_FLAG 0x80000000u
+/*
+ * A function's attach cookie (or fentry address entry) carries this bit when the function ends an
+ * sk_buff's life, so the probe knows without a lookup; events never carry it.
+ */
+#define SKBTOP_END_FLAG 0x40000000u
 
 enum skbtop_tp {
 	SKBTOP_TP_KFREE_SKB = 0,

@@ -14,6 +14,7 @@
 
 #include "skbtop_event.h"
 #include "skbtop_parse.bpf.h"
+#include "skbtop_skb.bpf.h"
 
 /* A tracked skb: what was known when it passed the filter. */
 struct skbtop_track {
@@ -23,6 +24,11 @@ struct skbtop_track {
 	__u64 parent; /* skb this one was cloned or copied from, 0 if none */
 	__u32 flags;  /* SKBTOP_TRK_* */
 	__u32 events;
+	/* The device (or, without one, the socket) last seen, and what it said: most events of a
+	 * packet happen on the same one, so they cost no read. */
+	__u64 where;
+	__u32 ifindex;
+	__u32 netns;
 };
 
 #define SKBTOP_TRK_NEW 0x1 /* no event emitted yet: the next one carries SKBTOP_F_NEW_PACKET */
@@ -85,38 +91,48 @@ static __always_inline void *skbtop__reserve(__u64 size)
 	return rec;
 }
 
+/*
+ * A wakeup costs the traced path more than the event itself, so records are handed over without
+ * one until a sixteenth of the ring buffer waits; below that the poller finds them at its next
+ * timeout (src/core/poller.c).
+ */
 static __always_inline void skbtop__submit(void *rec)
 {
-	bpf_ringbuf_submit(rec, 0);
+	__u64 waiting = bpf_ringbuf_query(&skbtop_events, BPF_RB_AVAIL_DATA);
+	__u64 size = bpf_ringbuf_query(&skbtop_events, BPF_RB_RING_SIZE);
+
+	bpf_ringbuf_submit(rec, waiting >= size / 16 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	skbtop__count(SKBTOP_CNT_EVENTS);
 }
 
-/*
- * The netns of skb: its device's, else its socket's, else (an skb being built by a sendmsg, such
- * as TCP's write queue, which has neither yet) that of the task running, the sender.
- */
-static __always_inline __u32 skbtop__netns(struct sk_buff *skb)
+/* The interface and netns of the skb s describes, read only when its device or socket changed. */
+static __always_inline void skbtop__where(const struct skbtop_skb *s, struct skbtop_track *trk,
+					  __u32 *ifindex, __u32 *netns, int rd)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
-	struct task_struct *task;
-	struct sock *sk;
+	__u64 where = s->dev ? (__u64)(unsigned long)s->dev : (__u64)(unsigned long)s->sk;
 
-	if (dev)
-		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
-	sk = BPF_CORE_READ(skb, sk);
-	if (sk)
-		return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	task = (struct task_struct *)bpf_get_current_task();
-	return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+	if (trk && where && trk->where == where) {
+		*ifindex = trk->ifindex;
+		*netns = trk->netns;
+		return;
+	}
+	*ifindex = skbtop__dev_ifindex(s, rd);
+	*netns = skbtop__skb_netns(s, rd);
+	if (trk && where) {
+		trk->where = where;
+		trk->ifindex = *ifindex;
+		trk->netns = *netns;
+	}
 }
 
 /*
- * Fills the common part of an event from skb. p holds the headers parsed here when parsed is
- * true; otherwise the tuple cached in trk (if any) is used and the event says so.
+ * Fills the common part of an event from s. p holds the headers parsed here when parsed is true;
+ * otherwise the tuple cached in trk (if any) is used and the event says so.
  */
-static __always_inline void skbtop__fill(struct skbtop_event *ev, struct sk_buff *skb, __u16 type,
-					 __u32 func_id, const struct skbtop_parsed *p, bool parsed,
-					 struct skbtop_track *trk)
+static __always_inline void skbtop__fill(struct skbtop_event *ev, struct sk_buff *skb,
+					 const struct skbtop_skb *s, __u16 type, __u32 func_id,
+					 const struct skbtop_parsed *p, bool parsed,
+					 struct skbtop_track *trk, int rd)
 {
 	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->hdr.type = type;
@@ -125,11 +141,10 @@ static __always_inline void skbtop__fill(struct skbtop_event *ev, struct sk_buff
 	ev->skb = (__u64)(unsigned long)skb;
 	ev->func_id = func_id;
 	ev->pid = bpf_get_current_pid_tgid() >> 32;
-	ev->ifindex = BPF_CORE_READ(skb, dev, ifindex);
-	ev->netns = skbtop__netns(skb);
-	ev->mark = BPF_CORE_READ(skb, mark);
-	ev->len = BPF_CORE_READ(skb, len);
-	ev->l3proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	skbtop__where(s, trk, &ev->ifindex, &ev->netns, rd);
+	ev->mark = s->mark;
+	ev->len = s->len;
+	ev->l3proto = s->protocol;
 	if (parsed) {
 		ev->tuple = p->tuple;
 		ev->ident = p->ident;
@@ -147,14 +162,17 @@ static __always_inline void skbtop__fill(struct skbtop_event *ev, struct sk_buff
 	}
 }
 
-/* The common part for an skb whose tracking state the caller looked up (trk may be NULL). */
+/* The common part for an skb read here, whose tracking state the caller looked up (may be NULL). */
 static __always_inline void skbtop__fill_skb(struct skbtop_event *ev, struct sk_buff *skb,
 					     __u16 type, __u32 func_id, struct skbtop_track *trk)
 {
 	struct skbtop_parsed p;
-	bool parsed = skbtop__parse(skb, &p) == 0;
+	struct skbtop_skb s = {};
+	bool parsed;
 
-	skbtop__fill(ev, skb, type, func_id, &p, parsed, trk);
+	skbtop__skb_read(skb, &s, SKBTOP_RD_COPY);
+	parsed = skbtop__parse(skb, &s, &p, SKBTOP_RD_COPY) == 0;
+	skbtop__fill(ev, skb, &s, type, func_id, &p, parsed, trk, SKBTOP_RD_COPY);
 }
 
 #endif /* SKBTOP_MAPS_BPF_H */

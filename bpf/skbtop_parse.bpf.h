@@ -13,6 +13,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "skbtop_event.h"
+#include "skbtop_skb.bpf.h"
 
 #define SKBTOP_AF_INET	    2
 #define SKBTOP_AF_INET6	    10
@@ -139,62 +140,119 @@ static __always_inline __u8 skbtop__ip6_skip_ext(__u8 proto, unsigned char **l4)
 	return proto;
 }
 
-/* Fills p from the headers of skb; returns 0 when an IPv4 or IPv6 header was read. */
-static __always_inline int skbtop__parse(struct sk_buff *skb, struct skbtop_parsed *p)
+/* The transport header's fields from bytes already read (a TCP header's first 14 at least). */
+static __always_inline void skbtop__parse_l4_bytes(const unsigned char *l4, struct skbtop_parsed *p)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 nh = BPF_CORE_READ(skb, network_header);
-	__u16 th = BPF_CORE_READ(skb, transport_header);
-	__u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	const struct tcphdr *th = (const void *)l4;
 	struct skbtop_tuple *t = &p->tuple;
-	unsigned char *l4;
-	__u8 first;
 
+	switch (t->l4proto) {
+	case SKBTOP_PROTO_TCP:
+		p->ident ^= ((__u64)bpf_ntohl(th->seq) << 32) ^ bpf_ntohl(th->ack_seq) ^
+			    ((__u64)(th->syn | th->fin << 1 | th->rst << 2) << 16);
+		/* fallthrough */
+	case SKBTOP_PROTO_UDP:
+	case SKBTOP_PROTO_SCTP:
+		t->sport = bpf_ntohs(th->source);
+		t->dport = bpf_ntohs(th->dest);
+		break;
+	case SKBTOP_PROTO_ICMP:
+	case SKBTOP_PROTO_ICMPV6:
+		t->icmp_type = l4[0];
+		t->icmp_code = l4[1];
+		break;
+	}
+}
+
+/* An IPv6 header and a TCP header: most packets' headers in one read. */
+#define SKBTOP_PARSE_BYTES (sizeof(struct ipv6hdr) + sizeof(struct tcphdr))
+
+/*
+ * Fills p from the headers of an skb (its head and the offsets in it); returns 0 when an IPv4 or
+ * IPv6 header was read. What is read here is the packet: one read for the IP and
+ * transport headers where they follow each other, more for IPv4 options, IPv6 extension headers,
+ * and headers too near the end of their buffer for the one read.
+ */
+/*
+ * A global function: the verifier checks it once per program, not at every place a program
+ * parses, and its arguments are plain numbers so that it can be one.
+ */
+__noinline int skbtop__parse_at(__u64 head_addr, __u32 nh, __u32 th, __u32 protocol,
+				struct skbtop_parsed *p)
+{
+	unsigned char *head = (unsigned char *)(unsigned long)head_addr;
+	unsigned char b[SKBTOP_PARSE_BYTES];
+	const struct ipv6hdr *ip6 = (const void *)b;
+	const struct iphdr *ip4 = (const void *)b;
+	struct skbtop_tuple *t = &p->tuple;
+	const unsigned char *net;
+	unsigned char *l4;
+	__u32 got = sizeof(b);
+
+	if (!p)
+		return -1;
 	__builtin_memset(p, 0, sizeof(*p));
 	if (!head || !skbtop__hdr_set(nh))
 		return -1;
-	if (bpf_probe_read_kernel(&first, 1, head + nh))
+	if (protocol != SKBTOP_ETH_P_IP && protocol != SKBTOP_ETH_P_IP6 && protocol != 0)
 		return -1;
-	if (proto != SKBTOP_ETH_P_IP && proto != SKBTOP_ETH_P_IP6 && proto != 0)
-		return -1;
-
-	if ((first >> 4) == 4 && proto != SKBTOP_ETH_P_IP6) {
-		struct iphdr ih;
-
-		if (bpf_probe_read_kernel(&ih, sizeof(ih), head + nh) || ih.ihl < 5)
+	net = head + nh;
+	if (bpf_probe_read_kernel(b, sizeof(b), net)) {
+		got = sizeof(struct iphdr);
+		if (bpf_probe_read_kernel(b, sizeof(struct iphdr), net))
+			return -1;
+	}
+	if (ip4->version == 4 && protocol != SKBTOP_ETH_P_IP6) {
+		if (ip4->ihl < 5)
 			return -1;
 		/* Options are not read, so only a 20-byte header can be checked. */
-		if (ih.ihl == 5 && !skbtop__ip4_csum_ok(&ih))
+		if (ip4->ihl == 5 && !skbtop__ip4_csum_ok(ip4))
 			return -1;
 		t->family = SKBTOP_AF_INET;
-		t->l4proto = ih.protocol;
-		t->saddr.v4 = ih.saddr;
-		t->daddr.v4 = ih.daddr;
-		p->ident = bpf_ntohs(ih.id);
+		t->l4proto = ip4->protocol;
+		t->saddr.v4 = ip4->saddr;
+		t->daddr.v4 = ip4->daddr;
+		p->ident = bpf_ntohs(ip4->id);
 		/* Only the first fragment holds the ports. */
-		if (ih.frag_off & bpf_htons(0x1fff))
+		if (ip4->frag_off & bpf_htons(0x1fff))
 			return 0;
-		l4 = head + nh + ih.ihl * 4;
-	} else if ((first >> 4) == 6 && proto != SKBTOP_ETH_P_IP) {
-		struct ipv6hdr ih;
-
-		if (bpf_probe_read_kernel(&ih, sizeof(ih), head + nh))
-			return -1;
-		t->family = SKBTOP_AF_INET6;
-		__builtin_memcpy(t->saddr.v6, &ih.saddr, 16);
-		__builtin_memcpy(t->daddr.v6, &ih.daddr, 16);
-		l4 = head + nh + sizeof(ih);
-		t->l4proto = skbtop__ip6_skip_ext(ih.nexthdr, &l4);
-		if (l4)
+		l4 = (unsigned char *)net + ip4->ihl * 4;
+		if (skbtop__hdr_set(th) && th > nh)
+			l4 = head + th;
+		if (got == sizeof(b) && l4 == net + sizeof(struct iphdr))
+			skbtop__parse_l4_bytes(b + sizeof(struct iphdr), p);
+		else
 			skbtop__parse_l4(l4, p);
 		return 0;
-	} else {
-		return -1;
 	}
-	if (skbtop__hdr_set(th) && th > nh)
-		l4 = head + th;
-	skbtop__parse_l4(l4, p);
+	if (ip4->version != 6 || protocol == SKBTOP_ETH_P_IP ||
+	    (got < sizeof(struct ipv6hdr) && bpf_probe_read_kernel(b, sizeof(struct ipv6hdr), net)))
+		return -1;
+	t->family = SKBTOP_AF_INET6;
+	__builtin_memcpy(t->saddr.v6, &ip6->saddr, 16);
+	__builtin_memcpy(t->daddr.v6, &ip6->daddr, 16);
+	l4 = (unsigned char *)net + sizeof(struct ipv6hdr);
+	t->l4proto = skbtop__ip6_skip_ext(ip6->nexthdr, &l4);
+	if (got == sizeof(b) && l4 == net + sizeof(struct ipv6hdr))
+		skbtop__parse_l4_bytes(b + sizeof(struct ipv6hdr), p);
+	else if (l4)
+		skbtop__parse_l4(l4, p);
 	return 0;
+}
+
+/*
+ * Fills p from the headers of skb, whose fields s holds; 0 when an IPv4 or IPv6 header was read.
+ * Read through BTF, the head is a pointer the verifier tracks, which a global function cannot take:
+ * its value is read once more as a number.
+ */
+static __always_inline int skbtop__parse(struct sk_buff *skb, const struct skbtop_skb *s,
+					 struct skbtop_parsed *p, int rd)
+{
+	__u64 head = (__u64)(unsigned long)s->head;
+
+	if (rd == SKBTOP_RD_BTF && bpf_probe_read_kernel(&head, sizeof(head), &skb->head))
+		return -1;
+	return skbtop__parse_at(head, s->nh, s->th, s->protocol, p);
 }
 
 #endif /* SKBTOP_PARSE_BPF_H */

@@ -20,6 +20,7 @@
 #include "core/backend.h"
 #include "core/classify.h"
 #include "core/config.h"
+#include "core/cost.h"
 #include "core/decode.h"
 #include "core/discover.h"
 #include "core/export.h"
@@ -68,6 +69,7 @@ struct trace {
 	struct loader *loader;
 	struct nft_loader *nft;
 	struct nft_join *join;
+	struct cost *cost;
 	uint64_t ring_ns; /* the latest kernel time among the ring buffer's records so far */
 	bool draining;	  /* stopping: the netlink trace is read once more, not with every pump */
 	struct loader_func *funcs;
@@ -132,6 +134,8 @@ static void usage(FILE *f)
 		"kernels\n"
 		"                           without kprobes: adds a table that marks every packet\n"
 		"                           in the traced namespaces until skbtop exits\n"
+		"                           (those of unprivileged users only when named\n"
+		"                           by --filter-netns)\n"
 		"      --netns, --ifname, --mark  short for the --filter-* options "
 		"below\n" FILTER_OPTS_HELP
 		"      --no-color           a screen without colours (as NO_COLOR=1 does)\n"
@@ -609,6 +613,7 @@ static size_t pump(void *ctx, struct store *s)
 	if (!t->draining)
 		n += pump_netlink(t, s, n < PUMP_BATCH ? caught_up : 0, false);
 	refresh_losses(t, s, false);
+	cost__sample(t->cost);
 	return n;
 }
 
@@ -641,6 +646,22 @@ static struct poller *start_poller(struct trace *t, char *err, size_t errlen)
 	p = poller__start(fds.events, t->q, err, errlen);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return p;
+}
+
+/* The programs of both objects, from now on. */
+static int start_cost(struct trace *t)
+{
+	t->cost = cost__new(t->poller);
+	if (!t->cost) {
+		p_err("out of memory");
+		return -1;
+	}
+	loader__for_each_prog(t->loader, cost__add_prog, t->cost);
+	nft_loader__for_each_prog(t->nft, cost__add_prog, t->cost);
+	cost__start(t->cost);
+	if (!cost__live(t->cost)->bpf_known)
+		p_warn("cost: BPF run time not shown, %s", cost__live(t->cost)->bpf_why);
+	return 0;
 }
 
 static void run_stream(struct trace *t, const struct trace_args *a)
@@ -718,6 +739,7 @@ static int run(struct trace *t, struct trace_args *a)
 	struct backend_probe bp;
 	struct func_list list = {};
 	struct stream st = {};
+	struct cost_figures session;
 	char err[512], notice[300], nft_why[300];
 	enum backend want = t->cfg.backend;
 	int rc = 1;
@@ -802,6 +824,8 @@ static int run(struct trace *t, struct trace_args *a)
 		p_err("%s", err);
 		goto out;
 	}
+	if (start_cost(t))
+		goto out;
 
 	if (a->stream) {
 		st.f = stdout;
@@ -825,6 +849,7 @@ static int run(struct trace *t, struct trace_args *a)
 			.failed = ls.failed,
 			.skipped = ls.skipped + t->skipped,
 			.filter = t->filter_text,
+			.cost = cost__live(t->cost),
 		};
 
 		status_notice(t, notice, sizeof(notice));
@@ -849,7 +874,14 @@ static int run(struct trace *t, struct trace_args *a)
 	for (int i = 0; i < 64 && pump_netlink(t, t->store, 0, true); i++)
 		;
 	refresh_losses(t, t->store, true);
+	/* Before the detach: the programs' last runs are part of the session. */
+	cost__finish(t->cost, &session);
+	st.cost = &session;
 	print_counts(t);
+	/* The screen's users see the session's cost too, once the screen is gone. */
+	fputs("skbtop: cost:", stderr);
+	stream__cost_text(stderr, &session);
+	fputc('\n', stderr);
 	nft_loader__detach(t->nft);
 	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;
@@ -859,12 +891,14 @@ static int run(struct trace *t, struct trace_args *a)
 		nft_verdict__stats(stdout, t->store, a->format == STREAM_JSON);
 	}
 	if (a->output) {
-		struct export_meta m = { .backend = backend__label(t->backend) };
+		struct export_meta m = { .backend = backend__label(t->backend), .cost = &session };
 
 		if (export__session(a->output, t->store, t->names, &t->cfg, &m))
 			rc = 1;
 	}
 out:
+	cost__free(t->cost);
+	t->cost = NULL;
 	poller__free(t->poller);
 	t->poller = NULL;
 	nft_loader__free(t->nft);

@@ -12,11 +12,13 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "builtin_config.h"
 #include "classify.h"
 #include "config.h"
+#include "printable.h"
 
 #define BUILTIN "built-in"
 
@@ -75,6 +77,22 @@ static bool is_null(const yaml_node_t *n)
 	return !*s || !strcmp(s, "~") || !strcmp(s, "null");
 }
 
+/* Line and column (characters, from 0) of byte offset off of text. */
+static yaml_mark_t mark_at(const char *text, size_t len, size_t off)
+{
+	yaml_mark_t m = { off, 0, 0 };
+
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (text[i] == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			m.column++;
+		}
+	}
+	return m;
+}
+
 /* Parse a document; an empty one (only comments) has no root and yields NULL. */
 static int load_doc(struct ctx *c, const char *text, size_t len, yaml_node_t **root)
 {
@@ -87,14 +105,20 @@ static int load_doc(struct ctx *c, const char *text, size_t len, yaml_node_t **r
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &c->doc)) {
 		yaml_mark_t m = parser.problem_mark;
-
 		yaml_mark_t cm = parser.context_mark;
 
+		/* The reader (bad bytes) gives an offset, not a mark. */
+		if (parser.error == YAML_READER_ERROR)
+			m = mark_at(text, len, parser.problem_offset);
 		if (parser.context)
 			snprintf(c->err, c->errlen,
 				 "%s:%zu:%zu: YAML syntax error: %s %s (started at %zu:%zu)",
 				 c->name, m.line + 1, m.column + 1, parser.problem, parser.context,
 				 cm.line + 1, cm.column + 1);
+		else if (parser.error == YAML_READER_ERROR && parser.problem_value >= 0)
+			snprintf(c->err, c->errlen, "%s:%zu:%zu: YAML syntax error: %s (0x%x)",
+				 c->name, m.line + 1, m.column + 1, parser.problem,
+				 (unsigned)parser.problem_value);
 		else
 			snprintf(c->err, c->errlen, "%s:%zu:%zu: YAML syntax error: %s", c->name,
 				 m.line + 1, m.column + 1,
@@ -363,6 +387,7 @@ enum kind {
 	K_POW2_U32,
 	K_BOOL,
 	K_STR,
+	K_PATH, /* a string that is empty or an absolute path */
 	K_PRIO,
 	K_BACKEND,
 	K_NFT,
@@ -413,6 +438,8 @@ static const struct key filter_keys[] = {
 };
 static const struct key nft_keys[] = {
 	FIELD("rules", K_NFT, nft_rules),
+	FIELD("path", K_PATH, nft_path),
+	U32("timeout_ms", nft_timeout_ms, 100, 600000),
 	{ NULL },
 };
 static const struct key ui_keys[] = {
@@ -451,6 +478,13 @@ static int set_key(struct ctx *c, struct config *cfg, const char *sec, const str
 		return get_bool(c, v, what, field);
 	case K_STR:
 		return get_str(c, v, what, field);
+	case K_PATH:
+		if (get_str(c, v, what, field))
+			return -1;
+		if (*(char **)field && **(char **)field != '/')
+			return fail(c, v, "%s: '%s' is not an absolute path", what,
+				    *(char **)field);
+		return 0;
 	case K_REGEX:
 		return get_regex(c, v, what, field, (void **)((char *)cfg + k->off2));
 	case K_PRIO:
@@ -811,8 +845,55 @@ fail:
 	return -1;
 }
 
-/* Reads a whole file; returns -errno. */
-static int slurp(const char *path, char **text, size_t *len)
+/* The user who ran skbtop: through sudo, the one sudo names; else the real user. */
+static uid_t invoking_uid(void)
+{
+	const char *s = getenv("SUDO_UID");
+	char *end;
+	unsigned long v;
+
+	if (s && *s) {
+		errno = 0;
+		v = strtoul(s, &end, 10);
+		if (!*end && !errno && v < (uid_t)-1)
+			return (uid_t)v;
+	}
+	return getuid();
+}
+
+/*
+ * As root, a configuration decides what is attached and how much memory is used: like sudo and
+ * ssh, skbtop only reads one owned by root or by the user who ran it, that nobody else can write.
+ */
+static int trusted(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	uid_t who;
+
+	if (geteuid() != 0)
+		return 0;
+	if (fstat(fd, &st)) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	who = invoking_uid();
+	if (st.st_uid != 0 && st.st_uid != who) {
+		snprintf(err, errlen,
+			 "%s: not used: it belongs to uid %u, not to root or to the user running "
+			 "skbtop (uid %u)",
+			 path, (unsigned)st.st_uid, (unsigned)who);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "%s: not used: others can change it (mode %04o)", path,
+			 (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads a whole file; returns -errno, or -EPERM with err set when it is not to be trusted. */
+static int slurp(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
 	size_t cap = 0, n = 0, got;
@@ -820,6 +901,10 @@ static int slurp(const char *path, char **text, size_t *len)
 
 	if (!f)
 		return -errno;
+	if (trusted(fileno(f), path, err, errlen)) {
+		fclose(f);
+		return -EPERM;
+	}
 	do {
 		if (cap - n < 4096) {
 			cap = cap ? cap * 2 : 16384;
@@ -888,8 +973,9 @@ int config__load(struct config *cfg, const char *path, const char *layers_path, 
 			return -1;
 		path = rc ? found : NULL;
 	}
-	if (path && (rc = slurp(path, &text, &len))) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
+	if (path && (rc = slurp(path, &text, &len, err, errlen))) {
+		if (rc != -EPERM)
+			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
 		return -1;
 	}
 	if (!layers_path && path) {
@@ -898,8 +984,9 @@ int config__load(struct config *cfg, const char *path, const char *layers_path, 
 		if (!access(near, F_OK))
 			layers_path = near;
 	}
-	if (layers_path && (rc = slurp(layers_path, &ltext, &llen))) {
-		snprintf(err, errlen, "%s: cannot read: %s", layers_path, strerror(-rc));
+	if (layers_path && (rc = slurp(layers_path, &ltext, &llen, err, errlen))) {
+		if (rc != -EPERM)
+			snprintf(err, errlen, "%s: cannot read: %s", layers_path, strerror(-rc));
 		free(text);
 		return -1;
 	}
@@ -921,21 +1008,35 @@ void config__free(struct config *cfg)
 	}
 	free(cfg->filter_expr);
 	free(cfg->filter_ifname);
+	free(cfg->nft_path);
 	free_layers(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-/* A YAML double-quoted scalar: safe for any text a user put in a filter or a regex. */
+/*
+ * A YAML double-quoted scalar that reads back: printable text as it is, every other byte as \xXX.
+ * YAML reads \xXX as the character U+00XX, so a C1 control (UTF-8 C2 XX) reads back exactly;
+ * a byte that is not UTF-8 (only a command line can give one) reads back as that Latin-1 letter.
+ */
 static void put_str(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\x%02x", (unsigned char)*s);
-		else
-			fputc(*s, f);
+	while (s && *s) {
+		const unsigned char *u = (const unsigned char *)s;
+		size_t n = printable__len(s);
+
+		if (*s == '"' || *s == '\\') {
+			fprintf(f, "\\%c", *s++);
+		} else if (n) {
+			fwrite(s, 1, n, f);
+			s += n;
+		} else if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] < 0xa0) {
+			fprintf(f, "\\x%02x", u[1]);
+			s += 2;
+		} else {
+			fprintf(f, "\\x%02x", u[0]);
+			s++;
+		}
 	}
 	fputc('"', f);
 }
@@ -981,7 +1082,9 @@ int config__write(const struct config *cfg, FILE *f, const char *header)
 		fprintf(f, "\n  mark: 0\n");
 	else
 		fprintf(f, "\n  mark: \"0x%x/0x%x\"\n", cfg->filter_mark, cfg->filter_mark_mask);
-	fprintf(f, "\nnft:\n  rules: %s\n", nft_rules__name(cfg->nft_rules));
+	fprintf(f, "\nnft:\n  rules: %s\n  path: ", nft_rules__name(cfg->nft_rules));
+	put_str(f, cfg->nft_path);
+	fprintf(f, "\n  timeout_ms: %u\n", cfg->nft_timeout_ms);
 	fprintf(f, "\nui:\n  refresh_ms: %u\n  color: %s\n", cfg->refresh_ms,
 		cfg->color ? "true" : "false");
 	fflush(f);

@@ -81,6 +81,8 @@ struct config {
 
 	/* nft: */
 	enum nft_rules_mode nft_rules;
+	char *nft_path;		 /* absolute, NULL: the first of NFT_EXEC_PATHS */
+	uint32_t nft_timeout_ms; /* one run of nft is stopped after this */
 
 	/* ui: */
 	uint32_t refresh_ms;

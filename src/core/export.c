@@ -321,7 +321,7 @@ static void session_body(struct writer *w, const void *arg)
 
 	put_header(w, a->m);
 	fputs("\"stats\":", w->f);
-	stream__stats_json(w->f, a->s, w->n, w->cfg);
+	stream__stats_json(w->f, a->s, w->n, w->cfg, a->m ? a->m->cost : NULL);
 	fputs(",\n\"packets\":[", w->f);
 	for (i = 0; i < len; i++) {
 		fputs(i ? ",\n" : "\n", w->f);

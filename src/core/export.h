@@ -8,6 +8,7 @@
 #define SKBTOP_EXPORT_H
 
 #include "config.h"
+#include "cost.h"
 #include "names.h"
 #include "store.h"
 
@@ -15,9 +16,10 @@
 #define EXPORT_VERSION 1
 
 struct export_meta {
-	const char *kernel;  /* NULL: uname -r of this host */
-	const char *backend; /* "kprobe.multi", "tracepoint", ... NULL: "unknown" */
-	const char *created; /* ISO 8601 UTC; NULL: now */
+	const char *kernel;		 /* NULL: uname -r of this host */
+	const char *backend;		 /* "kprobe.multi", "tracepoint", ... NULL: "unknown" */
+	const char *created;		 /* ISO 8601 UTC; NULL: now */
+	const struct cost_figures *cost; /* what tracing the session cost; NULL: not saved */
 };
 
 /* Returns 0, or -1 after p_err() naming the file. */

@@ -1,29 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "json_util.h"
-
-/* Length of the UTF-8 sequence at s, 0 when it is not a valid one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0 && s[0] >= 0xc2)
-		n = 2;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3;
-	else if ((s[0] & 0xf8) == 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
+#include "printable.h"
 
 /*
  * The writers below use the _unlocked stdio calls: callers hold the FILE's lock for a whole
@@ -35,9 +14,9 @@ void json__str(FILE *f, const char *str)
 
 	putc_unlocked('"', f);
 	while (*s) {
-		size_t n = utf8_len(s);
+		size_t n = printable__len((const char *)s);
 
-		if (n && *s != '"' && *s != '\\' && *s >= 0x20) {
+		if (n && *s != '"' && *s != '\\') {
 			s += n;
 			continue;
 		}
@@ -45,6 +24,9 @@ void json__str(FILE *f, const char *str)
 		if (*s == '"' || *s == '\\') {
 			putc_unlocked('\\', f);
 			putc_unlocked(*s, f);
+		} else if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] < 0xa0) {
+			/* A C1 control as UTF-8: the same character, escaped. */
+			fprintf(f, "\\u%04x", *++s);
 		} else {
 			fprintf(f, "\\u%04x", *s);
 		}

@@ -6,7 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Writes s as a JSON string with its quotes; bytes that are not UTF-8 become \u00XX. */
+/* Writes s as a JSON string with its quotes; bytes that are not printable (printable.h) become
+ * \u00XX. */
 void json__str(FILE *f, const char *s);
 /* Writes ,"key": (the comma unless first) and clears *first. */
 void json__key(FILE *f, const char *key, int *first);

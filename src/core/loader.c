@@ -104,18 +104,18 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* libbpf's words, a line each: a verifier log is thousands of lines in one message. */
 static int libbpf_to_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char buf[512];
-	size_t n;
+	char *msg, *line, *save = NULL;
 
 	if (level == LIBBPF_DEBUG || log_verbosity < 2)
 		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	n = strlen(buf);
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	p_debug("libbpf: %s", buf);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return 0;
+	for (line = strtok_r(msg, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		p_debug("libbpf: %s", line);
+	free(msg);
 	return 0;
 }
 
@@ -484,6 +484,12 @@ static void note_failure(struct loader *l, const char *what, int err)
 	p_debug("attach %s: %s", what, strerror(err < 0 ? -err : err));
 }
 
+/* What a probe is told of its function: its id, and whether the function ends an skb's life. */
+static __u32 probe_cookie(const struct loader_func *f)
+{
+	return f->id | (in_list(loader_end_funcs, f->name) ? SKBTOP_END_FLAG : 0);
+}
+
 static void attach_multi_range(struct loader *l, struct bpf_program *prog, const char **syms,
 			       const __u64 *cookies, size_t n)
 {
@@ -528,7 +534,7 @@ static void attach_kprobe_multi(struct loader *l)
 			if (l->o.funcs[i].param_pos != pos || !l->o.funcs[i].name)
 				continue;
 			syms[n] = l->o.funcs[i].name;
-			cookies[n++] = l->o.funcs[i].id;
+			cookies[n++] = probe_cookie(&l->o.funcs[i]);
 		}
 		attach_multi_range(l, l->func_prog[pos], syms, cookies, n);
 	}
@@ -540,7 +546,7 @@ static void attach_kprobe(struct loader *l)
 {
 	for (size_t i = 0; i < l->o.n_funcs; i++) {
 		const struct loader_func *f = &l->o.funcs[i];
-		LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = f->id);
+		LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = probe_cookie(f));
 		struct bpf_link *link;
 
 		if (!func_usable(f))
@@ -583,7 +589,7 @@ static void fill_ip2id(struct loader *l)
 			continue;
 		if (hsearch_r(e, FIND, &r, &h) && r) {
 			const struct loader_func *fn = r->data;
-			__u32 id = fn->id;
+			__u32 id = probe_cookie(fn);
 			__u64 key = addr;
 
 			/* With IBT the traced address may be past the 4-byte endbr64. */
@@ -642,17 +648,6 @@ static void attach_fentry(struct loader *l)
 	}
 }
 
-static void mark_end_funcs(struct loader *l)
-{
-	int map = bpf_map__fd(l->skel->maps.skbtop_endfn);
-	__u8 yes = 1;
-
-	for (size_t i = 0; i < l->o.n_funcs; i++)
-		for (const char *const *e = loader_end_funcs; *e; e++)
-			if (l->o.funcs[i].name && !strcmp(l->o.funcs[i].name, *e))
-				bpf_map_update_elem(map, &l->o.funcs[i].id, &yes, BPF_ANY);
-}
-
 static void attach_clones(struct loader *l)
 {
 	if (!l->clone_entry)
@@ -700,7 +695,6 @@ int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t 
 {
 	double t0 = now_ms();
 
-	mark_end_funcs(l);
 	switch (l->o.backend) {
 	case BACKEND_KPROBE_MULTI:
 		attach_kprobe_multi(l);
@@ -738,6 +732,31 @@ void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out)
 	out->events = bpf_map__fd(l->skel->maps.skbtop_events);
 	out->tracked = bpf_map__fd(l->skel->maps.skbtop_tracked);
 	out->counters = bpf_map__fd(l->skel->maps.skbtop_counters);
+}
+
+void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, l->skel->obj)
+	{
+		if (bpf_program__fd(p) >= 0)
+			fn(ctx, bpf_program__fd(p));
+	}
+	/* A copy's program fd was closed once linked: its link leads to it. */
+	for (size_t i = 0; i < l->n_fds; i++) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (bpf_obj_get_info_by_fd(l->fds[i], &info, &len))
+			continue;
+		fd = bpf_prog_get_fd_by_id(info.prog_id);
+		if (fd < 0)
+			continue;
+		fn(ctx, fd);
+		close(fd);
+	}
 }
 
 int loader__counters(const struct loader *l, uint64_t *out)

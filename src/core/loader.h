@@ -69,6 +69,10 @@ int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t 
 const struct loader_stats *loader__stats(const struct loader *l);
 /* The maps a second object (nft.bpf.o) reuses with bpf_map__reuse_fd(). */
 void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out);
+/* Gets the fd of one program; the fd stays the loader's. */
+typedef void (*loader_prog_fn)(void *ctx, int prog_fd);
+/* Every program loaded, the fentry copies too: their kernel statistics are skbtop's cost. */
+void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx);
 /* Sums the per-CPU counters into out[SKBTOP_CNT_MAX]. */
 int loader__counters(const struct loader *l, uint64_t *out);
 /* Detaches and frees everything; returns how long the detach took, in ms. */

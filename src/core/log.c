@@ -5,7 +5,9 @@
 #include <string.h>
 #include <pthread.h>
 
+#include "json_util.h"
 #include "log.h"
+#include "printable.h"
 
 int log_verbosity;
 bool log_json;
@@ -15,39 +17,34 @@ static bool holding;
 static char *held;
 static size_t held_len;
 
-static void json_escape(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-}
-
+/* Messages quote names from outside (interfaces, tables, files): they are made printable here. */
 static void emit(bool is_err, const char *level, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char line[1024], shown[1024];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
 	pthread_mutex_lock(&held_lock);
+	flockfile(stderr);
 	if (holding) {
-		size_t n = strlen(level) + strlen(line) + 16;
+		size_t n = strlen(level) + sizeof(shown) + 16;
 		char *p = realloc(held, held_len + n);
 
 		if (p) {
 			held = p;
-			held_len += snprintf(held + held_len, n, "skbtop: %s%s\n", level, line);
+			held_len += snprintf(held + held_len, n, "skbtop: %s%s\n", level,
+					     printable__copy(shown, sizeof(shown), line));
 		}
 	} else if (log_json && is_err) {
-		fputs("{\"error\":\"", stderr);
-		json_escape(stderr, line);
-		fputs("\"}\n", stderr);
+		fputs_unlocked("{\"error\":", stderr);
+		json__str(stderr, line);
+		fputs_unlocked("}\n", stderr);
 	} else {
-		fprintf(stderr, "skbtop: %s%s\n", level, line);
+		fputs_unlocked("skbtop: ", stderr);
+		fputs_unlocked(level, stderr);
+		printable__fputs(stderr, line);
+		putc_unlocked('\n', stderr);
 	}
+	funlockfile(stderr);
 	pthread_mutex_unlock(&held_lock);
 }
 

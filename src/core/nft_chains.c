@@ -6,11 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
+#include <linux/nsfs.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "nft_chains.h"
+#include "nft_exec.h"
 #include "nft_ruleset.h"
 
 static const char *const hook_names[] = { "prerouting", "input", "forward", "output",
@@ -79,17 +82,18 @@ int nft_chains__parse(const char *json, uint32_t netns, struct nft_chain_def *ou
 int nft_chains__list(const char *nft, uint32_t netns, struct nft_chain_def *out, int max)
 {
 	char *const argv[] = { (char *)nft, "-j", "list", "chains", NULL };
-	int fd = nft_netns__open(netns), status = 0, n;
-	char *json;
+	int fd = nft_netns__open(netns), n;
+	struct nft_exec_result r;
 
 	if (fd < 0)
 		return 0;
-	json = nft_netns__run_nft(nft, fd, argv, &status);
+	n = nft_exec__run(fd, argv, NULL, 64 << 20, &r);
 	close(fd);
-	n = json && WIFEXITED(status) && !WEXITSTATUS(status)
-		    ? nft_chains__parse(json, netns, out, max)
-		    : -1;
-	free(json);
+	if (n)
+		p_warn("nft: could not list the chains of netns %u: %s", netns, r.err);
+	else
+		n = nft_chains__parse(r.out, netns, out, max);
+	free(r.out);
 	return n;
 }
 
@@ -128,4 +132,21 @@ int nft_netns__list(uint32_t want, uint32_t *out, int max)
 			closedir(dir);
 	}
 	return n;
+}
+
+bool nft_netns__foreign(uint32_t inum)
+{
+	int fd = nft_netns__open(inum), owner;
+	struct stat ours, theirs;
+	bool foreign = false;
+
+	if (fd < 0)
+		return false;
+	owner = ioctl(fd, NS_GET_USERNS);
+	if (owner >= 0 && !fstat(owner, &theirs) && !stat("/proc/self/ns/user", &ours))
+		foreign = theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev;
+	if (owner >= 0)
+		close(owner);
+	close(fd);
+	return foreign;
 }

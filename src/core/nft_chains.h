@@ -8,6 +8,7 @@
 #ifndef SKBTOP_NFT_CHAINS_H
 #define SKBTOP_NFT_CHAINS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../bpf/skbtop_event.h"
@@ -37,5 +38,11 @@ const char *nft_hook__name(uint8_t hook);
  * process or /run/netns holds. Returns how many inodes went into out.
  */
 int nft_netns__list(uint32_t want, uint32_t *out, int max);
+
+/*
+ * Whether the network namespace inum belongs to a user namespace other than skbtop's own: one
+ * an unprivileged user can make (unshare -Urn), where that user decides everything.
+ */
+bool nft_netns__foreign(uint32_t inum);
 
 #endif /* SKBTOP_NFT_CHAINS_H */

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/wait.h>
 
 #include "log.h"
+#include "nft_exec.h"
 #include "nft_keyon.h"
 
 #define KEYON_COMMENT "skbtop: turns on the nftables trace key while it runs; no packet enters it"
@@ -20,83 +18,36 @@ const char *nft_keyon__table(char *buf, size_t len, const char *prefix, pid_t pi
 	return buf;
 }
 
-/* Runs nft with args, script on stdin; output (stdout then stderr) into out. Returns exit code. */
-static int run_nft(const char *nft, int netns_fd, char *const args[], const char *script, char *out,
-		   size_t outlen)
-{
-	int in[2], res[2], status = 0;
-	size_t len = 0;
-	pid_t pid;
-
-	if (pipe2(in, O_CLOEXEC))
-		return -1;
-	if (pipe2(res, O_CLOEXEC)) {
-		close(in[0]);
-		close(in[1]);
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET))
-			_exit(126);
-		dup2(in[0], 0);
-		dup2(res[1], 1);
-		dup2(res[1], 2);
-		execvp(nft, args);
-		_exit(127);
-	}
-	close(in[0]);
-	close(res[1]);
-	if (pid > 0 && script) {
-		/* A broken pipe (nft died early) must not kill skbtop. */
-		sigset_t pipe_set, old;
-
-		sigemptyset(&pipe_set);
-		sigaddset(&pipe_set, SIGPIPE);
-		pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-		if (write(in[1], script, strlen(script)) < 0)
-			status = -1;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
-	close(in[1]);
-	for (ssize_t n; pid > 0 && out && len + 1 < outlen; len += n) {
-		n = read(res[0], out + len, outlen - 1 - len);
-		if (n <= 0)
-			break;
-	}
-	if (out && outlen)
-		out[len] = 0;
-	close(res[0]);
-	if (pid < 0)
-		return -1;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 int nft_keyon__run(const char *nft, int netns_fd, const char *script, char *err, size_t errlen)
 {
 	char *const args[] = { (char *)nft, "-f", "-", NULL };
-	char out[1024];
-	int rc = run_nft(nft, netns_fd, args, script, out, sizeof(out));
+	struct nft_exec_result r;
+	int rc = nft_exec__run(netns_fd, args, script, 1024, &r);
 
 	if (err && errlen) {
-		out[strcspn(out, "\n")] = 0;
-		snprintf(err, errlen, "%s", rc == 127 ? "nft not found" : out);
+		/* nft says what went wrong on stderr; some versions on stdout. */
+		if (rc && !r.err[0] && r.out)
+			snprintf(r.err, sizeof(r.err), "%.*s", (int)strcspn(r.out, "\n"), r.out);
+		snprintf(err, errlen, "%s", r.err);
 	}
-	return rc == 0 ? 0 : -1;
+	free(r.out);
+	return rc;
 }
 
 int nft_keyon__remove_leftovers(const char *nft, int netns_fd, const char *prefix)
 {
 	char *const args[] = { (char *)nft, "list", "tables", NULL };
-	char out[16384], script[256], name[64], err[256];
+	char script[256], name[64], err[256], *save = NULL;
 	size_t plen = strlen(prefix);
+	struct nft_exec_result r;
 	int removed = 0;
 
-	if (run_nft(nft, netns_fd, args, NULL, out, sizeof(out)))
+	if (nft_exec__run(netns_fd, args, NULL, 1 << 20, &r)) {
+		p_warn("could not list the tables to remove those left behind: %s", r.err);
+		free(r.out);
 		return -1;
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+	}
+	for (char *line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char fam[16], table[128];
 		char *end;
 		long pid;
@@ -116,6 +67,7 @@ int nft_keyon__remove_leftovers(const char *nft, int netns_fd, const char *prefi
 		       nft_keyon__table(name, sizeof(name), prefix, pid), pid);
 		removed++;
 	}
+	free(r.out);
 	return removed;
 }
 

@@ -17,6 +17,7 @@
 #include "nft.skel.h"
 #include "nft_chains.h"
 #include "nft_keyon.h"
+#include "nft_exec.h"
 #include "nft_loader.h"
 #include "nft_nltrace.h"
 #include "nft_ruleset.h"
@@ -432,12 +433,28 @@ static void start_brackets(struct nft_loader *l)
 static void start_netlink(struct nft_loader *l)
 {
 	uint32_t nss[MAX_NETNS];
-	int n = nft_netns__list(l->o.netns, nss, MAX_NETNS);
+	int n = nft_netns__list(l->o.netns, nss, MAX_NETNS), kept = 0, foreign = 0;
 	char summary[128];
 
-	l->nl = nft_nltrace__start(l->nft, nss, n, l->func_base + NFT_PROBE_NETLINK, summary,
+	/*
+	 * A namespace an unprivileged user owns gets no table of ours and its trace is not read
+	 * unless it is the one asked for: its owner may not want it changed, and can forge the
+	 * trace.
+	 */
+	for (int i = 0; i < n; i++) {
+		if (!l->o.netns && nft_netns__foreign(nss[i]))
+			foreign++;
+		else
+			nss[kept++] = nss[i];
+	}
+	l->nl = nft_nltrace__start(l->nft, nss, kept, l->func_base + NFT_PROBE_NETLINK, summary,
 				   sizeof(summary));
 	add_status(l, "%s", summary);
+	if (foreign)
+		add_status(l,
+			   "%d namespace%s of other user namespaces left alone (--filter-netns "
+			   "traces one)",
+			   foreign, foreign == 1 ? "" : "s");
 }
 
 /* NFT events get probe names, so the views put them in the NFT and Netfilter layers. */
@@ -467,11 +484,21 @@ static void name_probes(struct nft_loader *l)
 struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 {
 	struct nft_loader *l = calloc(1, sizeof(*l));
+	char err[256];
 
 	if (!l)
 		return NULL;
 	l->o = *o;
-	snprintf(l->nft, sizeof(l->nft), "%s", o->nft ? o->nft : "nft");
+	if (o->cfg && o->cfg->nft_timeout_ms)
+		nft_exec__set_timeout(o->cfg->nft_timeout_ms);
+	/* Without one, every run says "nft not found": what nft would have given is missing. */
+	if (nft_exec__find(o->nft   ? o->nft
+			   : o->cfg ? o->cfg->nft_path
+				    : NULL,
+			   l->nft, sizeof(l->nft), err, sizeof(err))) {
+		p_warn("%s", err);
+		l->nft[0] = '\0';
+	}
 	l->o.nft = l->nft;
 	l->mode = NFT_RULES_OFF;
 	/* The kernel's own trace gives the rules: probing them too would show each twice. */
@@ -529,6 +556,28 @@ struct nft_loader *nft_loader__start(const struct loader *main, struct names *na
 const char *nft_loader__status(const struct nft_loader *l)
 {
 	return l ? l->status : "nft: off";
+}
+
+static void object_progs(const struct nft_bpf *skel, loader_prog_fn fn, void *ctx)
+{
+	struct bpf_program *p;
+
+	if (!skel)
+		return;
+	bpf_object__for_each_program(p, skel->obj)
+	{
+		if (bpf_program__fd(p) >= 0)
+			fn(ctx, bpf_program__fd(p));
+	}
+}
+
+void nft_loader__for_each_prog(const struct nft_loader *l, loader_prog_fn fn, void *ctx)
+{
+	if (!l)
+		return;
+	object_progs(l->skel, fn, ctx);
+	for (size_t i = 0; i < l->n_copies; i++)
+		object_progs(l->copies[i], fn, ctx);
 }
 
 void nft_loader__detach(struct nft_loader *l)

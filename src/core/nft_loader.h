@@ -26,7 +26,7 @@ struct nft_loader_opts {
 	bool kprobes;	     /* the chosen backend can attach kprobes */
 	bool netlink_trace;  /* rules from the kernel's netlink trace (nft_nltrace.h) */
 	uint32_t netns;	     /* bracket only this namespace (inode); 0 = every namespace found */
-	const char *nft;     /* the nft binary, NULL for "nft" */
+	const char *nft;     /* the nft binary, NULL for cfg->nft_path (nft_exec.h) */
 	struct names *names; /* gets the rule text lookup; may be NULL */
 	const struct config *cfg; /* layers for the NFT events' names; may be NULL */
 	struct loader_shared_fds fds;
@@ -49,6 +49,8 @@ struct nft_nltrace *nft_loader__nltrace(const struct nft_loader *l);
 int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode);
 /* One line for the status bar and stderr: what is attached and what is missing, and why. */
 const char *nft_loader__status(const struct nft_loader *l);
+/* Every program loaded (probes and bracket copies), as loader__for_each_prog. */
+void nft_loader__for_each_prog(const struct nft_loader *l, loader_prog_fn fn, void *ctx);
 /*
  * Detach every probe, link, the dormant table and the netlink trace, but keep the rule text: the
  * session is exported after the detach, and its rule events still need their text.

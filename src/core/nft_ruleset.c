@@ -16,9 +16,9 @@
 #include <linux/netlink.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "log.h"
+#include "nft_exec.h"
 #include "nft_ruleset.h"
 
 #define NAME_CUT       31 /* SKBTOP_NAME_LEN - 1: names in events are cut here */
@@ -467,80 +467,28 @@ static int64_t ns_genid(struct ns_ent *ns)
 	return id;
 }
 
-char *nft_netns__run_nft(const char *nft, int nsfd, char *const argv[], int *status)
-{
-	int pfd[2];
-	size_t len = 0, cap = 65536;
-	char *out;
-	pid_t pid;
-
-	if (pipe2(pfd, O_CLOEXEC))
-		return NULL;
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
-
-		if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET))
-			_exit(126);
-		dup2(pfd[1], 1);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		execvp(nft, argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	out = malloc(cap);
-	for (ssize_t n; out; len += n) {
-		if (len + 1 == cap) {
-			char *p = cap < (size_t)MAX_LISTING_MB << 20 ? realloc(out, cap * 2) : NULL;
-
-			if (!p) {
-				free(out);
-				out = NULL;
-				break;
-			}
-			out = p;
-			cap *= 2;
-		}
-		n = read(pfd[0], out + len, cap - 1 - len);
-		if (n <= 0)
-			break;
-	}
-	if (out)
-		out[len] = 0;
-	close(pfd[0]);
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
-	return out;
-}
-
 static int ns_refresh(struct nft_ruleset *rs, struct ns_ent *ns)
 {
 	char *const argv[] = { rs->nft, "-a", "-s", "list", "ruleset", NULL };
-	int nsfd = open_ns(ns), status = 0, n;
-	char *out;
+	int nsfd = open_ns(ns), n;
+	struct nft_exec_result r;
 
 	if (nsfd < 0) {
 		p_err("nft rule text: network namespace %u is not held by any process", ns->netns);
 		return -1;
 	}
-	out = nft_netns__run_nft(rs->nft, nsfd, argv, &status);
+	n = nft_exec__run(nsfd, argv, NULL, (size_t)MAX_LISTING_MB << 20, &r);
 	close(nsfd);
-	if (!out || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		p_err("nft rule text: '%s -a -s list ruleset' failed in netns %u (status %d)",
-		      rs->nft, ns->netns, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		free(out);
+	if (n) {
+		p_err("nft rule text: '%s -a -s list ruleset' failed in netns %u: %s", rs->nft,
+		      ns->netns, r.err[0] ? r.err : "exit status not 0");
+		free(r.out);
 		return -1;
 	}
-	n = nft_ruleset__parse(rs, ns->netns, out);
+	n = nft_ruleset__parse(rs, ns->netns, r.out);
 	if (n < 0)
 		p_err("nft rule text: could not read the listing of netns %u", ns->netns);
-	free(out);
+	free(r.out);
 	return n;
 }
 

@@ -57,11 +57,6 @@ int nft_netns__open(uint32_t inum);
 uint32_t nft_netns__self(void);
 /* Runs fn(arg) on a thread that entered the namespace of netns_fd; fn's result (-1 on error). */
 int nft_netns__call(int netns_fd, int (*fn)(void *arg), void *arg);
-/*
- * Runs nft with argv (argv[0] included) in the namespace of nsfd (-1: our own); returns its
- * standard output (malloc'd) and its wait status in *status, NULL when it could not run.
- */
-char *nft_netns__run_nft(const char *nft, int nsfd, char *const argv[], int *status);
 /* A socket(domain, type, proto) created inside the namespace of netns_fd; -1 on error. */
 int nft_netns__socket(int netns_fd, int domain, int type, int proto);
 /* The ruleset generation id of the namespace behind a NETLINK_NETFILTER socket; -1 on error. */

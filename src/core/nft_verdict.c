@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_util.h"
 #include "nft_ruleset.h"
+#include "printable.h"
 #include "nft_verdict.h"
 #include "store.h"
 
@@ -147,35 +149,44 @@ static struct vcount *vcount_get(struct vtable *t, const char *key)
 	return p;
 }
 
+/* Keys are names from the traced namespaces: written by the JSON and printable writers only. */
 static void vtable_print(FILE *f, const char *name, const struct vtable *t, bool json)
 {
-	if (json)
-		fprintf(f, ",\"%s\":{", name);
-	else
-		fprintf(f, "%s:\n", name);
-	for (size_t i = 0; i < t->n; i++) {
-		bool first = true;
+	int top = 0; /* the object's first keys precede these */
 
-		if (json)
-			fprintf(f, "%s\"%s\":{", i ? "," : "", t->v[i].key);
-		else
-			fprintf(f, "  %s:", t->v[i].key);
+	if (json) {
+		json__key(f, name, &top);
+		putc_unlocked('{', f);
+	} else {
+		fprintf(f, "%s:\n", name);
+	}
+	top = 1;
+	for (size_t i = 0; i < t->n; i++) {
+		int first = 1;
+
+		if (json) {
+			json__key(f, t->v[i].key, &top);
+			putc_unlocked('{', f);
+		} else {
+			printable__fprintf(f, "  %s:", t->v[i].key);
+		}
 		for (int k = 0; k < NFT_V_COUNT; k++) {
 			if (!t->v[i].n[k])
 				continue;
-			if (json)
-				fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",",
-					nft_vkind__name(k), t->v[i].n[k]);
-			else
+			if (json) {
+				json__key(f, nft_vkind__name(k), &first);
+				json__u64(f, t->v[i].n[k]);
+			} else {
 				fprintf(f, " %s %" PRIu64, nft_vkind__name(k), t->v[i].n[k]);
-			first = false;
+			}
 		}
 		if (t->v[i].policy) {
-			if (json)
-				fprintf(f, "%s\"policy\":%" PRIu64, first ? "" : ",",
-					t->v[i].policy);
-			else
+			if (json) {
+				json__key(f, "policy", &first);
+				json__u64(f, t->v[i].policy);
+			} else {
 				fprintf(f, " (policy %" PRIu64 ")", t->v[i].policy);
+			}
 		}
 		fputs(json ? "}" : "\n", f);
 	}
@@ -227,6 +238,7 @@ void nft_verdict__stats(FILE *f, const struct store *s, bool json)
 				c->policy++;
 		}
 	}
+	flockfile(f);
 	if (json)
 		fprintf(f, "{\"nft_stats\":{\"chains_entered\":%" PRIu64 ",\"rule_steps\":%" PRIu64,
 			entered, steps);
@@ -237,6 +249,7 @@ void nft_verdict__stats(FILE *f, const struct store *s, bool json)
 	vtable_print(f, "verdicts_by_rule", &rules, json);
 	if (json)
 		fputs("}}\n", f);
+	funlockfile(f);
 	free(chains.v);
 	free(rules.v);
 }

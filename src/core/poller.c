@@ -26,7 +26,19 @@ struct poller {
 	atomic_bool stop;
 	_Atomic uint64_t lost_queue;
 	_Atomic uint64_t caught_up_ns; /* see poller__caught_up_ns */
+	clockid_t cpu_clock;
+	bool have_cpu_clock;
+	_Atomic uint64_t exit_cpu_ns; /* the thread's CPU time when it ended */
 };
+
+static uint64_t clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static int on_record(void *ctx, void *data, size_t size)
 {
@@ -47,6 +59,11 @@ static void *run(void *arg)
 		int n = ring_buffer__poll(p->rb, POLL_MS);
 		struct timespec ts;
 
+		/* Records come without a wakeup until the ring buffer fills
+		 * (bpf/skbtop_maps.bpf.h): a poll that timed out has read nothing, so the timeout
+		 * is when they are read. */
+		if (n >= 0)
+			n = ring_buffer__consume(p->rb);
 		if (n < 0 && n != -EINTR) {
 			p_err("reading the ring buffer: %s", strerror(-n));
 			break;
@@ -58,6 +75,8 @@ static void *run(void *arg)
 				      (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec,
 				      memory_order_release);
 	}
+	/* Its clock goes with the thread: what it used is kept for the last cost sample. */
+	atomic_store(&p->exit_cpu_ns, clock_ns(CLOCK_THREAD_CPUTIME_ID));
 	return NULL;
 }
 
@@ -85,6 +104,7 @@ struct poller *poller__start(int ringbuf_fd, struct queue *q, char *err, size_t 
 		return NULL;
 	}
 	p->started = true;
+	p->have_cpu_clock = !pthread_getcpuclockid(p->thread, &p->cpu_clock);
 	return p;
 }
 
@@ -119,4 +139,13 @@ void poller__stats(const struct poller *p, struct poller_stats *out)
 	out->records = decoder__records(&p->dec);
 	out->bad = decoder__bad(&p->dec);
 	out->lost_queue = atomic_load_explicit(&m->lost_queue, memory_order_relaxed);
+}
+
+int poller__cpu_ns(const struct poller *p, uint64_t *ns)
+{
+	if (p->started && p->have_cpu_clock && (*ns = clock_ns(p->cpu_clock)))
+		return 0;
+	/* Ended (an error), or stopped and joined: its clock id may name another thread now. */
+	*ns = atomic_load(&((struct poller *)p)->exit_cpu_ns);
+	return *ns ? 0 : -1;
 }

@@ -33,5 +33,10 @@ void poller__stats(const struct poller *p, struct poller_stats *out);
  * ring buffer empty: every record made before it is in the queue. 0 before the first poll.
  */
 uint64_t poller__caught_up_ns(struct poller *p);
+/*
+ * The CPU time the poller thread has used, running or ended; -1 when unknown. From the thread
+ * that stops the poller.
+ */
+int poller__cpu_ns(const struct poller *p, uint64_t *ns);
 
 #endif

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "json_util.h"
+#include "printable.h"
 #include "stream.h"
 
 /* What both a raw record and a held event can say, for one printer. */
@@ -220,61 +221,86 @@ static void text_nft(const struct stream *st, const struct ev_view *v, FILE *f)
 	const char *rule;
 
 	if (v->type == SKBTOP_EV_NF_HOOK) {
-		fprintf(f, "  hook %s %s %s", nfproto__name(x->family),
-			nfhook__name(x->family, x->hook), nft_verdict__name(x->verdict));
+		printable__fprintf(f, "  hook %s %s %s", nfproto__name(x->family),
+				   nfhook__name(x->family, x->hook), nft_verdict__name(x->verdict));
 		return;
 	}
-	fprintf(f, "  %s %s %s", nfproto__name(x->family), x->table, x->chain);
+	printable__fprintf(f, "  %s %s %s", nfproto__name(x->family), x->table, x->chain);
 	if (v->type == SKBTOP_EV_NFT_CHAIN) {
 		if (v->flags & SKBTOP_F_EXIT)
-			fprintf(f, " exit %s", nft_verdict__name(x->verdict));
+			printable__fprintf(f, " exit %s", nft_verdict__name(x->verdict));
 		else
-			fprintf(f, " hook %s prio %d", nfhook__name(x->family, x->hook),
-				x->priority);
+			printable__fprintf(f, " hook %s prio %d", nfhook__name(x->family, x->hook),
+					   x->priority);
 		return;
 	}
 	if (v->flags & SKBTOP_F_POLICY)
-		fprintf(f, " policy %s", nft_verdict__name(x->verdict));
+		printable__fprintf(f, " policy %s", nft_verdict__name(x->verdict));
 	else
-		fprintf(f, " rule #%" PRIu64 " %s", x->rule_handle, nft_verdict__name(x->verdict));
+		printable__fprintf(f, " rule #%" PRIu64 " %s", x->rule_handle,
+				   nft_verdict__name(x->verdict));
 	if (x->target[0])
-		fprintf(f, " %s", x->target);
+		printable__fprintf(f, " %s", x->target);
 	rule = x->rule_handle
 		       ? names__rule_text(st->names, v->netns, x->family, x->table, x->rule_handle)
 		       : NULL;
 	if (rule)
-		fprintf(f, "  \"%s\"", rule);
+		printable__fprintf(f, "  \"%s\"", rule);
+}
+
+/*
+ * "  10.0.0.1:5353 → 10.0.0.2:53 udp", or "" without addresses. A packet's lines come in runs,
+ * so the text of the last tuple is kept: formatting addresses is most of a line's cost. The
+ * stream is written by one thread; the text is ours, printable by construction.
+ */
+static const char *text_tuple(const struct skbtop_tuple *t)
+{
+	static __thread struct {
+		struct skbtop_tuple t;
+		bool set;
+		char text[2 * 64 + 32];
+	} last;
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], a[64], b[64], pbuf[8];
+
+	if (last.set && !memcmp(&last.t, t, sizeof(*t)))
+		return last.text;
+	last.t = *t;
+	last.set = true;
+	last.text[0] = '\0';
+	tuple__addrs(t, src, dst, sizeof(src));
+	if (src[0]) {
+		endpoint(a, sizeof(a), t, src, t->sport);
+		endpoint(b, sizeof(b), t, dst, t->dport);
+		snprintf(last.text, sizeof(last.text), "  %s → %s %s", a, b,
+			 proto__name(t->l4proto, pbuf, sizeof(pbuf)));
+	}
+	return last.text;
 }
 
 static void text_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
 {
 	const struct probe_info *p = names__probe(st->names, v->func_id);
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], a[64], b[64], pbuf[8], sym[160];
 	const char *ifname = names__ifname(st->names, v->netns, v->ifindex);
 	FILE *f = st->f;
+	char sym[160];
 
-	fprintf(f, "[%4" PRIu64 "] %-5s %-4s  %-24s", j->id, event_type__label(v->type),
-		family__name(v->tuple, v->l3proto), p->name);
-	tuple__addrs(v->tuple, src, dst, sizeof(src));
-	if (src[0]) {
-		endpoint(a, sizeof(a), v->tuple, src, v->tuple->sport);
-		endpoint(b, sizeof(b), v->tuple, dst, v->tuple->dport);
-		fprintf(f, "  %s → %s %s", a, b,
-			proto__name(v->tuple->l4proto, pbuf, sizeof(pbuf)));
-	}
+	printable__fprintf(f, "[%4" PRIu64 "] %-5s %-4s  %-24s", j->id, event_type__label(v->type),
+			   family__name(v->tuple, v->l3proto), p->name);
+	fputs(text_tuple(v->tuple), f);
 	if (ifname[0])
-		fprintf(f, "  %s", ifname);
+		printable__fprintf(f, "  %s", ifname);
 	switch (v->type) {
 	case SKBTOP_EV_DROP:
-		fprintf(f, "  DROP %s", names__drop_reason(st->names, v->reason));
+		printable__fprintf(f, "  DROP %s", names__drop_reason(st->names, v->reason));
 		if (v->aux)
-			fprintf(f, " at %s", names__sym(st->names, v->aux, sym, sizeof(sym)));
+			printable__fprintf(f, " at %s",
+					   names__sym(st->names, v->aux, sym, sizeof(sym)));
 		break;
 	case SKBTOP_EV_CONSUME:
-		fprintf(f, "  %s", fate__name(j->fate));
+		printable__fprintf(f, "  %s", fate__name(j->fate));
 		break;
 	case SKBTOP_EV_CLONE:
-		fprintf(f, "  clone [%" PRIu64 "]", child_id(st, v));
+		printable__fprintf(f, "  clone [%" PRIu64 "]", child_id(st, v));
 		break;
 	case SKBTOP_EV_NFT_CHAIN:
 	case SKBTOP_EV_NFT_RULE:
@@ -537,8 +563,73 @@ static const char *layer_name(const struct config *cfg, int l, char *buf, size_t
 	return buf;
 }
 
+/* One figure of the cost: a number as text, or (bpf_unavailable) a sentence. */
+typedef void (*cost_field_fn)(void *ctx, const char *name, const char *num, const char *str);
+
+/* The cost's figures in the order and with the names both formats print. */
+static void cost_fields(const struct cost_figures *c, cost_field_fn fn, void *ctx)
+{
+	char v[32];
+
+	if (c->bpf_known) {
+		snprintf(v, sizeof(v), "%.2f", c->cpu_pct);
+		fn(ctx, "cpu_pct", v, NULL);
+		snprintf(v, sizeof(v), "%.2f", c->bpf_cpu_pct);
+		fn(ctx, "bpf_cpu_pct", v, NULL);
+		snprintf(v, sizeof(v), "%.0f", c->bpf_ns_per_run);
+		fn(ctx, "bpf_ns_per_run", v, NULL);
+		snprintf(v, sizeof(v), "%.0f", c->bpf_runs_per_s);
+		fn(ctx, "bpf_runs_per_s", v, NULL);
+		snprintf(v, sizeof(v), "%" PRIu64, c->bpf_runs);
+		fn(ctx, "bpf_runs", v, NULL);
+		snprintf(v, sizeof(v), "%" PRIu64, c->bpf_run_ns);
+		fn(ctx, "bpf_run_ns", v, NULL);
+		snprintf(v, sizeof(v), "%u", c->bpf_programs);
+		fn(ctx, "bpf_programs", v, NULL);
+	} else {
+		fn(ctx, "bpf_unavailable", NULL, c->bpf_why);
+	}
+	snprintf(v, sizeof(v), "%.2f", c->process_cpu_pct);
+	fn(ctx, "process_cpu_pct", v, NULL);
+	snprintf(v, sizeof(v), "%.2f", c->poller_cpu_pct);
+	fn(ctx, "poller_cpu_pct", v, NULL);
+	snprintf(v, sizeof(v), "%.2f", c->seconds);
+	fn(ctx, "seconds", v, NULL);
+}
+
+struct json_fields {
+	FILE *f;
+	int first;
+};
+
+static void cost_json(void *ctx, const char *name, const char *num, const char *str)
+{
+	struct json_fields *j = ctx;
+
+	json__key(j->f, name, &j->first);
+	if (num)
+		fputs(num, j->f);
+	else
+		json__str(j->f, str);
+}
+
+static void cost_text(void *ctx, const char *name, const char *num, const char *str)
+{
+	FILE *f = ctx;
+
+	if (num)
+		fprintf(f, " %s %s", name, num);
+	else
+		fprintf(f, " %s \"%s\"", name, str);
+}
+
+void stream__cost_text(FILE *f, const struct cost_figures *c)
+{
+	cost_fields(c, cost_text, f);
+}
+
 void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
-			const struct config *cfg)
+			const struct config *cfg, const struct cost_figures *cost)
 {
 	const struct store_stats *ss = store__stats(s);
 	const struct store_layer *ly = store__layers(s);
@@ -590,6 +681,14 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 	fputc('}', f);
 	json__key(f, "functions", &first);
 	json_func_hits(f, s, n, count);
+	if (cost) {
+		struct json_fields j = { f, 1 };
+
+		json__key(f, "cost", &first);
+		fputc('{', f);
+		cost_fields(cost, cost_json, &j);
+		fputc('}', f);
+	}
 	fputc('}', f);
 	funlockfile(f);
 }
@@ -619,7 +718,7 @@ static void top_functions(FILE *f, const struct store *s, const struct names *n)
 		ids[k] = id;
 	}
 	for (k = 0; k < len; k++)
-		fprintf(f, " %s %" PRIu64, names__probe(n, ids[k])->name, hits[k]);
+		printable__fprintf(f, " %s %" PRIu64, names__probe(n, ids[k])->name, hits[k]);
 }
 
 void stream__stats(const struct stream *st, const struct store *s)
@@ -634,11 +733,12 @@ void stream__stats(const struct stream *st, const struct store *s)
 	if (st->format == STREAM_JSON) {
 		flockfile(f);
 		fputs("{\"stats\":", f);
-		stream__stats_json(f, s, st->names, st->cfg);
+		stream__stats_json(f, s, st->names, st->cfg, st->cost);
 		fputs("}\n", f);
 		funlockfile(f);
 		return;
 	}
+	flockfile(f);
 	fprintf(f, "--- skbtop statistics ---\n");
 	fprintf(f, "%-18s %" PRIu64 "\n", "events", ss->events);
 	fprintf(f, "%-18s %" PRIu64 "\n", "packets", ss->packets);
@@ -655,13 +755,21 @@ void stream__stats(const struct stream *st, const struct store *s)
 	fprintf(f, "\n%-18s", "events by layer");
 	for (i = 0; i < MAX_LAYERS; i++)
 		if (ly[i].events)
-			fprintf(f, " %s %" PRIu64, layer_name(st->cfg, (int)i, buf, sizeof(buf)),
-				ly[i].events);
+			printable__fprintf(f, " %s %" PRIu64,
+					   layer_name(st->cfg, (int)i, buf, sizeof(buf)),
+					   ly[i].events);
 	fprintf(f, "\n%-18s", "drops by reason");
 	r = store__drop_reasons(s, &nr);
 	for (i = 0; i < nr; i++)
-		fprintf(f, " %s %" PRIu64, names__drop_reason(st->names, r[i].reason), r[i].count);
+		printable__fprintf(f, " %s %" PRIu64, names__drop_reason(st->names, r[i].reason),
+				   r[i].count);
 	fprintf(f, "\n%-18s", "top functions");
 	top_functions(f, s, st->names);
 	fputc('\n', f);
+	if (st->cost) {
+		fprintf(f, "%-18s", "cost");
+		stream__cost_text(f, st->cost);
+		fputc('\n', f);
+	}
+	funlockfile(f);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "cost.h"
 #include "names.h"
 #include "store.h"
 
@@ -25,7 +26,8 @@ struct stream {
 	enum stream_format format;
 	struct names *names;
 	const struct config *cfg;
-	const struct store *store; /* to name a clone's child journey; may be NULL */
+	const struct store *store;	 /* to name a clone's child journey; may be NULL */
+	const struct cost_figures *cost; /* the session's, for the statistics; may be NULL */
 };
 
 /* "text" or "json" into *fmt; -1 (nothing printed) for anything else. */
@@ -39,12 +41,21 @@ void stream__event(const struct stream *st, const struct journey *j, const void 
 /* One line for an event held in a journey (replay, or printing a saved journey). */
 void stream__jevent(const struct stream *st, const struct journey *j, const struct jevent *e);
 
-/* The statistics block: text (a header line and aligned rows) or one JSON object line. */
+/*
+ * The statistics block: text (a header line and aligned rows) or one JSON object line. The cost
+ * row and object use the same names.
+ */
 void stream__stats(const struct stream *st, const struct store *s);
 
-/* The statistics as one JSON object, no newline (also the "stats" of saved sessions). */
+/* The cost as the text row writes it: " name value" pairs, no newline. */
+void stream__cost_text(FILE *f, const struct cost_figures *c);
+
+/*
+ * The statistics as one JSON object, no newline (also the "stats" of saved sessions); "cost"
+ * when cost is not NULL.
+ */
 void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
-			const struct config *cfg);
+			const struct config *cfg, const struct cost_figures *cost);
 
 /* Names shared by the stream, the saved files and the UI. */
 const char *event_type__name(uint16_t type);  /* "func", "drop", "nft_rule", ...; "?" */

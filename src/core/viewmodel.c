@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "printable.h"
 #include "stream.h"
 #include "viewmodel.h"
 
@@ -441,6 +442,49 @@ void vm__fmt_rate(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.2fM", v / 1e6);
 }
 
+/* Small shares keep two figures: a tracer at 0.04% is not one at 0. */
+static const char *fmt_pct(double v, char *buf, size_t len)
+{
+	snprintf(buf, len, v < 1 ? "%.2f%%" : "%.1f%%", v);
+	return buf;
+}
+
+void vm__fmt_cost(const struct cost_figures *c, int form, char *buf, size_t len)
+{
+	char runs[16], all[16], bpf[16], proc[16], poll[16];
+
+	fmt_pct(c->cpu_pct, all, sizeof(all));
+	fmt_pct(c->bpf_cpu_pct, bpf, sizeof(bpf));
+	fmt_pct(c->process_cpu_pct, proc, sizeof(proc));
+	fmt_pct(c->poller_cpu_pct, poll, sizeof(poll));
+	if (!c->bpf_known) {
+		/* Say first what is missing: the process's share alone is not the cost. */
+		if (form == 0 && c->measured)
+			snprintf(buf, len, "cost bpf n/a (%s), process %s cpu (poller %s)",
+				 c->bpf_why, proc, poll);
+		else if (form == 0)
+			snprintf(buf, len, "cost bpf n/a (%s)", c->bpf_why);
+		else if (form == 1 && c->measured)
+			snprintf(buf, len, "cost bpf n/a, process %s cpu", proc);
+		else
+			snprintf(buf, len, "cost bpf n/a");
+		return;
+	}
+	if (!c->measured) {
+		snprintf(buf, len, form ? "cost -" : "cost: measuring");
+		return;
+	}
+	vm__fmt_rate(c->bpf_runs_per_s, runs, sizeof(runs));
+	if (form == 0)
+		snprintf(buf, len,
+			 "cost %s cpu: bpf %s (%.0f ns/run, %s runs/s), process %s (poller %s)",
+			 all, bpf, c->bpf_ns_per_run, runs, proc, poll);
+	else if (form == 1)
+		snprintf(buf, len, "cost %s cpu: bpf %s, process %s", all, bpf, proc);
+	else
+		snprintf(buf, len, "cost %s cpu", all);
+}
+
 void vm__fmt_addr(const struct skbtop_tuple *t, bool dst, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN] = "";
@@ -710,24 +754,30 @@ int vm__write_text(FILE *f, const struct journey *j, struct names *n, const stru
 
 	vm__packet_row(j, n, wall_off_ns, j->first_ns, false, &p);
 	fmt_time(j->first_ns, wall_off_ns, j->first_ns, true, first, sizeof(first));
-	fprintf(f, "skbtop packet #%" PRIu64 "  %s %s -> %s  on %s\n", j->id, p.proto, p.src, p.dst,
-		p.ifname);
-	fprintf(f, "first seen %s  duration %s  events %s  fate %s%s%s\n\n", first, p.dur, p.events,
-		p.fate, p.nft[0] ? "  nft " : "", p.nft);
-	fprintf(f, "timeline\n");
+	flockfile(f);
+	printable__fprintf(f, "skbtop packet #%" PRIu64 "  %s %s -> %s  on %s", j->id, p.proto,
+			   p.src, p.dst, p.ifname);
+	putc_unlocked('\n', f);
+	printable__fprintf(f, "first seen %s  duration %s  events %s  fate %s%s%s", first, p.dur,
+			   p.events, p.fate, p.nft[0] ? "  nft " : "", p.nft);
+	fputs_unlocked("\n\ntimeline\n", f);
 	for (uint32_t i = 0; i < j->n_events; i++) {
 		vm__timeline_row(j, i, n, cfg, false, &t);
-		fprintf(f, "  %10s  %-12s %-32s %-10s %s\n", t.rel, t.layer, t.func, t.ifname,
-			t.detail);
+		printable__fprintf(f, "  %10s  %-12s %-32s %-10s %s", t.rel, t.layer, t.func,
+				   t.ifname, t.detail);
+		putc_unlocked('\n', f);
 	}
 	k = vm__nft_rows(j, n, nr, sizeof(nr) / sizeof(nr[0]));
-	fprintf(f, "\nnftables\n");
+	fputs_unlocked("\nnftables\n", f);
 	if (!k)
-		fprintf(f, "  no nftables data for this packet\n");
-	for (size_t i = 0; i < k; i++)
-		fprintf(f, "  %*s%s%s%s%s%s\n", 2 * nr[i].depth, "", nr[i].text,
-			nr[i].rule[0] ? "  " : "", nr[i].rule, nr[i].verdict[0] ? "  " : "",
-			nr[i].verdict);
+		fputs_unlocked("  no nftables data for this packet\n", f);
+	for (size_t i = 0; i < k; i++) {
+		printable__fprintf(f, "  %*s%s%s%s%s%s", 2 * nr[i].depth, "", nr[i].text,
+				   nr[i].rule[0] ? "  " : "", nr[i].rule,
+				   nr[i].verdict[0] ? "  " : "", nr[i].verdict);
+		putc_unlocked('\n', f);
+	}
+	funlockfile(f);
 	return ferror(f) ? -1 : 0;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The frame around the panes: the header (is it working?) and the footer (what can I press?). */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,14 +9,103 @@
 #include "ui/chrome.h"
 #include "ui/draw.h"
 
+/* A piece of the header's second line; pieces are two blanks apart. */
+struct seg {
+	enum role role;
+	char text[320];
+};
+
+enum {
+	MAX_SEGS = 9,
+	SEG_GAP = 2,
+};
+
+static __attribute__((format(printf, 4, 5))) struct seg *seg_add(struct seg *v, int *n,
+								 enum role role, const char *fmt,
+								 ...)
+{
+	struct seg *s = &v[(*n)++];
+	va_list ap;
+
+	s->role = role;
+	va_start(ap, fmt);
+	vsnprintf(s->text, sizeof(s->text), fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/*
+ * The most the cost can say in w columns beside counts columns of figures and tail columns of
+ * filters: with the filters whole when they fit, else with what the counts leave (the filters
+ * are cut anyway).
+ */
+static void fit_cost(const struct cost_figures *c, struct seg *s, int counts, int tail, int w)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (int form = 0; form < VM_COST_FORMS; form++) {
+			vm__fmt_cost(c, form, s->text, sizeof(s->text));
+			if (counts + (pass ? 0 : tail) + text_width(s->text) + SEG_GAP <= w)
+				return;
+		}
+	}
+}
+
+static int segs_width(const struct seg *v, int from, int to)
+{
+	int w = 0;
+
+	for (int i = from; i < to; i++)
+		w += v[i].text[0] ? text_width(v[i].text) + SEG_GAP : 0;
+	return w;
+}
+
+/* The figures: rates, the cost, counts, what is traced and filtered, a degraded mode. */
+static void line_two(struct ui *ui, const struct store_stats *st, int y)
+{
+	const struct ui_feed *f = ui->feed;
+	const struct rect *h = &ui->lay.header;
+	char rate[32], pk[32], held[32], lost[32], ev[32], filt[160];
+	uint64_t nlost = st->lost_kernel + st->lost_queue;
+	struct seg v[MAX_SEGS], *cost = NULL;
+	int n = 0, n_counts, x = h->x + 1, end = h->x + h->w;
+
+	vm__fmt_rate(ui->ev_rate, rate, sizeof(rate));
+	vm__fmt_count(st->packets, pk, sizeof(pk));
+	vm__fmt_count(store__len(ui->store), held, sizeof(held));
+	vm__fmt_count(nlost, lost, sizeof(lost));
+	vm__fmt_count(st->evicted_packets, ev, sizeof(ev));
+	if (f->live)
+		seg_add(v, &n, ROLE_NORMAL, "%s ev/s", rate);
+	if (f->cost)
+		cost = seg_add(v, &n, f->cost->bpf_known ? ROLE_NORMAL : ROLE_WARN, "%s", "");
+	seg_add(v, &n, ROLE_NORMAL, "packets %s (held %s)", pk, held);
+	seg_add(v, &n, nlost ? ROLE_WARN : ROLE_NORMAL, "lost %s", lost);
+	if (st->lost_nft_trace)
+		seg_add(v, &n, ROLE_WARN, "nft trace overflowed %" PRIu64 "x", st->lost_nft_trace);
+	seg_add(v, &n, st->evicted_packets ? ROLE_WARN : ROLE_NORMAL, "evicted %s", ev);
+	n_counts = n;
+	vm_filter__describe(&ui->filter, ui->cfg, filt, sizeof(filt));
+	if (f->filter && f->filter[0])
+		seg_add(v, &n, ROLE_TITLE, "trace: %s", f->filter);
+	if (filt[0])
+		seg_add(v, &n, ROLE_TITLE, "filter: %s", filt);
+	if (cost)
+		fit_cost(f->cost, cost, 1 + segs_width(v, 0, n_counts), segs_width(v, n_counts, n),
+			 h->w);
+	/* Last and cut first: it repeats the first line's reason. */
+	if (f->notice)
+		seg_add(v, &n, ROLE_WARN, "%s", f->notice);
+	for (int i = 0; i < n && x < end; i++)
+		x += draw_text(y, x, end - x, v[i].role, v[i].text, false) + SEG_GAP;
+}
+
 void chrome__header(struct ui *ui)
 {
 	const struct ui_feed *f = ui->feed;
 	const struct store_stats *st = store__stats(ui->store);
 	const struct rect *h = &ui->lay.header;
-	char left[512], right[64], rate[32], pk[32], held[32], lost[32], ev[32], filt[160];
-	uint64_t nlost = st->lost_kernel + st->lost_queue;
-	int x, rw;
+	char left[512], right[64];
+	int rw;
 
 	/* Counts before the reason: on a narrow screen the reason is what gets cut. */
 	if (f->live)
@@ -38,28 +128,7 @@ void chrome__header(struct ui *ui)
 	draw_text(h->y, h->x, h->w - rw - 1, ROLE_HEADER, left, false);
 	draw_text(h->y, h->x + h->w - rw, rw, ROLE_HEADER, right, false);
 
-	vm__fmt_rate(ui->ev_rate, rate, sizeof(rate));
-	vm__fmt_count(st->packets, pk, sizeof(pk));
-	vm__fmt_count(store__len(ui->store), held, sizeof(held));
-	vm__fmt_count(nlost, lost, sizeof(lost));
-	vm__fmt_count(st->evicted_packets, ev, sizeof(ev));
-	x = h->x + 1;
-	if (f->live)
-		x += draw_textf(h->y + 1, x, h->w - x, ROLE_NORMAL, "%s ev/s  ", rate);
-	x += draw_textf(h->y + 1, x, h->w - x, ROLE_NORMAL, "packets %s (held %s)  ", pk, held);
-	x += draw_textf(h->y + 1, x, h->w - x, nlost ? ROLE_WARN : ROLE_NORMAL, "lost %s", lost);
-	if (st->lost_nft_trace)
-		x += draw_textf(h->y + 1, x, h->w - x, ROLE_WARN,
-				"  nft trace overflowed %" PRIu64 "x", st->lost_nft_trace);
-	x += draw_textf(h->y + 1, x, h->w - x, st->evicted_packets ? ROLE_WARN : ROLE_NORMAL,
-			"  evicted %s  ", ev);
-	vm_filter__describe(&ui->filter, ui->cfg, filt, sizeof(filt));
-	if (f->filter && f->filter[0])
-		x += draw_textf(h->y + 1, x, h->w - x, ROLE_TITLE, "trace: %s  ", f->filter);
-	if (filt[0])
-		x += draw_textf(h->y + 1, x, h->w - x, ROLE_TITLE, "filter: %s  ", filt);
-	if (f->notice)
-		draw_text(h->y + 1, x, h->w - x, ROLE_WARN, f->notice, false);
+	line_two(ui, st, h->y + 1);
 }
 
 static int hint(int y, int x, int end, const char *key, const char *what)

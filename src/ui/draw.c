@@ -5,6 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/printable.h"
 #include "ui/draw.h"
 
 /* Decodes up to max wide characters that fit in w columns; returns their width. */
@@ -17,9 +18,23 @@ static int fit(const char *s, int w, wchar_t *out, size_t max, size_t *n_out)
 	memset(&st, 0, sizeof(st));
 	while (*s && n < max) {
 		wchar_t wc;
-		size_t k = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+		size_t k;
 		int cw;
 
+		if (!printable__len(s)) {
+			/* Shown as the stream and the saved text show it: \xHH. */
+			char esc[8];
+
+			printable__copy(esc, sizeof(esc), (char[]){ *s, 0 });
+			if (used + 4 > w || n + 4 > max)
+				break;
+			for (int i = 0; i < 4; i++)
+				out[n++] = (wchar_t)esc[i];
+			used += 4;
+			s++;
+			continue;
+		}
+		k = mbrtowc(&wc, s, MB_CUR_MAX, &st);
 		if (k == (size_t)-1 || k == (size_t)-2) {
 			/* Not text in this locale: show a placeholder instead of garbage. */
 			memset(&st, 0, sizeof(st));

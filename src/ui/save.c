@@ -47,7 +47,7 @@ static int write_text(const char *path, const struct journey *j, struct ui *ui)
 void ui__save(struct ui *ui, const char *path)
 {
 	const struct journey *j = ui__selected(ui);
-	struct export_meta meta = { NULL, ui->feed->backend, NULL };
+	struct export_meta meta = { .backend = ui->feed->backend };
 	char txt[PATH_MAX];
 	size_t len = strlen(path);
 	int err;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "core/config.h"
+#include "core/cost.h"
 #include "core/names.h"
 #include "core/store.h"
 
@@ -30,6 +31,8 @@ struct ui_feed {
 	const char *notice; /* a degraded mode to show in the status line, or NULL */
 	/* Why the session has no nftables detail (module not loaded, backend), or NULL. */
 	const char *nft_why;
+	/* What tracing costs, refreshed by pump; NULL when nothing is traced (replay). */
+	const struct cost_figures *cost;
 	/* Called after each screen update, or NULL; the UI benchmark counts redraws with it. */
 	void (*drawn)(void *ctx);
 };

@@ -37,6 +37,8 @@ static void builtin_defaults_hold_a_busy_host(void **state)
 	assert_null(cfg.filter_expr);
 	assert_int_equal(cfg.filter_mark_mask, 0);
 	assert_int_equal(cfg.nft_rules, NFT_RULES_TRACE_KEY);
+	assert_null(cfg.nft_path);
+	assert_int_equal(cfg.nft_timeout_ms, 5000);
 	assert_int_equal(cfg.refresh_ms, 1000);
 	assert_true(cfg.color);
 	assert_true(cfg.n_layers >= 20);
@@ -114,6 +116,8 @@ static void full_file_sets_every_field(void **state)
 	assert_int_equal(cfg.filter_mark, 0x10);
 	assert_int_equal(cfg.filter_mark_mask, 0xff);
 	assert_int_equal(cfg.nft_rules, NFT_RULES_IMMEDIATE);
+	assert_string_equal(cfg.nft_path, "/opt/nftables/sbin/nft");
+	assert_int_equal(cfg.nft_timeout_ms, 2500);
 	assert_int_equal(cfg.refresh_ms, 250);
 	assert_false(cfg.color);
 	config__free(&cfg);
@@ -172,6 +176,8 @@ static void written_config_reads_back_the_same(void **state)
 	assert_int_equal(back.filter_mark, cfg.filter_mark);
 	assert_int_equal(back.filter_mark_mask, cfg.filter_mark_mask);
 	assert_int_equal(back.nft_rules, cfg.nft_rules);
+	assert_string_equal(back.nft_path, cfg.nft_path);
+	assert_int_equal(back.nft_timeout_ms, cfg.nft_timeout_ms);
 	assert_int_equal(back.refresh_ms, cfg.refresh_ms);
 	assert_int_equal(back.color, cfg.color);
 	config__free(&back);
@@ -198,6 +204,71 @@ static void strings_with_quotes_survive_a_round_trip(void **state)
 	config__free(&cfg);
 	config__free(&back);
 	free(buf);
+}
+
+/* Writes cfg and reads it back into back; fails with the reader's message. */
+static void write_and_read(const struct config *cfg, struct config *back)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_int_equal(config__write(cfg, f, NULL), 0);
+	fclose(f);
+	if (config__parse(back, "written", buf, len, NULL, NULL, 0, err, sizeof(err)))
+		fail_msg("%s", err);
+	free(buf);
+}
+
+/* Every character U+0001..U+00FF (controls, DEL, C1, Latin-1) is written so it reads back. */
+static void every_character_to_0xff_survives_a_round_trip(void **state)
+{
+	char in[512], *p = in;
+	struct config cfg, back;
+
+	(void)state;
+	for (unsigned c = 1; c < 0x100; c++) {
+		if (c < 0x80) {
+			*p++ = (char)c;
+		} else {
+			*p++ = (char)(0xc0 | c >> 6);
+			*p++ = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	*p = 0;
+	assert_int_equal(config__parse(&cfg, NULL, NULL, 0, NULL, NULL, 0, err, sizeof(err)), 0);
+	cfg.filter_expr = strdup(in);
+	write_and_read(&cfg, &back);
+	assert_string_equal(back.filter_expr, in);
+	config__free(&cfg);
+	config__free(&back);
+}
+
+/* Every byte 0x01..0xff raw (not UTF-8, as a command line can give): the file still reads back. */
+static void every_byte_to_0xff_is_written_readable(void **state)
+{
+	char in[256], want[512], *p = want;
+	struct config cfg, back;
+
+	(void)state;
+	for (unsigned b = 1; b < 0x100; b++) {
+		in[b - 1] = (char)b;
+		if (b < 0x80) {
+			*p++ = (char)b;
+		} else {
+			*p++ = (char)(0xc0 | b >> 6);
+			*p++ = (char)(0x80 | (b & 0x3f));
+		}
+	}
+	in[255] = 0;
+	*p = 0;
+	assert_int_equal(config__parse(&cfg, NULL, NULL, 0, NULL, NULL, 0, err, sizeof(err)), 0);
+	cfg.filter_ifname = strdup(in);
+	write_and_read(&cfg, &back);
+	/* A byte that is not UTF-8 comes back as the Latin-1 letter it would be. */
+	assert_string_equal(back.filter_ifname, want);
+	config__free(&cfg);
+	config__free(&back);
 }
 
 /* Each broken file and the exact message the user sees. */
@@ -238,6 +309,11 @@ static const struct {
 			    "'tcp_(v4': Unmatched ( or \\(" },
 	{ "bad_mark.yaml", "bad_mark.yaml:2:9: filter.mark: expected VALUE or VALUE/MASK (32-bit), "
 			   "got '0x10/zz'" },
+	{ "bad_control_byte.yaml", "bad_control_byte.yaml:5:17: YAML syntax error: control "
+				   "characters are not allowed (0x1b)" },
+	{ "bad_utf8.yaml",
+	  "bad_utf8.yaml:5:14: YAML syntax error: invalid leading UTF-8 octet (0xff)" },
+	{ "bad_nft_path.yaml", "bad_nft_path.yaml:2:9: nft.path: 'nft' is not an absolute path" },
 	{ "nonexistent.yaml", "nonexistent.yaml: cannot read: No such file or directory" },
 };
 
@@ -368,6 +444,62 @@ static void search_order_prefers_xdg_and_its_layers(void **state)
 		unsetenv("XDG_CONFIG_HOME");
 }
 
+/* As root, a file someone else owns or can write decides nothing (as sudo and ssh do it). */
+static void as_root_others_configuration_is_refused(void **state)
+{
+	char dir[] = "/tmp/skbtop-test-XXXXXX", path[64], lpath[64], want[256];
+	const char *old_sudo = getenv("SUDO_UID");
+	struct config cfg;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/skbtop.yaml", dir);
+	snprintf(lpath, sizeof(lpath), "%s/layers.yaml", dir);
+	write_file(path, "ui:\n  refresh_ms: 333\n");
+	chmod(path, 0644);
+	unsetenv("SUDO_UID");
+
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_int_not_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want),
+		 "%s: not used: it belongs to uid 65534, not to root or to the user running skbtop "
+		 "(uid 0)",
+		 path);
+	assert_string_equal(err, want);
+	/* Run through sudo by that user: theirs to use. */
+	setenv("SUDO_UID", "65534", 1);
+	assert_int_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(cfg.refresh_ms, 333);
+	config__free(&cfg);
+	unsetenv("SUDO_UID");
+
+	assert_int_equal(chown(path, 0, 0), 0);
+	chmod(path, 0666);
+	assert_int_not_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s: not used: others can change it (mode 0666)", path);
+	assert_string_equal(err, want);
+	chmod(path, 0620);
+	assert_int_not_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	chmod(path, 0600);
+	assert_int_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	config__free(&cfg);
+
+	/* The layers file found beside it is held to the same rule. */
+	write_file(lpath, "layers: [ { name: All }, { name: Unknown } ]\n"
+			  "rules: [ { match: '.', layer: All } ]\n");
+	assert_int_equal(chown(lpath, 65534, 65534), 0);
+	assert_int_not_equal(config__load(&cfg, path, NULL, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "layers.yaml: not used: it belongs to uid 65534"));
+
+	unlink(lpath);
+	unlink(path);
+	rmdir(dir);
+	if (old_sudo)
+		setenv("SUDO_UID", old_sudo, 1);
+}
+
 static void names_match_the_yaml_words(void **state)
 {
 	(void)state;
@@ -388,10 +520,13 @@ int main(void)
 		cmocka_unit_test(empty_and_comment_only_files_mean_defaults),
 		cmocka_unit_test(written_config_reads_back_the_same),
 		cmocka_unit_test(strings_with_quotes_survive_a_round_trip),
+		cmocka_unit_test(every_character_to_0xff_survives_a_round_trip),
+		cmocka_unit_test(every_byte_to_0xff_is_written_readable),
 		cmocka_unit_test(broken_files_fail_with_file_line_column),
 		cmocka_unit_test(broken_layer_files_fail_with_file_line_column),
 		cmocka_unit_test(user_layers_replace_the_builtin_ones),
 		cmocka_unit_test(search_order_prefers_xdg_and_its_layers),
+		cmocka_unit_test(as_root_others_configuration_is_refused),
 		cmocka_unit_test(names_match_the_yaml_words),
 	};
 

@@ -16,6 +16,7 @@
 #include "core/export.h"
 #include "core/replay.h"
 #include "core/stream.h"
+#include "core/viewmodel.h"
 #include "fixture_store.h"
 
 struct world {
@@ -320,6 +321,88 @@ static void test_replay_refuses_other_files(void **state)
 	world_free(w);
 }
 
+/* No raw control byte anywhere in f's text; returns it (to free). */
+static char *assert_printable_output(void (*write)(FILE *, void *), void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	write(f, arg);
+	fclose(f);
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] != '\n')
+			assert_false((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f);
+	return buf;
+}
+
+struct evil_world {
+	struct store *s;
+	struct names *n;
+	struct config *cfg;
+};
+
+static void evil_stream(FILE *f, void *arg)
+{
+	struct evil_world *e = arg;
+	struct stream st = {
+		.f = f, .format = STREAM_TEXT, .names = e->n, .cfg = e->cfg, .store = e->s
+	};
+	const struct journey *j = store__at(e->s, 0);
+
+	for (uint32_t i = 0; i < j->n_events; i++)
+		stream__jevent(&st, j, &j->events[i]);
+	stream__stats(&st, e->s);
+}
+
+static void evil_saved_text(FILE *f, void *arg)
+{
+	struct evil_world *e = arg;
+
+	assert_int_equal(vm__write_text(f, store__at(e->s, 0), e->n, e->cfg, 0), 0);
+}
+
+/* Whoever hands over a session file controls every name in it: they are shown escaped. */
+static void test_replayed_names_are_shown_escaped(void **state)
+{
+	struct world *w = world_new();
+	struct evil_world e = { NULL, names__new(), &w->cfg };
+	char *out;
+
+	(void)state;
+	write_file(w->path,
+		   "{\"format\":\"skbtop-session\",\"version\":1,\"packets\":[{\"id\":1,"
+		   "\"tuple\":{\"family\":\"IPv4\",\"proto\":\"udp\",\"src\":\"10.0.0.1\","
+		   "\"sport\":1,\"dst\":\"10.0.0.2\",\"dport\":2},\"ifname\":\"eth\\u001b[2J\","
+		   "\"ifindex\":2,\"netns\":7,\"fate\":\"dropped\",\"ended\":true,\"events\":["
+		   "{\"t_ns\":0,\"type\":\"func\",\"func\":\"ip_rcv\\u001b]0;title\\u0007\","
+		   "\"layer\":\"IPv4\",\"ifname\":\"eth\\u001b[2J\",\"ifindex\":2,\"netns\":7},"
+		   "{\"t_ns\":5,\"type\":\"nft_rule\",\"func\":\"nft_do_chain\",\"layer\":\"NFT\","
+		   "\"netns\":7,\"nft\":{\"family\":\"inet\",\"table\":\"t\\u001b[5m\","
+		   "\"chain\":\"c\\u009b31m\",\"hook\":\"input\",\"handle\":4,\"verdict\":\"drop\","
+		   "\"verdict_code\":0,\"rule\":\"drop comment \\\"\\u001b[31m\\u007f\\\"\"}},"
+		   "{\"t_ns\":9,\"type\":\"drop\",\"func\":\"skb:kfree_skb\",\"layer\":\"Skb\","
+		   "\"netns\":7,\"reason\":\"NO\\u0007SOCKET\",\"reason_code\":2,"
+		   "\"location\":\"udp\\u001b[1m+0x10\"}]}]}");
+	e.s = replay__load(w->path, &w->cfg, e.n, NULL);
+	assert_non_null(e.s);
+	out = assert_printable_output(evil_stream, &e);
+	assert_non_null(strstr(out, "ip_rcv\\x1b]0;title\\x07"));
+	assert_non_null(strstr(out, "eth\\x1b[2J"));
+	assert_non_null(strstr(out, "t\\x1b[5m c\\xc2\\x9b31m"));
+	assert_non_null(strstr(out, "drop comment \"\\x1b[31m\\x7f\""));
+	assert_non_null(strstr(out, "NO\\x07SOCKET at udp\\x1b[1m+0x10"));
+	free(out);
+	out = assert_printable_output(evil_saved_text, &e);
+	assert_non_null(strstr(out, "ip_rcv\\x1b]0;title\\x07"));
+	assert_non_null(strstr(out, "\\x1b[31m\\x7f"));
+	free(out);
+	store__free(e.s);
+	names__free(e.n);
+	world_free(w);
+}
+
 /* A file written by version 1 of the format stays readable, whatever the exporter does now. */
 static void test_reads_saved_version_1(void **state)
 {
@@ -418,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_session_round_trip),
 		cmocka_unit_test(test_packet_file_round_trip),
 		cmocka_unit_test(test_replay_refuses_other_files),
+		cmocka_unit_test(test_replayed_names_are_shown_escaped),
 		cmocka_unit_test(test_reads_saved_version_1),
 		cmocka_unit_test(test_failed_save_changes_nothing),
 	};

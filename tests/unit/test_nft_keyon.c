@@ -141,7 +141,7 @@ static void test_nft_error_is_reported(void **state)
 	assert_int_equal(nft_keyon__run(fake, -1, "fail\n", err, sizeof(err)), -1);
 	assert_string_equal(err, "Error: no such table");
 	assert_int_equal(nft_keyon__run("/nonexistent/nft", -1, "x\n", err, sizeof(err)), -1);
-	assert_string_equal(err, "nft not found");
+	assert_string_equal(err, "/nonexistent/nft could not be run");
 }
 
 int main(void)

@@ -3,9 +3,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "core/nft_verdict.h"
+#include "fixture_store.h"
 
 /* What nft_do_chain returns for a drop on 6.1 before the backport: plain NF_DROP. */
 static void test_plain_drop_is_drop(void **state)
@@ -97,6 +101,54 @@ static void test_parse_round_trip_and_finality(void **state)
 	assert_false(nft_vkind__is_final(NFT_V_JUMP));
 }
 
+/* Table and chain names are anyone's in a traced namespace: a quote must not break the JSON. */
+static void test_stats_json_with_quotes_in_names(void **state)
+{
+	struct config cfg;
+	struct names *n = names__new();
+	struct store *s;
+	struct skbtop_nft_event x;
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *root, *rules;
+	json_error_t err;
+	FILE *f;
+
+	(void)state;
+	fx_config(&cfg);
+	fx_names(n);
+	s = store__new(16, 64, &cfg, n);
+	x = fx_nft(SKBTOP_EV_NFT_RULE, 0x100, 100, 7, 0);
+	strcpy(x.table, "t\"}x");
+	strcpy(x.chain, "c\\\x1b");
+	ADD(s, x);
+	x = fx_nft(SKBTOP_EV_NFT_CHAIN, 0x100, 200, 0, 0);
+	strcpy(x.table, "t\"}x");
+	strcpy(x.chain, "c\\\x1b");
+	x.ev.hdr.flags = SKBTOP_F_EXIT;
+	ADD(s, x);
+	f = open_memstream(&buf, &len);
+	nft_verdict__stats(f, s, true);
+	fclose(f);
+	root = json_loads(buf, 0, &err);
+	if (!root)
+		fail_msg("not JSON (%s): %s", err.text, buf);
+	rules = json_object_get(json_object_get(root, "nft_stats"), "verdicts_by_rule");
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(rules, "inet t\"}x c\\\x1b #7"), "drop")),
+			 1);
+	json_decref(root);
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	nft_verdict__stats(f, s, false);
+	fclose(f);
+	assert_non_null(strstr(buf, "inet t\"}x c\\\\x1b #7: drop 1"));
+	free(buf);
+	store__free(s);
+	names__free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +160,7 @@ int main(void)
 		cmocka_unit_test(test_nft_codes_and_targets),
 		cmocka_unit_test(test_policy_prefix_and_unknown),
 		cmocka_unit_test(test_parse_round_trip_and_finality),
+		cmocka_unit_test(test_stats_json_with_quotes_in_names),
 	};
 
 	return cmocka_run_group_tests_name("nft_verdict", tests, NULL, NULL);

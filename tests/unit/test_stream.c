@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,114 @@ static void test_stats_json_merges_probes_with_one_name(void **state)
 	world_free(w);
 }
 
+/* Stats with the cost in both formats; returns the text's cost row (in w->buf) and the JSON. */
+static json_t *stats_with_cost(struct world *w, const struct cost_figures *c, const char **row)
+{
+	json_error_t err;
+	json_t *o;
+
+	w->st.cost = c;
+	free(w->buf);
+	w->st.format = STREAM_JSON;
+	w->st.f = open_memstream(&w->buf, &w->len);
+	stream__stats(&w->st, w->s);
+	fclose(w->st.f);
+	o = json_loads(w->buf, JSON_REJECT_DUPLICATES, &err);
+	assert_non_null(o);
+	free(w->buf);
+	w->st.format = STREAM_TEXT;
+	w->st.f = open_memstream(&w->buf, &w->len);
+	stream__stats(&w->st, w->s);
+	fclose(w->st.f);
+	w->st.f = NULL;
+	*row = strstr(w->buf, "\ncost ");
+	assert_non_null(*row);
+	return json_object_get(json_object_get(o, "stats"), "cost") ? o : (json_decref(o), NULL);
+}
+
+/* Every JSON name of the cost is in the text row, followed by the same value. */
+static void assert_same_names(const char *row, json_t *cost)
+{
+	const char *key, *at;
+	json_t *v;
+	char want[256];
+
+	json_object_foreach(cost, key, v)
+	{
+		snprintf(want, sizeof(want), " %s ", key);
+		at = strstr(row, want);
+		assert_non_null(at);
+		at += strlen(want);
+		if (json_is_string(v)) {
+			snprintf(want, sizeof(want), "\"%s\"", json_string_value(v));
+			assert_memory_equal(at, want, strlen(want));
+		} else {
+			assert_true(fabs(strtod(at, NULL) - json_number_value(v)) < 1e-9);
+		}
+	}
+}
+
+static void test_stats_cost_same_names_in_text_and_json(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct cost_figures c = {
+		.measured = true,
+		.bpf_known = true,
+		.bpf_programs = 21,
+		.seconds = 2.0,
+		.bpf_run_ns = 40000000,
+		.bpf_runs = 50000,
+		.bpf_cpu_pct = 2.0,
+		.bpf_ns_per_run = 800,
+		.bpf_runs_per_s = 25000,
+		.process_cpu_pct = 3.0,
+		.poller_cpu_pct = 1.0,
+		.cpu_pct = 5.0,
+	};
+	const char *row;
+	json_t *o, *cost;
+
+	(void)state;
+	o = stats_with_cost(w, &c, &row);
+	assert_non_null(o);
+	cost = json_object_get(json_object_get(o, "stats"), "cost");
+	assert_true(json_real_value(json_object_get(cost, "cpu_pct")) == 5.0);
+	assert_true(json_real_value(json_object_get(cost, "bpf_cpu_pct")) == 2.0);
+	assert_int_equal(json_integer_value(json_object_get(cost, "bpf_ns_per_run")), 800);
+	assert_int_equal(json_integer_value(json_object_get(cost, "bpf_runs")), 50000);
+	assert_int_equal(json_integer_value(json_object_get(cost, "bpf_programs")), 21);
+	assert_null(json_object_get(cost, "bpf_unavailable"));
+	assert_non_null(strstr(row, "\ncost               cpu_pct 5.00 bpf_cpu_pct 2.00 "
+				    "bpf_ns_per_run 800 bpf_runs_per_s 25000 "));
+	assert_same_names(row, cost);
+	json_decref(o);
+
+	/* Without the kernel's statistics: why, and no BPF figure nor a total that would lie. */
+	memset(&c, 0, sizeof(c));
+	c.measured = true;
+	c.seconds = 1.5;
+	c.process_cpu_pct = c.cpu_pct = 3.0;
+	strcpy(c.bpf_why, "kernel BPF stats unavailable: Operation not permitted");
+	o = stats_with_cost(w, &c, &row);
+	assert_non_null(o);
+	cost = json_object_get(json_object_get(o, "stats"), "cost");
+	assert_string_equal(json_string_value(json_object_get(cost, "bpf_unavailable")), c.bpf_why);
+	assert_null(json_object_get(cost, "cpu_pct"));
+	assert_null(json_object_get(cost, "bpf_cpu_pct"));
+	assert_true(json_real_value(json_object_get(cost, "process_cpu_pct")) == 3.0);
+	assert_same_names(row, cost);
+	json_decref(o);
+
+	/* No cost given (replay, saved sessions): no row and no object. */
+	w->st.cost = NULL;
+	free(w->buf);
+	w->st.f = open_memstream(&w->buf, &w->len);
+	stream__stats(&w->st, w->s);
+	fclose(w->st.f);
+	assert_null(strstr(w->buf, "cost"));
+	world_free(w);
+}
+
 static void test_top_functions_by_hits(void **state)
 {
 	struct world *w = world_new(STREAM_TEXT);
@@ -362,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_stats_text_and_json),
 		cmocka_unit_test(test_stats_json_merges_probes_with_one_name),
+		cmocka_unit_test(test_stats_cost_same_names_in_text_and_json),
 		cmocka_unit_test(test_top_functions_by_hits),
 		cmocka_unit_test(test_json_strings_always_parse),
 		cmocka_unit_test(test_names_round_trip),

@@ -34,6 +34,20 @@ try_backend() {
 	left=$(links_left "$mine")
 	check "--backend $b: SIGTERM leaves none of its $(echo "$mine" | grep -c .) links${left:+ (left: $left)}" \
 		test -z "$left"
+	check_cost "$b" "$attached"
+}
+
+# check_cost BACKEND ATTACHED: the cost at exit sums every program loaded (with fentry one per
+# function: the object's and the copies loaded for the others), and they ran.
+check_cost() {
+	local b=$1 least cost tps
+	tps=$(sed -nE 's/.*tracepoints: ([0-9]+) attached.*/\1/p' "$TRACE_ERR")
+	cost=$(jq -c 'select(.stats) | .stats.cost' "$TRACE_OUT")
+	echo "# $b: cost $cost"
+	least=${tps:-1}
+	[ "$b" = fentry ] && least=$((least + ${2:-1}))
+	check "--backend $b: the cost sums at least $least programs, which ran" \
+		jq -e ".bpf_programs >= $least and .bpf_runs > 0 and .bpf_run_ns > 0" <<<"$cost"
 }
 
 try_backend fentry

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The sk_buff fields every decision needs, read once per program run. Where the verifier knows the
+ * argument's type (tp_btf) they are plain loads; elsewhere (kprobes, raw tracepoints) they are
+ * copied with as few bpf_probe_read_kernel calls as can be, since a call costs more than
+ * the bytes it copies: one for the fields after the control block, one for dev and sk. Offsets are
+ * CO-RE relocated either way.
+ */
+#ifndef SKBTOP_SKB_BPF_H
+#define SKBTOP_SKB_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+/* How a program reads its sk_buff; a constant at each entry point, so only one path is built. */
+#define SKBTOP_RD_COPY 0
+#define SKBTOP_RD_BTF  1
+
+struct skbtop_skb {
+	struct net_device *dev;
+	struct sock *sk;
+	unsigned char *head;
+	__u32 len;
+	__u32 mark;
+	__u32 tail; /* offsets from head, as the kernel keeps them on 64-bit */
+	__u32 data;
+	__u16 protocol; /* host order */
+	__u16 mac;
+	__u16 nh;
+	__u16 th;
+};
+
+/* The copy covers len to data (the fields after the control block), then dev and sk apart. */
+#define SKBTOP_SKB_COPY 128
+
+#define skbtop__skb_off(field)                                                                     \
+	(bpf_core_field_offset(struct sk_buff, field) - bpf_core_field_offset(struct sk_buff, len))
+#define skbtop__skb_at(buf, type, field) (*(type *)((buf) + skbtop__skb_off(field)))
+
+static __always_inline int skbtop__skb_copy(struct sk_buff *skb, struct skbtop_skb *s)
+{
+	unsigned char buf[SKBTOP_SKB_COPY];
+	__u32 size = skbtop__skb_off(data) + sizeof(void *);
+
+	if (size > sizeof(buf) ||
+	    bpf_probe_read_kernel(buf, size,
+				  (void *)skb + bpf_core_field_offset(struct sk_buff, len)))
+		return -1;
+	s->head = skbtop__skb_at(buf, unsigned char *, head);
+	s->len = skbtop__skb_at(buf, __u32, len);
+	s->mark = skbtop__skb_at(buf, __u32, mark);
+	s->tail = skbtop__skb_at(buf, __u32, tail);
+	s->data = (__u32)(skbtop__skb_at(buf, unsigned char *, data) - s->head);
+	s->protocol = bpf_ntohs(skbtop__skb_at(buf, __u16, protocol));
+	s->mac = skbtop__skb_at(buf, __u16, mac_header);
+	s->nh = skbtop__skb_at(buf, __u16, network_header);
+	s->th = skbtop__skb_at(buf, __u16, transport_header);
+	if (bpf_core_field_offset(struct sk_buff, sk) ==
+	    bpf_core_field_offset(struct sk_buff, dev) + 8)
+		return bpf_probe_read_kernel(&s->dev, 2 * sizeof(void *), &skb->dev);
+	s->dev = BPF_CORE_READ(skb, dev);
+	s->sk = BPF_CORE_READ(skb, sk);
+	return 0;
+}
+
+static __always_inline int skbtop__skb_read(struct sk_buff *skb, struct skbtop_skb *s, int rd)
+{
+	if (rd != SKBTOP_RD_BTF)
+		return skbtop__skb_copy(skb, s);
+	s->dev = skb->dev;
+	s->sk = skb->sk;
+	s->head = skb->head;
+	s->len = skb->len;
+	s->mark = skb->mark;
+	s->tail = skb->tail;
+	s->data = (__u32)(skb->data - s->head);
+	s->protocol = bpf_ntohs(skb->protocol);
+	s->mac = skb->mac_header;
+	s->nh = skb->network_header;
+	s->th = skb->transport_header;
+	return 0;
+}
+
+/*
+ * The accessors below take the pointers out of s first: inside BPF_CORE_READ, s->dev itself would
+ * become a CO-RE access to struct skbtop_skb, which the kernel's BTF does not have.
+ */
+static __always_inline __u32 skbtop__dev_ifindex(const struct skbtop_skb *s, int rd)
+{
+	struct net_device *dev = s->dev;
+
+	if (!dev)
+		return 0;
+	return rd == SKBTOP_RD_BTF ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
+}
+
+static __always_inline __u16 skbtop__dev_type(const struct skbtop_skb *s, int rd)
+{
+	struct net_device *dev = s->dev;
+
+	if (!dev)
+		return 0;
+	return rd == SKBTOP_RD_BTF ? dev->type : BPF_CORE_READ(dev, type);
+}
+
+/*
+ * The netns of the skb: its device's, else its socket's, else (an skb being built by a sendmsg,
+ * such as TCP's write queue, which has neither yet) that of the task running, the sender.
+ */
+static __always_inline __u32 skbtop__skb_netns(const struct skbtop_skb *s, int rd)
+{
+	struct net_device *dev = s->dev;
+	struct task_struct *task;
+	struct sock *sk = s->sk;
+
+	if (dev)
+		return rd == SKBTOP_RD_BTF ? dev->nd_net.net->ns.inum
+					   : BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	if (sk)
+		return rd == SKBTOP_RD_BTF ? sk->__sk_common.skc_net.net->ns.inum
+					   : BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	task = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+}
+
+#endif /* SKBTOP_SKB_BPF_H */

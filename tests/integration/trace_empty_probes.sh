@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# --empty-probes, the floor `make bench` compares skbtop with: the same hooks as a normal run, with
+# programs the verifier cut down to a return, that follow nothing.
+set -u
+. tests/lib.sh
+. tests/integration/trace_lib.bash
+trace_env_ok "--empty-probes attaches the floor"
+if ! command -v bpftool >/dev/null; then
+	skip "--empty-probes attaches the floor" "needs bpftool"
+	exit 0
+fi
+ns_pair || { not_ok "two namespaces joined by veth"; exit 1; }
+static_neigh
+
+# prog_sizes PID: "programs largest_xlated_bytes" of the skbtop_* BPF programs PID holds (its
+# file descriptors say which; links hold programs too, so each is counted once).
+prog_sizes() {
+	local ids
+	ids=$(grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -u |
+		paste -sd,)
+	bpftool prog show -j | jq -r --arg ids "$ids" '
+		($ids | split(",") | map(tonumber)) as $want
+		| [.[] | select(.id as $i | $want | index($i)) | select(.name | startswith("skbtop_"))]
+		| "\(length) \(map(.bytes_xlated) | max // 0)"'
+}
+
+attached() { sed -nE 's/.*tracepoints: ([0-9]+) attached.*/\1/p' "$TRACE_ERR"; }
+
+trace_start normal --stream --filter-netns "/run/netns/$NS_A" ||
+	{ not_ok "skbtop starts"; exit 1; }
+normal_tps=$(attached)
+read -r normal_n normal_max <<<"$(prog_sizes "$TRACE_PID")"
+trace_stop INT
+
+trace_start empty --stream --empty-probes --filter-netns "/run/netns/$NS_A" ||
+	{ not_ok "skbtop --empty-probes starts"; exit 1; }
+empty_tps=$(attached)
+read -r empty_n empty_max <<<"$(prog_sizes "$TRACE_PID")"
+ip netns exec "$NS_A" "$TOOLS/sendpkt" udp 10.77.0.2 9999 --count 50 --size 20
+sleep 0.5
+trace_stop INT
+
+check "the same tracepoints attach with and without --empty-probes ($empty_tps = $normal_tps)" \
+	test -n "$empty_tps" -a "$empty_tps" = "$normal_tps"
+check "the same number of programs is loaded ($empty_n = $normal_n)" \
+	test "${empty_n:-0}" -gt 0 -a "$empty_n" = "$normal_n"
+# An empty program is a handful of instructions (8 bytes each: loads of its arguments, a return);
+# skbtop's are thousands.
+check "the empty programs are at most 16 instructions ($empty_max bytes; skbtop's: $normal_max)" \
+	test "${empty_max:-999}" -le 128
+sent=$(sed -nE 's/.*kernel: ([0-9]+) events sent.*/\1/p' "$TRACE_ERR")
+check "nothing is followed while packets flow (${sent:-?} events sent)" test "${sent:-1}" -eq 0
+check "it exits 0 on Ctrl-C" test "$TRACE_RC" -eq 0
+
+"$SKBTOP" --stream --empty-probes --nft-netlink-trace --duration 1 >/dev/null 2>"$TRACE_DIR/both.err"
+rc=$?
+check "--empty-probes with --nft-netlink-trace is a usage error with one line (rc $rc)" \
+	test "$rc" -eq 2 -a "$(grep -c . "$TRACE_DIR/both.err")" -eq 1
