@@ -266,18 +266,27 @@ else
 	mapfile -t rounds < <(seq "$ROUNDS")
 	note="other skbtop processes ran during $((ROUNDS - ${#clean_rounds[@]})) of $ROUNDS rounds ('*'): medians of all rounds"
 fi
-declare -A med
+# Medians of the packet rates, and of each round's own ratios (which a slow drift in the machine's
+# load moves less).
+declare -A med rr rf
 for c in $cases; do
 	med[$c]=$(for r in "${rounds[@]}"; do echo "${pps[$c,$r]}"; done | median)
+	rr[$c]=$(for r in "${rounds[@]}"; do
+		awk -v a="${pps[$c,$r]}" -v b="${pps[untraced,$r]}" 'BEGIN { print a / b }'
+	done | median)
+	rf[$c]=$(for r in "${rounds[@]}"; do
+		awk -v a="${pps[$c,$r]}" -v b="${pps[floor,$r]}" 'BEGIN { print a / b }'
+	done | median)
 done
 echo "cost [$where]: $note"
-printf 'cost [%s] %-56s %10s %9s %s\n' "$where" case packets/s ratio "(ratio: packets/s ÷ untraced's)"
+echo "cost [$where] ratio: packets/s ÷ untraced's (medians); per round: the median of each round's own ratio"
+printf 'cost [%s] %-56s %10s %7s %9s\n' "$where" case packets/s ratio "per round"
 for c in $cases; do
 	awk -v w="$where" -v l="${label[$c]}" -v v="${med[$c]}" -v u="${med[untraced]}" -v f="${med[floor]}" \
-		-v c="$c" 'BEGIN {
-		printf "cost [%s] %-56s %10d %9.3f", w, l, v, v / u
+		-v c="$c" -v rr="${rr[$c]}" -v rf="${rf[$c]}" -v ff="${rr[floor]}" 'BEGIN {
+		printf "cost [%s] %-56s %10d %7.3f %9.3f", w, l, v, v / u, rr
 		if (c != "untraced" && c != "floor")
-			printf "   = %.2f x the floor (%.3f)", v / f, f / u
+			printf "   = %.2f x the floor (%.3f); per round %.2f x the floor (%.3f)", v / f, f / u, rf, ff
 		printf "\n"
 	}'
 done
@@ -313,7 +322,7 @@ for r in $(seq "$STATS_ROUNDS"); do
 		st[$c]+="$((n1 - n0)) $((t1 - t0)) $others"$'\n'
 	done
 	echo "cost [$where] statistics round $r: $(for c in floor no-match every; do
-		tail -n 1 <<<"${st[$c]%$'\n'}" | awk -v c="$c" '{ printf " %s %d runs %d ns%s", c, $1, $2, ($3 > 0 ? "*" : "") }'
+		tail -n 1 <<<"${st[$c]%$'\n'}" | awk -v c="$c" '{ printf " %s %.0f runs %.0f ns%s", c, $1, $2, ($3 > 0 ? "*" : "") }'
 	done)"
 done
 sysctl -qw kernel.bpf_stats_enabled="$old_stats"
