@@ -73,15 +73,19 @@ DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev libya
 	qemu-system-x86 busybox-static cpio xz-utils procps jq libclang-rt-dev
 # Only `make screenshots` needs these: a browser is a large install that tests never use.
 SCREENSHOT_DEPS := aha chromium fonts-dejavu-core
+# Only `make bench` needs these: the peer bench/cost.sh measures skbtop against.
+BENCH_DEPS := bpftrace
 
 .DELETE_ON_ERROR:
-.PHONY: all deps deps-screenshots static install uninstall format clean test check check-vm bench tools screenshots \
-	fuzz san-build fuzz-build fuzz-bins unit-bins
+.PHONY: all deps deps-screenshots bench-deps static install uninstall format clean test check check-vm bench \
+	tools screenshots fuzz san-build fuzz-build fuzz-bins unit-bins
 
 all: $(OUT)/skbtop
 
-deps deps-screenshots: PKGS = $(if $(filter deps,$@),$(DEPS),$(SCREENSHOT_DEPS))
-deps deps-screenshots:
+deps: PKGS = $(DEPS)
+deps-screenshots: PKGS = $(SCREENSHOT_DEPS)
+bench-deps: PKGS = $(BENCH_DEPS)
+deps deps-screenshots bench-deps:
 	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -168,7 +172,7 @@ test check: $(OUT)/skbtop $(OUT)/skbtop-static $(UNIT_BINS) $(TOOL_BINS) san-bui
 check-vm: $(OUT)/skbtop-static $(TOOL_BINS)
 	$(Q)OUT=$(OUT) tests/run vm
 
-bench: $(OUT)/skbtop $(OUT)/skbtop-static $(BENCH_BINS) $(TOOL_BINS)
+bench: bench-deps $(OUT)/skbtop $(OUT)/skbtop-static $(BENCH_BINS) $(TOOL_BINS)
 	$(Q)OUT=$(OUT) bench/run
 
 # PNGs of real runs (live on this host as root, and a replay of a QEMU session with nftables

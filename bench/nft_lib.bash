@@ -1,5 +1,6 @@
 # shellcheck shell=bash
 # What the nftables benchmarks share (a .bash file: bench/run only runs *.sh).
+. bench/lib.bash
 
 # bench_chain NETNS: an input chain of 20 rules that all match UDP to port 9999 (19 counters, then
 # an accept), so that each packet meets 20 rules and, traced, 22 trace steps.
@@ -14,6 +15,3 @@ bench_chain() {
 		echo "}"
 	} | ip netns exec "$1" nft -f -
 }
-
-# median: the median of the numbers on standard input, one per line.
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

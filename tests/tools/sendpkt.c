@@ -18,7 +18,7 @@
 
 static const char usage[] =
 	"usage: sendpkt udp|tcp ADDR PORT [--count N] [--size N] [--src-port P] [--interval MS] "
-	"[--timeout S]\n"
+	"[--timeout S] [--rate]\n"
 	"       sendpkt listen udp|tcp PORT [--count N] [--timeout S] [--bind ADDR]\n"
 	"\n"
 	"udp     sends N datagrams of SIZE bytes to ADDR PORT (defaults: 1 datagram, 32 bytes).\n"
@@ -33,6 +33,9 @@ static const char usage[] =
 	"\n"
 	"The payload is the letter 'x'. --src-port fixes the source port, --interval waits between "
 	"sends.\n"
+	"--rate prints, once sent, \"sent N in S s: R per second\" for the sending alone (no "
+	"start-up),\n"
+	"for benchmarks.\n"
 	"examples:\n"
 	"  sendpkt listen udp 9999 --count 3 &  sendpkt udp 10.77.0.2 9999 --count 3 --size 100\n"
 	"  sendpkt tcp fd77::2 8080 --size 1000\n";
@@ -40,6 +43,7 @@ static const char usage[] =
 struct opts {
 	long count, size, src_port, interval_ms, timeout_s;
 	const char *bind;
+	int rate;
 };
 
 static int fail(const char *what)
@@ -75,26 +79,31 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "--timeout", 1, 86400, offsetof(struct opts, timeout_s) },
 	};
 
-	for (int i = 0; i < argc; i += 2) {
+	for (int i = 0; i < argc; i++) {
+		const char *name = argv[i], *val;
 		size_t k;
 
-		if (i + 1 >= argc) {
-			fprintf(stderr, "sendpkt: %s needs a value\n", argv[i]);
+		if (!strcmp(name, "--rate")) {
+			o->rate = 1;
+			continue;
+		}
+		if (++i >= argc) {
+			fprintf(stderr, "sendpkt: %s needs a value\n", name);
 			return -1;
 		}
-		if (!strcmp(argv[i], "--bind")) {
-			o->bind = argv[i + 1];
+		val = argv[i];
+		if (!strcmp(name, "--bind")) {
+			o->bind = val;
 			continue;
 		}
 		for (k = 0; k < sizeof(num) / sizeof(num[0]); k++)
-			if (!strcmp(argv[i], num[k].name))
+			if (!strcmp(name, num[k].name))
 				break;
 		if (k == sizeof(num) / sizeof(num[0])) {
-			fprintf(stderr, "sendpkt: unknown option '%s'\n%s", argv[i], usage);
+			fprintf(stderr, "sendpkt: unknown option '%s'\n%s", name, usage);
 			return -1;
 		}
-		if (parse_num(argv[i + 1], num[k].min, num[k].max,
-			      (long *)((char *)o + num[k].off)))
+		if (parse_num(val, num[k].min, num[k].max, (long *)((char *)o + num[k].off)))
 			return -1;
 	}
 	return 0;
@@ -172,6 +181,7 @@ static int do_send(int tcp, const char *addr, long port, const struct opts *o)
 {
 	struct sockaddr_storage dst, src;
 	socklen_t dlen, slen;
+	struct timespec t0;
 	char *buf;
 	int fd, rc = 1;
 
@@ -214,6 +224,7 @@ static int do_send(int tcp, const char *addr, long port, const struct opts *o)
 			goto out;
 		}
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (long i = 0; i < o->count; i++) {
 		for (long done = 0; done < o->size || (!tcp && done == 0);) {
 			ssize_t n = send(fd, buf + done, o->size - done, MSG_NOSIGNAL);
@@ -237,6 +248,15 @@ static int do_send(int tcp, const char *addr, long port, const struct opts *o)
 		}
 		if (o->interval_ms && i + 1 < o->count)
 			sleep_ms(o->interval_ms);
+	}
+	if (o->rate) {
+		struct timespec t1;
+		double s;
+
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		printf("sent %ld in %.6f s: %.0f per second\n", o->count, s,
+		       s > 0 ? o->count / s : 0);
 	}
 	rc = 0;
 out:
