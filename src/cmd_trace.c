@@ -826,10 +826,12 @@ static int run(struct trace *t, struct trace_args *a)
 		goto out;
 	}
 	t->phase_ms[PH_LOAD] = now_ms();
-	/* Before the main attach, so a chain's drop is reported before the skb's free. */
-	t->nft = nft_loader__start(t->loader, t->names, &t->cfg,
-				   a->empty_probes ? "off" : a->nft_rules,
-				   t->backend != BACKEND_TRACEPOINT, kcfg.netns, a->nft_netlink);
+	/* Before the main attach, so a chain's drop is reported before the skb's free. The floor
+	 * has none of its probes or brackets. */
+	if (!a->empty_probes)
+		t->nft = nft_loader__start(t->loader, t->names, &t->cfg, a->nft_rules,
+					   t->backend != BACKEND_TRACEPOINT, kcfg.netns,
+					   a->nft_netlink);
 	if (nft_loader__nltrace(t->nft) && !(t->join = nft_join__new())) {
 		p_err("out of memory");
 		goto out;
