@@ -160,7 +160,7 @@ own_progs() {
 prog_stats() {
 	bpftool prog show -j | jq -r --argjson ids "$1" \
 		'[.[] | select(.id as $i | $ids | any(. == $i))]
-		| "\(map(.run_cnt // 0) | add) \(map(.run_time_ns // 0) | add)"'
+		| "\(map(.run_cnt // 0) | add // 0) \(map(.run_time_ns // 0) | add // 0)"'
 }
 
 # wait_quiet: waits up to QUIET_WAIT seconds for other skbtop processes to end.
