@@ -202,12 +202,8 @@ static __always_inline struct sk_buff *skbtop__kprobe_skb(struct pt_regs *ctx, _
 	return NULL;
 }
 
-/*
- * kprobe.multi: one program and one link for every function, so that the kernel looks the names
- * up once; kprobe: the same program body, one link per function.
- */
-SEC("kprobe.multi")
-int skbtop_kmulti(struct pt_regs *ctx)
+/* A kprobe's run, whichever way it was attached: the cookie says which argument is the skb. */
+static __always_inline int skbtop__kprobe(struct pt_regs *ctx)
 {
 	__u32 cookie;
 
@@ -218,16 +214,18 @@ int skbtop_kmulti(struct pt_regs *ctx)
 			      SKBTOP_RD_COPY);
 }
 
+/* kprobe.multi: one link for every function, so that the kernel looks the names up once. */
+SEC("kprobe.multi")
+int skbtop_kmulti(struct pt_regs *ctx)
+{
+	return skbtop__kprobe(ctx);
+}
+
+/* kprobe: one link per function. */
 SEC("kprobe")
 int skbtop_kprobe(struct pt_regs *ctx)
 {
-	__u32 cookie;
-
-	if (skbtop_empty_probes)
-		return 0;
-	cookie = (__u32)bpf_get_attach_cookie(ctx);
-	return skbtop__on_skb(skbtop__kprobe_skb(ctx, cookie), SKBTOP_EV_FUNC, cookie, 0, 0,
-			      SKBTOP_RD_COPY);
+	return skbtop__kprobe(ctx);
 }
 
 /* fentry: one program instance per function (user space loads copies); id from its address. */
