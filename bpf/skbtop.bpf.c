@@ -184,20 +184,32 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 	return 0;
 }
 
-/* kprobes: the cookie says which argument is the skb. */
+/*
+ * kprobes: the cookie says which argument is the skb. All five are loaded first, each at its fixed
+ * place: left to itself the compiler would load from a place computed in ctx, which the verifier
+ * refuses.
+ */
 static __always_inline struct sk_buff *skbtop__kprobe_skb(struct pt_regs *ctx, __u32 cookie)
 {
+	__u64 a1 = PT_REGS_PARM1(ctx), a2 = PT_REGS_PARM2(ctx), a3 = PT_REGS_PARM3(ctx);
+	__u64 a4 = PT_REGS_PARM4(ctx), a5 = PT_REGS_PARM5(ctx);
+
+	barrier_var(a1);
+	barrier_var(a2);
+	barrier_var(a3);
+	barrier_var(a4);
+	barrier_var(a5);
 	switch ((cookie >> SKBTOP_POS_SHIFT) & SKBTOP_POS_MASK) {
 	case 1:
-		return (struct sk_buff *)PT_REGS_PARM1(ctx);
+		return (struct sk_buff *)a1;
 	case 2:
-		return (struct sk_buff *)PT_REGS_PARM2(ctx);
+		return (struct sk_buff *)a2;
 	case 3:
-		return (struct sk_buff *)PT_REGS_PARM3(ctx);
+		return (struct sk_buff *)a3;
 	case 4:
-		return (struct sk_buff *)PT_REGS_PARM4(ctx);
+		return (struct sk_buff *)a4;
 	case 5:
-		return (struct sk_buff *)PT_REGS_PARM5(ctx);
+		return (struct sk_buff *)a5;
 	}
 	return NULL;
 }
