@@ -981,6 +981,11 @@ int cmd_trace(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_args;
 	}
+	if (a.empty_probes && a.nft_netlink) {
+		p_err("--empty-probes follows no packet: it cannot go with --nft-netlink-trace");
+		rc = EXIT_USAGE;
+		goto out_args;
+	}
 	if (geteuid() != 0)
 		p_warn("not running as root: loading BPF programs will probably be refused");
 	if (config__load(&t.cfg, a.config, NULL, err, sizeof(err))) {
@@ -990,11 +995,6 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (a.no_color)
 		t.cfg.color = false;
-	if (a.empty_probes && a.nft_netlink) {
-		p_err("--empty-probes follows no packet: it cannot go with --nft-netlink-trace");
-		rc = EXIT_USAGE;
-		goto out_args;
-	}
 	if (a.nft_netlink && a.nft_rules)
 		p_warn("--nft-rules %s is not used: --nft-netlink-trace gives the rule verdicts",
 		       a.nft_rules);
