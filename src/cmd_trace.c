@@ -29,6 +29,7 @@
 #include "core/loader.h"
 #include "core/log.h"
 #include "core/names.h"
+#include "core/signals.h"
 #include "core/nft_join.h"
 #include "core/nft_loader.h"
 #include "core/nft_nltrace.h"
@@ -96,18 +97,6 @@ struct trace {
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	/* A second signal means the user does not want to wait: the kernel drops our links. */
-	if (stop_signal) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-	stop_signal = sig;
-}
 
 static double now_ms(void)
 {
@@ -637,16 +626,6 @@ static void clear_store(void *ctx, struct store *s)
 	store__clear(s);
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 /* The poller thread must not take the signals: they are for the main loop. */
 static struct poller *start_poller(struct trace *t, char *err, size_t errlen)
 {
@@ -683,7 +662,7 @@ static void run_stream(struct trace *t, const struct trace_args *a)
 	double end = a->duration > 0 ? now_ms() + a->duration * 1e3 : 0;
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
 
-	while (!stop_signal && (!end || now_ms() < end)) {
+	while (!signals__stop() && (!end || now_ms() < end)) {
 		if (!pump(t, t->store)) {
 			fflush(stdout);
 			nanosleep(&nap, NULL);
@@ -789,7 +768,7 @@ static int run(struct trace *t, struct trace_args *a)
 	filter_opts__describe(&a->filter, t->filter_text, sizeof(t->filter_text));
 
 	/* From here on a signal stops cleanly, even during a long attach. */
-	install_signals();
+	signals__install();
 	t->phase_ms[PH_CONFIG] = now_ms();
 	backend__probe(&bp);
 	if (backend__choose(&bp, want, &t->backend, t->why, sizeof(t->why), err, sizeof(err))) {
@@ -843,7 +822,7 @@ static int run(struct trace *t, struct trace_args *a)
 	}
 	t->phase_ms[PH_ATTACH] = now_ms();
 	print_status(t, &ls);
-	if (stop_signal) {
+	if (signals__stop()) {
 		rc = 0;
 		goto out;
 	}

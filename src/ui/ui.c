@@ -12,6 +12,7 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "core/signals.h"
 #include "ui/chrome.h"
 #include "ui/draw.h"
 #include "ui/term.h"
@@ -452,7 +453,7 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 				dirty = true;
 			key = term__key(0);
 		}
-		if (term__quit_signal())
+		if (signals__stop())
 			quit = true;
 	}
 	term__restore();
