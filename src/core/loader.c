@@ -731,11 +731,6 @@ int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t 
 	return 0;
 }
 
-const struct loader_stats *loader__stats(const struct loader *l)
-{
-	return &l->st;
-}
-
 void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out)
 {
 	out->events = bpf_map__fd(l->skel->maps.skbtop_events);

@@ -537,26 +537,6 @@ static int ns_refresh(struct nft_ruleset *rs, struct ns_ent *ns, int nsfd)
 	return n;
 }
 
-int nft_ruleset__refresh(struct nft_ruleset *rs, uint32_t netns)
-{
-	struct ns_ent *ns = ns_get(rs, netns);
-	int nsfd, n;
-
-	if (!ns)
-		return -1;
-	nsfd = open_ns(ns);
-	if (nsfd < 0) {
-		p_err("nft rule text: network namespace %u is not held by any process", ns->netns);
-		return -1;
-	}
-	ns->genid = ns_genid(nsfd);
-	ns->checked_ns = now_ns();
-	ns->gone_ns = 0;
-	n = ns_refresh(rs, ns, nsfd);
-	close(nsfd);
-	return n;
-}
-
 /* Re-reads the namespace's rules when its generation changed; a gone one keeps what it had. */
 static void ns_check(struct nft_ruleset *rs, struct ns_ent *ns, uint64_t now)
 {
