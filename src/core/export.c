@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "file_atomic.h"
 #include "json_util.h"
 #include "log.h"
 #include "stream.h"
@@ -262,50 +263,37 @@ static void put_header(struct writer *w, const struct export_meta *m)
 	fputs("],\n", w->f);
 }
 
-/* Writes body into a temp file next to path, then renames: all or nothing. */
+struct saving {
+	struct writer *w;
+	void (*body)(struct writer *w, const void *arg);
+	const void *arg;
+};
+
+static int fill_body(FILE *f, void *arg)
+{
+	struct saving *sv = arg;
+
+	sv->w->f = f;
+	sv->body(sv->w, sv->arg);
+	return 0;
+}
+
+/* Sessions hold what the user captured: mode 0600, all or nothing. */
 static int write_atomic(const char *path, struct writer *w,
 			void (*body)(struct writer *w, const void *arg), const void *arg)
 {
-	char tmp[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, err = 0;
+	struct saving sv = { w, body, arg };
+	int err;
 
 	if (!*path) {
 		p_err("export: empty file name");
 		return -1;
 	}
-	if (slash)
-		snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
-	else
-		snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		p_err("%s: cannot create a temporary file next to it: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fchmod(fd, 0600))
-		err = errno;
-	w->f = err ? NULL : fdopen(fd, "w");
-	if (!w->f) {
-		err = err ? err : errno;
-		close(fd);
-		goto fail;
-	}
-	errno = 0;
-	flockfile(w->f);
-	body(w, arg);
-	funlockfile(w->f);
-	if (fflush(w->f) || ferror(w->f) || fsync(fd))
-		err = errno ? errno : EIO;
-	if (fclose(w->f) && !err)
-		err = errno;
-	if (!err && rename(tmp, path))
-		err = errno;
+	err = file__write_atomic(path, 0600, fill_body, &sv);
 	if (!err)
 		return 0;
-fail:
-	unlink(tmp);
-	p_err("%s: cannot save: %s", path, strerror(err));
+	p_err("%s: cannot save: %s", path, strerror(-err));
+	errno = -err;
 	return -1;
 }
 
