@@ -17,6 +17,7 @@
 #include "core/file_atomic.h"
 #include "core/kernel_btf.h"
 #include "core/log.h"
+#include "core/clock.h"
 
 struct stats {
 	size_t total;
@@ -70,14 +71,6 @@ static void usage(FILE *f)
 		"  skbtop discover --config-out t.yaml --max-trace 50 && skbtop --config t.yaml\n"
 		"  skbtop discover --no-btf --json                 what the kallsyms fallback "
 		"finds\n");
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void stats__count(struct stats *s, const struct func_list *l)
@@ -359,13 +352,13 @@ int cmd_discover(int argc, char **argv)
 		p_err("%s", err);
 		return EXIT_USAGE;
 	}
-	t0 = now();
+	t0 = clock__ms() / 1e3;
 	if (discover__run(&list, &opts, &cfg, err, sizeof(err))) {
 		p_err("%s", err);
 		config__free(&cfg);
 		return 1;
 	}
-	st.seconds = now() - t0;
+	st.seconds = clock__ms() / 1e3 - t0;
 	stats__count(&st, &list);
 	if (list.method_why)
 		p_warn("%s: guessing skb functions from kallsyms names", list.method_why);

@@ -39,6 +39,7 @@
 #include "core/store.h"
 #include "core/stream.h"
 #include "ui/ui.h"
+#include "core/clock.h"
 
 #define QUEUE_SLOTS	(1u << 16)
 #define PUMP_BATCH	4096
@@ -97,14 +98,6 @@ struct trace {
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static void usage(FILE *f)
 {
@@ -534,7 +527,7 @@ static void refresh_losses(struct trace *t, struct store *s, bool force)
 	uint64_t cnt[SKBTOP_CNT_MAX];
 	struct poller_stats ps;
 	struct store_stats *st;
-	double now = now_ms();
+	double now = clock__ms();
 
 	if (!force && now - t->last_loss_ms < LOSS_REFRESH_MS)
 		return;
@@ -659,10 +652,10 @@ static int start_cost(struct trace *t)
 
 static void run_stream(struct trace *t, const struct trace_args *a)
 {
-	double end = a->duration > 0 ? now_ms() + a->duration * 1e3 : 0;
+	double end = a->duration > 0 ? clock__ms() + a->duration * 1e3 : 0;
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
 
-	while (!signals__stop() && (!end || now_ms() < end)) {
+	while (!signals__stop() && (!end || clock__ms() < end)) {
 		if (!pump(t, t->store)) {
 			fflush(stdout);
 			nanosleep(&nap, NULL);
@@ -769,13 +762,13 @@ static int run(struct trace *t, struct trace_args *a)
 
 	/* From here on a signal stops cleanly, even during a long attach. */
 	signals__install();
-	t->phase_ms[PH_CONFIG] = now_ms();
+	t->phase_ms[PH_CONFIG] = clock__ms();
 	backend__probe(&bp);
 	if (backend__choose(&bp, want, &t->backend, t->why, sizeof(t->why), err, sizeof(err))) {
 		p_err("%s", err);
 		return 1;
 	}
-	t->phase_ms[PH_BACKEND] = now_ms();
+	t->phase_ms[PH_BACKEND] = clock__ms();
 	t->names = names__new();
 	if (!t->names) {
 		p_err("out of memory");
@@ -789,7 +782,7 @@ static int run(struct trace *t, struct trace_args *a)
 		goto out;
 	}
 	rc = 1;
-	t->phase_ms[PH_FUNCS] = now_ms();
+	t->phase_ms[PH_FUNCS] = clock__ms();
 
 	lo.backend = t->backend;
 	lo.ringbuf_kb = t->cfg.ringbuf_kb;
@@ -804,7 +797,7 @@ static int run(struct trace *t, struct trace_args *a)
 		p_err("%s", err);
 		goto out;
 	}
-	t->phase_ms[PH_LOAD] = now_ms();
+	t->phase_ms[PH_LOAD] = clock__ms();
 	/* Before the main attach, so a chain's drop is reported before the skb's free. The floor
 	 * has none of its probes or brackets. */
 	if (!a->empty_probes)
@@ -815,12 +808,12 @@ static int run(struct trace *t, struct trace_args *a)
 		p_err("out of memory");
 		goto out;
 	}
-	t->phase_ms[PH_NFT] = now_ms();
+	t->phase_ms[PH_NFT] = clock__ms();
 	if (loader__attach(t->loader, &ls, err, sizeof(err))) {
 		p_err("%s", err);
 		goto out;
 	}
-	t->phase_ms[PH_ATTACH] = now_ms();
+	t->phase_ms[PH_ATTACH] = clock__ms();
 	print_status(t, &ls);
 	if (signals__stop()) {
 		rc = 0;
@@ -946,7 +939,7 @@ int cmd_trace(int argc, char **argv)
 	char err[512];
 	int rc;
 
-	t.start_ms = now_ms();
+	t.start_ms = clock__ms();
 	if (parse_args(&a, argc, argv)) {
 		rc = EXIT_USAGE;
 		goto out_args;
