@@ -774,6 +774,7 @@ static int run(struct trace *t, struct trace_args *a)
 		p_err("out of memory");
 		return 1;
 	}
+	names__warm(t->names, kcfg.netns);
 	names__load_drop_reasons(t->names, NULL);
 	add_tracepoint_names(t);
 	rc = choose_functions(t, a, &list);

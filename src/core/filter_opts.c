@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +11,7 @@
 #include "config.h"
 #include "filter_opts.h"
 #include "log.h"
+#include "netns.h"
 
 static int set_str(char **dst, const char *arg)
 {
@@ -133,38 +132,6 @@ int filter_opts__from_config(struct filter_opts *o, const struct config *cfg)
 	return 0;
 }
 
-/* A namespace given by inode: look for a process or a bind mount holding it. */
-static int open_netns_inode(unsigned long inode)
-{
-	char path[sizeof(((struct dirent *)0)->d_name) + 16];
-	struct dirent *de;
-	struct stat st;
-	int fd = -1;
-	DIR *d;
-
-	d = opendir("/run/netns");
-	while (d && fd < 0 && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || strlen(de->d_name) > 40)
-			continue;
-		snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
-		if (!stat(path, &st) && st.st_ino == inode)
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	if (d)
-		closedir(d);
-	d = opendir("/proc");
-	while (d && fd < 0 && (de = readdir(d))) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9' || strlen(de->d_name) > 20)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
-		if (!stat(path, &st) && st.st_ino == inode)
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	if (d)
-		closedir(d);
-	return fd;
-}
-
 /* Opens the namespace named by arg (inode or path); stores its inode. */
 static int open_netns(const char *arg, uint32_t *inode)
 {
@@ -176,7 +143,7 @@ static int open_netns(const char *arg, uint32_t *inode)
 	errno = 0;
 	v = strtoull(arg, &end, 10);
 	if (*arg != '/' && end != arg && !*end && !errno && v && v <= 0xffffffffu) {
-		fd = open_netns_inode(v);
+		fd = netns__open((uint32_t)v);
 		if (fd < 0) {
 			p_err("--filter-netns: no process or /run/netns entry holds namespace %llu",
 			      v);
@@ -201,45 +168,36 @@ static int open_netns(const char *arg, uint32_t *inode)
 	return fd;
 }
 
+struct ifindex_req {
+	const char *ifname;
+	unsigned int idx;
+};
+
+static int ifindex_of(void *arg)
+{
+	struct ifindex_req *q = arg;
+
+	q->idx = if_nametoindex(q->ifname);
+	return q->idx ? 0 : -1;
+}
+
 /* The index of ifname inside the namespace of ns_fd (-1: skbtop's own). */
 static int ifindex_in(int ns_fd, const char *ifname, uint32_t *ifindex)
 {
-	int self = -1, err = 0;
-	unsigned int idx;
+	struct ifindex_req q = { ifname, 0 };
+	int rc = ns_fd >= 0 ? netns__call(ns_fd, ifindex_of, &q) : ifindex_of(&q);
 
-	if (ns_fd >= 0) {
-		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (self < 0 || setns(ns_fd, CLONE_NEWNET)) {
-			p_err("--filter-ifname: cannot enter the namespace: %s", strerror(errno));
-			if (self >= 0)
-				close(self);
-			return -1;
-		}
-	}
-	idx = if_nametoindex(ifname);
-	if (!idx)
-		err = errno;
-	if (self >= 0) {
-		if (setns(self, CLONE_NEWNET)) {
-			p_err("cannot return to skbtop's own network namespace: %s",
-			      strerror(errno));
-			close(self);
-			return -1;
-		}
-		close(self);
-	}
-	if (!idx) {
+	if (rc) {
 		p_err("--filter-ifname: no interface '%s' in %s: %s", ifname,
-		      ns_fd >= 0 ? "that namespace" : "skbtop's namespace", strerror(err));
+		      ns_fd >= 0 ? "that namespace" : "skbtop's namespace", strerror(errno));
 		return -1;
 	}
-	*ifindex = idx;
+	*ifindex = q.idx;
 	return 0;
 }
 
 int filter_opts__resolve(const struct filter_opts *o, struct skbtop_filter_cfg *kcfg)
 {
-	struct stat st;
 	int fd = -1, rc = 0;
 
 	memset(kcfg, 0, sizeof(*kcfg));
@@ -255,13 +213,9 @@ int filter_opts__resolve(const struct filter_opts *o, struct skbtop_filter_cfg *
 	if (o->ifname) {
 		rc = ifindex_in(fd, o->ifname, &kcfg->ifindex);
 		/* An index means nothing outside its namespace: pin the one it was found in. */
-		if (!rc && !kcfg->netns) {
-			if (stat("/proc/self/ns/net", &st)) {
-				p_err("cannot read /proc/self/ns/net: %s", strerror(errno));
-				rc = -1;
-			} else {
-				kcfg->netns = st.st_ino;
-			}
+		if (!rc && !kcfg->netns && !(kcfg->netns = netns__self())) {
+			p_err("cannot read /proc/self/ns/net: %s", strerror(errno));
+			rc = -1;
 		}
 	}
 	if (fd >= 0)

@@ -1,17 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <net/if.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
@@ -21,6 +16,8 @@
 #include "kernel_btf.h"
 #include "log.h"
 #include "names.h"
+#include "netns.h"
+#include "refresher.h"
 #include "strmap.h"
 #include "clock.h"
 
@@ -29,6 +26,7 @@
 #define DENSE_REASONS	 4096	       /* core drop reasons are small integers */
 #define IF_RETRY_NS	 2000000000ull /* an interface may appear after we first asked */
 #define IF_SWEEP_MIN	 4096	       /* interface slots held before gone namespaces are swept */
+#define MAX_WARM	 256	       /* namespaces whose interfaces are read at the start */
 
 static const char *const tp_names[SKBTOP_TP_COUNT] = {
 	[SKBTOP_TP_KFREE_SKB] = "skb:kfree_skb",
@@ -73,9 +71,18 @@ struct ifent {
 	char name[IF_NAMESIZE];
 };
 
-struct nspath {
+/* What the refresher found: a namespace's interfaces, or which namespaces are alive. */
+struct if_found {
+	struct if_found *next;
 	uint32_t netns;
-	char *path;
+	bool sweep;
+	uint32_t *live; /* sweep: the namespaces alive, sorted */
+	size_t n_live, cap_live;
+	size_t n;
+	struct {
+		uint32_t ifindex;
+		char name[IF_NAMESIZE];
+	} ifs[];
 };
 
 struct ksym {
@@ -109,9 +116,13 @@ struct names {
 	struct ifent *ifs;
 	size_t n_ifs, cap_ifs; /* cap a power of two */
 	size_t sweep_at;       /* n_ifs at which the slots of gone namespaces are dropped */
-	struct nspath *nspaths;
-	size_t n_nspaths;
+	bool sweep_asked;
 	uint32_t self_netns;
+	/* Interface names are read by a thread of their own, and taken in by the table's owner. */
+	struct refresher *if_ref;
+	bool if_ref_failed;
+	pthread_mutex_t if_lock;
+	struct if_found *found;
 
 	struct ksym *ksyms; /* sorted by address */
 	size_t n_ksyms;
@@ -154,6 +165,8 @@ struct names *names__new(void)
 	if (!n)
 		return NULL;
 	n->unknown_layer = 0;
+	n->self_netns = netns__self();
+	pthread_mutex_init(&n->if_lock, NULL);
 	n->ph_shared.pi.name = "fn#?";
 	strcpy(n->ph_shared.name, "?");
 	return n;
@@ -185,9 +198,15 @@ void names__free(struct names *n)
 		free(n->sparse[i].name);
 	free(n->sparse);
 	free(n->ifs);
-	for (i = 0; i < n->n_nspaths; i++)
-		free(n->nspaths[i].path);
-	free(n->nspaths);
+	refresher__free(n->if_ref);
+	while (n->found) {
+		struct if_found *f = n->found;
+
+		n->found = f->next;
+		free(f->live);
+		free(f);
+	}
+	pthread_mutex_destroy(&n->if_lock);
 	for (i = 0; i < n->n_ksyms; i++)
 		free(n->ksyms[i].name);
 	free(n->ksyms);
@@ -620,133 +639,44 @@ int names__set_ifname(struct names *n, uint32_t netns, uint32_t ifindex, const c
 	return 0;
 }
 
-static uint32_t ns_inode(const char *path)
-{
-	struct stat st;
+#define SWEEP_KEY UINT64_MAX
 
-	return stat(path, &st) ? 0 : (uint32_t)st.st_ino;
+static void post(struct names *n, struct if_found *f)
+{
+	pthread_mutex_lock(&n->if_lock);
+	f->next = n->found;
+	n->found = f;
+	pthread_mutex_unlock(&n->if_lock);
 }
 
-/* A path to a file of netns inode ino: a /run/netns entry, or some process living in it. */
-static char *find_netns_path(uint32_t ino)
-{
-	const char *dirs[] = { "/run/netns", "/proc" };
-	char path[300];
-	size_t d;
-
-	for (d = 0; d < 2; d++) {
-		DIR *dir = opendir(dirs[d]);
-		struct dirent *de;
-
-		if (!dir)
-			continue;
-		while ((de = readdir(dir))) {
-			if (de->d_name[0] == '.')
-				continue;
-			if (d == 1 && !isdigit((unsigned char)de->d_name[0]))
-				continue;
-			snprintf(path, sizeof(path), d ? "%s/%s/ns/net" : "%s/%s", dirs[d],
-				 de->d_name);
-			if (ns_inode(path) == ino) {
-				closedir(dir);
-				return strdup(path);
-			}
-		}
-		closedir(dir);
-	}
-	return NULL;
-}
-
-struct ns_job {
-	const char *path; /* NULL: this thread's own netns */
-	struct names *n;
-	uint32_t netns;
-	int err;
-};
-
-static void record_all(struct names *n, uint32_t netns)
+/* Reads the interfaces of this thread's namespace; NULL when they cannot be read. */
+static struct if_found *read_ifs(void)
 {
 	struct if_nameindex *ifs = if_nameindex(), *p;
+	struct if_found *f;
+	size_t count = 0;
 
 	if (!ifs)
-		return;
-	for (p = ifs; p->if_index; p++) {
-		struct ifent *e = if_slot(n, if_key(netns, p->if_index));
-
-		if (e && strlen(p->if_name) < IF_NAMESIZE) {
-			snprintf(e->name, sizeof(e->name), "%s", p->if_name);
-			e->known = true;
-		}
+		return NULL;
+	for (p = ifs; p->if_index; p++)
+		count++;
+	f = calloc(1, sizeof(*f) + count * sizeof(f->ifs[0]));
+	for (p = ifs; f && p->if_index; p++) {
+		if (strlen(p->if_name) >= IF_NAMESIZE)
+			continue;
+		f->ifs[f->n].ifindex = p->if_index;
+		snprintf(f->ifs[f->n++].name, IF_NAMESIZE, "%s", p->if_name);
 	}
 	if_freenameindex(ifs);
+	return f;
 }
 
-/* Runs in a short-lived thread so that only this thread ever changes namespace. */
-static void *ns_worker(void *arg)
+static int read_ifs_into(void *arg)
 {
-	struct ns_job *job = arg;
-	int fd = open(job->path, O_RDONLY | O_CLOEXEC);
+	struct if_found **f = arg;
 
-	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
-		job->err = errno;
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	close(fd);
-	record_all(job->n, job->netns);
-	return NULL;
-}
-
-static const char *netns_path(struct names *n, uint32_t netns)
-{
-	struct nspath *v;
-	size_t i;
-	char *p;
-
-	for (i = 0; i < n->n_nspaths; i++)
-		if (n->nspaths[i].netns == netns && ns_inode(n->nspaths[i].path) == netns)
-			return n->nspaths[i].path;
-	p = find_netns_path(netns);
-	if (!p)
-		return NULL;
-	for (i = 0; i < n->n_nspaths; i++) {
-		if (n->nspaths[i].netns == netns) {
-			free(n->nspaths[i].path);
-			n->nspaths[i].path = p;
-			return p;
-		}
-	}
-	v = realloc(n->nspaths, (n->n_nspaths + 1) * sizeof(*v));
-	if (!v) {
-		free(p);
-		return NULL;
-	}
-	n->nspaths = v;
-	v[n->n_nspaths].netns = netns;
-	v[n->n_nspaths].path = p;
-	return v[n->n_nspaths++].path;
-}
-
-static void resolve_ifs(struct names *n, uint32_t netns)
-{
-	struct ns_job job = { .n = n, .netns = netns };
-	pthread_t t;
-
-	if (!n->self_netns)
-		n->self_netns = ns_inode("/proc/self/ns/net");
-	if (!netns || netns == n->self_netns) {
-		record_all(n, netns);
-		return;
-	}
-	job.path = netns_path(n, netns);
-	if (!job.path)
-		return;
-	if (pthread_create(&t, NULL, ns_worker, &job))
-		return;
-	pthread_join(t, NULL);
-	if (job.err)
-		p_debug("netns %" PRIu32 " (%s): %s", netns, job.path, strerror(job.err));
+	*f = read_ifs();
+	return *f ? 0 : -1;
 }
 
 static int u32_cmp(const void *a, const void *b)
@@ -756,82 +686,138 @@ static int u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The inodes of every network namespace a mount or a process holds, sorted; NULL on failure. */
-static uint32_t *live_netns(size_t *count)
+static int add_alive(const char *path, uint32_t inum, void *ctx)
 {
-	const char *dirs[] = { "/run/netns", "/proc" };
-	uint32_t *v = NULL;
-	size_t n = 0, cap = 0;
+	struct if_found *f = ctx;
 
-	for (size_t d = 0; d < 2; d++) {
-		DIR *dir = opendir(dirs[d]);
-		struct dirent *de;
-		char path[300];
+	(void)path;
+	if (grow(&f->live, &f->cap_live, f->n_live + 1, sizeof(*f->live)))
+		return -1;
+	f->live[f->n_live++] = inum;
+	return 0;
+}
 
-		while (dir && (de = readdir(dir))) {
-			uint32_t ino;
+/* The namespaces a mount or a process holds, sorted; NULL on failure. */
+static struct if_found *read_alive(void)
+{
+	struct if_found *f = calloc(1, sizeof(*f));
 
-			if (de->d_name[0] == '.' || (d && !isdigit((unsigned char)de->d_name[0])))
-				continue;
-			snprintf(path, sizeof(path), d ? "%s/%s/ns/net" : "%s/%s", dirs[d],
-				 de->d_name);
-			ino = ns_inode(path);
-			if (!ino)
-				continue;
-			if (grow(&v, &cap, n + 1, sizeof(*v))) {
-				closedir(dir);
-				free(v);
-				return NULL;
-			}
-			v[n++] = ino;
-		}
-		if (dir)
-			closedir(dir);
+	if (!f)
+		return NULL;
+	if (netns__each(add_alive, f)) {
+		free(f->live);
+		free(f);
+		return NULL;
 	}
-	qsort(v, n, sizeof(*v), u32_cmp);
-	*count = n;
-	return v;
+	f->sweep = true;
+	qsort(f->live, f->n_live, sizeof(*f->live), u32_cmp);
+	return f;
+}
+
+/* The refresher's work: the walks of /proc and the visits to other namespaces happen here. */
+static void if_work(void *ctx, uint64_t key)
+{
+	struct names *n = ctx;
+	uint32_t netns = (uint32_t)key;
+	struct if_found *f = NULL;
+	int fd;
+
+	if (key == SWEEP_KEY) {
+		f = read_alive();
+	} else if (!netns || netns == n->self_netns) {
+		f = read_ifs();
+	} else if ((fd = netns__open(netns)) >= 0) {
+		if (netns__call(fd, read_ifs_into, &f))
+			p_debug("netns %" PRIu32 ": %s", netns, strerror(errno));
+		close(fd);
+	}
+	if (!f)
+		return;
+	f->netns = netns;
+	post(n, f);
+}
+
+/* Asks the refresher for key, starting it on first use; false when it cannot run. */
+static bool if_ask(struct names *n, uint64_t key)
+{
+	if (!n->if_ref && !n->if_ref_failed) {
+		n->if_ref = refresher__new(if_work, n);
+		if (!n->if_ref) {
+			n->if_ref_failed = true;
+			p_warn("cannot start the thread that reads interface names: shown as if#N");
+		}
+	}
+	if (n->if_ref)
+		refresher__ask(n->if_ref, key);
+	return n->if_ref;
 }
 
 /*
  * Interface names and namespace paths are kept per namespace: on a host where containers come and
  * go they would pile up. Past sweep_at slots, those of namespaces nobody holds any more go.
  */
-static void sweep_gone_netns(struct names *n)
+static void sweep_gone_netns(struct names *n, const uint32_t *live, size_t n_live)
 {
-	size_t n_live = 0, kept = 0, i;
-	uint32_t *live = live_netns(&n_live);
 	struct ifent *old = n->ifs;
-	size_t old_cap = n->cap_ifs;
+	size_t old_cap = n->cap_ifs, i;
 
-	if (!live)
-		return;
-#define ALIVE(ns)                                                                                  \
-	((ns) == 0 || (ns) == n->self_netns || bsearch(&(ns), live, n_live, sizeof(*live), u32_cmp))
-	for (i = 0; i < n->n_nspaths; i++) {
-		if (ALIVE(n->nspaths[i].netns)) {
-			n->nspaths[kept++] = n->nspaths[i];
-			continue;
-		}
-		free(n->nspaths[i].path);
-	}
-	n->n_nspaths = kept;
 	n->ifs = NULL;
 	n->n_ifs = n->cap_ifs = 0;
 	for (i = 0; i < old_cap; i++) {
 		uint32_t ns = (uint32_t)(old[i].key >> 32);
 		struct ifent *e;
 
-		if (!old[i].key || !ALIVE(ns))
+		if (!old[i].key || (ns && ns != n->self_netns &&
+				    !bsearch(&ns, live, n_live, sizeof(*live), u32_cmp)))
 			continue;
 		e = if_slot(n, old[i].key);
 		if (e)
 			*e = old[i];
 	}
-#undef ALIVE
 	free(old);
-	free(live);
 	n->sweep_at = n->n_ifs * 2 > IF_SWEEP_MIN ? n->n_ifs * 2 : IF_SWEEP_MIN;
+	n->sweep_asked = false;
+}
+
+/* Takes in what the refresher found (on the thread that owns the table). */
+static void take_found(struct names *n)
+{
+	struct if_found *f, *next;
+
+	pthread_mutex_lock(&n->if_lock);
+	f = n->found;
+	n->found = NULL;
+	pthread_mutex_unlock(&n->if_lock);
+	for (; f; f = next) {
+		next = f->next;
+		if (f->sweep)
+			sweep_gone_netns(n, f->live, f->n_live);
+		for (size_t i = 0; !f->sweep && i < f->n; i++) {
+			struct ifent *e = if_slot(n, if_key(f->netns, f->ifs[i].ifindex));
+
+			if (e) {
+				memcpy(e->name, f->ifs[i].name, IF_NAMESIZE);
+				e->known = true;
+			}
+		}
+		free(f->live);
+		free(f);
+	}
+}
+
+void names__warm(struct names *n, uint32_t want)
+{
+	uint32_t nss[MAX_WARM];
+	int count = netns__watched(want, nss, MAX_WARM);
+
+	for (int i = 0; i < count && !n->offline; i++)
+		if_ask(n, nss[i]);
+}
+
+void names__wait(struct names *n)
+{
+	if (n->if_ref)
+		refresher__wait(n->if_ref);
 }
 
 size_t names__ifname_slots(const struct names *n)
@@ -846,18 +832,18 @@ const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex)
 
 	if (!ifindex)
 		return "";
-	if (!n->offline && n->n_ifs >= (n->sweep_at ? n->sweep_at : IF_SWEEP_MIN))
-		sweep_gone_netns(n);
+	if (!n->offline && n->if_ref)
+		take_found(n);
+	if (!n->offline && !n->sweep_asked &&
+	    n->n_ifs >= (n->sweep_at ? n->sweep_at : IF_SWEEP_MIN))
+		n->sweep_asked = if_ask(n, SWEEP_KEY);
 	e = if_slot(n, if_key(netns, ifindex));
 	if (e && !e->known && !n->offline) {
 		uint64_t now = clock__ns();
 
 		if (!e->tried_ns || now - e->tried_ns > IF_RETRY_NS) {
-			resolve_ifs(n, netns);
-			/* resolving may have grown the table */
-			e = if_slot(n, if_key(netns, ifindex));
-			if (e)
-				e->tried_ns = now;
+			e->tried_ns = now;
+			if_ask(n, netns);
 		}
 	}
 	if (e && e->known)

@@ -39,10 +39,20 @@ const char *names__drop_reason(const struct names *n, uint32_t value);
 /* The value of a reason by its short name, or -1. */
 int64_t names__drop_reason_value(const struct names *n, const char *name);
 
-/* ifindex -> name in a netns; resolved lazily in live mode, fixed in replay. */
+/*
+ * ifindex -> name in a netns; fixed in replay. Live, names are read by a thread of their own and
+ * never waited for: an interface not read yet shows as "if#N" until its namespace was read.
+ */
 int names__set_ifname(struct names *n, uint32_t netns, uint32_t ifindex, const char *name);
 /* "veth0", or "if#N" when unknown, "" for ifindex 0 (no device); never NULL. */
 const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex);
+/*
+ * Asks for the interfaces of the namespaces the session watches to be read now (want: the one
+ * --filter-netns asked for, or 0), before events name them.
+ */
+void names__warm(struct names *n, uint32_t want);
+/* Waits until the interfaces asked for so far were read. */
+void names__wait(struct names *n);
 /* Interface slots held (for tests): those of gone namespaces go once there are thousands. */
 size_t names__ifname_slots(const struct names *n);
 

@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <ctype.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <linux/nsfs.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "nft_chains.h"
 #include "nft_exec.h"
+#include "netns.h"
 #include "nft_ruleset.h"
 
 static const char *const hook_names[] = { "prerouting", "input", "forward", "output",
@@ -82,7 +78,7 @@ int nft_chains__parse(const char *json, uint32_t netns, struct nft_chain_def *ou
 int nft_chains__list(const char *nft, uint32_t netns, struct nft_chain_def *out, int max)
 {
 	char *const argv[] = { (char *)nft, "-j", "list", "chains", NULL };
-	int fd = nft_netns__open(netns), n;
+	int fd = netns__open(netns), n;
 	struct nft_exec_result r;
 
 	if (fd < 0)
@@ -95,58 +91,4 @@ int nft_chains__list(const char *nft, uint32_t netns, struct nft_chain_def *out,
 		n = nft_chains__parse(r.out, netns, out, max);
 	free(r.out);
 	return n;
-}
-
-int nft_netns__list(uint32_t want, uint32_t *out, int max)
-{
-	const char *dirs[] = { "/run/netns", "/proc" };
-	struct dirent *de;
-	struct stat st;
-	char path[300];
-	int n = 0;
-
-	if (want) {
-		out[0] = want;
-		return 1;
-	}
-	out[n++] = nft_netns__self();
-	for (size_t d = 0; d < 2; d++) {
-		DIR *dir = opendir(dirs[d]);
-
-		while (dir && (de = readdir(dir)) && n < max) {
-			bool seen = false;
-
-			if (de->d_name[0] == '.' ||
-			    (d == 1 && !isdigit((unsigned char)de->d_name[0])))
-				continue;
-			snprintf(path, sizeof(path), d ? "/proc/%s/ns/net" : "/run/netns/%s",
-				 de->d_name);
-			if (stat(path, &st))
-				continue;
-			for (int i = 0; i < n; i++)
-				seen |= out[i] == (uint32_t)st.st_ino;
-			if (!seen)
-				out[n++] = (uint32_t)st.st_ino;
-		}
-		if (dir)
-			closedir(dir);
-	}
-	return n;
-}
-
-bool nft_netns__foreign(uint32_t inum)
-{
-	int fd = nft_netns__open(inum), owner;
-	struct stat ours, theirs;
-	bool foreign = false;
-
-	if (fd < 0)
-		return false;
-	owner = ioctl(fd, NS_GET_USERNS);
-	if (owner >= 0 && !fstat(owner, &theirs) && !stat("/proc/self/ns/user", &ours))
-		foreign = theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev;
-	if (owner >= 0)
-		close(owner);
-	close(fd);
-	return foreign;
 }

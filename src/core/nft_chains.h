@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The IPv4/IPv6/inet base chains of a network namespace (hook, priority, handle), read from
- * `nft -j list chains` run inside it, and the namespaces worth looking at. The netfilter
+ * `nft -j list chains` run inside it. The netfilter
  * brackets are placed from them, and the netlink trace puts a chain's rule verdicts next to the
  * chain's entry in the packet's journey.
  */
@@ -32,17 +32,5 @@ int nft_chains__list(const char *nft, uint32_t netns, struct nft_chain_def *out,
 
 /* "prerouting", ... for NF_INET_PRE_ROUTING ... NF_INET_POST_ROUTING; "hook#N" otherwise. */
 const char *nft_hook__name(uint8_t hook);
-
-/*
- * Namespaces to look at: the one asked for (want != 0), or skbtop's own and every one that a
- * process or /run/netns holds. Returns how many inodes went into out.
- */
-int nft_netns__list(uint32_t want, uint32_t *out, int max);
-
-/*
- * Whether the network namespace inum belongs to a user namespace other than skbtop's own: one
- * an unprivileged user can make (unshare -Urn), where that user decides everything.
- */
-bool nft_netns__foreign(uint32_t inum);
 
 #endif /* SKBTOP_NFT_CHAINS_H */

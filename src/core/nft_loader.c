@@ -13,6 +13,7 @@
 
 #include "kernel_btf.h"
 #include "log.h"
+#include "netns.h"
 /* The skeleton names the rodata type: its definition comes first. */
 #include "nft_cfg.bpf.h"
 #include "nft.skel.h"
@@ -350,7 +351,7 @@ static void start_brackets(struct nft_loader *l)
 	static struct nft_chain_def chains[MAX_BRACKETS];
 	static struct bracket_slot slots[MAX_BRACKETS * 2];
 	uint32_t nss[MAX_NETNS];
-	int n_ns = nft_netns__list(l->o.netns, nss, MAX_NETNS), n_chains = 0, n_slots = 0;
+	int n_ns = netns__list(l->o.netns, nss, MAX_NETNS), n_chains = 0, n_slots = 0;
 
 	for (int i = 0; i < n_ns && n_chains < MAX_BRACKETS; i++) {
 		int n = nft_chains__list(l->nft, nss[i], chains + n_chains,
@@ -395,7 +396,7 @@ static void start_brackets(struct nft_loader *l)
 			if (skel)
 				l->copies[l->n_copies++] = skel;
 		}
-		ns = nft_netns__open(slots[i].netns);
+		ns = netns__open(slots[i].netns);
 		if (!skel || ns < 0) {
 			l->brackets_failed++;
 			if (ns >= 0)
@@ -404,7 +405,7 @@ static void start_brackets(struct nft_loader *l)
 		}
 		r = (struct link_req){ bpf_program__fd(skel->progs.nft_bracket_prog), slots[i].pf,
 				       slots[i].hook, slots[i].prio };
-		fd = nft_netns__call(ns, link_netfilter, &r);
+		fd = netns__call(ns, link_netfilter, &r);
 		close(ns);
 		if (fd < 0) {
 			p_debug("nft: netfilter link at %s priority %d: %s",
@@ -431,7 +432,7 @@ static void start_brackets(struct nft_loader *l)
 static void start_netlink(struct nft_loader *l)
 {
 	uint32_t nss[MAX_NETNS];
-	int n = nft_netns__list(l->o.netns, nss, MAX_NETNS), kept = 0, foreign = 0;
+	int n = netns__list(l->o.netns, nss, MAX_NETNS), kept = 0, foreign = 0;
 	char summary[128];
 
 	/*
@@ -440,7 +441,7 @@ static void start_netlink(struct nft_loader *l)
 	 * trace.
 	 */
 	for (int i = 0; i < n; i++) {
-		if (!l->o.netns && nft_netns__foreign(nss[i]))
+		if (!l->o.netns && netns__foreign(nss[i]))
 			foreign++;
 		else
 			nss[kept++] = nss[i];
@@ -512,8 +513,10 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 		start_netlink(l);
 	if (o->names)
 		name_probes(l);
-	if (o->names && (l->rules = nft_ruleset__new(l->nft)))
+	if (o->names && (l->rules = nft_ruleset__new(l->nft))) {
 		names__set_rule_text(o->names, nft_ruleset__names_cb, l->rules);
+		nft_ruleset__warm(l->rules, l->o.netns);
+	}
 	fprintf(stderr, "skbtop: nft: %s\n", l->status);
 	return l;
 }

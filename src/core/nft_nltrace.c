@@ -13,6 +13,7 @@
 #include <linux/netfilter/nfnetlink.h>
 
 #include "log.h"
+#include "netns.h"
 #include "nft_chains.h"
 #include "nft_keyon.h"
 #include "nft_nltrace.h"
@@ -261,7 +262,7 @@ static const struct nft_chain_def *base_chain(struct nft_nltrace *nl, struct ns_
 		if (pass || now - ns->genid_checked_ns < GENID_EVERY_NS)
 			break;
 		ns->genid_checked_ns = now;
-		gen = nft_netns__genid(ns->ctl);
+		gen = nft_ruleset__genid(ns->ctl);
 		if (gen < 0 || gen == ns->genid)
 			break;
 		ns->genid = gen;
@@ -279,13 +280,12 @@ static int ns_open(struct nft_nltrace *nl, struct ns_trace *ns, uint32_t inum)
 
 	ns->inum = inum;
 	ns->sock = ns->ctl = -1;
-	ns->nsfd = nft_netns__open(inum);
+	ns->nsfd = netns__open(inum);
 	if (ns->nsfd < 0)
 		return -1;
 	/* Listening first: no trace of the first marked packets is missed. */
-	ns->sock = nft_netns__socket(ns->nsfd, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK,
-				     NETLINK_NETFILTER);
-	ns->ctl = nft_netns__socket(ns->nsfd, AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
+	ns->sock = netns__socket(ns->nsfd, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, NETLINK_NETFILTER);
+	ns->ctl = netns__socket(ns->nsfd, AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
 	if (ns->sock < 0 || ns->ctl < 0 || bind(ns->sock, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    setsockopt(ns->sock, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group))) {
 		p_err("nft netlink trace: no trace socket in netns %u: %s", inum, strerror(errno));

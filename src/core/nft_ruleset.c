@@ -1,26 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
+#include "clock.h"
 #include "log.h"
+#include "netns.h"
 #include "nft_exec.h"
 #include "nft_ruleset.h"
-#include "clock.h"
+#include "refresher.h"
+#include "strmap.h"
 
 #define NAME_CUT       31 /* SKBTOP_NAME_LEN - 1: names in events are cut here */
 #define GEN_CHECK_NS   100000000ull
@@ -28,28 +26,47 @@
 #define MAX_GONE_KEPT  32	      /* gone namespaces whose rule text is kept */
 #define MAX_FORGOTTEN  256	      /* gone namespaces dropped, not searched for a while */
 #define MAX_LISTING_MB 64
+#define MAX_WARM       256 /* namespaces whose rules are read at the start */
 
 struct rule_ent {
 	uint8_t family;
 	char *table;
 	uint64_t handle;
-	char *text;
+	char *text; /* owned while parsed, then the interned copy's */
+};
+
+struct rules {
+	struct rule_ent *v;
+	size_t n, cap;
 };
 
 struct ns_ent {
 	uint32_t netns;
 	bool read; /* a listing was parsed: a missing handle means deleted */
 	int64_t genid;
-	uint64_t checked_ns;
-	char path[280];	  /* where the namespace was last found */
-	uint64_t gone_ns; /* when no process or mount held it any more; 0 while it does */
-	struct rule_ent *rules;
-	size_t n, cap;
+	uint64_t asked_ns; /* when a lookup last asked the refresher to check it */
+	char path[280];	   /* where the namespace was last found */
+	uint64_t gone_ns;  /* when no process or mount held it any more; 0 while it does */
+	bool stale;	   /* its generation changed and it is being read again */
+	int notify_fd;	   /* tells the refresher of ruleset changes; the refresher's own */
+	struct rules rules;
 };
 
+/*
+ * Lookups come from the drain of the event queue and the screen's draw, and must not wait: they
+ * read what is known under lock and ask the refresher thread to check a namespace that is due.
+ * The refresher enters the namespace, asks its generation and runs nft without the lock, and puts
+ * the new rules in under it. Texts are interned for the life of the object, so the pointers
+ * lookups hand out stay valid whatever is read later.
+ */
 struct nft_ruleset {
 	char *nft;
 	bool live;
+	uint32_t self;
+	pthread_mutex_t lock;
+	struct refresher *refresher;
+	bool refresher_failed;
+	uint32_t notified; /* the namespace whose changes the kernel tells */
 	struct ns_ent *ns;
 	size_t n_ns;
 	struct {
@@ -57,6 +74,9 @@ struct nft_ruleset {
 		uint64_t at;
 	} forgotten[MAX_FORGOTTEN]; /* a ring of the gone namespaces dropped last */
 	size_t next_forgotten;
+	char **texts;
+	size_t n_texts, cap_texts;
+	struct strmap text_ids; /* text -> index in texts */
 };
 
 static const struct {
@@ -97,27 +117,35 @@ struct nft_ruleset *nft_ruleset__new(const char *nft)
 		return NULL;
 	}
 	rs->live = true;
+	rs->self = netns__self();
+	pthread_mutex_init(&rs->lock, NULL);
 	return rs;
 }
 
-static void ns_clear(struct ns_ent *ns)
+static void rules_free(struct rules *r)
 {
-	for (size_t i = 0; i < ns->n; i++) {
-		free(ns->rules[i].table);
-		free(ns->rules[i].text);
-	}
-	ns->n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].table);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
 }
 
 void nft_ruleset__free(struct nft_ruleset *rs)
 {
 	if (!rs)
 		return;
+	refresher__free(rs->refresher);
 	for (size_t i = 0; i < rs->n_ns; i++) {
-		ns_clear(&rs->ns[i]);
-		free(rs->ns[i].rules);
+		rules_free(&rs->ns[i].rules);
+		if (rs->ns[i].notify_fd >= 0)
+			close(rs->ns[i].notify_fd);
 	}
 	free(rs->ns);
+	for (size_t i = 0; i < rs->n_texts; i++)
+		free(rs->texts[i]);
+	free(rs->texts);
+	strmap__free(&rs->text_ids);
+	pthread_mutex_destroy(&rs->lock);
 	free(rs->nft);
 	free(rs);
 }
@@ -125,13 +153,6 @@ void nft_ruleset__free(struct nft_ruleset *rs)
 void nft_ruleset__set_live(struct nft_ruleset *rs, bool live)
 {
 	rs->live = live;
-}
-
-uint32_t nft_netns__self(void)
-{
-	struct stat st;
-
-	return stat("/proc/self/ns/net", &st) ? 0 : (uint32_t)st.st_ino;
 }
 
 static bool forgotten(const struct nft_ruleset *rs, uint32_t netns, uint64_t now)
@@ -152,8 +173,14 @@ static void ns_gone(struct nft_ruleset *rs, struct ns_ent *ns, uint64_t now)
 
 	if (ns->read)
 		p_debug("nft rule text: network namespace %u has gone; keeping its %zu rules",
-			ns->netns, ns->n);
+			ns->netns, ns->rules.n);
 	ns->gone_ns = now;
+	if (ns->notify_fd >= 0) {
+		/* The socket would keep the namespace alive. */
+		refresher__unwatch(rs->refresher, ns->notify_fd);
+		close(ns->notify_fd);
+		ns->notify_fd = -1;
+	}
 	for (size_t i = 0; i < rs->n_ns; i++) {
 		if (!rs->ns[i].gone_ns)
 			continue;
@@ -166,8 +193,7 @@ static void ns_gone(struct nft_ruleset *rs, struct ns_ent *ns, uint64_t now)
 	rs->forgotten[rs->next_forgotten].netns = rs->ns[oldest].netns;
 	rs->forgotten[rs->next_forgotten].at = now;
 	rs->next_forgotten = (rs->next_forgotten + 1) % MAX_FORGOTTEN;
-	ns_clear(&rs->ns[oldest]);
-	free(rs->ns[oldest].rules);
+	rules_free(&rs->ns[oldest].rules);
 	rs->ns[oldest] = rs->ns[--rs->n_ns];
 }
 
@@ -181,11 +207,8 @@ static struct ns_ent *ns_find_ent(struct nft_ruleset *rs, uint32_t netns)
 
 static struct ns_ent *ns_get(struct nft_ruleset *rs, uint32_t netns)
 {
-	struct ns_ent *p;
+	struct ns_ent *p = ns_find_ent(rs, netns);
 
-	if (!netns)
-		netns = nft_netns__self();
-	p = ns_find_ent(rs, netns);
 	if (p)
 		return p;
 	p = realloc(rs->ns, (rs->n_ns + 1) * sizeof(*p));
@@ -196,24 +219,25 @@ static struct ns_ent *ns_get(struct nft_ruleset *rs, uint32_t netns)
 	memset(p, 0, sizeof(*p));
 	p->netns = netns;
 	p->genid = -1;
+	p->notify_fd = -1;
 	return p;
 }
 
-static int add_rule(struct ns_ent *ns, uint8_t family, const char *table, uint64_t handle,
+static int add_rule(struct rules *rules, uint8_t family, const char *table, uint64_t handle,
 		    const char *text, size_t text_len)
 {
 	struct rule_ent *r;
 
-	if (ns->n == ns->cap) {
-		size_t cap = ns->cap ? ns->cap * 2 : 64;
+	if (rules->n == rules->cap) {
+		size_t cap = rules->cap ? rules->cap * 2 : 64;
 
-		r = realloc(ns->rules, cap * sizeof(*r));
+		r = realloc(rules->v, cap * sizeof(*r));
 		if (!r)
 			return -1;
-		ns->rules = r;
-		ns->cap = cap;
+		rules->v = r;
+		rules->cap = cap;
 	}
-	r = &ns->rules[ns->n];
+	r = &rules->v[rules->n];
 	r->family = family;
 	r->handle = handle;
 	r->table = strdup(table);
@@ -223,7 +247,7 @@ static int add_rule(struct ns_ent *ns, uint8_t family, const char *table, uint64
 		free(r->text);
 		return -1;
 	}
-	ns->n++;
+	rules->n++;
 	return 0;
 }
 
@@ -267,18 +291,14 @@ static bool next_word(const char **s, char *out, size_t len)
 	return n > 0;
 }
 
-int nft_ruleset__parse(struct nft_ruleset *rs, uint32_t netns, const char *text)
+/* The rules of a `nft -a -s list ruleset` listing into out (texts owned); -1 if not one. */
+static int parse_listing(const char *text, struct rules *out)
 {
-	struct ns_ent *ns = ns_get(rs, netns);
 	char table[256] = "", word[256];
 	int depth = 0, family = -1, rules = 0;
 	bool in_chain = false;
 	const char *line = text;
 
-	if (!ns)
-		return -1;
-	ns_clear(ns);
-	ns->read = false;
 	while (line && *line) {
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
@@ -309,15 +329,80 @@ int nft_ruleset__parse(struct nft_ruleset *rs, uint32_t netns, const char *text)
 			char *tail;
 			unsigned long long handle = strtoull(h + 10, &tail, 10);
 
-			if (tail != h + 10 && add_rule(ns, family, table, handle, p, h - p) == 0)
+			if (tail != h + 10 && add_rule(out, family, table, handle, p, h - p) == 0)
 				rules++;
 		}
 		depth += brace_delta(p);
 		if (depth < 0)
 			return -1;
 	}
-	ns->read = true;
 	return rules;
+}
+
+/* The one copy of text kept for the life of rs (text is freed); NULL when out of memory. */
+static char *intern(struct nft_ruleset *rs, char *text)
+{
+	uint64_t i;
+
+	if (!strmap__get(&rs->text_ids, text, &i)) {
+		free(text);
+		return rs->texts[i];
+	}
+	if (rs->n_texts == rs->cap_texts) {
+		size_t cap = rs->cap_texts ? rs->cap_texts * 2 : 256;
+		char **v = realloc(rs->texts, cap * sizeof(*v));
+
+		if (!v)
+			goto fail;
+		rs->texts = v;
+		rs->cap_texts = cap;
+	}
+	if (strmap__put(&rs->text_ids, text, rs->n_texts))
+		goto fail;
+	rs->texts[rs->n_texts++] = text;
+	return text;
+fail:
+	free(text);
+	return NULL;
+}
+
+/* Replaces the namespace's rules by those parsed (taken over; under the lock). */
+static void ns_set_rules(struct nft_ruleset *rs, struct ns_ent *ns, struct rules *parsed)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < parsed->n; i++) {
+		parsed->v[i].text = intern(rs, parsed->v[i].text);
+		if (parsed->v[i].text)
+			parsed->v[kept++] = parsed->v[i];
+		else
+			free(parsed->v[i].table);
+	}
+	parsed->n = kept;
+	rules_free(&ns->rules);
+	ns->rules = *parsed;
+	memset(parsed, 0, sizeof(*parsed));
+	ns->read = true;
+}
+
+int nft_ruleset__parse(struct nft_ruleset *rs, uint32_t netns, const char *text)
+{
+	struct rules parsed = { 0 };
+	int n = parse_listing(text, &parsed);
+	struct ns_ent *ns;
+
+	pthread_mutex_lock(&rs->lock);
+	ns = ns_get(rs, netns ? netns : rs->self);
+	if (ns) {
+		/* Not a listing: what was known is dropped, not half replaced. */
+		if (n < 0)
+			rules_free(&parsed);
+		ns_set_rules(rs, ns, &parsed);
+		ns->read = n >= 0;
+	}
+	pthread_mutex_unlock(&rs->lock);
+	rules_free(&parsed);
+	return ns ? n : -1;
 }
 
 static bool name_match(const char *full, const char *cut)
@@ -332,8 +417,8 @@ static bool name_match(const char *full, const char *cut)
 static const char *ns_find(const struct ns_ent *ns, uint8_t family, const char *table,
 			   uint64_t handle)
 {
-	for (size_t i = 0; i < ns->n; i++) {
-		const struct rule_ent *r = &ns->rules[i];
+	for (size_t i = 0; i < ns->rules.n; i++) {
+		const struct rule_ent *r = &ns->rules.v[i];
 
 		if (r->handle == handle && r->family == family && name_match(r->table, table))
 			return r->text;
@@ -341,127 +426,7 @@ static const char *ns_find(const struct ns_ent *ns, uint8_t family, const char *
 	return ns->read ? NFT_RULE_DELETED : NULL;
 }
 
-static bool inode_of(const char *path, uint32_t inum)
-{
-	struct stat st;
-
-	return !stat(path, &st) && (uint32_t)st.st_ino == inum;
-}
-
-/* Finds a path that names the namespace: /proc/self, /run/netns/NAME, /proc/PID/ns/net. */
-static int find_netns(uint32_t inum, char *path, size_t len)
-{
-	struct dirent *de;
-	DIR *d;
-
-	if (inode_of("/proc/self/ns/net", inum)) {
-		snprintf(path, len, "/proc/self/ns/net");
-		return 0;
-	}
-	d = opendir("/run/netns");
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, len, "/run/netns/%s", de->d_name);
-		if (inode_of(path, inum)) {
-			closedir(d);
-			return 0;
-		}
-	}
-	if (d)
-		closedir(d);
-	d = opendir("/proc");
-	while (d && (de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, len, "/proc/%s/ns/net", de->d_name);
-		if (inode_of(path, inum)) {
-			closedir(d);
-			return 0;
-		}
-	}
-	if (d)
-		closedir(d);
-	return -1;
-}
-
-static int open_ns(struct ns_ent *ns)
-{
-	int fd;
-
-	if (!ns->path[0] || !inode_of(ns->path, ns->netns)) {
-		if (find_netns(ns->netns, ns->path, sizeof(ns->path))) {
-			ns->path[0] = 0;
-			return -1;
-		}
-	}
-	fd = open(ns->path, O_RDONLY | O_CLOEXEC);
-	return fd;
-}
-
-int nft_netns__open(uint32_t inum)
-{
-	char path[280];
-
-	if (!inum)
-		return open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (find_netns(inum, path, sizeof(path)))
-		return -1;
-	return open(path, O_RDONLY | O_CLOEXEC);
-}
-
-struct ns_call {
-	int netns_fd;
-	int (*fn)(void *arg);
-	void *arg;
-	int ret, err;
-};
-
-/* setns() changes only the calling thread, so a short-lived thread does the work. */
-static void *ns_thread(void *arg)
-{
-	struct ns_call *c = arg;
-
-	if (setns(c->netns_fd, CLONE_NEWNET)) {
-		c->err = errno;
-		return NULL;
-	}
-	c->ret = c->fn(c->arg);
-	c->err = errno;
-	return NULL;
-}
-
-int nft_netns__call(int netns_fd, int (*fn)(void *arg), void *arg)
-{
-	struct ns_call c = { netns_fd, fn, arg, -1, 0 };
-	pthread_t t;
-
-	if (pthread_create(&t, NULL, ns_thread, &c))
-		return -1;
-	pthread_join(t, NULL);
-	errno = c.err;
-	return c.ret;
-}
-
-struct sock_args {
-	int domain, type, proto;
-};
-
-static int make_socket(void *arg)
-{
-	struct sock_args *a = arg;
-
-	return socket(a->domain, a->type | SOCK_CLOEXEC, a->proto);
-}
-
-int nft_netns__socket(int netns_fd, int domain, int type, int proto)
-{
-	struct sock_args a = { domain, type, proto };
-
-	return nft_netns__call(netns_fd, make_socket, &a);
-}
-
-int64_t nft_netns__genid(int nl_fd)
+int64_t nft_ruleset__genid(int nl_fd)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -499,90 +464,218 @@ int64_t nft_netns__genid(int nl_fd)
 static int64_t ns_genid(int nsfd)
 {
 	struct timeval tv = { 0, 200000 };
-	int fd = nft_netns__socket(nsfd, AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
+	int fd = netns__socket(nsfd, AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
 	int64_t id;
 
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	id = nft_netns__genid(fd);
+	id = nft_ruleset__genid(fd);
 	close(fd);
 	return id;
 }
 
-static int ns_refresh(struct nft_ruleset *rs, struct ns_ent *ns, int nsfd)
+/* Runs nft in the namespace and parses its listing into out; -1 on failure (logged). */
+static int read_listing(const char *nft, uint32_t netns, int nsfd, struct rules *out)
 {
-	char *const argv[] = { rs->nft, "-a", "-s", "list", "ruleset", NULL };
+	char *const argv[] = { (char *)nft, "-a", "-s", "list", "ruleset", NULL };
 	struct nft_exec_result r;
 	int n;
 
 	n = nft_exec__run(nsfd, argv, NULL, (size_t)MAX_LISTING_MB << 20, &r);
 	if (n) {
-		p_err("nft rule text: '%s -a -s list ruleset' failed in netns %u: %s", rs->nft,
-		      ns->netns, r.err[0] ? r.err : "exit status not 0");
+		p_err("nft rule text: '%s -a -s list ruleset' failed in netns %u: %s", nft, netns,
+		      r.err[0] ? r.err : "exit status not 0");
 		free(r.out);
 		return -1;
 	}
-	n = nft_ruleset__parse(rs, ns->netns, r.out);
+	n = parse_listing(r.out, out);
 	if (n < 0)
-		p_err("nft rule text: could not read the listing of netns %u", ns->netns);
+		p_err("nft rule text: could not read the listing of netns %u", netns);
 	free(r.out);
 	return n;
 }
 
-/* Re-reads the namespace's rules when its generation changed; a gone one keeps what it had. */
-static void ns_check(struct nft_ruleset *rs, struct ns_ent *ns, uint64_t now)
+/* An fd of the namespace, found again when path no longer names it; path is updated. */
+static int open_ns(uint32_t netns, char *path, size_t len)
 {
-	int64_t gen;
-	int nsfd;
+	if ((!path[0] || netns__inode(path) != netns) && netns__find(netns, path, len)) {
+		path[0] = 0;
+		return -1;
+	}
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
 
-	if (ns->gone_ns && now - ns->gone_ns < GONE_RETRY_NS)
+/* A socket the kernel tells the namespace's ruleset changes on; -1 when there is none. */
+static int notify_socket(struct nft_ruleset *rs, int nsfd, uint32_t netns)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+				  .nl_groups = 1u << (NFNLGRP_NFTABLES - 1) };
+	int fd = netns__socket(nsfd, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, NETLINK_NETFILTER);
+
+	if (fd >= 0 && (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+			refresher__watch(rs->refresher, fd, netns))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Under the lock: marks the namespace as being read again, so lookups do not answer from it. */
+static void set_stale(struct nft_ruleset *rs, uint32_t netns)
+{
+	struct ns_ent *ns;
+
+	pthread_mutex_lock(&rs->lock);
+	ns = ns_find_ent(rs, netns);
+	if (ns)
+		ns->stale = true;
+	pthread_mutex_unlock(&rs->lock);
+}
+
+/*
+ * The refresher's work, when a lookup found the namespace due or the kernel told of a change:
+ * re-reads the namespace's rules when its generation changed; a gone one keeps what it had. Only
+ * the reads of the entry and the swap of the result hold the lock.
+ */
+static void ns_check(void *ctx, uint64_t key)
+{
+	struct nft_ruleset *rs = ctx;
+	uint32_t netns = (uint32_t)key;
+	struct rules parsed = { 0 };
+	char path[sizeof(rs->ns->path)];
+	bool read = false, fresh = false, notify = false;
+	int64_t genid = -1, gen = -1;
+	int nsfd, n = -1, notify_fd = -1;
+	struct ns_ent *ns;
+	uint64_t now;
+
+	pthread_mutex_lock(&rs->lock);
+	ns = ns_find_ent(rs, netns);
+	if (ns) {
+		memcpy(path, ns->path, sizeof(path));
+		read = ns->read && !ns->gone_ns;
+		genid = ns->genid;
+		notify = netns == rs->notified && ns->notify_fd < 0;
+	}
+	pthread_mutex_unlock(&rs->lock);
+	if (!ns)
 		return;
-	ns->checked_ns = now;
-	nsfd = open_ns(ns);
-	if (nsfd < 0) {
+	nsfd = open_ns(netns, path, sizeof(path));
+	if (nsfd >= 0) {
+		/* Told before the generation is read: no change between the two goes unseen. */
+		if (notify)
+			notify_fd = notify_socket(rs, nsfd, netns);
+		gen = ns_genid(nsfd);
+		fresh = !read || (gen >= 0 && gen != genid);
+		if (fresh && read)
+			set_stale(rs, netns);
+		if (fresh)
+			n = read_listing(rs->nft, netns, nsfd, &parsed);
+		close(nsfd);
+	}
+	now = clock__ns();
+	pthread_mutex_lock(&rs->lock);
+	ns = ns_find_ent(rs, netns);
+	if (ns && notify_fd >= 0)
+		ns->notify_fd = notify_fd;
+	else if (notify_fd >= 0) {
+		refresher__unwatch(rs->refresher, notify_fd);
+		close(notify_fd);
+	}
+	if (ns && nsfd < 0) {
 		ns_gone(rs, ns, now);
+	} else if (ns) {
+		memcpy(ns->path, path, sizeof(path));
+		if (ns->gone_ns) {
+			/* Its inode names a namespace again, maybe a new one: read it afresh. */
+			ns->gone_ns = 0;
+			ns->read = false;
+		}
+		/* A failed read is tried again at the next check; till then the text is unknown. */
+		if (n >= 0) {
+			ns->genid = gen;
+			ns_set_rules(rs, ns, &parsed);
+			ns->stale = false;
+		}
+	}
+	pthread_mutex_unlock(&rs->lock);
+	rules_free(&parsed);
+}
+
+/* Under the lock: asks the refresher to check ns when it is due. */
+static void ask_if_due(struct nft_ruleset *rs, struct ns_ent *ns, uint64_t now)
+{
+	if (now - ns->asked_ns < GEN_CHECK_NS || (ns->gone_ns && now - ns->gone_ns < GONE_RETRY_NS))
 		return;
+	if (!rs->refresher && !rs->refresher_failed) {
+		rs->refresher = refresher__new(ns_check, rs);
+		if (!rs->refresher) {
+			rs->refresher_failed = true;
+			p_err("nft rule text: cannot start the thread that reads rules: no rule "
+			      "text");
+		}
 	}
-	if (ns->gone_ns) {
-		/* Its inode names a namespace again, maybe a new one: read it afresh. */
-		ns->gone_ns = 0;
-		ns->read = false;
-	}
-	gen = ns_genid(nsfd);
-	if (!ns->read || (gen >= 0 && gen != ns->genid)) {
-		ns->genid = gen;
-		ns_refresh(rs, ns, nsfd);
-	}
-	close(nsfd);
+	if (!rs->refresher)
+		return;
+	ns->asked_ns = now;
+	refresher__ask(rs->refresher, ns->netns);
 }
 
 const char *nft_ruleset__text(struct nft_ruleset *rs, uint32_t netns, uint8_t family,
 			      const char *table, uint64_t handle)
 {
+	const char *text = NULL;
 	struct ns_ent *ns;
 	uint64_t now = 0;
 
 	if (!table)
 		return NULL;
+	if (!netns)
+		netns = rs->self;
+	pthread_mutex_lock(&rs->lock);
 	if (rs->live) {
 		now = clock__ns();
-		if (forgotten(rs, netns ? netns : nft_netns__self(), now))
-			return NULL;
+		if (forgotten(rs, netns, now))
+			goto out;
 	}
 	ns = ns_get(rs, netns);
 	if (!ns)
-		return NULL;
-	if (rs->live && now - ns->checked_ns >= GEN_CHECK_NS) {
-		uint32_t inum = ns->netns;
+		goto out;
+	if (rs->live)
+		ask_if_due(rs, ns, now);
+	if (!ns->stale)
+		text = ns_find(ns, family, table, handle);
+out:
+	pthread_mutex_unlock(&rs->lock);
+	return text;
+}
 
-		ns_check(rs, ns, now);
-		/* ns_check may have dropped it, or another gone namespace in its place. */
-		ns = ns_find_ent(rs, inum);
-		if (!ns)
-			return NULL;
+void nft_ruleset__warm(struct nft_ruleset *rs, uint32_t want)
+{
+	uint32_t nss[MAX_WARM];
+	int count = netns__watched(want, nss, MAX_WARM);
+
+	pthread_mutex_lock(&rs->lock);
+	rs->notified = want ? want : rs->self;
+	for (int i = 0; i < count && rs->live; i++) {
+		struct ns_ent *ns = ns_get(rs, nss[i]);
+
+		if (ns)
+			ask_if_due(rs, ns, clock__ns());
 	}
-	return ns_find(ns, family, table, handle);
+	pthread_mutex_unlock(&rs->lock);
+}
+
+void nft_ruleset__wait(struct nft_ruleset *rs)
+{
+	struct refresher *r;
+
+	pthread_mutex_lock(&rs->lock);
+	r = rs->refresher;
+	pthread_mutex_unlock(&rs->lock);
+	if (r)
+		refresher__wait(r);
 }
 
 const char *nft_ruleset__names_cb(void *rs, uint32_t netns, uint8_t family, const char *table,

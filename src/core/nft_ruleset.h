@@ -30,12 +30,24 @@ int nft_ruleset__parse(struct nft_ruleset *rs, uint32_t netns, const char *text)
 /*
  * The rule's text, NFT_RULE_DELETED when the namespace was read and has no such rule, NULL when
  * nothing is known. family is the NFPROTO_* number; table may be cut at 31 characters (the event
- * ABI's width). Live lookups re-read the namespace when its generation changed, at most every
- * 100 ms; with live off (replay, tests) only parsed text is used.
+ * ABI's width). Lookups never wait: live, they answer from what was read and ask a thread of
+ * their own to re-read the namespace when its generation changed (checked at most every 100 ms,
+ * and at once when the kernel tells of a change in the namespace given to nft_ruleset__warm).
+ * Until a namespace is read, and while it is read again after a change, its rules answer NULL,
+ * never a text that may be another rule's. With live off (replay, tests) only parsed text is
+ * used. The text stays valid until nft_ruleset__free.
  */
 const char *nft_ruleset__text(struct nft_ruleset *rs, uint32_t netns, uint8_t family,
 			      const char *table, uint64_t handle);
 void nft_ruleset__set_live(struct nft_ruleset *rs, bool live);
+/*
+ * Asks for the rules of the namespaces the session watches to be read now (want: the one
+ * --filter-netns asked for, or 0), before events need them; from then on the kernel tells of
+ * the changes in want (or, when 0, in skbtop's own namespace).
+ */
+void nft_ruleset__warm(struct nft_ruleset *rs, uint32_t want);
+/* Waits until the namespaces asked for so far were read. */
+void nft_ruleset__wait(struct nft_ruleset *rs);
 
 /* Same as nft_ruleset__text, in the shape names__set_rule_text() takes. */
 const char *nft_ruleset__names_cb(void *rs, uint32_t netns, uint8_t family, const char *table,
@@ -45,18 +57,7 @@ const char *nft_ruleset__names_cb(void *rs, uint32_t netns, uint8_t family, cons
 int nft_family__parse(const char *name);
 const char *nft_family__name(uint8_t family);
 
-/*
- * An fd of the network namespace with this inode (0 = skbtop's own), found through
- * /proc/self, /run/netns and /proc/PID; -1 if no process holds it.
- */
-int nft_netns__open(uint32_t inum);
-/* The inode of skbtop's own network namespace. */
-uint32_t nft_netns__self(void);
-/* Runs fn(arg) on a thread that entered the namespace of netns_fd; fn's result (-1 on error). */
-int nft_netns__call(int netns_fd, int (*fn)(void *arg), void *arg);
-/* A socket(domain, type, proto) created inside the namespace of netns_fd; -1 on error. */
-int nft_netns__socket(int netns_fd, int domain, int type, int proto);
 /* The ruleset generation id of the namespace behind a NETLINK_NETFILTER socket; -1 on error. */
-int64_t nft_netns__genid(int nl_fd);
+int64_t nft_ruleset__genid(int nl_fd);
 
 #endif /* SKBTOP_NFT_RULESET_H */

@@ -3,7 +3,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "core/nft_ruleset.h"
@@ -146,8 +153,9 @@ static void test_family_names(void **state)
 }
 
 /*
- * Live, in namespaces no process holds (inodes that are none): each is found gone at its first
- * lookup and keeps the text read before; past the 32 gone last, the oldest are dropped.
+ * Live, in namespaces no process holds (inodes that are none): each is found gone once its first
+ * lookup was worked on and keeps the text read before; past the 32 gone last, the oldest are
+ * dropped.
  */
 static void test_gone_namespaces_keep_text_then_are_dropped(void **state)
 {
@@ -161,6 +169,7 @@ static void test_gone_namespaces_keep_text_then_are_dropped(void **state)
 		assert_string_equal(nft_ruleset__text(rs, first + i, 1, "t", 4),
 				    "udp dport 9 jump sub");
 	}
+	nft_ruleset__wait(rs);
 	/* Gone, not searched for again: the text stays as read. */
 	assert_string_equal(nft_ruleset__text(rs, first + 39, 1, "t", 5),
 			    "ip protocol icmp accept");
@@ -170,6 +179,81 @@ static void test_gone_namespaces_keep_text_then_are_dropped(void **state)
 	assert_null(nft_ruleset__text(rs, first + 7, 1, "t", 4));
 	assert_null(nft_ruleset__text(rs, first + 7, 1, "t", 4));
 	nft_ruleset__free(rs);
+}
+
+/* A text handed out stays what it was when the namespace is read again and the rule is gone. */
+static void test_text_handed_out_outlives_a_reread(void **state)
+{
+	struct nft_ruleset *rs = offline();
+	const char *before;
+
+	(void)state;
+	nft_ruleset__parse(rs, NS, listing);
+	before = nft_ruleset__text(rs, NS, 1, "t", 4);
+	assert_int_equal(nft_ruleset__parse(rs, NS, "table inet t {\n}\n"), 0);
+	assert_string_equal(nft_ruleset__text(rs, NS, 1, "t", 4), NFT_RULE_DELETED);
+	assert_string_equal(before, "udp dport 9 jump sub");
+	nft_ruleset__free(rs);
+}
+
+static int file_pid(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return pid;
+}
+
+/*
+ * Live, in our own namespace, with an nft that answers only once the test lets it: lookups made
+ * while it is held answer at once (unknown, nft still running), and the text comes after.
+ */
+static void test_lookups_do_not_wait_for_a_held_nft(void **state)
+{
+	char dir[] = "/tmp/test_nft_ruleset.XXXXXX", nft[300], gate[300], started[300];
+	struct timespec tick = { 0, 10000000 };
+	struct nft_ruleset *rs;
+	FILE *f;
+	int pid = 0, fd;
+
+	(void)state;
+	if (geteuid())
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(nft, sizeof(nft), "%s/nft", dir);
+	snprintf(gate, sizeof(gate), "%s/gate", dir);
+	snprintf(started, sizeof(started), "%s/started", dir);
+	assert_int_equal(mkfifo(gate, 0600), 0);
+	f = fopen(nft, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\necho $$ > %s.tmp && mv %s.tmp %s\nread line < %s\ncat <<'E'\n%sE\n",
+		started, started, started, gate, listing);
+	fclose(f);
+	assert_int_equal(chmod(nft, 0755), 0);
+	rs = nft_ruleset__new(nft);
+	assert_null(nft_ruleset__text(rs, 0, 1, "t", 4));
+	for (int i = 0; i < 500 && !(pid = file_pid(started)); i++)
+		nanosleep(&tick, NULL);
+	assert_true(pid > 0);
+	/* nft is held: a lookup answers without it, and it is still running after. */
+	assert_null(nft_ruleset__text(rs, 0, 1, "t", 4));
+	assert_int_equal(kill(pid, 0), 0);
+	fd = open(gate, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "go\n", 3), 3);
+	close(fd);
+	nft_ruleset__wait(rs);
+	assert_string_equal(nft_ruleset__text(rs, 0, 1, "t", 4), "udp dport 9 jump sub");
+	nft_ruleset__free(rs);
+	unlink(nft);
+	unlink(gate);
+	unlink(started);
+	rmdir(dir);
 }
 
 int main(void)
@@ -183,6 +267,8 @@ int main(void)
 		cmocka_unit_test(test_not_a_listing_is_refused),
 		cmocka_unit_test(test_family_names),
 		cmocka_unit_test(test_gone_namespaces_keep_text_then_are_dropped),
+		cmocka_unit_test(test_text_handed_out_outlives_a_reread),
+		cmocka_unit_test(test_lookups_do_not_wait_for_a_held_nft),
 	};
 
 	return cmocka_run_group_tests_name("nft_ruleset", tests, NULL, NULL);
