@@ -585,6 +585,9 @@ void nft_loader__detach(struct nft_loader *l)
 {
 	if (!l)
 		return;
+	/* What is read stays for the saved session; our own tables' removal is not read again. */
+	if (l->rules)
+		nft_ruleset__set_live(l->rules, false);
 	for (size_t i = 0; i < l->n_nf_links; i++)
 		close(l->nf_links[i]);
 	l->n_nf_links = 0;

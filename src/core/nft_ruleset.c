@@ -152,9 +152,25 @@ void nft_ruleset__free(struct nft_ruleset *rs)
 
 void nft_ruleset__set_live(struct nft_ruleset *rs, bool live)
 {
-	rs->live = live;
-}
+	struct refresher *r;
 
+	pthread_mutex_lock(&rs->lock);
+	rs->live = live;
+	r = live ? NULL : rs->refresher;
+	pthread_mutex_unlock(&rs->lock);
+	if (!r)
+		return;
+	/* Its work may use rs->refresher until it is joined. */
+	refresher__free(r);
+	pthread_mutex_lock(&rs->lock);
+	rs->refresher = NULL;
+	for (size_t i = 0; i < rs->n_ns; i++) {
+		if (rs->ns[i].notify_fd >= 0)
+			close(rs->ns[i].notify_fd);
+		rs->ns[i].notify_fd = -1;
+	}
+	pthread_mutex_unlock(&rs->lock);
+}
 static bool forgotten(const struct nft_ruleset *rs, uint32_t netns, uint64_t now)
 {
 	for (size_t i = 0; i < MAX_FORGOTTEN; i++)
@@ -423,7 +439,8 @@ static const char *ns_find(const struct ns_ent *ns, uint8_t family, const char *
 		if (r->handle == handle && r->family == family && name_match(r->table, table))
 			return r->text;
 	}
-	return ns->read ? NFT_RULE_DELETED : NULL;
+	/* Being read again after a change, a handle not known yet may be a new rule's. */
+	return ns->read && !ns->stale ? NFT_RULE_DELETED : NULL;
 }
 
 int64_t nft_ruleset__genid(int nl_fd)
@@ -521,7 +538,7 @@ static int notify_socket(struct nft_ruleset *rs, int nsfd, uint32_t netns)
 	return fd;
 }
 
-/* Under the lock: marks the namespace as being read again, so lookups do not answer from it. */
+/* Marks the namespace as being read again: a handle it does not know is not called deleted. */
 static void set_stale(struct nft_ruleset *rs, uint32_t netns)
 {
 	struct ns_ent *ns;
@@ -644,8 +661,7 @@ const char *nft_ruleset__text(struct nft_ruleset *rs, uint32_t netns, uint8_t fa
 		goto out;
 	if (rs->live)
 		ask_if_due(rs, ns, now);
-	if (!ns->stale)
-		text = ns_find(ns, family, table, handle);
+	text = ns_find(ns, family, table, handle);
 out:
 	pthread_mutex_unlock(&rs->lock);
 	return text;

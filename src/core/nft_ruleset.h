@@ -33,9 +33,10 @@ int nft_ruleset__parse(struct nft_ruleset *rs, uint32_t netns, const char *text)
  * ABI's width). Lookups never wait: live, they answer from what was read and ask a thread of
  * their own to re-read the namespace when its generation changed (checked at most every 100 ms,
  * and at once when the kernel tells of a change in the namespace given to nft_ruleset__warm).
- * Until a namespace is read, and while it is read again after a change, its rules answer NULL,
- * never a text that may be another rule's. With live off (replay, tests) only parsed text is
- * used. The text stays valid until nft_ruleset__free.
+ * Until a namespace is read its rules answer NULL; while it is read again after a change, a
+ * handle it did not have answers NULL, not deleted. With live off (replay, tests, and a session
+ * that has stopped: turning it off stops the thread) only what was read is used. The text stays
+ * valid until nft_ruleset__free.
  */
 const char *nft_ruleset__text(struct nft_ruleset *rs, uint32_t netns, uint8_t family,
 			      const char *table, uint64_t handle);
