@@ -20,6 +20,7 @@
 
 #include "../../bpf/skbtop_event.h"
 #include "core/names.h"
+#include "fixture_netns.h"
 
 static void test_probes_and_placeholders(void **state)
 {
@@ -264,34 +265,15 @@ static void test_ifname_slots_of_gone_namespaces_are_dropped(void **state)
 
 static void test_ifname_in_another_netns(void **state)
 {
-	int ready[2];
-	char c, path[64];
 	uint32_t self = inode_of("/proc/self/ns/net"), other;
 	struct if_nameindex *ifs;
+	struct fx_netns x;
 	struct names *n;
-	pid_t pid;
 	int i;
 
 	(void)state;
-	if (geteuid())
-		skip();
-	assert_int_equal(pipe(ready), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		/* A namespace only this child lives in, found through /proc/PID/ns/net. */
-		if (unshare(CLONE_NEWNET))
-			_exit(1);
-		c = 'x';
-		if (write(ready[1], &c, 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	assert_int_equal(read(ready[0], &c, 1), 1);
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	other = inode_of(path);
-	assert_int_not_equal(other, self);
+	fx_netns__start(&x);
+	other = x.inum;
 	n = names__new();
 	assert_string_equal(read_ifname(n, other, 1), "lo");
 	/* An interface of ours (if any besides lo) does not exist over there. */
@@ -307,12 +289,9 @@ static void test_ifname_in_another_netns(void **state)
 	}
 	if (ifs)
 		if_freenameindex(ifs);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	fx_netns__stop(&x);
 	/* The main thread never left its namespace. */
 	assert_int_equal(inode_of("/proc/self/ns/net"), self);
-	close(ready[0]);
-	close(ready[1]);
 	names__free(n);
 }
 

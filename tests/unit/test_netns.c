@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/netns.h"
+#include "fixture_netns.h"
 
 static uint32_t inode_of(const char *path)
 {
@@ -110,29 +111,12 @@ static int thread_inode(void *arg)
 static void test_call_and_socket_inside_another_namespace(void **state)
 {
 	uint32_t self = netns__self(), other;
-	int ready[2], fd, sock;
-	char c, path[64];
-	pid_t pid;
+	struct fx_netns x;
+	int fd, sock;
 
 	(void)state;
-	if (geteuid())
-		skip();
-	assert_int_equal(pipe(ready), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		if (unshare(CLONE_NEWNET))
-			_exit(1);
-		c = 'x';
-		if (write(ready[1], &c, 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	assert_int_equal(read(ready[0], &c, 1), 1);
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	other = inode_of(path);
-	assert_int_not_equal(other, self);
+	fx_netns__start(&x);
+	other = x.inum;
 	fd = netns__open(other);
 	assert_true(fd >= 0);
 	assert_int_equal(fd_inode(fd), other);
@@ -144,11 +128,8 @@ static void test_call_and_socket_inside_another_namespace(void **state)
 	close(sock);
 	assert_false(netns__foreign(other));
 	close(fd);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	fx_netns__stop(&x);
 	assert_int_equal(netns__self(), self);
-	close(ready[0]);
-	close(ready[1]);
 }
 
 int main(void)
