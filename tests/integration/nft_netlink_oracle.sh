@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --nft-netlink-trace on this kernel (tracepoints only): rule verdicts from the kernel's nftables
 # trace, joined to each packet's journey by headers and namespace. The oracle: for every ruleset of
-# tests/nft/rulesets/oracle-*.nft, skbtop's (table, chain, handle, verdict) path of each packet
+# tests/nft/rulesets/oracle-[0-9]*.nft, skbtop's (table, chain, handle, verdict) path of each packet
 # must equal what `nft monitor trace` printed in the same namespace (packets also marked by the
 # oracle's own raw-priority rule). Then: the marking table comes and goes with skbtop (and a
 # crashed skbtop's is removed), rule events sit inside their chain in the saved session, and a
