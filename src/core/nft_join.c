@@ -14,6 +14,9 @@
 	30000000000ull /* a journey older than this when the event was read is not it              \
 			*/
 
+/* A trace message read this long after its journey's skb was freed is about another packet. */
+#define ID_REUSE_NS 1000000000ull
+
 /* An open-addressing index: (a, b) -> val, 0 < a. */
 struct hslot {
 	uint64_t a;
@@ -73,6 +76,11 @@ bool nft_join__push(struct nft_join *jn, const struct nft_trace_rec *r)
 const struct nft_join_stats *nft_join__stats(const struct nft_join *jn)
 {
 	return &jn->st;
+}
+
+uint64_t nft_join__oldest_ns(const struct nft_join *jn)
+{
+	return jn->len ? jn->pending[jn->head].e.ev.hdr.ts_ns : UINT64_MAX;
 }
 
 static size_t hpos(uint64_t a, uint32_t b)
@@ -227,6 +235,20 @@ static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec 
 	const struct journey *j = ide ? store__by_id(s, ide->journey) : NULL;
 	uint64_t entry;
 
+	/* The trace id is a hash of the packet: a later one may share it once this one is gone. */
+	if (j && j->ended && j->last_ns + ID_REUSE_NS < r->e.ev.hdr.ts_ns) {
+		const struct journey *next = first_journey(jn, s, r);
+
+		if (next) {
+			hdel(jn->claims, ide->journey, ide->netns);
+			*ide = (struct id_entry){ .netns = ide->netns,
+						  .id = ide->id,
+						  .journey = next->id,
+						  .used = true };
+			hput(jn->claims, next->id, ide->netns, 0);
+			j = next;
+		}
+	}
 	if (!j) {
 		j = first_journey(jn, s, r);
 		if (!j) {

@@ -208,6 +208,27 @@ static void test_one_id_goes_to_one_journey_even_when_another_matches(void **sta
 	world_free(w);
 }
 
+/* The kernel's trace id is a hash: a packet long after the first one was freed may share it. */
+static void test_an_id_of_a_packet_freed_long_ago_goes_to_the_new_packet(void **state)
+{
+	struct world *w = world_new();
+	const struct journey *a = packet(w, 0x1000, MS(1)), *b;
+	struct skbtop_event fr = fx_ev(SKBTOP_EV_CONSUME, 0x1000, TP(CONSUME_SKB), MS(1) + 400);
+
+	(void)state;
+	ADD(w->s, fr);
+	assert_true(a->ended);
+	push(w, rec(7, MS(3), true, true, 1));
+	nft_join__run(w->jn, w->s, NEVER, NULL, NULL);
+	b = packet(w, 0x2000, MS(2000));
+	push(w, rec(7, MS(2001), true, true, 0));
+	nft_join__run(w->jn, w->s, NEVER, NULL, NULL);
+	assert_int_equal(a->n_nft, 3);
+	assert_int_equal(b->n_nft, 3);
+	assert_int_equal(b->nft[2].verdict, 0);
+	world_free(w);
+}
+
 static void test_identity_skips_a_packet_of_the_flow_that_was_never_traced(void **state)
 {
 	struct world *w = world_new();
@@ -258,6 +279,7 @@ int main(void)
 		cmocka_unit_test(
 			test_events_of_other_packets_namespaces_or_old_journeys_are_unmatched),
 		cmocka_unit_test(test_one_id_goes_to_one_journey_even_when_another_matches),
+		cmocka_unit_test(test_an_id_of_a_packet_freed_long_ago_goes_to_the_new_packet),
 		cmocka_unit_test(test_identity_skips_a_packet_of_the_flow_that_was_never_traced),
 		cmocka_unit_test(
 			test_many_ids_are_forgotten_oldest_first_without_losing_the_newest),
