@@ -665,8 +665,16 @@ static size_t pump(void *ctx, struct store *s)
 		if (!nl || slot->size != sizeof(struct skbtop_nft_event) ||
 		    !nft_nltrace__own_table(slot->u.nft.table))
 			j = store__add(s, &slot->u, slot->size);
-		if (j && t->stream)
+		if (j && t->stream && j->translated && j->nat_ns == slot->u.hdr.ts_ns) {
+			/* The store found the headers translated at this event: the line says so.
+			 */
+			struct decode_slot nat = *slot;
+
+			nat.u.hdr.flags |= SKBTOP_F_NAT;
+			stream_line(t, j, &nat.u, nat.size);
+		} else if (j && t->stream) {
 			stream_line(t, j, &slot->u, slot->size);
+		}
 		queue__release(t->q);
 		n++;
 	}
