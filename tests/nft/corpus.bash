@@ -30,7 +30,8 @@ start_skbtop() {
 # (each with a source port of its own, from 40001 up, counted across calls) under
 # `nft -a monitor trace` (started after the load: nft prints the text and handle of rules only
 # from its own cache), and removes it. "#send PROTO ADDR PORT" sends from NS_A; "#reply PROTO ADDR
-# PORT" sends from NS_B, from PORT to ADDR at the source port of the packet sent before it.
+# PORT" sends from NS_B, from PORT to ADDR at the source port of the packet sent before it. The
+# monitor gets CORPUS_SETTLE seconds (default 1) to start.
 CORPUS_SPORT=${CORPUS_SPORT:-40000}
 send_corpus() {
 	local f kind proto addr port mon ns=${3:-$NS_B}
@@ -39,7 +40,7 @@ send_corpus() {
 		ip netns exec "$ns" nft -f "$f" || { not_ok "$f loads"; continue; }
 		ip netns exec "$ns" nft -a monitor trace >>"$1" 2>&1 &
 		mon=$!
-		sleep 1
+		sleep "${CORPUS_SETTLE:-1}"
 		while read -r kind proto addr port; do
 			if [ "$kind" = "#reply" ]; then
 				ip netns exec "$NS_B" "${SENDPKT:-sendpkt}" "$proto" "$addr" "$CORPUS_SPORT" \

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The oracle: for every ruleset of tests/nft/rulesets/oracle-[0-9]*.nft, real packets go from one
+# The oracle: for the rulesets tests/nft/rulesets/oracle-[1-6]-*.nft (the later ones run in trace-key
+# mode alone, in nft_oracle_paths.sh, to keep this one inside its time), real packets go from one
 # namespace to another while `nft monitor trace` runs in the receiving one (packets marked by a
 # raw-priority prerouting rule), and skbtop's (table, chain, handle, verdict) path of each packet
 # must equal the kernel's trace. Then immediate mode is held to what it can see, and a rule
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/../../.." 2>/dev/null || true
 . tests/nft/corpus.bash
 need_root "nft oracle"
 SKBTOP=${SKBTOP_STATIC:-$SKBTOP}
+pair='oracle-[1-6]-*.nft'
 work=$(mktemp -d)
 EXTRA_CLEANUP="rm -rf $work"
 ns_pair || { not_ok "two namespaces could be made"; exit 1; }
@@ -20,7 +22,7 @@ inode=$(netns_inode "$NS_B")
 start_skbtop tk "$NS_B"
 check "trace-key mode says it added the dormant table" grep -q "added table inet skbtop_keyon_" "$work/tk.err"
 check "rule level runs on the trace key" grep -q "rules: trace-key" "$work/tk.err"
-send_corpus "$work/mon.txt"
+send_corpus "$work/mon.txt" "$pair"
 
 replace_rule_while_tracing
 sleep 0.5
@@ -40,7 +42,7 @@ check "a reject's reply ran through OUTPUT nested in the INPUT call" \
 # immediate: what it can see of the same corpus.
 start_skbtop imm "$NS_B" --nft-rules immediate
 check "immediate mode leaves the ruleset without a dormant table" bash -c "! nft list tables | grep -q skbtop_keyon_"
-send_corpus "$work/mon-imm.txt"
+send_corpus "$work/mon-imm.txt" "$pair"
 stop_bg $skb_pid
 check "immediate mode marks its rule events partial" \
 	test "$(jq -r 'select(.type == "nft_rule") | .nft.partial' "$work/imm.json" | sort -u | paste -sd,)" = true
@@ -52,7 +54,7 @@ start_skbtop nl "$NS_B" --nft-netlink-trace
 check "netlink mode turns off the rule probes and says what it runs" \
 	grep -q "nft chains: kprobe.*rules: netlink trace in 1 namespace" "$work/nl.err"
 check "netlink mode adds no dormant table" bash -c "! nft list tables | grep -q skbtop_keyon_"
-send_corpus "$work/mon-nl.txt"
+send_corpus "$work/mon-nl.txt" "$pair"
 stop_bg $skb_pid
 check "the netlink trace's marking table is gone after exit" \
 	bash -c "! ip netns exec $NS_B nft list tables | grep -q skbtop_trace_"
