@@ -32,12 +32,12 @@
 #include "core/nft_join.h"
 #include "core/nft_loader.h"
 #include "core/nft_nltrace.h"
-#include "core/stream_hold.h"
 #include "core/nft_verdict.h"
 #include "core/poller.h"
 #include "core/queue.h"
 #include "core/store.h"
 #include "core/stream.h"
+#include "core/stream_hold.h"
 #include "ui/ui.h"
 
 #define QUEUE_SLOTS	(1u << 16)
@@ -99,8 +99,8 @@ struct trace {
 	struct pcapfilter pcap; /* the translated expression, until load */
 	const struct stream *stream;
 	struct stream_hold *hold; /* --stream with the netlink trace: lines wait for their rules */
-	uint64_t nl_read_ns,
-		nl_gap_ns; /* the latest read of the netlink trace, the gap before it */
+	uint64_t nl_read_ns;	  /* the latest read of the netlink trace */
+	uint64_t nl_gap_ns;	  /* the largest recent gap between two reads */
 	double last_loss_ms;
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
@@ -628,8 +628,7 @@ static size_t pump_netlink(struct trace *t, struct store *s, uint64_t caught_up_
 
 		if (gap > HOLD_MAX_NS)
 			gap = HOLD_MAX_NS;
-
-		/* The largest recent gap, forgotten slowly. */
+		/* It shrinks slowly: after one slow read the next may be slow too. */
 		t->nl_gap_ns = gap > t->nl_gap_ns ? gap : t->nl_gap_ns - t->nl_gap_ns / 64;
 		t->nl_read_ns = now;
 	}
@@ -666,8 +665,7 @@ static size_t pump(void *ctx, struct store *s)
 		    !nft_nltrace__own_table(slot->u.nft.table))
 			j = store__add(s, &slot->u, slot->size);
 		if (j && t->stream && j->translated && j->nat_ns == slot->u.hdr.ts_ns) {
-			/* The store found the headers translated at this event: the line says so.
-			 */
+			/* The store found the headers translated at this event. */
 			struct decode_slot nat = *slot;
 
 			nat.u.hdr.flags |= SKBTOP_F_NAT;
