@@ -101,6 +101,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 			skbtop__count(SKBTOP_CNT_FILTERED);
 			return 0;
 		}
+		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd))
+			return 0;
 		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
 		trk = skbtop__track(key, &p, parsed, 0);
 		if (!trk)

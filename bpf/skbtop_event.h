@@ -76,6 +76,7 @@ enum skbtop_tp {
 #define SKBTOP_F_BRACKET      0x20 /* NFT chain entry/exit seen by netfilter programs around it */
 #define SKBTOP_F_AT_FREE      0x40 /* NFT chain exit seen as the chain freed (dropped) the skb */
 #define SKBTOP_F_NETLINK      0x80 /* NFT rule from the kernel's netlink trace (user space only) */
+#define SKBTOP_F_NAT	      0x100 /* addresses or ports changed here (user space only: the store) */
 
 /* Address family values as in the kernel (AF_INET 2, AF_INET6 10). */
 struct skbtop_tuple {

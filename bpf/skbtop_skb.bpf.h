@@ -125,4 +125,26 @@ static __always_inline __u32 skbtop__skb_netns(const struct skbtop_skb *s, int r
 	return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
 }
 
+/*
+ * A clone whose data another skb still holds (the clone bit, and more than one reference to the
+ * shared data). Freed without having been seen before, such a clone is not a packet of its own:
+ * neigh_probe(), for one, clones the packet waiting for ARP to hand it to the solicitation and
+ * consumes the clone at once, while the packet itself leaves later.
+ */
+static __always_inline bool skbtop__clone_of_live(struct sk_buff *skb, const struct skbtop_skb *s,
+						  int rd)
+{
+	__u32 end, dataref = 0;
+
+	if (!(rd == SKBTOP_RD_BTF ? BPF_CORE_READ_BITFIELD(skb, cloned)
+				  : BPF_CORE_READ_BITFIELD_PROBED(skb, cloned)))
+		return false;
+	end = rd == SKBTOP_RD_BTF ? skb->end : BPF_CORE_READ(skb, end);
+	bpf_probe_read_kernel(&dataref, sizeof(dataref),
+			      s->head + end +
+				      bpf_core_field_offset(struct skb_shared_info, dataref));
+	/* The low 16 bits count the holders of the whole buffer (SKB_DATAREF_SHIFT). */
+	return (dataref & 0xffff) > 1;
+}
+
 #endif /* SKBTOP_SKB_BPF_H */

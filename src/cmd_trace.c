@@ -38,12 +38,18 @@
 #include "core/queue.h"
 #include "core/store.h"
 #include "core/stream.h"
+#include "core/stream_hold.h"
 #include "ui/ui.h"
 #include "core/clock.h"
 
 #define QUEUE_SLOTS	(1u << 16)
 #define PUMP_BATCH	4096
 #define LOSS_REFRESH_MS 200
+/* Stream lines held for the netlink trace (about 4 MiB), and how long after its chain ran a
+ * trace message is read at the least and at the most. */
+#define HOLD_LINES   16384
+#define HOLD_READ_NS 20000000ull
+#define HOLD_MAX_NS  1000000000ull /* no line waits longer for a slow reader */
 
 struct trace_args {
 	bool stream;
@@ -94,6 +100,9 @@ struct trace {
 	char filter_text[512];
 	struct pcapfilter pcap; /* the translated expression, until load */
 	const struct stream *stream;
+	struct stream_hold *hold; /* --stream with the netlink trace: lines wait for their rules */
+	uint64_t nl_read_ns;	  /* the latest read of the netlink trace */
+	uint64_t nl_gap_ns;	  /* the largest recent gap between two reads */
 	double last_loss_ms;
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
@@ -548,12 +557,36 @@ static void refresh_losses(struct trace *t, struct store *s, bool force)
 	}
 }
 
+/* A stream line now, or held until the rule events that go before it are joined. */
+static void stream_line(struct trace *t, const struct journey *j, const void *rec, size_t size)
+{
+	if (t->hold)
+		stream_hold__push(t->hold, t->stream, j, rec, size);
+	else
+		stream__event(t->stream, j, rec, size);
+}
+
 static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nft_event *e)
 {
 	struct trace *t = ctx;
 
 	if (t->stream)
-		stream__event(t->stream, j, e, sizeof(*e));
+		stream_line(t, j, e, sizeof(*e));
+}
+
+/*
+ * The time before which no rule event can still join: every trace message the kernel sent before
+ * ready has been read (the socket is read after the queue is drained), so what has not joined yet
+ * waits in the join, stamped when it was read. It was sent after the read before that one, so at
+ * most the gap between two reads earlier; the gap grows when the machine is busy.
+ */
+static uint64_t hold_until(const struct trace *t, uint64_t ready)
+{
+	uint64_t oldest = nft_join__oldest_ns(t->join);
+	uint64_t upto = oldest < ready ? oldest : ready;
+	uint64_t back = 2 * t->nl_gap_ns > HOLD_READ_NS ? 2 * t->nl_gap_ns : HOLD_READ_NS;
+
+	return upto > back ? upto - back : 0;
 }
 
 /*
@@ -572,13 +605,25 @@ static size_t pump_netlink(struct trace *t, struct store *s, uint64_t caught_up_
 
 	if (!nl)
 		return 0;
+	if (t->hold) {
+		uint64_t now = (uint64_t)(now_ms() * 1e6), gap = now - t->nl_read_ns;
+
+		if (gap > HOLD_MAX_NS)
+			gap = HOLD_MAX_NS;
+		/* It shrinks slowly: after one slow read the next may be slow too. */
+		t->nl_gap_ns = gap > t->nl_gap_ns ? gap : t->nl_gap_ns - t->nl_gap_ns / 64;
+		t->nl_read_ns = now;
+	}
 	n = nft_nltrace__read(nl, recs, 256);
 	for (int i = 0; i < n; i++)
 		nft_join__push(t->join, &recs[i]);
 	ready = t->ring_ns > caught_up_ns ? t->ring_ns : caught_up_ns;
 	/* A record is stamped a little before it is committed to the ring buffer. */
 	ready = ready > 1000000 ? ready - 1000000 : 0;
-	return (size_t)n + nft_join__run(t->join, s, all ? UINT64_MAX : ready, on_joined, t);
+	n += (int)nft_join__run(t->join, s, all ? UINT64_MAX : ready, on_joined, t);
+	if (t->hold)
+		stream_hold__flush(t->hold, t->stream, all ? UINT64_MAX : hold_until(t, ready));
+	return (size_t)n;
 }
 
 static size_t pump(void *ctx, struct store *s)
@@ -601,8 +646,15 @@ static size_t pump(void *ctx, struct store *s)
 		if (!nl || slot->size != sizeof(struct skbtop_nft_event) ||
 		    !nft_nltrace__own_table(slot->u.nft.table))
 			j = store__add(s, &slot->u, slot->size);
-		if (j && t->stream)
-			stream__event(t->stream, j, &slot->u, slot->size);
+		if (j && t->stream && j->translated && j->nat_ns == slot->u.hdr.ts_ns) {
+			/* The store found the headers translated at this event. */
+			struct decode_slot nat = *slot;
+
+			nat.u.hdr.flags |= SKBTOP_F_NAT;
+			stream_line(t, j, &nat.u, nat.size);
+		} else if (j && t->stream) {
+			stream_line(t, j, &slot->u, slot->size);
+		}
 		queue__release(t->q);
 		n++;
 	}
@@ -842,6 +894,11 @@ static int run(struct trace *t, struct trace_args *a)
 		st.cfg = &t->cfg;
 		st.store = t->store;
 		t->stream = &st;
+		if (t->join && !(t->hold = stream_hold__new(HOLD_LINES))) {
+			p_err("out of memory");
+			goto out;
+		}
+		t->nl_read_ns = (uint64_t)(now_ms() * 1e6);
 		run_stream(t, a);
 		rc = 0;
 	} else {
@@ -913,6 +970,8 @@ out:
 	t->nft = NULL;
 	nft_join__free(t->join);
 	t->join = NULL;
+	stream_hold__free(t->hold);
+	t->hold = NULL;
 	if (t->loader)
 		fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;

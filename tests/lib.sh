@@ -42,8 +42,56 @@ ns_pair() {
 	ip -n "$NS_B" link set veth_b up
 }
 
+# ns_three: namespaces $NS_A and $NS_B each joined by veth to a third, $NS_R (veth_a <-> veth_ra,
+# veth_b <-> veth_rb), every link up, cleaned up on exit. ns_router and ns_bridge make R a router
+# or a bridge.
+ns_three() {
+	local ns
+	NS_A="skbt-a-$$"
+	NS_R="skbt-r-$$"
+	NS_B="skbt-b-$$"
+	ip netns add "$NS_A" && ip netns add "$NS_R" && ip netns add "$NS_B" || return 1
+	trap ns_cleanup EXIT
+	ip link add veth_a netns "$NS_A" type veth peer name veth_ra netns "$NS_R" || return 1
+	ip link add veth_b netns "$NS_B" type veth peer name veth_rb netns "$NS_R" || return 1
+	for ns in "$NS_A" "$NS_R" "$NS_B"; do
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$NS_A" link set veth_a up
+	ip -n "$NS_R" link set veth_ra up
+	ip -n "$NS_R" link set veth_rb up
+	ip -n "$NS_B" link set veth_b up
+}
+
+# ns_router: R routes between A and B; their neighbours are left to ARP.
+#   $NS_A (veth_a, 10.91.0.1/24) <-> (veth_ra, 10.91.0.254) $NS_R (veth_rb, 10.92.0.254)
+#   <-> $NS_B (veth_b, 10.92.0.2/24)
+ns_router() {
+	ns_three || return 1
+	ip -n "$NS_A" addr add 10.91.0.1/24 dev veth_a
+	ip -n "$NS_R" addr add 10.91.0.254/24 dev veth_ra
+	ip -n "$NS_R" addr add 10.92.0.254/24 dev veth_rb
+	ip -n "$NS_B" addr add 10.92.0.2/24 dev veth_b
+	ip -n "$NS_A" route add default via 10.91.0.254
+	ip -n "$NS_B" route add default via 10.92.0.254
+	ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# ns_bridge: A and B on one Linux bridge, br0, in R.
+#   $NS_A (veth_a, 10.93.0.1/24) <-> (veth_ra) br0 in $NS_R (veth_rb) <-> $NS_B (veth_b, 10.93.0.2/24)
+ns_bridge() {
+	ns_three || return 1
+	ip -n "$NS_R" link add br0 type bridge || return 1
+	ip -n "$NS_R" link set veth_ra master br0
+	ip -n "$NS_R" link set veth_rb master br0
+	ip -n "$NS_R" link set br0 up
+	ip -n "$NS_A" addr add 10.93.0.1/24 dev veth_a
+	ip -n "$NS_B" addr add 10.93.0.2/24 dev veth_b
+}
+
 ns_cleanup() {
 	[ -n "${NS_A:-}" ] && ip netns del "$NS_A" 2>/dev/null
+	[ -n "${NS_R:-}" ] && ip netns del "$NS_R" 2>/dev/null
 	[ -n "${NS_B:-}" ] && ip netns del "$NS_B" 2>/dev/null
 	[ -n "${EXTRA_CLEANUP:-}" ] && eval "$EXTRA_CLEANUP"
 	return 0

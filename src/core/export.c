@@ -40,9 +40,8 @@ static void put_s(FILE *f, const char *key, const char *v, int *first)
 	json__str(f, v);
 }
 
-static void put_tuple(FILE *f, const struct journey *j)
+static void put_tuple(FILE *f, const struct journey *j, const struct skbtop_tuple *t)
 {
-	const struct skbtop_tuple *t = &j->tuple;
 	char src[64], dst[64], pbuf[8];
 	int first = 1;
 
@@ -167,7 +166,12 @@ static void put_journey(struct writer *w, const struct journey *j)
 	put_u64(f, "parent", j->parent_id, &first);
 	put_u64(f, "start_ns", j->first_ns, &first);
 	json__key(f, "tuple", &first);
-	put_tuple(f, j);
+	put_tuple(f, j, &j->tuple);
+	/* NAT: the headers it had last; its events say where they changed (SKBTOP_F_NAT). */
+	if (j->translated) {
+		json__key(f, "translated", &first);
+		put_tuple(f, j, &j->cur_tuple);
+	}
 	put_u64(f, "l3proto", j->l3proto, &first);
 	if (j->ifindex) {
 		put_s(f, "ifname", names__ifname(w->n, j->netns, j->ifindex), &first);

@@ -14,6 +14,9 @@
 	30000000000ull /* a journey older than this when the event was read is not it              \
 			*/
 
+/* A trace message read this long after its journey's skb was freed is about another packet. */
+#define ID_REUSE_NS 1000000000ull
+
 /* An open-addressing index: (a, b) -> val, 0 < a. */
 struct hslot {
 	uint64_t a;
@@ -73,6 +76,11 @@ bool nft_join__push(struct nft_join *jn, const struct nft_trace_rec *r)
 const struct nft_join_stats *nft_join__stats(const struct nft_join *jn)
 {
 	return &jn->st;
+}
+
+uint64_t nft_join__oldest_ns(const struct nft_join *jn)
+{
+	return jn->len ? jn->pending[jn->head].e.ev.hdr.ts_ns : UINT64_MAX;
 }
 
 static size_t hpos(uint64_t a, uint32_t b)
@@ -220,13 +228,42 @@ static uint64_t chain_entry(const struct journey *j, const struct nft_trace_rec 
 	return 0;
 }
 
+/* The time of the first chain exit in r's namespace at or after after; 0: none. */
+static uint64_t chain_exit(const struct journey *j, const struct nft_trace_rec *r, uint64_t after)
+{
+	for (uint32_t i = 0; i < j->n_events; i++) {
+		const struct jevent *e = &j->events[i];
+
+		if (e->type == SKBTOP_EV_NFT_CHAIN && (e->flags & SKBTOP_F_EXIT) &&
+		    e->netns == r->e.ev.netns && e->ts_ns >= after)
+			return e->ts_ns;
+	}
+	return 0;
+}
+
 static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec *r, nft_join_cb cb,
 		     void *ctx)
 {
 	struct id_entry *ide = id_find(jn, r->e.ev.netns, r->id);
 	const struct journey *j = ide ? store__by_id(s, ide->journey) : NULL;
+	/* The kernel sends the headers and interfaces with a chain's first event only. */
+	bool first = r->e.ev.tuple.family != 0;
 	uint64_t entry;
 
+	/* The trace id is a hash of the packet: a later one may share it once this one is gone. */
+	if (j && j->ended && j->last_ns + ID_REUSE_NS < r->e.ev.hdr.ts_ns) {
+		const struct journey *next = first_journey(jn, s, r);
+
+		if (next) {
+			hdel(jn->claims, ide->journey, ide->netns);
+			*ide = (struct id_entry){ .netns = ide->netns,
+						  .id = ide->id,
+						  .journey = next->id,
+						  .used = true };
+			hput(jn->claims, next->id, ide->netns, 0);
+			j = next;
+		}
+	}
 	if (!j) {
 		j = first_journey(jn, s, r);
 		if (!j) {
@@ -235,8 +272,7 @@ static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec 
 		}
 		ide = id_add(jn, r->e.ev.netns, r->id, j->id);
 	}
-	/* The kernel sends the headers and interfaces with a chain's first event only. */
-	if (!r->e.ev.tuple.family) {
+	if (!first) {
 		r->e.ev.tuple = j->tuple;
 		r->e.ev.l3proto = j->l3proto;
 	}
@@ -252,6 +288,10 @@ static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec 
 		r->e.priority = ide->priority;
 	}
 	entry = chain_entry(j, r, ide->anchor_ns);
+	/* A chain nothing saw enter (added after skbtop started: no bracket) runs after the one
+	 * before it left, not inside it. */
+	if (!entry && first && ide->anchor_ns)
+		entry = chain_exit(j, r, ide->anchor_ns);
 	if (entry && entry != ide->anchor_ns) {
 		ide->anchor_ns = entry;
 		ide->seq = 0;

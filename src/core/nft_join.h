@@ -39,5 +39,7 @@ bool nft_join__push(struct nft_join *jn, const struct nft_trace_rec *r);
 size_t nft_join__run(struct nft_join *jn, struct store *s, uint64_t ready_ns, nft_join_cb cb,
 		     void *ctx);
 const struct nft_join_stats *nft_join__stats(const struct nft_join *jn);
+/* The read time of the oldest record still waiting, UINT64_MAX when none waits. */
+uint64_t nft_join__oldest_ns(const struct nft_join *jn);
 
 #endif /* SKBTOP_NFT_JOIN_H */

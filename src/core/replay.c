@@ -166,9 +166,11 @@ static int read_ifname(struct loader *ld, json_t *o, uint32_t netns, uint32_t *i
 	return 0;
 }
 
-static int read_tuple(struct loader *ld, json_t *o, struct journey *j)
+/* The tuple object under key of packet pkt ("tuple", or "translated" when NAT changed it). */
+static int read_tuple(struct loader *ld, json_t *pkt, const char *key, struct skbtop_tuple *t)
 {
-	struct skbtop_tuple *t = &j->tuple;
+	json_t *o = json_object_get(pkt, key);
+	char msg[96];
 	int err = 0, proto;
 	const char *fam, *src, *dst, *p;
 	uint32_t v;
@@ -176,7 +178,8 @@ static int read_tuple(struct loader *ld, json_t *o, struct journey *j)
 	if (!o)
 		return 0;
 	if (!json_is_object(o)) {
-		bad(ld, "\"tuple\" must be an object");
+		snprintf(msg, sizeof(msg), "\"%s\" must be an object", key);
+		bad(ld, msg);
 		return -1;
 	}
 	fam = get_str(ld, o, "family", &err);
@@ -190,13 +193,15 @@ static int read_tuple(struct loader *ld, json_t *o, struct journey *j)
 		return 0;
 	proto = p ? proto__from_name(p) : 0;
 	if (proto < 0) {
-		bad(ld, "unknown \"proto\" in \"tuple\"");
+		snprintf(msg, sizeof(msg), "unknown \"proto\" in \"%s\"", key);
+		bad(ld, msg);
 		return -1;
 	}
 	t->l4proto = (uint8_t)proto;
 	if (!src || !dst || inet_pton(t->family, src, &t->saddr) != 1 ||
 	    inet_pton(t->family, dst, &t->daddr) != 1) {
-		bad(ld, "\"tuple\" addresses do not match its family");
+		snprintf(msg, sizeof(msg), "\"%s\" addresses do not match its family", key);
+		bad(ld, msg);
 		return -1;
 	}
 	if (get_u32(ld, o, "sport", &v))
@@ -365,13 +370,16 @@ static int read_packet(struct loader *ld, json_t *o, struct store *s)
 	    get_u32(ld, o, "len", &j.len) || get_u32(ld, o, "pid", &j.pid) ||
 	    get_u64(ld, o, "l3proto", 0, &v) ||
 	    get_u32(ld, o, "events_truncated", &j.events_truncated) ||
-	    read_ifname(ld, o, j.netns, &j.ifindex) ||
-	    read_tuple(ld, json_object_get(o, "tuple"), &j) ||
+	    read_ifname(ld, o, j.netns, &j.ifindex) || read_tuple(ld, o, "tuple", &j.tuple) ||
+	    read_tuple(ld, o, "translated", &j.cur_tuple) ||
 	    read_reason(ld, o, "drop_reason", "drop_reason_code", &j.drop_reason) ||
 	    read_layer_map(ld, o, "layers", &j, false) ||
 	    read_layer_map(ld, o, "layer_events", &j, true))
 		return -1;
 	j.l3proto = (uint16_t)v;
+	j.translated = j.cur_tuple.family != 0;
+	if (!j.translated)
+		j.cur_tuple = j.tuple;
 	j.last_ns = j.first_ns + dur;
 	f = fate ? fate__from_name(fate) : FATE_IN_FLIGHT;
 	if (f < 0) {
@@ -407,6 +415,8 @@ static int read_packet(struct loader *ld, json_t *o, struct store *s)
 		}
 		if (read_event(ld, e, &j, &j.events[j.n_events], j.nft))
 			goto out;
+		if (j.events[j.n_events].flags & SKBTOP_F_NAT)
+			j.nat_ns = j.events[j.n_events].ts_ns;
 		if (!json_object_get(o, "layer_events"))
 			j.layer_events[j.events[j.n_events].layer]++;
 		j.n_events++;

@@ -6,6 +6,7 @@
 
 #include "decode.h"
 #include "log.h"
+#include "nat.h"
 #include "store.h"
 
 #define EVICT_WINDOW  64	 /* ended journeys are looked for among the oldest this many */
@@ -298,7 +299,7 @@ static struct journey *journey_start(struct store *s, const struct skbtop_event 
 	struct journey *j = journey_new(s, ++s->next_id, keep);
 
 	j->skb = skb;
-	j->tuple = ev->tuple;
+	j->tuple = j->cur_tuple = ev->tuple;
 	j->ident = ev->ident;
 	j->l3proto = ev->l3proto;
 	j->ifindex = ev->ifindex;
@@ -474,9 +475,17 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 	int layer = layer_of(s, ev->func_id);
 	uint8_t role = s->layer_role[layer];
 	uint64_t ts = ev->hdr.ts_ns;
+	uint32_t held = j->n_events;
+	bool nat = false;
 
 	if (!j->ident && !(ev->hdr.flags & SKBTOP_F_NETLINK))
 		j->ident = ev->ident;
+	/* Only headers read at this event tell where they changed. */
+	if (!(ev->hdr.flags & (SKBTOP_F_TUPLE_CACHED | SKBTOP_F_NETLINK)) &&
+	    nat__follow(&j->cur_tuple, &ev->tuple)) {
+		j->translated = nat = true;
+		j->nat_ns = ts;
+	}
 
 	if (j->last_layer >= 0 && ts > j->last_ns) {
 		j->layer_ns[j->last_layer] += ts - j->last_ns;
@@ -515,6 +524,8 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 	}
 
 	hold_event(s, j, ev, nft, layer, j->n_events);
+	if (nat && j->n_events > held)
+		j->events[held].flags |= SKBTOP_F_NAT;
 
 	if (ev->hdr.type == SKBTOP_EV_DROP) {
 		int at = j->last_layer >= 0 ? j->last_layer : layer;

@@ -57,6 +57,11 @@ struct journey {
 	uint64_t skb;	    /* address while in flight; may be reused once the journey ended */
 	uint64_t parent_id; /* journey this one was cloned or copied from, 0 if none */
 	struct skbtop_tuple tuple;
+	/* The headers seen last, and whether NAT changed them from tuple (at events flagged
+	 * SKBTOP_F_NAT; nat_ns: the latest such event's time). */
+	struct skbtop_tuple cur_tuple;
+	bool translated;
+	uint64_t nat_ns;
 	uint64_t ident; /* identity from the headers (IPv4 id, TCP seq/ack/flags), 0: none seen */
 	uint16_t l3proto;
 	uint32_t ifindex, netns, mark, len; /* as first seen */

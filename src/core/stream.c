@@ -326,6 +326,8 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 		line_add(line, sizeof(line), &n, "  clone [%" PRIu64 "]", child_id(st, v));
 		break;
 	}
+	if (v->flags & SKBTOP_F_NAT)
+		line_add(line, sizeof(line), &n, "  NAT");
 	printable__fputs(f, line);
 	if (v->nft && (v->type == SKBTOP_EV_NFT_CHAIN || v->type == SKBTOP_EV_NFT_RULE ||
 		       v->type == SKBTOP_EV_NF_HOOK))
@@ -449,6 +451,10 @@ static void json_line(const struct stream *st, const struct journey *j, const st
 		json_s(f, "fate", fate__name(j->fate), &first);
 	if (v->type == SKBTOP_EV_CLONE)
 		json_u64(f, "clone", child_id(st, v), &first);
+	if (v->flags & SKBTOP_F_NAT) {
+		json__key(f, "nat", &first);
+		fputs("true", f);
+	}
 	if (v->nft) {
 		json__key(f, "nft", &first);
 		json_nft(f, st->names, v->netns, v->type, v->flags, v->nft);

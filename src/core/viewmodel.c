@@ -555,6 +555,19 @@ static void fmt_time(uint64_t ts, int64_t wall_off_ns, uint64_t base_ns, bool fr
 	}
 }
 
+/* One end of a packet's tuple; after NAT changed it, "original→translated". */
+static void nat_addr(const struct journey *j, bool dst, bool utf8, char *buf, size_t len)
+{
+	char was[INET6_ADDRSTRLEN + 8], now[INET6_ADDRSTRLEN + 8];
+
+	vm__fmt_addr(&j->tuple, dst, was, sizeof(was));
+	vm__fmt_addr(&j->cur_tuple, dst, now, sizeof(now));
+	if (j->translated && strcmp(was, now))
+		snprintf(buf, len, "%s%s%s", was, utf8 ? "→" : "->", now);
+	else
+		snprintf(buf, len, "%s", was);
+}
+
 void vm__packet_row(const struct journey *j, struct names *n, int64_t wall_off_ns, uint64_t base_ns,
 		    bool utf8, struct vm_packet_row *row)
 {
@@ -563,8 +576,8 @@ void vm__packet_row(const struct journey *j, struct names *n, int64_t wall_off_n
 	memset(row, 0, sizeof(*row));
 	fmt_time(j->first_ns, wall_off_ns, base_ns, false, row->time, sizeof(row->time));
 	snprintf(row->proto, sizeof(row->proto), "%s", vm__proto(j, tmp, sizeof(tmp)));
-	vm__fmt_addr(&j->tuple, false, row->src, sizeof(row->src));
-	vm__fmt_addr(&j->tuple, true, row->dst, sizeof(row->dst));
+	nat_addr(j, false, utf8, row->src, sizeof(row->src));
+	nat_addr(j, true, utf8, row->dst, sizeof(row->dst));
 	snprintf(row->ifname, sizeof(row->ifname), "%s",
 		 j->ifindex ? names__ifname(n, j->netns, j->ifindex) : "-");
 	snprintf(row->events, sizeof(row->events), "%u%s", j->n_events,
@@ -681,6 +694,23 @@ void vm__timeline_row(const struct journey *j, uint32_t i, struct names *n,
 				row->kind = VMT_DROP;
 		}
 		break;
+	}
+	/* Where the headers were found translated; the last such event shows what they became. */
+	if (e->flags & SKBTOP_F_NAT) {
+		char src[INET6_ADDRSTRLEN + 8], dst[INET6_ADDRSTRLEN + 8],
+			nat[2 * sizeof(row->detail)];
+		size_t k = (size_t)snprintf(nat, sizeof(nat), "NAT");
+
+		if (e->ts_ns == j->nat_ns) {
+			vm__fmt_addr(&j->cur_tuple, false, src, sizeof(src));
+			vm__fmt_addr(&j->cur_tuple, true, dst, sizeof(dst));
+			k += (size_t)snprintf(nat + k, sizeof(nat) - k, " now %s %s %s", src,
+					      utf8 ? "→" : "->", dst);
+		}
+		if (row->detail[0] && k < sizeof(nat))
+			snprintf(nat + k, sizeof(nat) - k, "  %s", row->detail);
+		snprintf(row->detail, sizeof(row->detail), "%.*s", (int)sizeof(row->detail) - 1,
+			 nat);
 	}
 }
 

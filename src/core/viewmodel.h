@@ -123,8 +123,8 @@ void vm__fmt_cost(const struct cost_figures *c, int form, char *buf, size_t len)
 struct vm_packet_row {
 	char time[24];
 	char proto[12];
-	char src[56];
-	char dst[56];
+	char src[112]; /* "10.0.0.1:5353", or "original→translated" after NAT */
+	char dst[112];
 	char ifname[20];
 	char events[12];
 	char dur[16];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --nft-netlink-trace on this kernel (tracepoints only): rule verdicts from the kernel's nftables
 # trace, joined to each packet's journey by headers and namespace. The oracle: for every ruleset of
-# tests/nft/rulesets/oracle-*.nft, skbtop's (table, chain, handle, verdict) path of each packet
+# tests/nft/rulesets/oracle-[0-9]*.nft, skbtop's (table, chain, handle, verdict) path of each packet
 # must equal what `nft monitor trace` printed in the same namespace (packets also marked by the
 # oracle's own raw-priority rule). Then: the marking table comes and goes with skbtop (and a
 # crashed skbtop's is removed), rule events sit inside their chain in the saved session, and a
@@ -64,6 +64,17 @@ order=$(jq -r '.packets[] | select(.tuple.dport == 9302) | .events[]
 	"$session" | paste -sd' ')
 check "a packet's rule events sit inside their chain's entry and exit in the saved session ($order)" \
 	bash -c "grep -qxE 'nft_chain:entry (nft_rule:continue )+nft_rule:accept nft_chain:exit' <<<'$order'"
+
+# The stream holds a packet's lines until its rule events have joined: each packet's events come
+# in the order the saved session has them (the stream's id orders journeys, not lines).
+order_of() { sort -s -n -k1,1 | sed 's/ $//'; }
+jq -r '.packets[] | .id as $i | .events[] | "\($i) \(.func) \(.nft.chain // "") \(if .type == "nft_rule" then .nft.verdict else "" end)"' \
+	"$session" | order_of >"$TRACE_DIR/session.order"
+jq -r 'select(.id != null and .ts_ns != null) | "\(.id) \(.func) \(.nft.chain // "") \(if .type == "nft_rule" then .nft.verdict else "" end)"' \
+	"$json" | order_of >"$TRACE_DIR/stream.order"
+moved=$(diff "$TRACE_DIR/session.order" "$TRACE_DIR/stream.order" | grep -c '^<')
+check "in --stream every packet's events, rule events too, come in the saved session's order ($moved of $(wc -l <"$TRACE_DIR/session.order") elsewhere)" \
+	test "$moved" = 0
 
 # Stopping while marked traffic keeps coming: the trace is read once more, not until it ends.
 ip netns exec "$NS_B" nft -f tests/nft/rulesets/oracle-2-jumps.nft

@@ -8,26 +8,53 @@ stop_bg() {
 	wait "$1" 2>/dev/null
 }
 
-# send_corpus MONITOR_OUT: loads each ruleset of tests/nft/rulesets/oracle-*.nft, sends its packets
-# (each with a source port of its own, from 40001 up) under `nft -a monitor trace` (started after
-# the load: nft prints the text and handle of rules only from its own cache), and removes it.
+# start_skbtop NAME NETNS ARGS...: skbtop (SKBTOP) streaming JSON for the named namespace NETNS
+# in the background, pid in skb_pid, output in $work/NAME.json and NAME.err; returns once it is
+# attached.
+start_skbtop() {
+	local name=$1 ns=$2
+	shift 2
+	"$SKBTOP" --stream --format json --filter-netns "/run/netns/$ns" "$@" \
+		>"$work/$name.json" 2>"$work/$name.err" &
+	skb_pid=$!
+	for _ in $(seq 600); do
+		grep -q "skbtop: load" "$work/$name.err" 2>/dev/null && break
+		kill -0 $skb_pid 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep 1
+}
+
+# send_corpus MONITOR_OUT [GLOB [NETNS]]: loads each ruleset of tests/nft/rulesets/GLOB (default
+# oracle-[0-9]*.nft, the two-namespace corpus) in NETNS (default NS_B), sends its packets from NS_A
+# (each with a source port of its own, from 40001 up, counted across calls) under
+# `nft -a monitor trace` (started after the load: nft prints the text and handle of rules only
+# from its own cache), and removes it. "#send PROTO ADDR PORT" sends from NS_A; "#reply PROTO ADDR
+# PORT" sends from NS_B, from PORT to ADDR at the source port of the packet sent before it. The
+# monitor gets CORPUS_SETTLE seconds (default 1) to start.
+CORPUS_SPORT=${CORPUS_SPORT:-40000}
 send_corpus() {
-	local f proto addr port mon sport=40000
+	local f kind proto addr port mon ns=${3:-$NS_B}
 	: >"$1"
-	for f in tests/nft/rulesets/oracle-*.nft; do
-		ip netns exec "$NS_B" nft -f "$f" || { not_ok "$f loads"; continue; }
-		ip netns exec "$NS_B" nft -a monitor trace >>"$1" 2>&1 &
+	for f in tests/nft/rulesets/${2:-oracle-[0-9]*.nft}; do
+		ip netns exec "$ns" nft -f "$f" || { not_ok "$f loads"; continue; }
+		ip netns exec "$ns" nft -a monitor trace >>"$1" 2>&1 &
 		mon=$!
-		sleep 1
-		while read -r _ proto addr port; do
-			sport=$((sport + 1))
+		sleep "${CORPUS_SETTLE:-1}"
+		while read -r kind proto addr port; do
+			if [ "$kind" = "#reply" ]; then
+				ip netns exec "$NS_B" "${SENDPKT:-sendpkt}" "$proto" "$addr" "$CORPUS_SPORT" \
+					--src-port "$port" --timeout 1 >/dev/null 2>&1
+				continue
+			fi
+			CORPUS_SPORT=$((CORPUS_SPORT + 1))
 			ip netns exec "$NS_A" "${SENDPKT:-sendpkt}" "$proto" "$addr" "$port" \
-				--src-port $sport --timeout 1 >/dev/null 2>&1
-		done < <(grep '^#send ' "$f")
+				--src-port $CORPUS_SPORT --timeout 1 >/dev/null 2>&1
+		done < <(grep -E '^#(send|reply) ' "$f")
 		sleep 1
 		stop_bg $mon TERM
 		grep -E '^table ' "$f" | while read -r _ fam name _; do
-			ip netns exec "$NS_B" nft delete table "$fam" "$name"
+			ip netns exec "$ns" nft delete table "$fam" "$name"
 		done
 	done
 }

@@ -2,7 +2,9 @@
 # tests/nft/oracle.sh [--immediate] MONITOR SKBTOP_JSON NETNS_INODE
 # Compares, packet by packet, the nftables rule path that `nft monitor trace` printed (the kernel's
 # own trace, the ground truth) with the nft_rule events of skbtop's JSON lines in that namespace.
-# A packet is known by protocol and ports (each test packet gets its own source port). A step is
+# A packet is known by protocol and ports as it was sent (each test packet gets its own source
+# port): the monitor's first packet line of a trace id, skbtop's first tuple of a journey, since
+# NAT changes them on the way. A step is
 # "table chain handle verdict" ("-" when there is no rule handle, "policy V" for a policy).
 # Tables of skbtop's own (skbtop_*) are left out of the monitor's side: skbtop does not report them.
 # The implicit return of a chain that ran out of rules ("- continue") is left out on both sides:
@@ -24,21 +26,21 @@ monitor_steps() {
 	awk -v imm="$immediate" '
 	$1 == "trace" && $2 == "id" {
 		id = $3; table = $5; chain = $6; kind = $7
-		# skbtop never reports its own tables (the netlink trace marks packets in one).
-		if (table ~ /^skbtop_/) next
 		if (kind == "packet:") {
 			proto = ""; sp = ""; dp = ""
 			for (i = 8; i < NF; i++) {
 				if (($i == "udp" || $i == "tcp") && $(i + 1) == "sport") { proto = $i; sp = $(i + 2) }
 				if (($i == "udp" || $i == "tcp") && $(i + 1) == "dport") dp = $(i + 2)
 			}
-			if (proto != "") {
+			if (proto != "" && !(id in key)) {
 				key[id] = proto " " sp " " dp
 				print key[id] "\t"
 			}
 			next
 		}
-		if (!(id in key)) next
+		# skbtop never reports its own tables (the netlink trace marks packets in one), but the
+		# headers of a packet it marked may be printed in its table alone.
+		if (!(id in key) || table ~ /^skbtop_/) next
 		step = ""
 		if (kind == "rule") {
 			if (!match($0, /# handle [0-9]+ \(verdict [^)]*\)/)) next
@@ -64,8 +66,12 @@ monitor_steps() {
 }
 
 skbtop_steps() {
-	jq -r --argjson ns "$netns" 'select(.type == "nft_rule" and .netns == $ns and .sport != null) |
-		"\(.proto) \(.sport) \(.dport)\t\(.nft.table) \(.nft.chain) " +
+	jq -r --argjson ns "$netns" -n '[inputs] as $all |
+		(reduce ($all[] | select(.id != null and .sport != null)) as $e ({};
+			if has($e.id | tostring) then . else .[$e.id | tostring] = "\($e.proto) \($e.sport) \($e.dport)" end)) as $first |
+		$all[] | select(.type == "nft_rule" and .netns == $ns) |
+		($first[.id | tostring] // (if .sport != null then "\(.proto) \(.sport) \(.dport)" else null end)) as $k |
+		select($k != null) | "\($k)\t\(.nft.table) \(.nft.chain) " +
 		(if .nft.policy then "- policy \(.nft.verdict)"
 		 else "\(if (.nft.handle // 0) == 0 then "-" else .nft.handle end) \(.nft.verdict)" +
 		      (if .nft.target then " \(.nft.target)" else "" end) end)' "$json" |

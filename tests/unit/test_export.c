@@ -53,11 +53,15 @@ static struct world *world_new(void)
 
 	e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_NETIF_CORE, 1000);
 	ADD(w->s, e);
+	/* DNAT'd on the way: the session keeps both tuples. */
 	e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_UDP_RCV, 1300);
+	e.tuple.dport = 5300;
 	ADD(w->s, e);
 	e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_SOCK_QUEUE, 1400);
+	e.tuple.dport = 5300;
 	ADD(w->s, e);
 	e = fx_ev(SKBTOP_EV_CONSUME, 0x100, TP(CONSUME_SKB), 2000);
+	e.tuple.dport = 5300;
 	ADD(w->s, e);
 
 	e = fx_ev(SKBTOP_EV_FUNC, 0x200, P_IPV6_RCV, 5000);
@@ -120,6 +124,9 @@ static void assert_same_journey(const struct journey *a, struct names *na, const
 	assert_int_equal(a->id, b->id);
 	assert_int_equal(a->parent_id, b->parent_id);
 	assert_memory_equal(&a->tuple, &b->tuple, sizeof(a->tuple));
+	assert_int_equal(a->translated, b->translated);
+	assert_memory_equal(&a->cur_tuple, &b->cur_tuple, sizeof(a->cur_tuple));
+	assert_int_equal(a->nat_ns, b->nat_ns);
 	assert_int_equal(a->l3proto, b->l3proto);
 	assert_int_equal(a->fate, b->fate);
 	assert_int_equal(a->ended, b->ended);
@@ -203,6 +210,8 @@ static void test_session_round_trip(void **state)
 
 	(void)state;
 	store__stats_mut(w->s)->lost_kernel = 11;
+	assert_true(store__by_id(w->s, 1)->translated);
+	assert_int_equal(store__by_id(w->s, 1)->cur_tuple.dport, 5300);
 	assert_int_equal(export__session(w->path, w->s, w->n, &w->cfg, &meta), 0);
 	assert_int_equal(stat(w->path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);

@@ -155,6 +155,30 @@ static void test_rule_events_sit_after_their_chain_entry_in_order(void **state)
 	world_free(w);
 }
 
+/* A base chain without a bracket of its own (added after skbtop started) follows the exit of the
+ * chain before it, not that chain's entry. */
+static void test_an_unbracketed_chain_sits_after_the_previous_chains_exit(void **state)
+{
+	struct world *w = world_new();
+	const struct journey *j = packet(w, 0x1000, MS(1));
+	struct nft_trace_rec later = rec(7, MS(3), true, true, 1);
+
+	(void)state;
+	push(w, rec(7, MS(3), true, true, 1));
+	later.e.priority = -100;
+	strcpy(later.e.table, "nat");
+	strcpy(later.e.chain, "pre");
+	push(w, later);
+	nft_join__run(w->jn, w->s, NEVER, NULL, NULL);
+	assert_int_equal(j->n_events, 6);
+	assert_int_equal(j->events[2].type, SKBTOP_EV_NFT_RULE);
+	assert_true(j->events[3].flags & SKBTOP_F_EXIT);
+	assert_int_equal(j->events[4].type, SKBTOP_EV_NFT_RULE);
+	assert_string_equal(j->nft[j->events[4].nft].table, "nat");
+	assert_int_equal(j->events[4].ts_ns, MS(1) + 200);
+	world_free(w);
+}
+
 static void test_events_wait_until_ready(void **state)
 {
 	struct world *w = world_new();
@@ -208,6 +232,27 @@ static void test_one_id_goes_to_one_journey_even_when_another_matches(void **sta
 	world_free(w);
 }
 
+/* The kernel's trace id is a hash: a packet long after the first one was freed may share it. */
+static void test_an_id_of_a_packet_freed_long_ago_goes_to_the_new_packet(void **state)
+{
+	struct world *w = world_new();
+	const struct journey *a = packet(w, 0x1000, MS(1)), *b;
+	struct skbtop_event fr = fx_ev(SKBTOP_EV_CONSUME, 0x1000, TP(CONSUME_SKB), MS(1) + 400);
+
+	(void)state;
+	ADD(w->s, fr);
+	assert_true(a->ended);
+	push(w, rec(7, MS(3), true, true, 1));
+	nft_join__run(w->jn, w->s, NEVER, NULL, NULL);
+	b = packet(w, 0x2000, MS(2000));
+	push(w, rec(7, MS(2001), true, true, 0));
+	nft_join__run(w->jn, w->s, NEVER, NULL, NULL);
+	assert_int_equal(a->n_nft, 3);
+	assert_int_equal(b->n_nft, 3);
+	assert_int_equal(b->nft[2].verdict, 0);
+	world_free(w);
+}
+
 static void test_identity_skips_a_packet_of_the_flow_that_was_never_traced(void **state)
 {
 	struct world *w = world_new();
@@ -254,10 +299,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids_take_same_tuple_journeys_in_order_of_arrival),
 		cmocka_unit_test(test_rule_events_sit_after_their_chain_entry_in_order),
+		cmocka_unit_test(test_an_unbracketed_chain_sits_after_the_previous_chains_exit),
 		cmocka_unit_test(test_events_wait_until_ready),
 		cmocka_unit_test(
 			test_events_of_other_packets_namespaces_or_old_journeys_are_unmatched),
 		cmocka_unit_test(test_one_id_goes_to_one_journey_even_when_another_matches),
+		cmocka_unit_test(test_an_id_of_a_packet_freed_long_ago_goes_to_the_new_packet),
 		cmocka_unit_test(test_identity_skips_a_packet_of_the_flow_that_was_never_traced),
 		cmocka_unit_test(
 			test_many_ids_are_forgotten_oldest_first_without_losing_the_newest),

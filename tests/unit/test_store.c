@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <cmocka.h>
 
@@ -278,6 +279,42 @@ static void test_bad_records_refused(void **state)
 	world_free(w);
 }
 
+/* A DNAT'd packet: the journey keeps the headers it came with and the translated ones, and the
+ * event where they changed is marked; a cached tuple says nothing of where they changed. */
+static void test_translation_is_marked_where_the_headers_changed(void **state)
+{
+	struct world *w = world_new(8, 8);
+	struct skbtop_event e = fx_ev(SKBTOP_EV_TP, 0x88, TP(NETIF_RECEIVE_SKB), 10);
+	const struct journey *j;
+
+	(void)state;
+	j = ADD(w->s, e);
+	e = fx_ev(SKBTOP_EV_FUNC, 0x88, P_IP_FORWARD, 20);
+	ADD(w->s, e);
+	assert_false(j->translated);
+	e = fx_ev(SKBTOP_EV_FUNC, 0x88, P_DEV_QUEUE_XMIT, 30);
+	e.hdr.flags = SKBTOP_F_TUPLE_CACHED;
+	e.tuple.dport = 9911;
+	ADD(w->s, e);
+	assert_false(j->translated);
+	e.hdr.flags = 0;
+	e.hdr.ts_ns = 40;
+	inet_pton(AF_INET, "10.0.0.9", &e.tuple.daddr.v4);
+	ADD(w->s, e);
+	assert_true(j->translated);
+	assert_int_equal(j->nat_ns, 40);
+	assert_int_equal(j->tuple.dport, 53);
+	assert_int_equal(j->cur_tuple.dport, 9911);
+	assert_int_equal(j->n_events, 4);
+	assert_false(j->events[2].flags & SKBTOP_F_NAT);
+	assert_true(j->events[3].flags & SKBTOP_F_NAT);
+	e.hdr.ts_ns = 50;
+	ADD(w->s, e);
+	assert_false(j->events[4].flags & SKBTOP_F_NAT);
+	assert_int_equal(j->nat_ns, 40);
+	world_free(w);
+}
+
 static void test_nft_events_and_verdict(void **state)
 {
 	struct world *w = world_new(8, 8);
@@ -389,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_eviction_prefers_ended),
 		cmocka_unit_test(test_truncation_keeps_fate),
 		cmocka_unit_test(test_bad_records_refused),
+		cmocka_unit_test(test_translation_is_marked_where_the_headers_changed),
 		cmocka_unit_test(test_nft_events_and_verdict),
 		cmocka_unit_test(test_clear_and_names),
 		cmocka_unit_test(test_index_matches_model),

@@ -13,6 +13,7 @@
 
 #include "core/json_util.h"
 #include "core/stream.h"
+#include "core/stream_hold.h"
 #include "fixture_store.h"
 
 struct world {
@@ -64,6 +65,83 @@ static void world_free(struct world *w)
 	store__free(w->s);
 	names__free(w->n);
 	free(w);
+}
+
+/* What a hold printed since the last call, one line per event: "FUNC@ts" or "RULE@ts". */
+static const char *held_lines(struct world *w, struct stream_hold *h, uint64_t upto)
+{
+	static char out[256];
+	char *line, *save = NULL;
+	size_t n = 0;
+
+	free(w->buf);
+	w->buf = NULL;
+	w->st.f = open_memstream(&w->buf, &w->len);
+	stream_hold__flush(h, &w->st, upto);
+	fclose(w->st.f);
+	out[0] = '\0';
+	for (line = strtok_r(w->buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		json_t *o = json_loads(line, 0, NULL);
+
+		assert_non_null(o);
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s@%lld", n ? " " : "",
+				      json_string_value(json_object_get(o, "type")),
+				      (long long)json_integer_value(json_object_get(o, "ts_ns")));
+		json_decref(o);
+	}
+	return out;
+}
+
+/* A rule event that joins late, stamped with its chain's entry, prints before the later events. */
+static void test_hold_puts_late_rules_in_time_order(void **state)
+{
+	struct world *w = world_new(STREAM_JSON);
+	struct stream_hold *h = stream_hold__new(8);
+	struct skbtop_event a = fx_ev(SKBTOP_EV_FUNC, 0x100, P_IP_RCV, 1000);
+	struct skbtop_event c = fx_ev(SKBTOP_EV_FUNC, 0x100, P_UDP_RCV, 3000);
+	struct skbtop_nft_event b = fx_nft(SKBTOP_EV_NFT_RULE, 0x100, 1000, 5, 1);
+	const struct journey *j;
+
+	(void)state;
+	assert_non_null(h);
+	j = store__add(w->s, &a, sizeof(a));
+	stream_hold__push(h, &w->st, j, &a, sizeof(a));
+	j = store__add(w->s, &c, sizeof(c));
+	stream_hold__push(h, &w->st, j, &c, sizeof(c));
+	assert_string_equal(held_lines(w, h, 500), "");
+	stream_hold__push(h, &w->st, j, &b, sizeof(b));
+	assert_string_equal(held_lines(w, h, 2000), "func@1000 nft_rule@1000");
+	assert_int_equal(stream_hold__len(h), 1);
+	assert_string_equal(held_lines(w, h, UINT64_MAX), "func@3000");
+	stream_hold__free(h);
+	world_free(w);
+}
+
+/* A full hold lets its oldest line out rather than wait or lose one. */
+static void test_full_hold_prints_its_oldest(void **state)
+{
+	struct world *w = world_new(STREAM_JSON);
+	struct stream_hold *h = stream_hold__new(2);
+	const struct journey *j = NULL;
+	char *all = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_non_null(h);
+	w->st.f = open_memstream(&all, &len);
+	for (uint64_t ts = 3000; ts >= 1000; ts -= 1000) {
+		struct skbtop_event e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_IP_RCV, ts);
+
+		j = j ? j : store__add(w->s, &e, sizeof(e));
+		stream_hold__push(h, &w->st, j, &e, sizeof(e));
+	}
+	fclose(w->st.f);
+	assert_non_null(strstr(all, "\"ts_ns\":2000"));
+	assert_int_equal(stream_hold__len(h), 2);
+	free(all);
+	assert_string_equal(held_lines(w, h, UINT64_MAX), "func@1000 func@3000");
+	stream_hold__free(h);
+	world_free(w);
 }
 
 static void test_text_lines(void **state)
@@ -475,6 +553,8 @@ int main(void)
 		cmocka_unit_test(test_top_functions_by_hits),
 		cmocka_unit_test(test_json_strings_always_parse),
 		cmocka_unit_test(test_names_round_trip),
+		cmocka_unit_test(test_hold_puts_late_rules_in_time_order),
+		cmocka_unit_test(test_full_hold_prints_its_oldest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

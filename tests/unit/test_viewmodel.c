@@ -367,6 +367,46 @@ static void packet_row_text(void **state)
 	assert_string_equal(r.dur, "26µs");
 }
 
+/* A DNAT'd packet: the list shows the destination it came with and the one it got, the
+ * timeline marks the event where the headers changed. */
+static void nat_shows_both_tuples_and_marks_the_event(void **state)
+{
+	struct fx *f = *state;
+	struct journey j;
+	struct jevent e[2];
+	struct vm_packet_row r;
+	struct vm_timeline_row t;
+
+	memset(&j, 0, sizeof(j));
+	memset(e, 0, sizeof(e));
+	j.id = 9;
+	j.tuple.family = AF_INET;
+	j.tuple.l4proto = 17;
+	j.tuple.sport = 40001;
+	j.tuple.dport = 9901;
+	inet_pton(AF_INET, "10.91.0.1", &j.tuple.saddr.v4);
+	inet_pton(AF_INET, "10.91.0.254", &j.tuple.daddr.v4);
+	j.cur_tuple = j.tuple;
+	j.cur_tuple.dport = 9911;
+	inet_pton(AF_INET, "10.92.0.2", &j.cur_tuple.daddr.v4);
+	j.translated = true;
+	j.first_ns = 1000;
+	j.nat_ns = j.last_ns = 3000;
+	e[0].ts_ns = 1000;
+	e[1].ts_ns = 3000;
+	e[1].flags = SKBTOP_F_NAT;
+	e[0].func_id = e[1].func_id = P_IP_RCV;
+	j.events = e;
+	j.n_events = 2;
+	vm__packet_row(&j, f->n, 0, 0, false, &r);
+	assert_string_equal(r.src, "10.91.0.1:40001");
+	assert_string_equal(r.dst, "10.91.0.254:9901->10.92.0.2:9911");
+	vm__timeline_row(&j, 0, f->n, &f->cfg, false, &t);
+	assert_null(strstr(t.detail, "NAT"));
+	vm__timeline_row(&j, 1, f->n, &f->cfg, false, &t);
+	assert_string_equal(t.detail, "NAT now 10.91.0.1:40001 -> 10.92.0.2:9911");
+}
+
 static void timeline_rows(void **state)
 {
 	struct fx *f = *state;
@@ -467,6 +507,8 @@ int main(void)
 		cmocka_unit_test(rows_find_by_id),
 		cmocka_unit_test_setup_teardown(layer_aggregates, setup, teardown),
 		cmocka_unit_test_setup_teardown(packet_row_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(nat_shows_both_tuples_and_marks_the_event, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(timeline_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(nft_rows_show_chain_jump_rule_policy, setup,
 						teardown),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The oracle: for every ruleset of tests/nft/rulesets/oracle-*.nft, real packets go from one
+# The oracle: for the rulesets tests/nft/rulesets/oracle-[1-6]-*.nft (the later ones run in trace-key
+# mode alone, in nft_oracle_paths.sh, to keep this one inside its time), real packets go from one
 # namespace to another while `nft monitor trace` runs in the receiving one (packets marked by a
 # raw-priority prerouting rule), and skbtop's (table, chain, handle, verdict) path of each packet
 # must equal the kernel's trace. Then immediate mode is held to what it can see, and a rule
@@ -10,32 +11,18 @@ cd "$(dirname "$0")/../../.." 2>/dev/null || true
 . tests/nft/corpus.bash
 need_root "nft oracle"
 SKBTOP=${SKBTOP_STATIC:-$SKBTOP}
+pair='oracle-[1-6]-*.nft'
 work=$(mktemp -d)
 EXTRA_CLEANUP="rm -rf $work"
 ns_pair || { not_ok "two namespaces could be made"; exit 1; }
 ip netns exec "$NS_B" nft -f tests/nft/rulesets/mark.nft || { not_ok "marking table loads"; exit 1; }
 inode=$(netns_inode "$NS_B")
 
-# start_skbtop NAME ARGS...: skbtop in the background, returns once it is attached.
-start_skbtop() {
-	local name=$1
-	shift
-	"$SKBTOP" --stream --format json --filter-netns "/run/netns/$NS_B" "$@" \
-		>"$work/$name.json" 2>"$work/$name.err" &
-	skb_pid=$!
-	for _ in $(seq 600); do
-		grep -q "skbtop: load" "$work/$name.err" 2>/dev/null && break
-		kill -0 $skb_pid 2>/dev/null || break
-		sleep 0.1
-	done
-	sleep 1
-}
-
 # trace-key: the whole corpus against the monitor.
-start_skbtop tk
+start_skbtop tk "$NS_B"
 check "trace-key mode says it added the dormant table" grep -q "added table inet skbtop_keyon_" "$work/tk.err"
 check "rule level runs on the trace key" grep -q "rules: trace-key" "$work/tk.err"
-send_corpus "$work/mon.txt"
+send_corpus "$work/mon.txt" "$pair"
 
 replace_rule_while_tracing
 sleep 0.5
@@ -53,9 +40,9 @@ check "a reject's reply ran through OUTPUT nested in the INPUT call" \
 	test "$(jq -r 'select(.type == "nft_chain" and .nft.chain == "out" and .nft.depth == 1) | .id' "$work/tk.json" | wc -l)" -gt 0
 
 # immediate: what it can see of the same corpus.
-start_skbtop imm --nft-rules immediate
+start_skbtop imm "$NS_B" --nft-rules immediate
 check "immediate mode leaves the ruleset without a dormant table" bash -c "! nft list tables | grep -q skbtop_keyon_"
-send_corpus "$work/mon-imm.txt"
+send_corpus "$work/mon-imm.txt" "$pair"
 stop_bg $skb_pid
 check "immediate mode marks its rule events partial" \
 	test "$(jq -r 'select(.type == "nft_rule") | .nft.partial' "$work/imm.json" | sort -u | paste -sd,)" = true
@@ -63,11 +50,11 @@ ORACLE_TAG=immediate bash tests/nft/oracle.sh --immediate "$work/mon-imm.txt" "$
 
 # The netlink trace where kprobes exist too: the rule probes stay off (no rule twice), and the
 # kernel's own trace is held to the same oracle, joined to journeys whose chains nft_do_chain saw.
-start_skbtop nl --nft-netlink-trace
+start_skbtop nl "$NS_B" --nft-netlink-trace
 check "netlink mode turns off the rule probes and says what it runs" \
 	grep -q "nft chains: kprobe.*rules: netlink trace in 1 namespace" "$work/nl.err"
 check "netlink mode adds no dormant table" bash -c "! nft list tables | grep -q skbtop_keyon_"
-send_corpus "$work/mon-nl.txt"
+send_corpus "$work/mon-nl.txt" "$pair"
 stop_bg $skb_pid
 check "the netlink trace's marking table is gone after exit" \
 	bash -c "! ip netns exec $NS_B nft list tables | grep -q skbtop_trace_"
