@@ -606,7 +606,7 @@ static size_t pump_netlink(struct trace *t, struct store *s, uint64_t caught_up_
 	if (!nl)
 		return 0;
 	if (t->hold) {
-		uint64_t now = (uint64_t)(now_ms() * 1e6), gap = now - t->nl_read_ns;
+		uint64_t now = clock__ns(), gap = now - t->nl_read_ns;
 
 		if (gap > HOLD_MAX_NS)
 			gap = HOLD_MAX_NS;
@@ -898,7 +898,7 @@ static int run(struct trace *t, struct trace_args *a)
 			p_err("out of memory");
 			goto out;
 		}
-		t->nl_read_ns = (uint64_t)(now_ms() * 1e6);
+		t->nl_read_ns = clock__ns();
 		run_stream(t, a);
 		rc = 0;
 	} else {
