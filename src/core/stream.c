@@ -8,6 +8,7 @@
 
 #include "json_util.h"
 #include "printable.h"
+#include "ethertype.h"
 #include "stream.h"
 
 /* What both a raw record and a held event can say, for one printer. */
@@ -71,7 +72,7 @@ const char *family__name(const struct skbtop_tuple *t, uint16_t l3proto)
 		return "IPv4";
 	if (t->family == AF_INET6)
 		return "IPv6";
-	return l3proto == 0x0806 ? "ARP" : "-";
+	return l3proto == ETHERTYPE_ARP ? ethertype__name(l3proto) : "-";
 }
 
 int family__from_name(const char *name)
