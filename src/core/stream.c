@@ -137,6 +137,10 @@ void tuple__addrs(const struct skbtop_tuple *t, char *src, char *dst, size_t len
 	} else if (t->family == AF_INET6) {
 		inet_ntop(AF_INET6, t->saddr.v6, src, (socklen_t)len);
 		inet_ntop(AF_INET6, t->daddr.v6, dst, (socklen_t)len);
+	} else if (t->saddr.v4 || t->daddr.v4) {
+		/* Not IP: ARP's sender and target protocol addresses. */
+		inet_ntop(AF_INET, &t->saddr.v4, src, (socklen_t)len);
+		inet_ntop(AF_INET, &t->daddr.v4, dst, (socklen_t)len);
 	}
 }
 

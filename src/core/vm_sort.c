@@ -27,14 +27,15 @@ const char *vm_sort__name(enum vm_sort_key k)
 	return k < VMS_COUNT ? keys[k].name : "?";
 }
 
-void vm_sort__describe(const struct vm_sort *s, char *buf, size_t len)
+void vm_sort__describe(const struct vm_sort *s, bool brief, char *buf, size_t len)
 {
-	if (s->key >= VMS_COUNT) {
+	if (s->key >= VMS_COUNT)
 		snprintf(buf, len, "?");
-		return;
-	}
-	snprintf(buf, len, "by %s, %s", keys[s->key].name,
-		 s->invert ? keys[s->key].inverted : keys[s->key].first);
+	else if (brief)
+		snprintf(buf, len, "by %s%s", keys[s->key].name, s->invert ? ", inverted" : "");
+	else
+		snprintf(buf, len, "by %s, %s", keys[s->key].name,
+			 s->invert ? keys[s->key].inverted : keys[s->key].first);
 }
 
 /* Every key is made comparable with memcmp, so one comparator serves them all. */

@@ -31,8 +31,8 @@ struct vm_sort {
 
 /* "duration", "nft verdict", ... */
 const char *vm_sort__name(enum vm_sort_key k);
-/* "by duration, longest first": what the list title says. */
-void vm_sort__describe(const struct vm_sort *s, char *buf, size_t len);
+/* "by duration, longest first", or brief: "by duration" ("by duration, inverted"). */
+void vm_sort__describe(const struct vm_sort *s, bool brief, char *buf, size_t len);
 /*
  * Orders r's rows (built in store order) by s; ties keep the order of first sight. Returns -1
  * when out of memory, the rows then stay in store order.

@@ -76,7 +76,7 @@ static void draw_hist(struct ui *ui, const struct rect *r, bool focused)
 {
 	static struct hline v[MAX_HLINES];
 	struct scroll *sc = &ui->sc[PANE_LAYERS];
-	struct rect in = draw_frame(r, "Layers: time per packet", focused);
+	struct rect in = draw_frame(r, "Time per layer", focused);
 	size_t n = hist_lines(ui, v), page = in.h > 0 ? (size_t)in.h : 1;
 	bool wide = in.w >= 30;
 

@@ -50,9 +50,14 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 
 	vm__fmt_count(n, cnt, sizeof(cnt));
 	vm__fmt_count(ui->rows.dropped, drops, sizeof(drops));
-	vm_sort__describe(&ui->sort, order, sizeof(order));
-	snprintf(title, sizeof(title), "Packets (%s %s %s dropped)%s %s %s", cnt, dot, drops,
-		 vm_filter__active(&ui->filter) ? " filtered" : "", dot, order);
+	/* The order is said whole where it fits, else briefly: never cut. */
+	for (int brief = 0; brief < 2; brief++) {
+		vm_sort__describe(&ui->sort, brief, order, sizeof(order));
+		snprintf(title, sizeof(title), "Packets (%s %s %s dropped)%s %s %s", cnt, dot,
+			 drops, vm_filter__active(&ui->filter) ? " filtered" : "", dot, order);
+		if (text_width(title) + 6 <= r->w)
+			break;
+	}
 	in = draw_frame(r, title, focused);
 	if (page > sizeof(rows) / sizeof(rows[0]))
 		page = sizeof(rows) / sizeof(rows[0]);

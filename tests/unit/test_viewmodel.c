@@ -382,14 +382,17 @@ static void sort_says_what_it_sorts_by(void **state)
 	char b[64];
 
 	(void)state;
-	vm_sort__describe(&so, b, sizeof(b));
+	vm_sort__describe(&so, false, b, sizeof(b));
 	assert_string_equal(b, "by duration, longest first");
 	so.invert = true;
-	vm_sort__describe(&so, b, sizeof(b));
+	vm_sort__describe(&so, false, b, sizeof(b));
 	assert_string_equal(b, "by duration, shortest first");
 	so = (struct vm_sort){ VMS_TIME, false };
-	vm_sort__describe(&so, b, sizeof(b));
+	vm_sort__describe(&so, false, b, sizeof(b));
 	assert_string_equal(b, "by time, oldest first");
+	so.invert = true;
+	vm_sort__describe(&so, true, b, sizeof(b));
+	assert_string_equal(b, "by time, inverted");
 	for (int k = 0; k < VMS_COUNT; k++)
 		assert_string_not_equal(vm_sort__name((enum vm_sort_key)k), "?");
 }
