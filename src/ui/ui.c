@@ -455,14 +455,12 @@ static unsigned handle_key(struct ui *ui, int key)
 		return UI_HANDLED | UI_REDRAW;
 	case ACT_INVERT:
 		ui->sort.invert = !ui->sort.invert;
-		ui->rows_stale = true;
-		return UI_HANDLED | UI_REDRAW;
+		return UI_HANDLED | UI_REDRAW | UI_REORDER;
 	case ACT_FOLLOW:
 		ui->follow = !ui->follow;
-		ui->rows_stale = true;
 		ui__status(ui, ui->follow ? "following the newest packet (any move stops)"
 					  : "not following");
-		return UI_HANDLED | UI_REDRAW;
+		return UI_HANDLED | UI_REDRAW | UI_REORDER;
 	case ACT_HIST:
 		ui->hist = !ui->hist;
 		ui->sc[PANE_LAYERS] = (struct scroll){ 0, 0 };
@@ -570,11 +568,13 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 
 			if (fl & UI_QUIT)
 				quit = true;
-			if (fl & UI_REFILTER) {
+			if (fl & UI_REFILTER)
 				set_filter_changed(&ui);
+			/* Before the next key: a key typed ahead acts on the rows as they now are.
+			 */
+			if (fl & (UI_REFILTER | UI_REORDER))
 				refresh_model(&ui, true);
-			}
-			if (fl & (UI_REDRAW | UI_REFILTER))
+			if (fl & (UI_REDRAW | UI_REFILTER | UI_REORDER))
 				dirty = true;
 			key = term__key(0);
 		}

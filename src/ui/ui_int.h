@@ -17,7 +17,8 @@
 #define UI_HANDLED  0x1
 #define UI_REDRAW   0x2
 #define UI_QUIT	    0x4
-#define UI_REFILTER 0x8 /* the filter changed: rebuild the rows and aggregates */
+#define UI_REFILTER 0x8	 /* the filter changed: rebuild the rows and aggregates */
+#define UI_REORDER  0x10 /* the order or the selection rule changed: rebuild the rows now */
 
 struct scroll {
 	size_t sel, top;

@@ -44,8 +44,7 @@ unsigned ui__picker_choose(struct ui *ui, size_t i)
 			ui->sort.invert = false;
 		ui->sort.key = (enum vm_sort_key)i;
 		ui->mode = ui->back_mode;
-		ui->rows_stale = true;
-		return UI_HANDLED | UI_REDRAW;
+		return UI_HANDLED | UI_REDRAW | UI_REORDER;
 	}
 	if (ui->picker == PICK_VERDICT)
 		ui->filter.verdict = (enum vm_verdict)i;

@@ -54,6 +54,12 @@ for size in "80 24" "120 36"; do
 	check "$at F6 opens the sort picker too" wait_for 'Sort packets by' 3
 	keys Home Enter
 	wait_for 'by time[, ]' 3
+	# Typed ahead in one go, Home acts on the new order: the longest packet.
+	keys F6 Down Enter Home
+	wait_for "Journey #$longest " 3
+	check "$at keys typed ahead of the redraw act on the new order" test "$(journey_id)" = "$longest"
+	keys F6 Home Enter
+	wait_for 'by time[, ]' 3
 
 	# F follows the newest packet; a move leaves following.
 	keys F
