@@ -558,8 +558,7 @@ void vm__fmt_addr(const struct skbtop_tuple *t, bool dst, char *buf, size_t len)
 		else
 			snprintf(buf, len, "%s", a);
 	} else if (t->saddr.v4 || t->daddr.v4) {
-		/* No IP family: ARP, whose sender and target protocol addresses the kernel keeps.
-		 */
+		/* Not IP: ARP's sender and target protocol addresses, as the kernel keeps them. */
 		inet_ntop(AF_INET, dst ? (const void *)&t->daddr.v4 : &t->saddr.v4, a, sizeof(a));
 		snprintf(buf, len, "%s", a);
 	} else {
@@ -908,5 +907,5 @@ void vm__save_name(const struct journey *j, int64_t wall_off_ns, char *buf, size
 	}
 	snprintf(buf, len, "skbtop-%s-%s-%s-%s.json", proto, src, dst, when);
 	for (char *c = buf; *c; c++)
-		*c = *c == '/' ? '_' : tolower((unsigned char)*c);
+		*c = *c == '/' || *c == ' ' ? '_' : tolower((unsigned char)*c);
 }

@@ -320,7 +320,8 @@ static const int list_y[PANE_COUNT] = {
 	[PANE_NFT] = 1,
 };
 
-unsigned ui__click_line(struct ui *ui, enum pane p, int y)
+/* Selects the line of pane p at screen row y. */
+static unsigned click_line(struct ui *ui, enum pane p, int y)
 {
 	struct scroll *sc = &ui->sc[p];
 	int line = y - ui->lay.pane[p].y - list_y[p];
@@ -384,7 +385,7 @@ static unsigned mouse(struct ui *ui)
 		if (a)
 			return wheel(ui, pane_views[p], a);
 		ui->focus = p;
-		return ui__click_line(ui, p, ev.y);
+		return click_line(ui, p, ev.y);
 	}
 	return 0;
 }

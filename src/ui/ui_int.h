@@ -103,9 +103,6 @@ struct view {
 extern const struct view view_layers, view_packets, view_timeline, view_nft, view_help, view_picker,
 	view_drops;
 
-/* Mouse: select the line of pane p at screen row y (the view's own list). */
-unsigned ui__click_line(struct ui *ui, enum pane p, int y);
-
 /* The selected packet, or NULL. */
 const struct journey *ui__selected(const struct ui *ui);
 /*
