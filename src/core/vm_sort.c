@@ -38,16 +38,16 @@ void vm_sort__describe(const struct vm_sort *s, bool brief, char *buf, size_t le
 			 s->invert ? keys[s->key].inverted : keys[s->key].first);
 }
 
-/* Every key is made comparable with memcmp, so one comparator serves them all. */
+/* Counts compare as numbers, the other keys as bytes (made comparable with memcmp). */
 struct sort_ent {
+	uint64_t num;
 	uint64_t id;
 	unsigned char key[KEY_LEN];
 };
 
-static void put_be64(unsigned char *k, uint64_t v)
+static bool numeric(enum vm_sort_key k)
 {
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		k[i] = (unsigned char)v;
+	return k == VMS_DURATION || k == VMS_EVENTS;
 }
 
 static void put_text(unsigned char *k, size_t at, const char *s)
@@ -76,18 +76,19 @@ static void put_addr(unsigned char *k, const struct skbtop_tuple *t, bool dst)
 }
 
 static void make_key(const struct journey *j, struct names *n, enum vm_sort_key key,
-		     unsigned char *k)
+		     struct sort_ent *e)
 {
+	unsigned char *k = e->key;
 	char tmp[24];
 
-	memset(k, 0, KEY_LEN);
 	switch (key) {
 	case VMS_DURATION:
-		put_be64(k, ~(j->last_ns - j->first_ns));
-		break;
+		/* The most first: the complement sorts the longest lowest. */
+		e->num = ~(j->last_ns - j->first_ns);
+		return;
 	case VMS_EVENTS:
-		put_be64(k, ~(uint64_t)(j->n_events + j->events_truncated));
-		break;
+		e->num = ~(uint64_t)(j->n_events + j->events_truncated);
+		return;
 	case VMS_FATE:
 		put_text(k, 0, fate__name(j->fate));
 		if (j->fate == FATE_DROPPED)
@@ -118,7 +119,16 @@ static void make_key(const struct journey *j, struct names *n, enum vm_sort_key 
 	}
 }
 
-static int cmp_ent(const void *a, const void *b)
+static int cmp_num(const void *a, const void *b)
+{
+	const struct sort_ent *x = a, *y = b;
+
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_bytes(const void *a, const void *b)
 {
 	const struct sort_ent *x = a, *y = b;
 	int c = memcmp(x->key, y->key, KEY_LEN);
@@ -126,11 +136,6 @@ static int cmp_ent(const void *a, const void *b)
 	if (c)
 		return c;
 	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static int cmp_ent_inv(const void *a, const void *b)
-{
-	return cmp_ent(b, a);
 }
 
 static void reverse(uint64_t *v, size_t n)
@@ -168,18 +173,31 @@ int vm_rows__sort(struct vm_rows *r, const struct store *st, struct names *n,
 	e = malloc((r->n ? r->n : 1) * sizeof(*e));
 	if (!e)
 		return -1;
-	for (size_t i = 0; i < r->n; i++) {
-		const struct journey *j = store__by_id(st, r->ids[i]);
+	for (size_t i = 0, at = 0; i < r->n; i++) {
+		const struct journey *j = NULL;
 
+		/* Rows in store order are found walking the store beside them. */
+		while (r->by_id && at < store__len(st) && store__at(st, at)->id < r->ids[i])
+			at++;
+		if (r->by_id && at < store__len(st) && store__at(st, at)->id == r->ids[i])
+			j = store__at(st, at);
+		else if (!r->by_id)
+			j = store__by_id(st, r->ids[i]);
+
+		memset(&e[i], 0, sizeof(e[i]));
 		e[i].id = r->ids[i];
-		if (j)
-			make_key(j, n, s->key, e[i].key);
-		else
+		if (j) {
+			make_key(j, n, s->key, &e[i]);
+		} else {
+			/* Gone meanwhile: last, whatever the key. */
+			e[i].num = UINT64_MAX;
 			memset(e[i].key, 0xff, KEY_LEN);
+		}
 	}
-	qsort(e, r->n, sizeof(*e), s->invert ? cmp_ent_inv : cmp_ent);
+	qsort(e, r->n, sizeof(*e), numeric(s->key) ? cmp_num : cmp_bytes);
+	/* Ids make the order total: inverted is the same list backwards. */
 	for (size_t i = 0; i < r->n; i++)
-		r->ids[i] = e[i].id;
+		r->ids[s->invert ? r->n - 1 - i : i] = e[i].id;
 	free(e);
 	r->by_id = false;
 	find_newest(r);
