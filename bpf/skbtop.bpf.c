@@ -104,7 +104,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd))
 			return 0;
 		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
-		trk = skbtop__track(key, &p, parsed, 0);
+		/* ARP's addresses are kept from first sight, as the tuple of an IP packet is. */
+		trk = skbtop__track(key, &p, parsed || skbtop__parse_arp(skb, &s, &p, rd) == 0, 0);
 		if (!trk)
 			return 0;
 	}

@@ -19,6 +19,7 @@
 #define SKBTOP_AF_INET6	    10
 #define SKBTOP_ETH_P_IP	    0x0800
 #define SKBTOP_ETH_P_IP6    0x86DD
+#define SKBTOP_ETH_P_ARP    0x0806
 #define SKBTOP_PROTO_ICMP   1
 #define SKBTOP_PROTO_TCP    6
 #define SKBTOP_PROTO_UDP    17
@@ -253,6 +254,39 @@ static __always_inline int skbtop__parse(struct sk_buff *skb, const struct skbto
 	if (rd == SKBTOP_RD_BTF && bpf_probe_read_kernel(&head, sizeof(head), &skb->head))
 		return -1;
 	return skbtop__parse_at(head, s->nh, s->th, s->protocol, p);
+}
+
+/*
+ * ARP over Ethernet for IPv4: its sender and target protocol addresses go into the tuple's IPv4
+ * fields, its family left 0 (the packet is not IP), so that rows can say who asks whom. 0 when
+ * they were read.
+ */
+static __always_inline int skbtop__parse_arp(struct sk_buff *skb, const struct skbtop_skb *s,
+					     struct skbtop_parsed *p, int rd)
+{
+	struct {
+		__be16 hrd, pro;
+		__u8 hln, pln;
+		__be16 op;
+		__u8 sha[6];
+		__be32 sip;
+		__u8 tha[6];
+		__be32 tip;
+	} __attribute__((packed)) a;
+	__u64 head = (__u64)(unsigned long)s->head;
+
+	if (s->protocol != SKBTOP_ETH_P_ARP || !skbtop__hdr_set(s->nh))
+		return -1;
+	if (rd == SKBTOP_RD_BTF && bpf_probe_read_kernel(&head, sizeof(head), &skb->head))
+		return -1;
+	if (!head || bpf_probe_read_kernel(&a, sizeof(a), (void *)(unsigned long)(head + s->nh)))
+		return -1;
+	if (a.hln != 6 || a.pln != 4 || a.pro != bpf_htons(SKBTOP_ETH_P_IP))
+		return -1;
+	__builtin_memset(p, 0, sizeof(*p));
+	p->tuple.saddr.v4 = a.sip;
+	p->tuple.daddr.v4 = a.tip;
+	return 0;
 }
 
 #endif /* SKBTOP_PARSE_BPF_H */

@@ -4,6 +4,8 @@
 #   live-host.png        skbtop live on this host (root), traffic between two namespaces
 #   replay-vm.png        skbtop replay of a session recorded in a QEMU guest with nftables verdicts
 #   replay-vm-packet.png the same session, the nft-dropped packet opened
+#   replay-vm-hist.png   the same session sorted by duration, the layer pane as histograms (H)
+#   replay-vm-drops.png  the same session's drop reasons (d)
 #   help.png             the help screen (generated from the key table)
 set -eu
 cd "$(dirname "$0")/.."
@@ -105,6 +107,16 @@ if [ -f "$VM_SESSION" ]; then
 	keys Escape F1
 	sleep 0.5
 	shot help
+	keys Escape '>'
+	wait_for 'Sort packets by' 3
+	keys Down Enter H Home
+	wait_for 'Time per layer' 3
+	sleep 0.5
+	shot replay-vm-hist
+	keys H d
+	wait_for 'Drop reasons' 3
+	sleep 0.5
+	shot replay-vm-drops
 	keys q
 else
 	echo "screenshots: $VM_SESSION missing (screenshots/record-vm-session.sh makes it)" >&2

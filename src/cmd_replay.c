@@ -22,6 +22,7 @@ static void usage(FILE *f)
 		"\n"
 		"  -c, --config FILE  configuration to read (layer names and colours, UI options)\n"
 		"      --no-color     no colours (as does NO_COLOR in the environment)\n"
+		"      --no-mouse     the screen ignores the mouse (ui.mouse: false)\n"
 		"  -h, --help         show this help\n"
 		"\n"
 		"Examples:\n"
@@ -34,6 +35,7 @@ int cmd_replay(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "no-color", no_argument, NULL, 'C' },
+		{ "no-mouse", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -43,7 +45,7 @@ int cmd_replay(int argc, char **argv)
 	struct config cfg;
 	struct names *names;
 	struct store *store;
-	bool no_color = false;
+	bool no_color = false, no_mouse = false;
 	char err[512], source[1024];
 	int c, rc;
 
@@ -54,6 +56,9 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 'C':
 			no_color = true;
+			break;
+		case 'M':
+			no_mouse = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -74,6 +79,8 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (no_color)
 		cfg.color = false;
+	if (no_mouse)
+		cfg.mouse = false;
 	names = names__new();
 	if (!names) {
 		p_err("out of memory");

@@ -444,6 +444,7 @@ static const struct key nft_keys[] = {
 static const struct key ui_keys[] = {
 	U32("refresh_ms", refresh_ms, 50, 60000),
 	FIELD("color", K_BOOL, color),
+	FIELD("mouse", K_BOOL, mouse),
 	{ 0 },
 };
 
@@ -1089,8 +1090,8 @@ int config__write(const struct config *cfg, FILE *f, const char *header)
 	fprintf(f, "\nnft:\n  rules: %s\n  path: ", nft_rules__name(cfg->nft_rules));
 	put_str(f, cfg->nft_path);
 	fprintf(f, "\n  timeout_ms: %u\n", cfg->nft_timeout_ms);
-	fprintf(f, "\nui:\n  refresh_ms: %u\n  color: %s\n", cfg->refresh_ms,
-		cfg->color ? "true" : "false");
+	fprintf(f, "\nui:\n  refresh_ms: %u\n  color: %s\n  mouse: %s\n", cfg->refresh_ms,
+		cfg->color ? "true" : "false", cfg->mouse ? "true" : "false");
 	fflush(f);
 	return ferror(f) ? -1 : 0;
 }

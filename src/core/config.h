@@ -88,6 +88,7 @@ struct config {
 	/* ui: */
 	uint32_t refresh_ms;
 	bool color;
+	bool mouse; /* clicks and the wheel in the UI */
 
 	/* layers.yaml: */
 	struct layer_def layers[MAX_LAYERS];

@@ -189,8 +189,16 @@ static int read_tuple(struct loader *ld, json_t *pkt, const char *key, struct sk
 	if (err)
 		return -1;
 	t->family = fam ? (uint8_t)family__from_name(fam) : 0;
-	if (!t->family)
+	if (!t->family) {
+		/* ARP keeps its protocol addresses; anything else not IP has none. */
+		if (fam && !strcmp(fam, "ARP") && src && dst && src[0] &&
+		    (inet_pton(AF_INET, src, &t->saddr.v4) != 1 ||
+		     inet_pton(AF_INET, dst, &t->daddr.v4) != 1)) {
+			bad(ld, "\"tuple\" addresses of ARP must be IPv4");
+			return -1;
+		}
 		return 0;
+	}
 	proto = p ? proto__from_name(p) : 0;
 	if (proto < 0) {
 		snprintf(msg, sizeof(msg), "unknown \"proto\" in \"%s\"", key);

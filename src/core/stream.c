@@ -8,6 +8,7 @@
 
 #include "json_util.h"
 #include "printable.h"
+#include "ethertype.h"
 #include "stream.h"
 
 /* What both a raw record and a held event can say, for one printer. */
@@ -71,7 +72,7 @@ const char *family__name(const struct skbtop_tuple *t, uint16_t l3proto)
 		return "IPv4";
 	if (t->family == AF_INET6)
 		return "IPv6";
-	return l3proto == 0x0806 ? "ARP" : "-";
+	return l3proto == ETHERTYPE_ARP ? ethertype__name(l3proto) : "-";
 }
 
 int family__from_name(const char *name)
@@ -136,6 +137,10 @@ void tuple__addrs(const struct skbtop_tuple *t, char *src, char *dst, size_t len
 	} else if (t->family == AF_INET6) {
 		inet_ntop(AF_INET6, t->saddr.v6, src, (socklen_t)len);
 		inet_ntop(AF_INET6, t->daddr.v6, dst, (socklen_t)len);
+	} else if (t->saddr.v4 || t->daddr.v4) {
+		/* Not IP: ARP's sender and target protocol addresses. */
+		inet_ntop(AF_INET, &t->saddr.v4, src, (socklen_t)len);
+		inet_ntop(AF_INET, &t->daddr.v4, dst, (socklen_t)len);
 	}
 }
 

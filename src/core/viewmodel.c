@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "ethertype.h"
 #include "printable.h"
 #include "stream.h"
 #include "viewmodel.h"
@@ -135,7 +136,7 @@ static bool search_matches(struct vm_matcher *m, const struct journey *j, struct
 		if (port == j->tuple.sport || port == j->tuple.dport)
 			return true;
 	}
-	if (!strcasecmp(vm__proto(j, buf, sizeof(buf)), q))
+	if (!strcasecmp(vm__proto(j, n, buf, sizeof(buf)), q))
 		return true;
 	if (j->fate == FATE_DROPPED && strcasestr(names__drop_reason(n, j->drop_reason), q))
 		return true;
@@ -242,6 +243,7 @@ int vm_rows__build(struct vm_rows *r, const struct store *s, struct vm_matcher *
 
 	r->n = 0;
 	r->dropped = 0;
+	r->by_id = true;
 	if (grow((void **)&r->ids, &r->cap, len, sizeof(*r->ids)))
 		return -1;
 	for (size_t i = 0; i < len; i++) {
@@ -253,6 +255,7 @@ int vm_rows__build(struct vm_rows *r, const struct store *s, struct vm_matcher *
 		if (j->fate == FATE_DROPPED)
 			r->dropped++;
 	}
+	r->newest = r->n ? r->n - 1 : 0;
 	return 0;
 }
 
@@ -260,6 +263,12 @@ size_t vm_rows__find(const struct vm_rows *r, uint64_t id)
 {
 	size_t lo = 0, hi = r->n;
 
+	if (!r->by_id) {
+		for (size_t i = 0; i < r->n; i++)
+			if (r->ids[i] == id)
+				return i;
+		return r->n;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -386,12 +395,57 @@ int vm_layers__build(struct vm_layers *L, const struct store *s, struct vm_match
 		for (size_t i = 0; i < n_match; i++) {
 			const struct journey *j = store__at(s, match[i]);
 
-			if (j->layer_events[l])
-				v[k++] = j->layer_ns[l];
+			if (!j->layer_events[l])
+				continue;
+			v[k++] = j->layer_ns[l];
+			L->rows[l].hist[vm_hist__bucket(j->layer_ns[l])]++;
 		}
 		L->rows[l].median_ns = select_kth(v, k, k / 2);
 	}
 	return 0;
+}
+
+int vm_hist__bucket(uint64_t ns)
+{
+	uint64_t us = ns / 1000;
+	int b = us ? 64 - __builtin_clzll(us) : 0;
+
+	return b < VM_HIST_BUCKETS ? b : VM_HIST_BUCKETS - 1;
+}
+
+void vm_hist__range(int b, uint64_t *lo_us, uint64_t *hi_us)
+{
+	*lo_us = b ? (uint64_t)1 << (b - 1) : 0;
+	*hi_us = b ? ((uint64_t)1 << b) - 1 : 0;
+	/* The last bucket holds everything longer. */
+	if (b == VM_HIST_BUCKETS - 1)
+		*hi_us = UINT64_MAX / 1000;
+}
+
+bool vm_hist__span(const uint64_t *hist, int *first, int *last)
+{
+	*first = *last = -1;
+	for (int b = 0; b < VM_HIST_BUCKETS; b++) {
+		if (!hist[b])
+			continue;
+		if (*first < 0)
+			*first = b;
+		*last = b;
+	}
+	return *first >= 0;
+}
+
+void vm_hist__bar(uint64_t count, uint64_t max, int width, char *buf, size_t len)
+{
+	int stars;
+
+	if (width < 0 || (size_t)width >= len)
+		width = len ? (int)len - 1 : 0;
+	stars = max ? (int)((count * (uint64_t)width + max - 1) / max) : 0;
+	for (int i = 0; i < width; i++)
+		buf[i] = i < stars ? '*' : ' ';
+	if (len)
+		buf[width > 0 ? width : 0] = '\0';
 }
 
 void vm_layers__free(struct vm_layers *L)
@@ -503,13 +557,45 @@ void vm__fmt_addr(const struct skbtop_tuple *t, bool dst, char *buf, size_t len)
 			snprintf(buf, len, "[%s]:%u", a, port);
 		else
 			snprintf(buf, len, "%s", a);
+	} else if (t->saddr.v4 || t->daddr.v4) {
+		/* Not IP: ARP's sender and target protocol addresses, as the kernel keeps them. */
+		inet_ntop(AF_INET, dst ? (const void *)&t->daddr.v4 : &t->saddr.v4, a, sizeof(a));
+		snprintf(buf, len, "%s", a);
 	} else {
 		snprintf(buf, len, "-");
 	}
 }
 
-const char *vm__proto(const struct journey *j, char *buf, size_t len)
+/* Sockets whose skbs carry no protocol, told by the functions they go through. */
+static const char *skb_kind(const struct journey *j, struct names *n)
 {
+	static const struct {
+		const char *prefix, *kind;
+	} kinds[] = {
+		{ "netlink_", "netlink" },   { "unix_", "unix" },  { "packet_", "AF_PACKET" },
+		{ "tpacket_", "AF_PACKET" }, { "xsk_", "AF_XDP" }, { "tun_", "tun" },
+	};
+
+	for (uint32_t i = 0; n && i < j->n_events && i < 16; i++) {
+		const char *f;
+
+		if (j->events[i].type > SKBTOP_EV_CLONE || j->events[i].func_id & SKBTOP_TP_FLAG)
+			continue;
+		f = names__probe(n, j->events[i].func_id)->name;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (!strncmp(f, kinds[k].prefix, strlen(kinds[k].prefix)))
+				return kinds[k].kind;
+	}
+	/* Every namespace's loopback device is its first. */
+	if (j->ifindex == 1)
+		return "loopback";
+	return j->ifindex ? "no proto" : "local";
+}
+
+const char *vm__proto(const struct journey *j, struct names *n, char *buf, size_t len)
+{
+	const char *name;
+
 	switch (j->tuple.l4proto) {
 	case 6:
 		return "TCP";
@@ -526,8 +612,10 @@ const char *vm__proto(const struct journey *j, char *buf, size_t len)
 	}
 	if (j->tuple.family == AF_INET || j->tuple.family == AF_INET6)
 		snprintf(buf, len, "ip/%u", j->tuple.l4proto);
-	else if (j->l3proto == 0x0806)
-		snprintf(buf, len, "ARP");
+	else if (!j->l3proto)
+		return skb_kind(j, n);
+	else if ((name = ethertype__name(j->l3proto)))
+		return name;
 	else
 		snprintf(buf, len, "0x%04x", j->l3proto);
 	return buf;
@@ -569,13 +657,13 @@ static void nat_addr(const struct journey *j, bool dst, bool utf8, char *buf, si
 }
 
 void vm__packet_row(const struct journey *j, struct names *n, int64_t wall_off_ns, uint64_t base_ns,
-		    bool utf8, struct vm_packet_row *row)
+		    uint64_t stale_before_ns, bool utf8, struct vm_packet_row *row)
 {
 	char tmp[16];
 
 	memset(row, 0, sizeof(*row));
 	fmt_time(j->first_ns, wall_off_ns, base_ns, false, row->time, sizeof(row->time));
-	snprintf(row->proto, sizeof(row->proto), "%s", vm__proto(j, tmp, sizeof(tmp)));
+	snprintf(row->proto, sizeof(row->proto), "%s", vm__proto(j, n, tmp, sizeof(tmp)));
 	nat_addr(j, false, utf8, row->src, sizeof(row->src));
 	nat_addr(j, true, utf8, row->dst, sizeof(row->dst));
 	snprintf(row->ifname, sizeof(row->ifname), "%s",
@@ -588,6 +676,8 @@ void vm__packet_row(const struct journey *j, struct names *n, int64_t wall_off_n
 	if (row->dropped)
 		snprintf(row->fate, sizeof(row->fate), "DROP %s",
 			 names__drop_reason(n, j->drop_reason));
+	else if (j->fate == FATE_IN_FLIGHT && j->last_ns < stale_before_ns)
+		snprintf(row->fate, sizeof(row->fate), "no end seen");
 	else
 		snprintf(row->fate, sizeof(row->fate), "%s", fate__name(j->fate));
 	if (j->has_nft)
@@ -782,7 +872,7 @@ int vm__write_text(FILE *f, const struct journey *j, struct names *n, const stru
 	char first[32];
 	size_t k;
 
-	vm__packet_row(j, n, wall_off_ns, j->first_ns, false, &p);
+	vm__packet_row(j, n, wall_off_ns, j->first_ns, 0, false, &p);
 	fmt_time(j->first_ns, wall_off_ns, j->first_ns, true, first, sizeof(first));
 	flockfile(f);
 	printable__fprintf(f, "skbtop packet #%" PRIu64 "  %s %s -> %s  on %s", j->id, p.proto,
@@ -835,7 +925,7 @@ void vm__save_name(const struct journey *j, int64_t wall_off_ns, char *buf, size
 
 	name_part(&j->tuple, false, src, sizeof(src));
 	name_part(&j->tuple, true, dst, sizeof(dst));
-	snprintf(proto, sizeof(proto), "%s", vm__proto(j, when, sizeof(when)));
+	snprintf(proto, sizeof(proto), "%s", vm__proto(j, NULL, when, sizeof(when)));
 	if (wall_off_ns) {
 		time_t sec = ((int64_t)j->first_ns + wall_off_ns) / (int64_t)NS_PER_SEC;
 		struct tm tm;
@@ -847,5 +937,5 @@ void vm__save_name(const struct journey *j, int64_t wall_off_ns, char *buf, size
 	}
 	snprintf(buf, len, "skbtop-%s-%s-%s-%s.json", proto, src, dst, when);
 	for (char *c = buf; *c; c++)
-		*c = *c == '/' ? '_' : tolower((unsigned char)*c);
+		*c = *c == '/' || *c == ' ' ? '_' : tolower((unsigned char)*c);
 }

@@ -67,26 +67,47 @@ void vm_matcher__free(struct vm_matcher *m);
 bool vm_matcher__match(struct vm_matcher *m, const struct journey *j, struct names *n,
 		       bool ignore_layer);
 
-/* The filtered packet list: journey ids in store order (increasing). */
+/* The filtered packet list: journey ids in store order (increasing) until sorted otherwise. */
 struct vm_rows {
 	uint64_t *ids;
 	size_t n, cap;
 	size_t dropped; /* rows whose fate is dropped */
+	bool by_id;	/* ids increase down the list */
+	size_t newest;	/* row of the packet seen last (0 when empty) */
 };
 
 int vm_rows__build(struct vm_rows *r, const struct store *s, struct vm_matcher *m, struct names *n);
-/* Row of a journey id, or the row of the nearest id after it (n when none). */
+/*
+ * Row of a journey id; when it is not listed, the row of the nearest id after it in store
+ * order, or n in any other order.
+ */
 size_t vm_rows__find(const struct vm_rows *r, uint64_t id);
 void vm_rows__free(struct vm_rows *r);
+
+/*
+ * Log2 buckets of the time packets spent in a layer in microseconds, as bcc's hist tools count
+ * usecs: bucket 0 holds 0 (under a microsecond), bucket b >= 1 holds [2^(b-1), 2^b - 1].
+ */
+#define VM_HIST_BUCKETS 40
+
+/* The bucket of a duration in ns. */
+int vm_hist__bucket(uint64_t ns);
+/* The bucket's lowest and highest duration, in whole microseconds. */
+void vm_hist__range(int b, uint64_t *lo_us, uint64_t *hi_us);
+/* First and last bucket that counted anything; false when none did. */
+bool vm_hist__span(const uint64_t *hist, int *first, int *last);
+/* bcc's bar: count as a share of max, in width columns of '*' and blanks. */
+void vm_hist__bar(uint64_t count, uint64_t max, int width, char *buf, size_t len);
 
 /* One line of the layer pane. */
 struct vm_layer_row {
 	int layer;
 	uint64_t events;
 	uint64_t packets;
-	uint64_t drops;	    /* packets dropped while in this layer */
-	double rate;	    /* events per second over the last second before now_ns */
-	uint64_t median_ns; /* median time a packet spends in this layer */
+	uint64_t drops;			/* packets dropped while in this layer */
+	double rate;			/* events per second over the last second before now_ns */
+	uint64_t median_ns;		/* median time a packet spends in this layer */
+	uint64_t hist[VM_HIST_BUCKETS]; /* the packets by their time in this layer */
 };
 
 struct vm_layers {
@@ -112,7 +133,11 @@ void vm__fmt_dur(uint64_t ns, bool utf8, char *buf, size_t len); /* "41µs", "1.
 void vm__fmt_count(uint64_t v, char *buf, size_t len);		 /* "12,345" */
 void vm__fmt_rate(double v, char *buf, size_t len);		 /* "12.4k" */
 void vm__fmt_addr(const struct skbtop_tuple *t, bool dst, char *buf, size_t len);
-const char *vm__proto(const struct journey *j, char *buf, size_t len);
+/*
+ * "TCP", "ip/47", or for a packet with no IP header its ETH_P_* name ("ARP", "LLDP"), or the
+ * kind of skb ("netlink", "loopback", "local": no device, no protocol); n may be NULL.
+ */
+const char *vm__proto(const struct journey *j, struct names *n, char *buf, size_t len);
 const char *vm__layer_name(const struct config *cfg, int layer);
 
 /* The forms of the cost in the header: 0 says the most, VM_COST_FORMS - 1 the fewest words. */
@@ -136,10 +161,12 @@ struct vm_packet_row {
 
 /*
  * wall_off_ns converts the kernel's monotonic clock to wall time; 0 means unknown, and times
- * are then shown relative to base_ns (the oldest packet held).
+ * are then shown relative to base_ns (the oldest packet held). A packet in flight whose last
+ * event is older than stale_before_ns says "no end seen" (0: never): some backends cannot see
+ * every end.
  */
 void vm__packet_row(const struct journey *j, struct names *n, int64_t wall_off_ns, uint64_t base_ns,
-		    bool utf8, struct vm_packet_row *row);
+		    uint64_t stale_before_ns, bool utf8, struct vm_packet_row *row);
 
 enum vm_tl_kind {
 	VMT_PLAIN = 0,

@@ -92,7 +92,7 @@ static void line_two(struct ui *ui, const struct store_stats *st, int y)
 	if (cost)
 		fit_cost(f->cost, cost, 1 + segs_width(v, 0, n_counts), segs_width(v, n_counts, n),
 			 h->w);
-	/* Last and cut first: it repeats the first line's reason. */
+	/* Last and cut first: the first line says why. */
 	if (f->notice)
 		seg_add(v, &n, ROLE_WARN, "%s", f->notice);
 	for (int i = 0; i < n && x < end; i++)
@@ -105,6 +105,7 @@ void chrome__header(struct ui *ui)
 	const struct store_stats *st = store__stats(ui->store);
 	const struct rect *h = &ui->lay.header;
 	char left[512], right[64];
+	const char *follow = ui->follow ? ", following" : "";
 	int rw;
 
 	/* Counts before the reason: on a narrow screen the reason is what gets cut. */
@@ -118,11 +119,11 @@ void chrome__header(struct ui *ui)
 		snprintf(left, sizeof(left), " skbtop %s  replay %s  backend %s", SKBTOP_VERSION,
 			 f->source ? f->source : "", f->backend ? f->backend : "?");
 	if (ui->paused)
-		snprintf(right, sizeof(right), "%s paused ", ui->utf8 ? "⏸" : "||");
+		snprintf(right, sizeof(right), "%s paused%s ", ui->utf8 ? "⏸" : "||", follow);
 	else if (f->live)
-		snprintf(right, sizeof(right), "%s live ", ui->utf8 ? "▶" : ">");
+		snprintf(right, sizeof(right), "%s live%s ", ui->utf8 ? "▶" : ">", follow);
 	else
-		snprintf(right, sizeof(right), "replay ");
+		snprintf(right, sizeof(right), "replay%s ", follow);
 	rw = text_width(right);
 	draw_text(h->y, h->x, h->w, ROLE_HEADER, "", true);
 	draw_text(h->y, h->x, h->w - rw - 1, ROLE_HEADER, left, false);

@@ -15,6 +15,7 @@ enum ui_mode {
 	MODE_HELP,
 	MODE_PICKER, /* choosing a layer or a verdict */
 	MODE_PROMPT, /* typing a search or a file name */
+	MODE_DROPS,  /* the drop reasons */
 	MODE_COUNT,
 };
 
@@ -41,6 +42,11 @@ enum action {
 	ACT_HELP,
 	ACT_QUIT,
 	ACT_ERASE, /* the prompt's whole text */
+	ACT_SORT,
+	ACT_INVERT,
+	ACT_FOLLOW,
+	ACT_HIST,
+	ACT_DROPS,
 	ACT_COUNT,
 };
 

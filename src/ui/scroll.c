@@ -54,3 +54,13 @@ bool scroll__apply(struct scroll *sc, enum action a, size_t n, size_t page)
 	scroll__clamp(sc, n, page);
 	return sc->sel != old || a == ACT_END;
 }
+
+bool scroll__view(struct scroll *sc, enum action a, size_t n, size_t page)
+{
+	/* The cursor follows the page's edge in the direction of travel. */
+	if (a == ACT_DOWN || a == ACT_PGDN)
+		sc->sel = sc->top + page - 1;
+	else if (a == ACT_UP || a == ACT_PGUP)
+		sc->sel = sc->top;
+	return scroll__apply(sc, a, n, page);
+}

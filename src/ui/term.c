@@ -83,7 +83,7 @@ static void set_attrs(void)
 	}
 }
 
-int term__init(bool color)
+int term__init(bool color, bool mouse)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		p_err("the screen needs a terminal on stdin and stdout");
@@ -110,6 +110,11 @@ int term__init(bool color)
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	curs_set(0);
+	if (mouse) {
+		/* Presses at once: a click waiting to see whether a release follows feels late. */
+		mousemask(ALL_MOUSE_EVENTS, NULL);
+		mouseinterval(0);
+	}
 	colored = color && has_colors();
 	if (colored) {
 		start_color();

@@ -31,7 +31,7 @@ enum role {
 };
 
 /* Returns 0, or -1 with a message on stderr when stdin/stdout is not a usable terminal. */
-int term__init(bool color);
+int term__init(bool color, bool mouse);
 /* Safe to call twice and from a signal handler's path; prints what was held back meanwhile. */
 void term__restore(void);
 attr_t term__attr(enum role r);

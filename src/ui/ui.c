@@ -23,6 +23,8 @@
 #define PUMP_BUDGET_MS 30 /* keys are read between pumps: their latency stays below 100 ms */
 #define POLL_MS	       10 /* how often a live feed is pumped while waiting for keys */
 #define STATUS_MS      10000
+#define WHEEL_LINES    3
+#define DROPS_MS       1000 /* the sparkline moves by seconds */
 
 static const struct view *const pane_views[PANE_COUNT] = {
 	[PANE_LAYERS] = &view_layers,
@@ -76,7 +78,7 @@ static enum layout_mode layout_mode(const struct ui *ui)
 {
 	enum ui_mode m = ui->mode;
 
-	if (m == MODE_HELP || m == MODE_PICKER || m == MODE_PROMPT)
+	if (m == MODE_HELP || m == MODE_PICKER || m == MODE_PROMPT || m == MODE_DROPS)
 		m = ui->back_mode;
 	return m == MODE_PACKET ? LAYOUT_PACKET : LAYOUT_MAIN;
 }
@@ -114,7 +116,7 @@ static void select_row(struct ui *ui)
 		return;
 	}
 	if (ui->follow || !ui->sel_id) {
-		i = ui->follow ? n - 1 : 0;
+		i = ui->follow ? ui->rows.newest : 0;
 	} else {
 		i = vm_rows__find(&ui->rows, ui->sel_id);
 		if (i >= n)
@@ -141,7 +143,8 @@ static void refresh_model(struct ui *ui, bool force)
 	if (ui->paused && !force)
 		return;
 	if (gen != ui->rows_gen || ui->rows_stale || force) {
-		if (vm_rows__build(&ui->rows, ui->store, &ui->matcher, ui->names))
+		if (vm_rows__build(&ui->rows, ui->store, &ui->matcher, ui->names) ||
+		    vm_rows__sort(&ui->rows, ui->store, ui->names, &ui->sort))
 			ui__status(ui, "out of memory building the packet list");
 		ui->rows_gen = gen;
 		ui->rows_stale = false;
@@ -155,6 +158,20 @@ static void refresh_model(struct ui *ui, bool force)
 				 ui->now_ns);
 		ui->layers_at_ms = now;
 	}
+	if (ui->mode == MODE_DROPS && (force || now - ui->drops_at_ms >= DROPS_MS)) {
+		if (ui->feed->live)
+			ui->now_ns = clock__ns_of(CLOCK_MONOTONIC);
+		if (vm_drops__build(&ui->drops, ui->store, ui->now_ns))
+			ui__status(ui, "out of memory counting the drop reasons");
+		ui->drops_at_ms = now;
+	}
+}
+
+uint64_t ui__stale_before(const struct ui *ui)
+{
+	uint64_t after = (uint64_t)ui->feed->unseen_end_ms * 1000000;
+
+	return after && ui->now_ns > after ? ui->now_ns - after : 0;
 }
 
 static void draw_all(struct ui *ui)
@@ -172,6 +189,8 @@ static void draw_all(struct ui *ui)
 	chrome__header(ui);
 	if (ui->mode == MODE_HELP) {
 		view_help.draw(ui, &ui->lay.body, true);
+	} else if (ui->mode == MODE_DROPS) {
+		view_drops.draw(ui, &ui->lay.body, true);
 	} else {
 		for (int p = 0; p < PANE_COUNT; p++)
 			if (ui->lay.pane[p].w)
@@ -267,6 +286,7 @@ static unsigned back(struct ui *ui)
 	switch (ui->mode) {
 	case MODE_HELP:
 	case MODE_PICKER:
+	case MODE_DROPS:
 		ui->mode = ui->back_mode;
 		return UI_HANDLED | UI_REDRAW;
 	case MODE_PACKET:
@@ -283,6 +303,84 @@ static unsigned back(struct ui *ui)
 	}
 }
 
+/* The first list line of each pane: under the frame, and under the column titles. */
+static const int list_y[PANE_COUNT] = {
+	[PANE_LAYERS] = 2,
+	[PANE_PACKETS] = 2,
+	[PANE_TIMELINE] = 2,
+	[PANE_NFT] = 1,
+};
+
+/* Selects the line of pane p at screen row y. */
+static unsigned click_line(struct ui *ui, enum pane p, int y)
+{
+	struct scroll *sc = &ui->sc[p];
+	int line = y - ui->lay.pane[p].y - list_y[p];
+	size_t at;
+
+	if (line < 0 || y >= ui->lay.pane[p].y + ui->lay.pane[p].h - 1)
+		return UI_HANDLED | UI_REDRAW;
+	at = sc->top + (size_t)line;
+	if (p == PANE_PACKETS) {
+		if (at >= ui->rows.n)
+			return UI_HANDLED | UI_REDRAW;
+		ui->sel_id = ui->rows.ids[at];
+		ui->follow = false;
+	}
+	sc->sel = at;
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static unsigned wheel(struct ui *ui, const struct view *v, enum action a)
+{
+	unsigned fl = 0;
+
+	for (int i = 0; i < WHEEL_LINES; i++)
+		fl |= v->handle(ui, a);
+	return fl;
+}
+
+/* A click selects the line (or picker item) under it and focuses its pane; the wheel scrolls. */
+static unsigned mouse(struct ui *ui)
+{
+	MEVENT ev;
+	enum action a = ACT_NONE;
+
+	if (getmouse(&ev) != OK || ui->lay.too_small)
+		return 0;
+	if (ev.bstate & BUTTON4_PRESSED)
+		a = ACT_UP;
+	else if (ev.bstate & BUTTON5_PRESSED)
+		a = ACT_DOWN;
+	else if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return 0;
+	switch (ui->mode) {
+	case MODE_HELP:
+		return a ? wheel(ui, &view_help, a) : 0;
+	case MODE_DROPS:
+		if (a)
+			return wheel(ui, &view_drops, a);
+		if (ev.y >= ui->lay.body.y + 2 && ev.y < ui->lay.body.y + ui->lay.body.h - 1)
+			ui->drops_sc.sel = ui->drops_sc.top + (size_t)(ev.y - ui->lay.body.y - 2);
+		return UI_HANDLED | UI_REDRAW;
+	case MODE_PICKER:
+		return a ? wheel(ui, &view_picker, a) : ui__picker_click(ui, ev.x, ev.y);
+	case MODE_PROMPT:
+		return 0;
+	default:
+		break;
+	}
+	for (int p = 0; p < PANE_COUNT; p++) {
+		if (!ui->lay.pane[p].w || !rect__contains(&ui->lay.pane[p], ev.x, ev.y))
+			continue;
+		if (a)
+			return wheel(ui, pane_views[p], a);
+		ui->focus = p;
+		return click_line(ui, p, ev.y);
+	}
+	return 0;
+}
+
 static unsigned handle_key(struct ui *ui, int key)
 {
 	enum action a;
@@ -292,6 +390,8 @@ static unsigned handle_key(struct ui *ui, int key)
 		return UI_REDRAW;
 	/* A message has been seen once the user acts again; the key hints come back. */
 	ui->status_until_ms = 0;
+	if (key == KEY_MOUSE)
+		return mouse(ui);
 	if (ui->mode == MODE_PROMPT)
 		return prompt_key(ui, key);
 	a = keys__action(ui->mode, key);
@@ -342,6 +442,29 @@ static unsigned handle_key(struct ui *ui, int key)
 	case ACT_VERDICT:
 		ui__picker_start(ui, PICK_VERDICT);
 		return UI_HANDLED | UI_REDRAW;
+	case ACT_SORT:
+		ui__picker_start(ui, PICK_SORT);
+		return UI_HANDLED | UI_REDRAW;
+	case ACT_INVERT:
+		ui->sort.invert = !ui->sort.invert;
+		return UI_HANDLED | UI_REDRAW | UI_REORDER;
+	case ACT_FOLLOW:
+		ui->follow = !ui->follow;
+		ui__status(ui, ui->follow ? "following the newest packet (any move stops)"
+					  : "not following");
+		return UI_HANDLED | UI_REDRAW | UI_REORDER;
+	case ACT_HIST:
+		ui->hist = !ui->hist;
+		ui->sc[PANE_LAYERS] = (struct scroll){ 0, 0 };
+		return UI_HANDLED | UI_REDRAW;
+	case ACT_DROPS:
+		if (ui->mode == MODE_DROPS)
+			return back(ui);
+		ui->back_mode = ui->mode;
+		ui->mode = MODE_DROPS;
+		ui->drops_sc = (struct scroll){ 0, 0 };
+		refresh_model(ui, true);
+		return UI_HANDLED | UI_REDRAW;
 	case ACT_NEXT_PANE:
 		return next_pane(ui, 1);
 	case ACT_PREV_PANE:
@@ -353,6 +476,8 @@ static unsigned handle_key(struct ui *ui, int key)
 		return view_help.handle(ui, a);
 	if (ui->mode == MODE_PICKER)
 		return view_picker.handle(ui, a);
+	if (ui->mode == MODE_DROPS)
+		return view_drops.handle(ui, a);
 	{
 		unsigned fl = pane_views[ui->focus]->handle(ui, a);
 
@@ -405,7 +530,7 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 			(int64_t)(clock__ns_of(CLOCK_REALTIME) - clock__ns_of(CLOCK_MONOTONIC));
 	else
 		ui.now_ns = newest_ns(s);
-	if (term__init(cfg->color && !getenv("NO_COLOR")))
+	if (term__init(cfg->color && !getenv("NO_COLOR"), cfg->mouse))
 		return 1;
 	ui.utf8 = term__utf8();
 	ui.rows_gen = store__generation(s) - 1; /* so that the first frame builds the rows */
@@ -436,11 +561,13 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 
 			if (fl & UI_QUIT)
 				quit = true;
-			if (fl & UI_REFILTER) {
+			if (fl & UI_REFILTER)
 				set_filter_changed(&ui);
+			/* Before the next key: a key typed ahead acts on the rows as they now are.
+			 */
+			if (fl & (UI_REFILTER | UI_REORDER))
 				refresh_model(&ui, true);
-			}
-			if (fl & (UI_REDRAW | UI_REFILTER))
+			if (fl & (UI_REDRAW | UI_REFILTER | UI_REORDER))
 				dirty = true;
 			key = term__key(0);
 		}
@@ -450,6 +577,7 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 	term__restore();
 	vm_rows__free(&ui.rows);
 	vm_layers__free(&ui.layers);
+	vm_drops__free(&ui.drops);
 	vm_matcher__free(&ui.matcher);
 	return 0;
 }

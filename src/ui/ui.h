@@ -29,6 +29,8 @@ struct ui_feed {
 	unsigned int tp_attached;		/* tracepoints */
 	const char *filter; /* the active filter as the user wrote it, "" if none */
 	const char *notice; /* a degraded mode to show in the status line, or NULL */
+	/* A packet in flight with no event for this long is shown as "no end seen" (0: never). */
+	unsigned int unseen_end_ms;
 	/* Why the session has no nftables detail (module not loaded, backend), or NULL. */
 	const char *nft_why;
 	/* What tracing costs, refreshed by pump; NULL when nothing is traced (replay). */

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "core/viewmodel.h"
+#include "core/vm_drops.h"
+#include "core/vm_sort.h"
 #include "ui/keys.h"
 #include "ui/layout.h"
 #include "ui/ui.h"
@@ -15,7 +17,8 @@
 #define UI_HANDLED  0x1
 #define UI_REDRAW   0x2
 #define UI_QUIT	    0x4
-#define UI_REFILTER 0x8 /* the filter changed: rebuild the rows and aggregates */
+#define UI_REFILTER 0x8	 /* the filter changed: rebuild the rows and aggregates */
+#define UI_REORDER  0x10 /* the order or the selection rule changed: rebuild the rows now */
 
 struct scroll {
 	size_t sel, top;
@@ -23,12 +26,15 @@ struct scroll {
 
 /* Moves a selection over n lines shown page at a time; returns true when it moved. */
 bool scroll__apply(struct scroll *sc, enum action a, size_t n, size_t page);
+/* Moves the page over n lines of text that has no cursor (help, histograms). */
+bool scroll__view(struct scroll *sc, enum action a, size_t n, size_t page);
 /* Keeps the selection inside n lines and visible in a page. */
 void scroll__clamp(struct scroll *sc, size_t n, size_t page);
 
 enum picker_kind {
 	PICK_LAYER,
 	PICK_VERDICT,
+	PICK_SORT,
 };
 
 #define PROMPT_LEN 256
@@ -58,8 +64,14 @@ struct ui {
 	bool rows_stale;
 	uint64_t layers_at_ms;
 
-	/* The packet list follows new packets until the user moves away from its end. */
+	/* The selection stays on the newest packet ('F', End in time order) until the user moves.
+	 */
 	bool follow;
+	struct vm_sort sort;
+	bool hist; /* the layer pane shows time histograms instead of counters */
+	struct vm_drops drops;
+	struct scroll drops_sc;
+	uint64_t drops_at_ms;
 	uint64_t sel_id; /* selected journey, 0 for none */
 	struct scroll sc[PANE_COUNT];
 	uint64_t detail_id; /* packet the timeline and nft panes were last scrolled for */
@@ -88,7 +100,8 @@ struct view {
 	unsigned (*handle)(struct ui *ui, enum action a);
 };
 
-extern const struct view view_layers, view_packets, view_timeline, view_nft, view_help, view_picker;
+extern const struct view view_layers, view_packets, view_timeline, view_nft, view_help, view_picker,
+	view_drops;
 
 /* The selected packet, or NULL. */
 const struct journey *ui__selected(const struct ui *ui);
@@ -107,6 +120,11 @@ void ui__picker_start(struct ui *ui, enum picker_kind kind);
 size_t ui__picker_len(const struct ui *ui);
 void ui__picker_item(const struct ui *ui, size_t i, char *buf, size_t len, bool *current);
 unsigned ui__picker_choose(struct ui *ui, size_t i);
+/* Mouse: choose the item at screen column x, row y; a click outside the picker closes it. */
+unsigned ui__picker_click(struct ui *ui, int x, int y);
+
+/* Packets with no event for this long are no longer "in flight" (0: they always are). */
+uint64_t ui__stale_before(const struct ui *ui);
 
 /* Writes the selected packet's trace as path (JSON) and its text companion; status tells. */
 void ui__save(struct ui *ui, const char *path);

@@ -15,11 +15,17 @@ static const char *const about[] = {
 	"  Journey   the selected packet's events, times since its first one",
 	"  nftables  base chains entered, jumps (indented), the rule or policy",
 	"            that decided, with its handle",
+	"  H         the layer pane as histograms: packets by the time spent in",
+	"            each layer, log2 buckets of microseconds (as bcc's hist)",
+	"  d         drop reasons: count, last minute, a sparkline per second",
 	"",
 	"Reading it",
 	"  Fates: delivered (to a socket), forwarded, sent (by a device),",
 	"  dropped (with the kernel's reason and where), consumed (freed",
-	"  otherwise), in flight (no end seen yet).",
+	"  otherwise), in flight (no end seen yet). With tracepoints only, some",
+	"  ends go unseen: quiet for 5 s, a packet says \"no end seen\".",
+	"  No IP header: the protocol (ARP sender -> target, LLDP, 802.1Q, ...)",
+	"  or the kind of skb (netlink, unix, loopback; local: no device).",
 	"  lost: events the kernel or the hand-off had to drop. evicted:",
 	"  packets let go to stay within store.max_packets.",
 	"  Colours follow NO_COLOR and --no-color.",
@@ -78,12 +84,7 @@ static unsigned handle(struct ui *ui, enum action a)
 	size_t n = build(lines, 64), page = page_of(ui);
 	struct scroll *sc = &ui->help_sc;
 
-	/* Scrolling moves the page; the cursor follows the edge in the direction of travel. */
-	if (a == ACT_DOWN || a == ACT_PGDN)
-		sc->sel = sc->top + page - 1;
-	else if (a == ACT_UP || a == ACT_PGUP)
-		sc->sel = sc->top;
-	if (scroll__apply(sc, a, n, page))
+	if (scroll__view(sc, a, n, page))
 		return UI_HANDLED | UI_REDRAW;
 	return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
 }

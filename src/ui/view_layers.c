@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Per-layer counters; Enter makes the selected layer the filter (again: no layer filter). */
+/*
+ * Per-layer counters; Enter makes the selected layer the filter (again: no layer filter). 'H'
+ * turns the pane into each layer's histogram of the time packets spent in it.
+ */
+#include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ui/draw.h"
 #include "ui/ui_int.h"
@@ -42,6 +47,78 @@ static void count(const struct ui *ui, uint64_t v, char *buf, size_t len)
 		vm__fmt_rate((double)v, buf, len);
 }
 
+/* A histogram line: a layer's title (bucket -1) or one of its buckets. */
+struct hline {
+	int layer, bucket;
+};
+
+#define MAX_HLINES (MAX_LAYERS * (VM_HIST_BUCKETS + 1))
+
+/* From the first bucket that counted to the last, as bcc prints them. */
+static size_t hist_lines(const struct ui *ui, struct hline *v)
+{
+	int idx[MAX_LAYERS], first, last;
+	size_t n = 0, nl = visible(ui, idx);
+
+	for (size_t i = 0; i < nl; i++) {
+		const struct vm_layer_row *row = &ui->layers.rows[idx[i]];
+
+		if (!vm_hist__span(row->hist, &first, &last))
+			continue;
+		v[n++] = (struct hline){ idx[i], -1 };
+		for (int b = first; b <= last; b++)
+			v[n++] = (struct hline){ idx[i], b };
+	}
+	return n;
+}
+
+static void draw_hist(struct ui *ui, const struct rect *r, bool focused)
+{
+	static struct hline v[MAX_HLINES];
+	struct scroll *sc = &ui->sc[PANE_LAYERS];
+	struct rect in = draw_frame(r, "Time per layer", focused);
+	size_t n = hist_lines(ui, v), page = in.h > 0 ? (size_t)in.h : 1;
+	bool wide = in.w >= 30;
+
+	/* The pane scrolls its view, not a cursor, as the help does. */
+	scroll__clamp(sc, n, page);
+	if (!n)
+		draw_text(in.y, in.x, in.w, ROLE_DIM, "no packet timed yet", false);
+	for (size_t i = sc->top; i < n && i - sc->top < page; i++) {
+		const struct vm_layer_row *row = &ui->layers.rows[v[i].layer];
+		int y = in.y + (int)(i - sc->top);
+		char line[160], cnt[24], bar[64];
+		uint64_t lo, hi, max = 0;
+		int bar_w;
+
+		if (v[i].bucket < 0) {
+			vm__fmt_count(row->packets, cnt, sizeof(cnt));
+			snprintf(line, sizeof(line), "%s  %s pkts, %s",
+				 vm__layer_name(ui->cfg, v[i].layer), cnt, "usecs");
+			draw_text(y, in.x, in.w, ROLE_TITLE, line, false);
+			continue;
+		}
+		for (int b = 0; b < VM_HIST_BUCKETS; b++)
+			if (row->hist[b] > max)
+				max = row->hist[b];
+		vm_hist__range(v[i].bucket, &lo, &hi);
+		vm__fmt_count(row->hist[v[i].bucket], cnt, sizeof(cnt));
+		if (!wide)
+			snprintf(line, sizeof(line), "%6" PRIu64 "+ %6s |", lo, cnt);
+		else if (v[i].bucket == VM_HIST_BUCKETS - 1)
+			snprintf(line, sizeof(line), "%6" PRIu64 " -> more   : %5s |", lo, cnt);
+		else
+			snprintf(line, sizeof(line), "%6" PRIu64 " -> %-6" PRIu64 " : %5s |", lo,
+				 hi, cnt);
+		bar_w = in.w - text_width(line) - 1;
+		if (bar_w > (int)sizeof(bar) - 1)
+			bar_w = (int)sizeof(bar) - 1;
+		vm_hist__bar(row->hist[v[i].bucket], max, bar_w > 0 ? bar_w : 0, bar, sizeof(bar));
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s|", bar);
+		draw_text(y, in.x, in.w, ROLE_NORMAL, line, false);
+	}
+}
+
 static void draw(struct ui *ui, const struct rect *r, bool focused)
 {
 	struct column c[C_N] = {
@@ -57,10 +134,15 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 	struct scroll *sc = &ui->sc[PANE_LAYERS];
 	const struct vm_layers *L = &ui->layers;
 	size_t page = page_of(ui);
-	struct rect in = draw_frame(r, "Layers", focused);
+	struct rect in;
 	int idx[MAX_LAYERS];
 	size_t n = visible(ui, idx);
 
+	if (ui->hist) {
+		draw_hist(ui, r, focused);
+		return;
+	}
+	in = draw_frame(r, "Layers", focused);
 	for (size_t v = 0; v < n; v++) {
 		int l = idx[v];
 		const struct vm_layer_row *row = &L->rows[l];
@@ -109,12 +191,25 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 		draw_text(in.y + 1, in.x, in.w, ROLE_DIM, "no events yet", false);
 }
 
+static unsigned handle_hist(struct ui *ui, enum action a)
+{
+	static struct hline v[MAX_HLINES];
+	struct scroll *sc = &ui->sc[PANE_LAYERS];
+	size_t n = hist_lines(ui, v), page = page_of(ui) + 1;
+
+	if (scroll__view(sc, a, n, page))
+		return UI_HANDLED | UI_REDRAW;
+	return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
+}
+
 static unsigned handle(struct ui *ui, enum action a)
 {
 	struct scroll *sc = &ui->sc[PANE_LAYERS];
 	int idx[MAX_LAYERS];
 	size_t n = visible(ui, idx);
 
+	if (ui->hist)
+		return handle_hist(ui, a);
 	if (a == ACT_OPEN) {
 		if (sc->sel >= n)
 			return UI_HANDLED;

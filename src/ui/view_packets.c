@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The packet list: one line per journey that passes the filters, newest at the bottom. */
+/* The packet list: one line per journey that passes the filters, in the order chosen ('>'). */
 #include <stdio.h>
 
 #include "ui/draw.h"
@@ -42,15 +42,22 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 	};
 	struct vm_packet_row rows[128];
 	enum role roles[C_N];
-	char title[128], cnt[32], drops[32];
+	char title[192], cnt[32], drops[32], order[64];
 	struct rect in;
 	size_t page = page_of(ui), n = ui->rows.n, shown = 0;
 	struct scroll *sc = &ui->sc[PANE_PACKETS];
+	const char *dot = ui->utf8 ? "·" : "-";
 
 	vm__fmt_count(n, cnt, sizeof(cnt));
 	vm__fmt_count(ui->rows.dropped, drops, sizeof(drops));
-	snprintf(title, sizeof(title), "Packets (%s %s %s dropped)%s", cnt, ui->utf8 ? "·" : "-",
-		 drops, vm_filter__active(&ui->filter) ? " filtered" : "");
+	/* The order is said whole where it fits, else briefly: never cut. */
+	for (int brief = 0; brief < 2; brief++) {
+		vm_sort__describe(&ui->sort, brief, order, sizeof(order));
+		snprintf(title, sizeof(title), "Packets (%s %s %s dropped)%s %s %s", cnt, dot,
+			 drops, vm_filter__active(&ui->filter) ? " filtered" : "", dot, order);
+		if (text_width(title) + 6 <= r->w)
+			break;
+	}
 	in = draw_frame(r, title, focused);
 	if (page > sizeof(rows) / sizeof(rows[0]))
 		page = sizeof(rows) / sizeof(rows[0]);
@@ -66,8 +73,8 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 			rows[shown].dur[0] = rows[shown].nft[0] = '\0';
 			rows[shown].dropped = false;
 		} else {
-			vm__packet_row(j, ui->names, ui->wall_off_ns, ui->base_ns, ui->utf8,
-				       &rows[shown]);
+			vm__packet_row(j, ui->names, ui->wall_off_ns, ui->base_ns,
+				       ui__stale_before(ui), ui->utf8, &rows[shown]);
 		}
 		cells[C_MARK] = "";
 		cells[C_TIME] = rows[shown].time;
@@ -131,10 +138,13 @@ static unsigned handle(struct ui *ui, enum action a)
 		ui->focus = PANE_TIMELINE;
 		return UI_HANDLED | UI_REDRAW;
 	}
+	if (a < ACT_UP || a > ACT_END)
+		return 0;
+	/* Any move leaves following, but for End where the newest packet is last. */
+	ui->follow = a == ACT_END && n && ui->rows.newest == n - 1;
 	if (!scroll__apply(sc, a, n, page_of(ui)))
-		return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
+		return UI_HANDLED | UI_REDRAW;
 	ui->sel_id = ui->rows.ids[sc->sel];
-	ui->follow = sc->sel == n - 1 && (a == ACT_END || a == ACT_DOWN || a == ACT_PGDN);
 	return UI_HANDLED | UI_REDRAW;
 }
 

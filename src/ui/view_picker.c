@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The pickers behind 'l' (layer) and 'v' (fate or verdict): a small list over the panes. */
+/* The pickers behind 'l' (layer), 'v' (fate or verdict) and '>' (sort): a list over the panes. */
 #include <stdio.h>
 
 #include "ui/draw.h"
@@ -7,11 +7,18 @@
 
 size_t ui__picker_len(const struct ui *ui)
 {
+	if (ui->picker == PICK_SORT)
+		return VMS_COUNT;
 	return ui->picker == PICK_LAYER ? (size_t)ui->layers.n + 1 : VMV_COUNT;
 }
 
 void ui__picker_item(const struct ui *ui, size_t i, char *buf, size_t len, bool *current)
 {
+	if (ui->picker == PICK_SORT) {
+		snprintf(buf, len, "%s", vm_sort__name((enum vm_sort_key)i));
+		*current = (size_t)ui->sort.key == i;
+		return;
+	}
 	if (ui->picker == PICK_VERDICT) {
 		snprintf(buf, len, "%s",
 			 i ? vm_verdict__name((enum vm_verdict)i) : "any fate or verdict");
@@ -31,6 +38,14 @@ void ui__picker_item(const struct ui *ui, size_t i, char *buf, size_t len, bool 
 
 unsigned ui__picker_choose(struct ui *ui, size_t i)
 {
+	if (ui->picker == PICK_SORT) {
+		/* A new key starts in its natural order; choosing the same one again keeps it. */
+		if ((size_t)ui->sort.key != i)
+			ui->sort.invert = false;
+		ui->sort.key = (enum vm_sort_key)i;
+		ui->mode = ui->back_mode;
+		return UI_HANDLED | UI_REDRAW | UI_REORDER;
+	}
 	if (ui->picker == PICK_VERDICT)
 		ui->filter.verdict = (enum vm_verdict)i;
 	else
@@ -44,8 +59,9 @@ void ui__picker_start(struct ui *ui, enum picker_kind kind)
 	ui->picker = kind;
 	ui->back_mode = ui->mode;
 	ui->mode = MODE_PICKER;
-	ui->picker_sc.sel =
-		kind == PICK_VERDICT ? (size_t)ui->filter.verdict : (size_t)(ui->filter.layer + 1);
+	ui->picker_sc.sel = kind == PICK_SORT	   ? (size_t)ui->sort.key
+			    : kind == PICK_VERDICT ? (size_t)ui->filter.verdict
+						   : (size_t)(ui->filter.layer + 1);
 	ui->picker_sc.top = 0;
 }
 
@@ -61,7 +77,9 @@ static void draw(struct ui *ui, const struct rect *r, bool focused)
 
 	(void)r;
 	in = draw_frame(&box,
-			ui->picker == PICK_LAYER ? "Filter by layer" : "Filter by fate or verdict",
+			ui->picker == PICK_SORT	   ? "Sort packets by"
+			: ui->picker == PICK_LAYER ? "Filter by layer"
+						   : "Filter by fate or verdict",
 			focused);
 	scroll__clamp(&ui->picker_sc, n, page);
 	for (size_t i = ui->picker_sc.top; i < n && i - ui->picker_sc.top < page; i++) {
@@ -88,6 +106,21 @@ static unsigned handle(struct ui *ui, enum action a)
 	if (scroll__apply(&ui->picker_sc, a, ui__picker_len(ui), page))
 		return UI_HANDLED | UI_REDRAW;
 	return a >= ACT_UP && a <= ACT_END ? UI_HANDLED : 0;
+}
+
+unsigned ui__picker_click(struct ui *ui, int x, int y)
+{
+	struct rect box = area(ui);
+	size_t i;
+
+	if (!rect__contains(&box, x, y)) {
+		ui->mode = ui->back_mode;
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (y <= box.y || y >= box.y + box.h - 1)
+		return UI_HANDLED;
+	i = ui->picker_sc.top + (size_t)(y - box.y - 1);
+	return i < ui__picker_len(ui) ? ui__picker_choose(ui, i) : UI_HANDLED;
 }
 
 const struct view view_picker = { draw, handle };

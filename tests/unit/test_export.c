@@ -33,7 +33,10 @@ static const struct export_meta meta = {
 	.created = "2026-11-25T17:00:00Z",
 };
 
-/* A session with a delivered IPv4 packet, an IPv6 drop, an nft verdict, a clone, one in flight. */
+/*
+ * A session with a delivered IPv4 packet, an IPv6 drop, an nft verdict, a clone, one in flight,
+ * an ARP request.
+ */
 static struct world *world_new(void)
 {
 	struct world *w = calloc(1, sizeof(*w));
@@ -85,6 +88,14 @@ static struct world *world_new(void)
 	e.ifindex = 0;
 	ADD(w->s, e);
 	e = fx_ev(SKBTOP_EV_FUNC, 0x400, 1234, 7100); /* a probe id nobody named */
+	ADD(w->s, e);
+
+	/* ARP: not IP, its sender and target protocol addresses in the tuple's IPv4 fields. */
+	e = fx_ev(SKBTOP_EV_FUNC, 0x500, P_NETIF_CORE, 8000);
+	e.l3proto = 0x0806;
+	e.tuple.family = 0;
+	e.tuple.l4proto = 0;
+	e.tuple.sport = e.tuple.dport = 0;
 	ADD(w->s, e);
 
 	strcpy(w->dir, "/tmp/skbtop-export-XXXXXX");
@@ -443,7 +454,8 @@ static void test_replay_refuses_a_file_over_the_size_limit(void **state)
 	assert_non_null(fgets(msg, sizeof(msg), f));
 	fclose(f);
 	unlink(err_path);
-	assert_non_null(strstr(msg, ": 268435457 bytes, more than the 256 MiB a saved session may have"));
+	assert_non_null(
+		strstr(msg, ": 268435457 bytes, more than the 256 MiB a saved session may have"));
 	names__free(n2);
 	world_free(w);
 }

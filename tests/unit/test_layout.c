@@ -56,6 +56,21 @@ static void check_size(int cols, int rows, enum layout_mode mode)
 		for (int j = i + 1; j < n; j++)
 			assert_false(overlap(&all[i], &all[j]));
 	}
+	/* The pickers list every choice uncut: the sort keys, the fates and verdicts. */
+	for (int items = VMS_COUNT; items <= VMV_COUNT; items += VMV_COUNT - VMS_COUNT) {
+		struct rect pk = layout__popup(&l, 40, items + 2);
+
+		assert_int_equal(pk.h, items + 2);
+		assert_true(rect__contains(&l.body, pk.x, pk.y));
+		assert_true(rect__contains(&l.body, pk.x + pk.w - 1, pk.y + pk.h - 1));
+	}
+	/* The drop reasons (the body): frame, column titles and at least one reason. */
+	assert_true(l.body.h >= 4);
+	/* The histograms (the layer pane): a title and a bucket line with a bar beside it. */
+	if (mode == LAYOUT_MAIN) {
+		assert_true(l.pane[PANE_LAYERS].h - 2 >= 2);
+		assert_true(l.pane[PANE_LAYERS].w - 2 >= 16 + 4);
+	}
 	/* Panes tile the body: no hole a stale frame could show through. */
 	assert_int_equal(covered, area(&l.body));
 	assert_int_equal(area(&l.header) + area(&l.body) + area(&l.footer), cols * rows);

@@ -16,6 +16,8 @@
 #include "core/names.h"
 #include "core/store.h"
 #include "core/viewmodel.h"
+#include "core/vm_drops.h"
+#include "core/vm_sort.h"
 
 #define US    1000ull
 #define NETNS 4026531840u
@@ -301,10 +303,272 @@ static void rows_find_by_id(void **state)
 	(void)state;
 	r.ids = ids;
 	r.n = 3;
+	r.by_id = true;
 	assert_int_equal(vm_rows__find(&r, 5), 1);
 	assert_int_equal(vm_rows__find(&r, 6), 2);
 	assert_int_equal(vm_rows__find(&r, 1), 0);
 	assert_int_equal(vm_rows__find(&r, 10), 3);
+	/* Sorted otherwise, an id not listed has no nearest row. */
+	ids[0] = 9;
+	ids[2] = 2;
+	r.by_id = false;
+	assert_int_equal(vm_rows__find(&r, 2), 2);
+	assert_int_equal(vm_rows__find(&r, 6), 3);
+}
+
+/* Ids of every row in the order s gives, and the newest packet's row. */
+static const char *sorted(struct fx *f, enum vm_sort_key key, bool invert, size_t *newest)
+{
+	static char out[64];
+	struct vm_sort so = { key, invert };
+	struct vm_filter flt;
+	struct vm_matcher m;
+	struct vm_rows r = { 0 };
+	size_t o = 0;
+
+	vm_filter__init(&flt);
+	vm_matcher__init(&m, &flt);
+	assert_int_equal(vm_rows__build(&r, f->s, &m, f->n), 0);
+	assert_int_equal(vm_rows__sort(&r, f->s, f->n, &so), 0);
+	out[0] = '\0';
+	for (size_t i = 0; i < r.n; i++)
+		o += snprintf(out + o, sizeof(out) - o, "%s%llu", i ? "," : "",
+			      (unsigned long long)r.ids[i]);
+	if (newest)
+		*newest = r.newest;
+	/* Found wherever the order put it. */
+	assert_int_equal(r.ids[vm_rows__find(&r, 3)], 3);
+	vm_rows__free(&r);
+	vm_matcher__free(&m);
+	return out;
+}
+
+static void sort_by_duration_longest_first_and_inverted(void **state)
+{
+	struct fx *f = *state;
+	size_t newest;
+
+	/* Durations: #1 35us, #2 41us, #3 26us, #4 4us. */
+	assert_string_equal(sorted(f, VMS_DURATION, false, &newest), "2,1,3,4");
+	assert_int_equal(newest, 3);
+	assert_string_equal(sorted(f, VMS_DURATION, true, &newest), "4,3,1,2");
+	assert_int_equal(newest, 0);
+	assert_string_equal(sorted(f, VMS_TIME, false, &newest), "1,2,3,4");
+	assert_int_equal(newest, 3);
+	assert_string_equal(sorted(f, VMS_TIME, true, &newest), "4,3,2,1");
+	assert_int_equal(newest, 0);
+}
+
+static void sort_by_each_column(void **state)
+{
+	struct fx *f = *state;
+
+	/* Ties keep the order of first sight. */
+	assert_string_equal(sorted(f, VMS_EVENTS, false, NULL), "3,1,2,4");
+	assert_string_equal(sorted(f, VMS_FATE, false, NULL), "1,3,2,4");
+	assert_string_equal(sorted(f, VMS_PROTOCOL, false, NULL), "4,1,2,3");
+	assert_string_equal(sorted(f, VMS_SOURCE, false, NULL), "1,2,3,4");
+	/* Ports as numbers: 53, 443, 4444, 9999. */
+	assert_string_equal(sorted(f, VMS_DESTINATION, false, NULL), "1,4,2,3");
+	assert_string_equal(sorted(f, VMS_DESTINATION, true, NULL), "3,2,4,1");
+	assert_string_equal(sorted(f, VMS_INTERFACE, false, NULL), "1,2,3,4");
+	/* Packets nftables never saw go last. */
+	assert_string_equal(sorted(f, VMS_NFT, false, NULL), "4,3,1,2");
+}
+
+static void sort_says_what_it_sorts_by(void **state)
+{
+	struct vm_sort so = { VMS_DURATION, false };
+	char b[64];
+
+	(void)state;
+	vm_sort__describe(&so, false, b, sizeof(b));
+	assert_string_equal(b, "by duration, longest first");
+	so.invert = true;
+	vm_sort__describe(&so, false, b, sizeof(b));
+	assert_string_equal(b, "by duration, shortest first");
+	so = (struct vm_sort){ VMS_TIME, false };
+	vm_sort__describe(&so, false, b, sizeof(b));
+	assert_string_equal(b, "by time, oldest first");
+	so.invert = true;
+	vm_sort__describe(&so, true, b, sizeof(b));
+	assert_string_equal(b, "by time, inverted");
+	for (int k = 0; k < VMS_COUNT; k++)
+		assert_string_not_equal(vm_sort__name((enum vm_sort_key)k), "?");
+}
+
+static void histogram_buckets_add_up_to_the_packets(void **state)
+{
+	struct fx *f = *state;
+	struct vm_layers L = { 0 };
+	struct vm_filter flt;
+	struct vm_matcher m;
+	uint64_t lo, hi;
+	int first, last;
+
+	vm_filter__init(&flt);
+	vm_matcher__init(&m, &flt);
+	assert_int_equal(vm_layers__build(&L, f->s, &m, f->n, &f->cfg, 0), 0);
+	for (int l = 0; l < L.n; l++) {
+		uint64_t sum = 0;
+
+		for (int b = 0; b < VM_HIST_BUCKETS; b++)
+			sum += L.rows[l].hist[b];
+		assert_int_equal(sum, L.rows[l].packets);
+	}
+	/* IPv4 held #1 20us (16..31), #2 10us (8..15), #3 2us (2..3). */
+	assert_int_equal(L.rows[f->l_ip].hist[5], 1);
+	assert_int_equal(L.rows[f->l_ip].hist[4], 1);
+	assert_int_equal(L.rows[f->l_ip].hist[2], 1);
+	assert_true(vm_hist__span(L.rows[f->l_ip].hist, &first, &last));
+	assert_int_equal(first, 2);
+	assert_int_equal(last, 5);
+	vm_layers__free(&L);
+	vm_matcher__free(&m);
+
+	/* A filter narrows the histograms as it narrows the counters. */
+	snprintf(flt.search, sizeof(flt.search), "4444");
+	vm_matcher__init(&m, &flt);
+	assert_int_equal(vm_layers__build(&L, f->s, &m, f->n, &f->cfg, 0), 0);
+	assert_int_equal(L.rows[f->l_ip].hist[4], 1);
+	assert_int_equal(L.rows[f->l_ip].hist[5] + L.rows[f->l_ip].hist[2], 0);
+	vm_layers__free(&L);
+	vm_matcher__free(&m);
+
+	assert_int_equal(vm_hist__bucket(999), 0);
+	assert_int_equal(vm_hist__bucket(1000), 1);
+	assert_int_equal(vm_hist__bucket(31999), 5);
+	assert_int_equal(vm_hist__bucket(UINT64_MAX), VM_HIST_BUCKETS - 1);
+	vm_hist__range(5, &lo, &hi);
+	assert_int_equal(lo, 16);
+	assert_int_equal(hi, 31);
+	vm_hist__range(0, &lo, &hi);
+	assert_int_equal(lo + hi, 0);
+	assert_false(vm_hist__span((uint64_t[VM_HIST_BUCKETS]){ 0 }, &first, &last));
+}
+
+static void histogram_bar(void **state)
+{
+	char b[16];
+
+	(void)state;
+	vm_hist__bar(5, 10, 10, b, sizeof(b));
+	assert_string_equal(b, "*****     ");
+	vm_hist__bar(1, 1000, 4, b, sizeof(b));
+	assert_string_equal(b, "*   ");
+	vm_hist__bar(3, 3, 40, b, sizeof(b));
+	assert_int_equal(strlen(b), sizeof(b) - 1);
+}
+
+static void drop_reasons_count_the_last_minute(void **state)
+{
+	struct fx *f = *state;
+	struct vm_drops d = { 0 };
+
+	/* #2 dropped at 2.000041s (NO_SOCKET), #3 at 3.000026s (NETFILTER_DROP). */
+	assert_int_equal(vm_drops__build(&d, f->s, 3500000000ull), 0);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.rows[0].reason, 2);
+	assert_int_equal(d.rows[0].total, 1);
+	assert_int_equal(d.rows[0].recent, 1);
+	assert_int_equal(d.rows[0].per_second[VM_SPARK_SECONDS - 2], 1);
+	assert_int_equal(d.rows[1].reason, 12);
+	assert_int_equal(d.rows[1].per_second[VM_SPARK_SECONDS - 1], 1);
+	/* A minute later the counts stay, the sparkline is empty. */
+	assert_int_equal(vm_drops__build(&d, f->s, 100000000000ull), 0);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.rows[0].recent + d.rows[1].recent, 0);
+	assert_int_equal(d.rows[0].total + d.rows[1].total, 2);
+	vm_drops__free(&d);
+}
+
+static void sparkline_scales_to_the_most(void **state)
+{
+	const uint32_t v[] = { 0, 1, 2, 4, 8 };
+	char b[64];
+
+	(void)state;
+	vm__sparkline(v, 5, true, b, sizeof(b));
+	assert_string_equal(b, " ▁▂▄█");
+	vm__sparkline(v, 5, false, b, sizeof(b));
+	assert_string_equal(b, " .:=@");
+	/* Cut whole, never inside a character. */
+	vm__sparkline(v, 5, true, b, 8);
+	assert_string_equal(b, " ▁▂");
+}
+
+/* A packet without an IP header, one event of probe on ifindex. */
+static const struct journey *add_plain(struct fx *f, uint64_t id, uint16_t l3proto,
+				       uint32_t ifindex, uint32_t probe, const char *sender,
+				       const char *target)
+{
+	struct journey j;
+	struct jevent e;
+
+	memset(&j, 0, sizeof(j));
+	memset(&e, 0, sizeof(e));
+	j.id = id;
+	j.l3proto = l3proto;
+	j.ifindex = ifindex;
+	j.netns = NETNS;
+	j.first_ns = j.last_ns = e.ts_ns = 1000000000ull * id;
+	e.func_id = probe;
+	e.type = SKBTOP_EV_FUNC;
+	e.layer = (int16_t)names__probe(f->n, probe)->layer;
+	if (sender) {
+		inet_pton(AF_INET, sender, &j.tuple.saddr.v4);
+		inet_pton(AF_INET, target, &j.tuple.daddr.v4);
+	}
+	j.events = &e;
+	j.n_events = 1;
+	return store__import(f->s, &j);
+}
+
+static void rows_without_ip_say_what_they_are(void **state)
+{
+	struct fx *f = *state;
+	struct vm_packet_row r;
+	const struct journey *j;
+
+	names__add_probe(f->n, 40, "netlink_rcv_skb", NULL, f->l_skb, PRIO_CRITICAL);
+	j = add_plain(f, 10, 0x0806, 2, P_NETIF_RX, "10.77.0.1", "10.77.0.2");
+	vm__packet_row(j, f->n, 0, 0, 0, false, &r);
+	assert_string_equal(r.proto, "ARP");
+	assert_string_equal(r.src, "10.77.0.1");
+	assert_string_equal(r.dst, "10.77.0.2");
+	vm__packet_row(add_plain(f, 11, 0x88cc, 2, P_NETIF_RX, NULL, NULL), f->n, 0, 0, 0, false,
+		       &r);
+	assert_string_equal(r.proto, "LLDP");
+	assert_string_equal(r.src, "-");
+	vm__packet_row(add_plain(f, 12, 0x8100, 2, P_NETIF_RX, NULL, NULL), f->n, 0, 0, 0, false,
+		       &r);
+	assert_string_equal(r.proto, "802.1Q");
+	vm__packet_row(add_plain(f, 13, 0x1234, 2, P_NETIF_RX, NULL, NULL), f->n, 0, 0, 0, false,
+		       &r);
+	assert_string_equal(r.proto, "0x1234");
+	vm__packet_row(add_plain(f, 14, 0, 0, 40, NULL, NULL), f->n, 0, 0, 0, false, &r);
+	assert_string_equal(r.proto, "netlink");
+	vm__packet_row(add_plain(f, 15, 0, 1, P_KFREE, NULL, NULL), f->n, 0, 0, 0, false, &r);
+	assert_string_equal(r.proto, "loopback");
+	vm__packet_row(add_plain(f, 16, 0, 0, P_KFREE, NULL, NULL), f->n, 0, 0, 0, false, &r);
+	assert_string_equal(r.proto, "local");
+}
+
+static void in_flight_without_end_says_no_end_seen(void **state)
+{
+	struct fx *f = *state;
+	const struct journey *j = store__by_id(f->s, 4);
+	struct vm_packet_row r;
+
+	vm__packet_row(j, f->n, 0, 0, 0, false, &r);
+	assert_string_equal(r.fate, "in-flight");
+	vm__packet_row(j, f->n, 0, 0, j->last_ns, false, &r);
+	assert_string_equal(r.fate, "in-flight");
+	vm__packet_row(j, f->n, 0, 0, j->last_ns + 1, false, &r);
+	assert_string_equal(r.fate, "no end seen");
+	/* An ended packet keeps its fate. */
+	vm__packet_row(store__by_id(f->s, 1), f->n, 0, 0, UINT64_MAX, false, &r);
+	assert_string_equal(r.fate, "delivered");
 }
 
 static void layer_aggregates(void **state)
@@ -352,7 +616,7 @@ static void packet_row_text(void **state)
 	struct fx *f = *state;
 	struct vm_packet_row r;
 
-	vm__packet_row(store__by_id(f->s, 2), f->n, 0, 1000000000ull, false, &r);
+	vm__packet_row(store__by_id(f->s, 2), f->n, 0, 1000000000ull, 0, false, &r);
 	assert_string_equal(r.proto, "UDP");
 	assert_string_equal(r.src, "10.77.0.1:41235");
 	assert_string_equal(r.dst, "10.77.0.2:4444");
@@ -362,7 +626,7 @@ static void packet_row_text(void **state)
 	assert_string_equal(r.events, "4");
 	assert_string_equal(r.ifname, "veth_b");
 	assert_true(r.dropped);
-	vm__packet_row(store__by_id(f->s, 3), f->n, 0, 0, true, &r);
+	vm__packet_row(store__by_id(f->s, 3), f->n, 0, 0, 0, true, &r);
 	assert_string_equal(r.nft, "drop");
 	assert_string_equal(r.dur, "26µs");
 }
@@ -398,7 +662,7 @@ static void nat_shows_both_tuples_and_marks_the_event(void **state)
 	e[0].func_id = e[1].func_id = P_IP_RCV;
 	j.events = e;
 	j.n_events = 2;
-	vm__packet_row(&j, f->n, 0, 0, false, &r);
+	vm__packet_row(&j, f->n, 0, 0, 0, false, &r);
 	assert_string_equal(r.src, "10.91.0.1:40001");
 	assert_string_equal(r.dst, "10.91.0.254:9901->10.92.0.2:9911");
 	vm__timeline_row(&j, 0, f->n, &f->cfg, false, &t);
@@ -505,6 +769,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(search_by_address_port_function_reason, setup,
 						teardown),
 		cmocka_unit_test(rows_find_by_id),
+		cmocka_unit_test_setup_teardown(sort_by_duration_longest_first_and_inverted, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(sort_by_each_column, setup, teardown),
+		cmocka_unit_test(sort_says_what_it_sorts_by),
+		cmocka_unit_test_setup_teardown(histogram_buckets_add_up_to_the_packets, setup,
+						teardown),
+		cmocka_unit_test(histogram_bar),
+		cmocka_unit_test_setup_teardown(drop_reasons_count_the_last_minute, setup,
+						teardown),
+		cmocka_unit_test(sparkline_scales_to_the_most),
+		cmocka_unit_test_setup_teardown(rows_without_ip_say_what_they_are, setup, teardown),
+		cmocka_unit_test_setup_teardown(in_flight_without_end_says_no_end_seen, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(layer_aggregates, setup, teardown),
 		cmocka_unit_test_setup_teardown(packet_row_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(nat_shows_both_tuples_and_marks_the_event, setup,
