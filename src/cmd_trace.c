@@ -657,7 +657,7 @@ static struct poller *start_poller(struct trace *t, char *err, size_t errlen)
 	loader__shared_fds(t->loader, &fds);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	p = poller__start(fds.events, t->q, err, errlen);
+	p = poller__start(fds.events, t->q, t->cfg.track_max, err, errlen);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return p;
 }
@@ -731,6 +731,18 @@ static void print_counts(const struct trace *t)
 		" refused\n",
 		cnt[SKBTOP_CNT_EVENTS], cnt[SKBTOP_CNT_RB_FAIL], cnt[SKBTOP_CNT_TRACKED],
 		cnt[SKBTOP_CNT_TRACK_FULL], ss->lost_queue, ss->bad_records);
+	if (t->poller) {
+		struct poller_stats ps;
+
+		poller__stats(t->poller, &ps);
+		if (ps.unbased)
+			fprintf(stderr,
+				"skbtop: user space: %" PRIu64
+				" short records without their packet's headers (its full record "
+				"was "
+				"not at hand)\n",
+				ps.unbased);
+	}
 	if (nl) {
 		const struct nft_join_stats *js = nft_join__stats(t->join);
 		struct nft_nltrace_stats ns;

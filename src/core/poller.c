@@ -80,19 +80,22 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct poller *poller__start(int ringbuf_fd, struct queue *q, char *err, size_t errlen)
+struct poller *poller__start(int ringbuf_fd, struct queue *q, uint32_t live_skbs, char *err,
+			     size_t errlen)
 {
 	struct poller *p = calloc(1, sizeof(*p));
 	int ret;
 
-	if (!p) {
+	if (!p || decoder__init(&p->dec, live_skbs)) {
 		snprintf(err, errlen, "out of memory");
+		free(p);
 		return NULL;
 	}
 	p->q = q;
 	p->rb = ring_buffer__new(ringbuf_fd, on_record, p, NULL);
 	if (!p->rb) {
 		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+		decoder__release(&p->dec);
 		free(p);
 		return NULL;
 	}
@@ -100,6 +103,7 @@ struct poller *poller__start(int ringbuf_fd, struct queue *q, char *err, size_t 
 	if (ret) {
 		snprintf(err, errlen, "cannot start the poller thread: %s", strerror(ret));
 		ring_buffer__free(p->rb);
+		decoder__release(&p->dec);
 		free(p);
 		return NULL;
 	}
@@ -124,6 +128,7 @@ void poller__free(struct poller *p)
 		return;
 	poller__stop(p);
 	ring_buffer__free(p->rb);
+	decoder__release(&p->dec);
 	free(p);
 }
 
@@ -138,6 +143,7 @@ void poller__stats(const struct poller *p, struct poller_stats *out)
 
 	out->records = decoder__records(&p->dec);
 	out->bad = decoder__bad(&p->dec);
+	out->unbased = decoder__unbased(&p->dec);
 	out->lost_queue = atomic_load_explicit(&m->lost_queue, memory_order_relaxed);
 }
 
