@@ -875,6 +875,12 @@ static int run(struct trace *t, struct trace_args *a)
 		goto out;
 
 	if (a->stream) {
+		static char out_buf[1 << 16];
+
+		/* Large writes: at hundreds of thousands of lines a second each write is felt. A
+		 * terminal keeps its lines as they come. */
+		if (!isatty(STDOUT_FILENO))
+			setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
 		st.f = stdout;
 		st.format = a->format;
 		st.names = t->names;
