@@ -14,13 +14,16 @@
 #include "decode.h"
 #include "log.h"
 
-#define POLL_MS 50
+#define POLL_MS	 50
+#define RETRY_NS (1000 * 1000) /* a full queue is tried again after this */
 
 struct poller {
 	struct ring_buffer *rb;
 	struct queue *q;
 	struct decoder dec;
 	struct decode_slot slot;
+	bool held;     /* slot holds a record the full queue refused: it goes in first */
+	bool draining; /* the thread is gone: what the queue refuses now is lost */
 	pthread_t thread;
 	bool started;
 	atomic_bool stop;
@@ -40,14 +43,27 @@ static uint64_t clock_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static bool push_slot(struct poller *p)
+{
+	return queue__push(p->q, &p->slot, offsetof(struct decode_slot, u) + p->slot.size);
+}
+
+/*
+ * A full queue stops the reading: the record waits in the slot and the ones after it in the ring
+ * buffer, which is larger and whose overflow the kernel counts, until the consumer, held up a
+ * moment (a busy machine's scheduler), catches up. Nothing waits for it: the poller retries.
+ */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct poller *p = ctx;
 
-	if (decoder__copy(&p->dec, &p->slot, data, size))
+	if (decoder__copy(&p->dec, &p->slot, data, size) || push_slot(p))
 		return 0;
-	if (!queue__push(p->q, &p->slot, offsetof(struct decode_slot, u) + p->slot.size))
-		atomic_fetch_add_explicit(&p->lost_queue, 1, memory_order_relaxed);
+	if (!p->draining) {
+		p->held = true;
+		return -ENOSPC;
+	}
+	atomic_fetch_add_explicit(&p->lost_queue, 1, memory_order_relaxed);
 	return 0;
 }
 
@@ -56,14 +72,22 @@ static void *run(void *arg)
 	struct poller *p = arg;
 
 	while (!atomic_load(&p->stop)) {
-		int n = ring_buffer__poll(p->rb, POLL_MS);
-		struct timespec ts;
+		struct timespec ts, retry = { 0, RETRY_NS };
+		int n;
 
+		if (p->held && !push_slot(p)) {
+			nanosleep(&retry, NULL);
+			continue;
+		}
+		p->held = false;
+		n = ring_buffer__poll(p->rb, POLL_MS);
 		/* Records come without a wakeup until the ring buffer fills
 		 * (bpf/skbtop_maps.bpf.h): a poll that timed out has read nothing, so the timeout
 		 * is when they are read. */
 		if (n >= 0)
 			n = ring_buffer__consume(p->rb);
+		if (n == -ENOSPC)
+			continue;
 		if (n < 0 && n != -EINTR) {
 			p_err("reading the ring buffer: %s", strerror(-n));
 			break;
@@ -119,6 +143,10 @@ void poller__stop(struct poller *p)
 	atomic_store(&p->stop, true);
 	pthread_join(p->thread, NULL);
 	p->started = false;
+	p->draining = true;
+	if (p->held && !push_slot(p))
+		atomic_fetch_add_explicit(&p->lost_queue, 1, memory_order_relaxed);
+	p->held = false;
 	ring_buffer__consume(p->rb);
 }
 
