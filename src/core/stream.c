@@ -510,14 +510,13 @@ static void json_line(const struct stream *st, const struct journey *j, const st
 	fputs("}\n", f);
 }
 
+/* Without the FILE's lock: one thread writes a stream (stream.h), and a lock per line is felt. */
 static void print(const struct stream *st, const struct journey *j, const struct ev_view *v)
 {
-	flockfile(st->f);
 	if (st->format == STREAM_JSON)
 		json_line(st, j, v);
 	else
 		text_line(st, j, v);
-	funlockfile(st->f);
 }
 
 void stream__event(const struct stream *st, const struct journey *j, const void *rec, size_t size)
