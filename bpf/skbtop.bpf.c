@@ -59,7 +59,9 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
  * that address is about a new packet. At a tracepoint the headers are complete: when they show
  * another packet than the one tracked (same address, different identity), the old one was freed
  * unseen and the new one is judged afresh. Function events only refresh the cached tuple, since
- * the transmit path fills headers in while we watch.
+ * the transmit path fills headers in while we watch. Once a full record (SKBTOP_F_BASE) went out,
+ * a function or path tracepoint that finds the same headers, device, length and mark sends a
+ * short one (struct skbtop_hit): most of a journey says the same thing again.
  */
 static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 cookie, __u64 aux,
 					  __u32 reason, int rd)
@@ -92,6 +94,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 			bpf_map_delete_elem(&skbtop_tracked, &key);
 			trk = NULL;
 		} else if (parsed) {
+			if (trk->ident != p.ident || !skbtop__same_tuple(&trk->tuple, &p.tuple))
+				trk->flags &= ~SKBTOP_TRK_SENT;
 			trk->tuple = p.tuple;
 			trk->ident = p.ident;
 		}
@@ -109,12 +113,20 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		if (!trk)
 			return 0;
 	}
-	ev = skbtop__reserve(sizeof(*ev));
-	if (ev) {
-		skbtop__fill(ev, skb, &s, type, func_id, &p, parsed, trk, rd);
-		ev->aux = aux;
-		ev->reason = reason;
-		skbtop__submit(ev);
+	if ((type == SKBTOP_EV_FUNC || type == SKBTOP_EV_TP) && skbtop__repeats(trk, &s)) {
+		skbtop__hit(skb, func_id, parsed);
+	} else {
+		ev = skbtop__reserve(sizeof(*ev));
+		/* A base record that never went out cannot be repeated: the next one is full. */
+		trk->flags &= ~SKBTOP_TRK_SENT;
+		if (ev) {
+			skbtop__fill(ev, skb, &s, type, func_id, &p, parsed, trk, rd);
+			ev->hdr.flags |= SKBTOP_F_BASE;
+			ev->aux = aux;
+			ev->reason = reason;
+			skbtop__submit(ev);
+			skbtop__sent_base(trk, &s);
+		}
 	}
 	if (type == SKBTOP_EV_DROP || type == SKBTOP_EV_CONSUME)
 		trk->flags |= SKBTOP_TRK_ENDED;

@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #endif
 
-#define SKBTOP_ABI_VERSION 2
+#define SKBTOP_ABI_VERSION 3
 
 #define SKBTOP_NAME_LEN 32 /* nft table/chain names are at most 256, cut at 31 + NUL */
 
@@ -25,7 +25,10 @@ enum skbtop_event_type {
 	SKBTOP_EV_NFT_CHAIN = 6, /* nft_do_chain entry or exit (struct skbtop_nft_event) */
 	SKBTOP_EV_NFT_RULE = 7,	 /* a rule or policy verdict (struct skbtop_nft_event) */
 	SKBTOP_EV_NF_HOOK = 8,	 /* nf_hook_slow verdict for one hook (struct skbtop_nft_event) */
-	SKBTOP_EV_TYPE_MAX,
+	SKBTOP_EV_TYPE_MAX,	 /* the types above are whole events, what user space keeps */
+	/* Ring buffer only: a FUNC or TP event told short (struct skbtop_hit), made whole by the
+	 * decoder. */
+	SKBTOP_EV_HIT = 64,
 };
 
 /*
@@ -68,15 +71,16 @@ enum skbtop_tp {
 };
 
 /* Event flags */
-#define SKBTOP_F_TUPLE_CACHED 0x1  /* headers unreadable here: the tuple is the cached one */
-#define SKBTOP_F_NEW_PACKET   0x2  /* first event of a newly tracked skb */
-#define SKBTOP_F_EXIT	      0x4  /* NFT chain exit (else entry) */
-#define SKBTOP_F_POLICY	      0x8  /* NFT verdict came from the chain policy */
-#define SKBTOP_F_PARTIAL      0x10 /* NFT rule seen in immediate mode: partial view */
-#define SKBTOP_F_BRACKET      0x20 /* NFT chain entry/exit seen by netfilter programs around it */
-#define SKBTOP_F_AT_FREE      0x40 /* NFT chain exit seen as the chain freed (dropped) the skb */
-#define SKBTOP_F_NETLINK      0x80 /* NFT rule from the kernel's netlink trace (user space only) */
-#define SKBTOP_F_NAT	      0x100 /* addresses or ports changed here (user space only: the store) */
+#define SKBTOP_F_TUPLE_CACHED 0x1   /* headers unreadable here: the tuple is the cached one */
+#define SKBTOP_F_NEW_PACKET   0x2   /* first event of a newly tracked skb */
+#define SKBTOP_F_EXIT	      0x4   /* NFT chain exit (else entry) */
+#define SKBTOP_F_POLICY	      0x8   /* NFT verdict came from the chain policy */
+#define SKBTOP_F_PARTIAL      0x10  /* NFT rule seen in immediate mode: partial view */
+#define SKBTOP_F_BRACKET      0x20  /* NFT chain entry/exit seen by netfilter programs around it */
+#define SKBTOP_F_AT_FREE      0x40  /* NFT chain exit seen as the chain freed (dropped) the skb */
+#define SKBTOP_F_NETLINK      0x80  /* NFT rule from the kernel's netlink trace (user space only) */
+#define SKBTOP_F_BASE	      0x100 /* what the skb's next SKBTOP_EV_HIT records repeat */
+#define SKBTOP_F_NAT	      0x200 /* addresses or ports changed here (user space only: the store) */
 
 /* Address family values as in the kernel (AF_INET 2, AF_INET6 10). */
 struct skbtop_tuple {
@@ -119,6 +123,19 @@ struct skbtop_event {
 	__u16 l3proto; /* skb->protocol, host order */
 	__u16 reserved;
 	struct skbtop_tuple tuple;
+};
+
+/*
+ * SKBTOP_EV_HIT: most events of a followed packet say again what its last record said (headers,
+ * device, netns, length, mark), so they travel short, and the decoder makes the full event from
+ * the skb's last record flagged SKBTOP_F_BASE. The event is SKBTOP_EV_TP when func_id has
+ * SKBTOP_TP_FLAG, else SKBTOP_EV_FUNC; aux and reason are 0.
+ */
+struct skbtop_hit {
+	struct skbtop_event_hdr hdr;
+	__u64 skb;
+	__u32 func_id;
+	__u32 pid;
 };
 
 /* SKBTOP_EV_NFT_CHAIN, _NFT_RULE, _NF_HOOK: the packet part, then what netfilter said. */

@@ -29,12 +29,19 @@ struct skbtop_track {
 	__u64 where;
 	__u32 ifindex;
 	__u32 netns;
+	/* What the last SKBTOP_F_BASE record said beside the tuple (valid with SKBTOP_TRK_SENT). */
+	__u64 sent_where;
+	__u32 sent_len;
+	__u32 sent_mark;
+	__u16 sent_l3proto;
 };
 
 #define SKBTOP_TRK_NEW 0x1 /* no event emitted yet: the next one carries SKBTOP_F_NEW_PACKET */
 #define SKBTOP_TRK_ENDED                                                                           \
 	0x2 /* freed (kfree_skb, consume_skb): only its release path may follow                    \
 	     */
+/* A base record went out and the tuple has not changed since: a hit can be told short. */
+#define SKBTOP_TRK_SENT 0x4
 
 /* User space sets the size (trace.ringbuf_kb) before load; a power of two of pages. */
 struct {
@@ -110,11 +117,17 @@ static __always_inline void skbtop__submit(void *rec)
 	skbtop__count(SKBTOP_CNT_EVENTS);
 }
 
+/* What the interface and netns of an skb are read from: its device, else its socket. */
+static __always_inline __u64 skbtop__where_key(const struct skbtop_skb *s)
+{
+	return s->dev ? (__u64)(unsigned long)s->dev : (__u64)(unsigned long)s->sk;
+}
+
 /* The interface and netns of the skb s describes, read only when its device or socket changed. */
 static __always_inline void skbtop__where(const struct skbtop_skb *s, struct skbtop_track *trk,
 					  __u32 *ifindex, __u32 *netns, int rd)
 {
-	__u64 where = s->dev ? (__u64)(unsigned long)s->dev : (__u64)(unsigned long)s->sk;
+	__u64 where = skbtop__where_key(s);
 
 	if (trk && where && trk->where == where) {
 		*ifindex = trk->ifindex;
@@ -178,6 +191,49 @@ static __always_inline void skbtop__fill_skb(struct skbtop_event *ev, struct sk_
 	skbtop__skb_read(skb, &s, SKBTOP_RD_COPY);
 	parsed = skbtop__parse(skb, &s, &p, SKBTOP_RD_COPY) == 0;
 	skbtop__fill(ev, skb, &s, type, func_id, &p, parsed, trk, SKBTOP_RD_COPY);
+}
+
+/*
+ * Whether this run's event can be an SKBTOP_EV_HIT: the skb's base record went out and its device
+ * (or socket), length, mark and protocol are the same as then. Without a device or a socket the
+ * netns is the running task's, which changes under the packet: those runs send full records.
+ */
+static __always_inline bool skbtop__repeats(const struct skbtop_track *trk,
+					    const struct skbtop_skb *s)
+{
+	__u64 where = skbtop__where_key(s);
+
+	return (trk->flags & (SKBTOP_TRK_SENT | SKBTOP_TRK_NEW)) == SKBTOP_TRK_SENT && where &&
+	       where == trk->sent_where && s->len == trk->sent_len && s->mark == trk->sent_mark &&
+	       s->protocol == trk->sent_l3proto;
+}
+
+/* Notes what the base record ev (submitted) said, for skbtop__repeats. */
+static __always_inline void skbtop__sent_base(struct skbtop_track *trk, const struct skbtop_skb *s)
+{
+	trk->sent_where = skbtop__where_key(s);
+	trk->sent_len = s->len;
+	trk->sent_mark = s->mark;
+	trk->sent_l3proto = s->protocol;
+	trk->flags |= SKBTOP_TRK_SENT;
+}
+
+/* A short event for a tracked skb whose last base record says the rest; false if not sent. */
+static __always_inline bool skbtop__hit(struct sk_buff *skb, __u32 func_id, bool parsed)
+{
+	struct skbtop_hit *h = skbtop__reserve(sizeof(*h));
+
+	if (!h)
+		return false;
+	h->hdr.type = SKBTOP_EV_HIT;
+	h->hdr.cpu = bpf_get_smp_processor_id();
+	h->hdr.flags = parsed ? 0 : SKBTOP_F_TUPLE_CACHED;
+	h->hdr.ts_ns = bpf_ktime_get_ns();
+	h->skb = (__u64)(unsigned long)skb;
+	h->func_id = func_id;
+	h->pid = bpf_get_current_pid_tgid() >> 32;
+	skbtop__submit(h);
+	return true;
 }
 
 #endif /* SKBTOP_MAPS_BPF_H */

@@ -58,6 +58,18 @@ struct skbtop_parsed {
 	__u64 ident;
 };
 
+/* Tuples compared word by word: a memcmp the verifier would see byte by byte. */
+static __always_inline bool skbtop__same_tuple(const struct skbtop_tuple *a,
+					       const struct skbtop_tuple *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	for (int i = 0; i < (int)(sizeof(*a) / 8); i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
 static __always_inline int skbtop__parse_l4(const unsigned char *l4, struct skbtop_parsed *p)
 {
 	struct skbtop_tuple *t = &p->tuple;

@@ -690,7 +690,7 @@ static struct poller *start_poller(struct trace *t, char *err, size_t errlen)
 	loader__shared_fds(t->loader, &fds);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	p = poller__start(fds.events, t->q, err, errlen);
+	p = poller__start(fds.events, t->q, t->cfg.track_max, err, errlen);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return p;
 }
@@ -764,6 +764,18 @@ static void print_counts(const struct trace *t)
 		" refused\n",
 		cnt[SKBTOP_CNT_EVENTS], cnt[SKBTOP_CNT_RB_FAIL], cnt[SKBTOP_CNT_TRACKED],
 		cnt[SKBTOP_CNT_TRACK_FULL], ss->lost_queue, ss->bad_records);
+	if (t->poller) {
+		struct poller_stats ps;
+
+		poller__stats(t->poller, &ps);
+		if (ps.unbased)
+			fprintf(stderr,
+				"skbtop: user space: %" PRIu64
+				" short records without their packet's headers (its full record "
+				"was "
+				"not at hand)\n",
+				ps.unbased);
+	}
 	if (nl) {
 		const struct nft_join_stats *js = nft_join__stats(t->join);
 		struct nft_nltrace_stats ns;
@@ -898,6 +910,12 @@ static int run(struct trace *t, struct trace_args *a)
 		goto out;
 
 	if (a->stream) {
+		static char out_buf[1 << 16];
+
+		/* Large writes: at hundreds of thousands of lines a second each write is felt. A
+		 * terminal keeps its lines as they come. */
+		if (!isatty(STDOUT_FILENO))
+			setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
 		st.f = stdout;
 		st.format = a->format;
 		st.names = t->names;

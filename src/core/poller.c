@@ -15,13 +15,16 @@
 #include "log.h"
 #include "clock.h"
 
-#define POLL_MS 50
+#define POLL_MS	 50
+#define RETRY_NS (1000 * 1000) /* a full queue is tried again after this */
 
 struct poller {
 	struct ring_buffer *rb;
 	struct queue *q;
 	struct decoder dec;
 	struct decode_slot slot;
+	bool held;     /* slot holds a record the full queue refused: it goes in first */
+	bool draining; /* the thread is gone: what the queue refuses now is lost */
 	pthread_t thread;
 	bool started;
 	atomic_bool stop;
@@ -32,14 +35,27 @@ struct poller {
 	_Atomic uint64_t exit_cpu_ns; /* the thread's CPU time when it ended */
 };
 
+static bool push_slot(struct poller *p)
+{
+	return queue__push(p->q, &p->slot, offsetof(struct decode_slot, u) + p->slot.size);
+}
+
+/*
+ * A full queue stops the reading: the record waits in the slot and the ones after it in the ring
+ * buffer, which is larger and whose overflow the kernel counts, until the consumer, held up a
+ * moment (a busy machine's scheduler), catches up. Nothing waits for it: the poller retries.
+ */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct poller *p = ctx;
 
-	if (decoder__copy(&p->dec, &p->slot, data, size))
+	if (decoder__copy(&p->dec, &p->slot, data, size) || push_slot(p))
 		return 0;
-	if (!queue__push(p->q, &p->slot, offsetof(struct decode_slot, u) + p->slot.size))
-		atomic_fetch_add_explicit(&p->lost_queue, 1, memory_order_relaxed);
+	if (!p->draining) {
+		p->held = true;
+		return -ENOSPC;
+	}
+	atomic_fetch_add_explicit(&p->lost_queue, 1, memory_order_relaxed);
 	return 0;
 }
 
@@ -48,13 +64,22 @@ static void *run(void *arg)
 	struct poller *p = arg;
 
 	while (!atomic_load(&p->stop)) {
-		int n = ring_buffer__poll(p->rb, POLL_MS);
+		struct timespec retry = { 0, RETRY_NS };
+		int n;
 
+		if (p->held && !push_slot(p)) {
+			nanosleep(&retry, NULL);
+			continue;
+		}
+		p->held = false;
+		n = ring_buffer__poll(p->rb, POLL_MS);
 		/* Records come without a wakeup until the ring buffer fills
 		 * (bpf/skbtop_maps.bpf.h): a poll that timed out has read nothing, so the timeout
 		 * is when they are read. */
 		if (n >= 0)
 			n = ring_buffer__consume(p->rb);
+		if (n == -ENOSPC)
+			continue;
 		if (n < 0 && n != -EINTR) {
 			p_err("reading the ring buffer: %s", strerror(-n));
 			break;
@@ -68,19 +93,22 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct poller *poller__start(int ringbuf_fd, struct queue *q, char *err, size_t errlen)
+struct poller *poller__start(int ringbuf_fd, struct queue *q, uint32_t live_skbs, char *err,
+			     size_t errlen)
 {
 	struct poller *p = calloc(1, sizeof(*p));
 	int ret;
 
-	if (!p) {
+	if (!p || decoder__init(&p->dec, live_skbs)) {
 		snprintf(err, errlen, "out of memory");
+		free(p);
 		return NULL;
 	}
 	p->q = q;
 	p->rb = ring_buffer__new(ringbuf_fd, on_record, p, NULL);
 	if (!p->rb) {
 		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+		decoder__release(&p->dec);
 		free(p);
 		return NULL;
 	}
@@ -88,6 +116,7 @@ struct poller *poller__start(int ringbuf_fd, struct queue *q, char *err, size_t 
 	if (ret) {
 		snprintf(err, errlen, "cannot start the poller thread: %s", strerror(ret));
 		ring_buffer__free(p->rb);
+		decoder__release(&p->dec);
 		free(p);
 		return NULL;
 	}
@@ -103,6 +132,10 @@ void poller__stop(struct poller *p)
 	atomic_store(&p->stop, true);
 	pthread_join(p->thread, NULL);
 	p->started = false;
+	p->draining = true;
+	if (p->held && !push_slot(p))
+		atomic_fetch_add_explicit(&p->lost_queue, 1, memory_order_relaxed);
+	p->held = false;
 	ring_buffer__consume(p->rb);
 }
 
@@ -112,6 +145,7 @@ void poller__free(struct poller *p)
 		return;
 	poller__stop(p);
 	ring_buffer__free(p->rb);
+	decoder__release(&p->dec);
 	free(p);
 }
 
@@ -126,6 +160,7 @@ void poller__stats(const struct poller *p, struct poller_stats *out)
 
 	out->records = decoder__records(&p->dec);
 	out->bad = decoder__bad(&p->dec);
+	out->unbased = decoder__unbased(&p->dec);
 	out->lost_queue = atomic_load_explicit(&m->lost_queue, memory_order_relaxed);
 }
 

@@ -14,8 +14,12 @@
 
 struct poller;
 
-/* ringbuf_fd: the BPF ring buffer map. Records go into q as struct decode_slot. */
-struct poller *poller__start(int ringbuf_fd, struct queue *q, char *err, size_t errlen);
+/*
+ * ringbuf_fd: the BPF ring buffer map. Records go into q as struct decode_slot, short ones made
+ * whole; live_skbs: how many skbs the kernel follows at once (trace.track_max).
+ */
+struct poller *poller__start(int ringbuf_fd, struct queue *q, uint32_t live_skbs, char *err,
+			     size_t errlen);
 /* Stops the thread (within one poll period) and drains what the ring buffer still holds. */
 void poller__stop(struct poller *p);
 void poller__free(struct poller *p);
@@ -24,6 +28,7 @@ struct poller_stats {
 	uint64_t records;    /* accepted by the decoder */
 	uint64_t bad;	     /* refused by the decoder */
 	uint64_t lost_queue; /* accepted but the queue was full */
+	uint64_t unbased;    /* short records made whole without their skb's base record */
 };
 
 /* Safe from any thread. */

@@ -36,8 +36,14 @@ void printable__fputs(FILE *f, const char *str)
 	const char *s = str, *run = s;
 
 	while (*s) {
-		size_t n = printable__len(s);
+		size_t n;
 
+		/* Most text is printable ASCII: no call for it. */
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f) {
+			s++;
+			continue;
+		}
+		n = printable__len(s);
 		if (n) {
 			s += n;
 			continue;

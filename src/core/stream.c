@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -255,89 +254,144 @@ static void text_nft(const struct stream *st, const struct ev_view *v, FILE *f)
 }
 
 /*
- * "  10.0.0.1:5353 → 10.0.0.2:53 udp", or "" without addresses. A packet's lines come in runs,
- * so the text of the last tuple is kept: formatting addresses is most of a line's cost. The
- * stream is written by one thread; the text is ours, printable by construction.
+ * "  10.0.0.1:5353 → 10.0.0.2:53 udp", or "" without addresses. Formatting addresses is most of a
+ * line's cost, and a few packets' lines come interleaved (a datagram and the ICMP error that
+ * answers it, a request and its reply), so the text of the last few tuples is kept. The stream is
+ * written by one thread; the text is ours, printable by construction.
  */
 static const char *text_tuple(const struct skbtop_tuple *t)
 {
+	enum {
+		KEPT = 4
+	};
 	static __thread struct {
 		struct skbtop_tuple t;
 		bool set;
 		char text[2 * 64 + 32];
-	} last;
+	} kept[KEPT];
+	static __thread unsigned int next;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], a[64], b[64], pbuf[8];
+	char *text;
 
-	if (last.set && !memcmp(&last.t, t, sizeof(*t)))
-		return last.text;
-	last.t = *t;
-	last.set = true;
-	last.text[0] = '\0';
+	for (int i = 0; i < KEPT; i++)
+		if (kept[i].set && !memcmp(&kept[i].t, t, sizeof(*t)))
+			return kept[i].text;
+	kept[next].t = *t;
+	kept[next].set = true;
+	text = kept[next].text;
+	next = (next + 1) % KEPT;
+	text[0] = '\0';
 	tuple__addrs(t, src, dst, sizeof(src));
 	if (src[0]) {
 		endpoint(a, sizeof(a), t, src, t->sport);
 		endpoint(b, sizeof(b), t, dst, t->dport);
-		snprintf(last.text, sizeof(last.text), "  %s → %s %s", a, b,
+		snprintf(text, sizeof(kept[0].text), "  %s → %s %s", a, b,
 			 proto__name(t->l4proto, pbuf, sizeof(pbuf)));
 	}
-	return last.text;
-}
-
-/* Appends to a line being built in buf; a line too long for buf is cut, never overrun. */
-__attribute__((format(printf, 4, 5))) static void line_add(char *buf, size_t len, size_t *used,
-							   const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, len - *used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*used = *used + (size_t)n < len - 1 ? *used + (size_t)n : len - 1;
+	return text;
 }
 
 /*
- * One event's line, built whole and made printable in one pass: at hundreds of thousands of
- * events a second, each separate formatted write is felt by the machine being traced.
+ * A line being built: appends are cut at the end of buf, never overrun. Plain copies, not
+ * printf: at hundreds of thousands of lines a second, a format's parsing is most of a line's cost.
  */
+struct line {
+	char buf[512];
+	size_t n;
+};
+
+/* s, then spaces up to width bytes (printf's "%-*s"). */
+static void line_pad(struct line *l, const char *s, size_t width)
+{
+	size_t room = sizeof(l->buf) - 1 - l->n, len = strlen(s);
+
+	if (len > room)
+		len = room;
+	memcpy(l->buf + l->n, s, len);
+	l->n += len;
+	room -= len;
+	if (width > len) {
+		width -= len;
+		if (width > room)
+			width = room;
+		memset(l->buf + l->n, ' ', width);
+		l->n += width;
+	}
+}
+
+static void line_str(struct line *l, const char *s)
+{
+	line_pad(l, s, 0);
+}
+
+/* v in decimal, right-aligned in width bytes (printf's "%*" PRIu64). */
+static void line_u64(struct line *l, uint64_t v, size_t width)
+{
+	char d[24], out[24 + 8];
+	size_t n = 0, pad;
+
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	pad = width > n && width - n < 8 ? width - n : 0;
+	memset(out, ' ', pad);
+	for (size_t i = 0; i < n; i++)
+		out[pad + i] = d[n - 1 - i];
+	out[pad + n] = '\0';
+	line_str(l, out);
+}
+
+/* One event's line, built whole and made printable in one pass. */
 static void text_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
 {
 	const struct probe_info *p = names__probe(st->names, v->func_id);
 	const char *ifname = names__ifname(st->names, v->netns, v->ifindex);
-	char line[512], sym[160];
-	size_t n = 0;
+	struct line l;
+	char sym[160];
 	FILE *f = st->f;
 
-	line_add(line, sizeof(line), &n, "[%4" PRIu64 "] %-5s %-4s  %-24s%s", j->id,
-		 event_type__label(v->type), family__name(v->tuple, v->l3proto), p->name,
-		 text_tuple(v->tuple));
-	if (ifname[0])
-		line_add(line, sizeof(line), &n, "  %s", ifname);
+	l.n = 0;
+	line_str(&l, "[");
+	line_u64(&l, j->id, 4);
+	line_str(&l, "] ");
+	line_pad(&l, event_type__label(v->type), 5);
+	line_str(&l, " ");
+	line_pad(&l, family__name(v->tuple, v->l3proto), 4);
+	line_str(&l, "  ");
+	line_pad(&l, p->name, 24);
+	line_str(&l, text_tuple(v->tuple));
+	if (ifname[0]) {
+		line_str(&l, "  ");
+		line_str(&l, ifname);
+	}
 	switch (v->type) {
 	case SKBTOP_EV_DROP:
-		line_add(line, sizeof(line), &n, "  DROP %s",
-			 names__drop_reason(st->names, v->reason));
-		if (v->aux)
-			line_add(line, sizeof(line), &n, " at %s",
-				 names__sym(st->names, v->aux, sym, sizeof(sym)));
+		line_str(&l, "  DROP ");
+		line_str(&l, names__drop_reason(st->names, v->reason));
+		if (v->aux) {
+			line_str(&l, " at ");
+			line_str(&l, names__sym(st->names, v->aux, sym, sizeof(sym)));
+		}
 		break;
 	case SKBTOP_EV_CONSUME:
-		line_add(line, sizeof(line), &n, "  %s", fate__name(j->fate));
+		line_str(&l, "  ");
+		line_str(&l, fate__name(j->fate));
 		break;
 	case SKBTOP_EV_CLONE:
-		line_add(line, sizeof(line), &n, "  clone [%" PRIu64 "]", child_id(st, v));
+		line_str(&l, "  clone [");
+		line_u64(&l, child_id(st, v), 0);
+		line_str(&l, "]");
 		break;
 	}
 	if (v->flags & SKBTOP_F_NAT)
-		line_add(line, sizeof(line), &n, "  NAT");
-	printable__fputs(f, line);
+		line_str(&l, "  NAT");
+	l.buf[l.n] = '\0';
+	printable__fputs(f, l.buf);
 	if (v->nft && (v->type == SKBTOP_EV_NFT_CHAIN || v->type == SKBTOP_EV_NFT_RULE ||
 		       v->type == SKBTOP_EV_NF_HOOK))
 		text_nft(st, v, f);
-	fputc('\n', f);
+	putc_unlocked('\n', f);
 }
 
 static void json_u64(FILE *f, const char *key, uint64_t v, int *first)
@@ -467,14 +521,13 @@ static void json_line(const struct stream *st, const struct journey *j, const st
 	fputs("}\n", f);
 }
 
+/* Without the FILE's lock: one thread writes a stream (stream.h), and a lock per line is felt. */
 static void print(const struct stream *st, const struct journey *j, const struct ev_view *v)
 {
-	flockfile(st->f);
 	if (st->format == STREAM_JSON)
 		json_line(st, j, v);
 	else
 		text_line(st, j, v);
-	funlockfile(st->f);
 }
 
 void stream__event(const struct stream *st, const struct journey *j, const void *rec, size_t size)

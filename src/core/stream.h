@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Headless output (--stream): one line per event as text or as a JSON object, and the
- * statistics block at exit. The same names as the UI and the saved files.
+ * statistics block at exit. The same names as the UI and the saved files. One thread writes a
+ * stream, and its FILE is not written by others meanwhile: lines are written without its lock.
  */
 #ifndef SKBTOP_STREAM_H
 #define SKBTOP_STREAM_H

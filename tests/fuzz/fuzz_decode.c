@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Ring-buffer records through the decoder: whatever it accepts is the size its type says. */
+/* Ring-buffer records through the decoder: whatever it gives out is the size its type says. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!rec)
 		return 0;
 	memcpy(rec, data, size);
+	/* A short record comes out whole; every other one as it came. */
 	if (decoder__copy(&d, &slot, rec, size) == 0 &&
-	    (slot.size != size || decode__size(slot.u.hdr.type) != size))
+	    (decode__size(slot.u.hdr.type) != slot.size ||
+	     (slot.size != size && size != sizeof(struct skbtop_hit))))
 		abort();
 	decoder__accept(&d, rec, size);
 	free(rec);

@@ -179,6 +179,25 @@ static void test_text_lines(void **state)
 	world_free(w);
 }
 
+/* The columns are the ones a reader's scripts cut on: widths, padding and escapes byte for byte. */
+static void test_text_line_exact_columns(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct skbtop_event e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_IP_RCV, 1000);
+
+	(void)state;
+	assert_string_equal(emit(w, &e, sizeof(e)), "[   1] FUNC  IPv4  ip_rcv                  "
+						    "  10.0.0.1:5353 → 10.0.0.2:53 udp  veth_b\n");
+	names__set_ifname(w->n, 4026531840u, 1, "ev\x1b[2Jil");
+	e = fx_ev(SKBTOP_EV_CLONE, 0x100, P_IP_RCV, 1100);
+	e.aux = 0x300;
+	assert_string_equal(
+		emit(w, &e, sizeof(e)),
+		"[   1] CLONE IPv4  ip_rcv                    10.0.0.1:5353 → 10.0.0.2:53 "
+		"udp  ev\\x1b[2Jil  clone [2]\n");
+	world_free(w);
+}
+
 static const char *rules(void *ctx, uint32_t netns, uint8_t family, const char *table,
 			 uint64_t handle)
 {
@@ -545,6 +564,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_lines),
+		cmocka_unit_test(test_text_line_exact_columns),
 		cmocka_unit_test(test_text_nft),
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_stats_text_and_json),
