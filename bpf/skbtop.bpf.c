@@ -97,10 +97,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		}
 	}
 	if (!trk) {
-		if (!skbtop_filter_match(&s, rd)) {
-			skbtop__count(SKBTOP_CNT_FILTERED);
+		if (!skbtop_filter_match(&s, rd))
 			return 0;
-		}
 		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
 		trk = skbtop__track(key, &p, parsed, 0);
 		if (!trk)
