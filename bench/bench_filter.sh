@@ -3,6 +3,7 @@
 # backend on this machine) judges every packet, with the kernel's own BPF run-time statistics
 # (kernel.bpf_stats_enabled) summed over the skbtop programs of that run. Every case rejects every
 # packet, so no event is written and the difference to the baseline is the filter alone:
+#   floor        --empty-probes: the same hooks with programs that return at once
 #   baseline     --filter-mark with a mark no packet has (the probe body, no expression)
 #   EXPR         the same packets judged by a tcpdump expression that does not match them
 # and one case that matches (the filter runs once per packet, then the skb is followed).
@@ -23,12 +24,15 @@ EXTRA_CLEANUP='[ -n "$SK_PID" ] && kill -KILL $SK_PID 2>/dev/null
 	sysctl -qw kernel.bpf_stats_enabled=$old_stats'
 sysctl -qw kernel.bpf_stats_enabled=1
 
-skbtop_progs() { bpftool prog show -j | jq -r '.[] | select(.name | startswith("skbtop_")) | .id'; }
+# own_progs PID: the ids of the BPF programs PID holds, comma-separated: other skbtop processes on a
+# shared machine load programs of the same names.
+own_progs() {
+	sed -n 's/^prog_id:[[:space:]]*//p' /proc/"$1"/fdinfo/* 2>/dev/null | sort -un | paste -sd,
+}
 
 # once ARGS...: one flood under skbtop ARGS; prints "runs run_time_ns" of its programs.
 once() {
-	local before after ids err
-	before=$(skbtop_progs | sort)
+	local ids err
 	err=$(mktemp)
 	"$SKBTOP" --stream --duration 120 --filter-netns "/run/netns/$NS_A" "$@" >/dev/null 2>"$err" &
 	SK_PID=$!
@@ -36,8 +40,7 @@ once() {
 		grep -q '^skbtop: load .* attach' "$err" && break
 		sleep 0.1
 	done
-	after=$(skbtop_progs | sort)
-	ids=$(comm -13 <(echo "$before") <(echo "$after") | paste -sd,)
+	ids=$(own_progs "$SK_PID")
 	ip netns exec "$NS_A" "$TOOLS/sendpkt" udp 10.77.0.2 9 --count "$PACKETS" --size 32 >&2 ||
 		echo "bench_filter: sendpkt failed" >&2
 	bpftool prog show -j | jq -r --arg ids "$ids" '
@@ -61,6 +64,7 @@ run() {
 }
 
 echo "bench_filter: $PACKETS UDP datagrams 10.77.0.1 -> 10.77.0.2:9 per flood, median of $REPEAT"
+run "floor: --empty-probes (the same hooks, programs that return)" --empty-probes
 run "baseline (mark filter, no expression)" --filter-mark 0xdead
 run "'udp port 53'" 'udp port 53'
 run "'tcp port 443 and host 2001:db8::1'" 'tcp port 443 and host 2001:db8::1'

@@ -10,14 +10,18 @@
 #     statistics (kernel.bpf_stats_enabled, restored after), run_time_ns / run_cnt of skbtop's
 #     programs per case beside the floor's, and the events accounting of a followed flood.
 #   QEMU guests, one after the other (kprobe.multi on 6.12, kprobe on 6.1, default functions): floor,
-#     no match, every packet, and every packet with -n 50. Emulated: compare ratios, not rates.
+#     no match, every packet, and every packet with -n 50; then the same hooks through the fentry
+#     backend, with its own floor (floor, no match, every packet); then the BPF statistics of each
+#     backend's cases beside its floor. Emulated: compare ratios, not rates.
 # Other skbtop processes on a shared machine skew a flood: each flood waits (QUIET_WAIT s) for them to
 # end, those they overlapped anyway are marked '*', and the medians keep to the rounds without any
 # when at least half are.
 # Knobs (environment): PACKETS (200000), ROUNDS (5), STATS_ROUNDS (3, 0: no statistics), QUIET_WAIT
 # (10), HOST=0 (guests only), VM=0 (no guests), VM=6.1 or VM=6.12 (that guest only), VM_PACKETS
-# (5000), VM_ROUNDS (3), VM_BENCH_TIMEOUT (1500 s a guest), GUEST_LOCK=FILE (flock FILE around each
-# guest boot, where others boot guests on the same machine too).
+# (5000), VM_ROUNDS (3), VM_STATS_ROUNDS (1, 0: none), VM_FENTRY=0 (the guests' default backend
+# only: fentry's attach and detach add minutes under emulation), VM_BENCH_TIMEOUT (1500 s a guest),
+# GUEST_LOCK=FILE (flock FILE around each guest boot, where others boot guests on the same machine
+# too).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 if [ -z "${VM_KERNEL:-}" ] && [ -z "${COST_HERE:-}" ]; then
@@ -33,16 +37,18 @@ if [ -z "${VM_KERNEL:-}" ] && [ -z "${COST_HERE:-}" ]; then
 	# Side by side, two emulated guests would share the CPUs and measure each other.
 	for k in $kernels; do
 		"${lock[@]}" tests/vm/run --kernel "$k" --timeout "${VM_BENCH_TIMEOUT:-1500}" bench/cost.sh \
-			"${VM_PACKETS:-5000}" "${VM_ROUNDS:-3}" || status=1
+			"${VM_PACKETS:-5000}" "${VM_ROUNDS:-3}" "${VM_STATS_ROUNDS:-1}" "${VM_FENTRY:-1}" ||
+			status=1
 	done
 	exit $status
 fi
 where=${VM_KERNEL:-host}
 . tests/lib.sh
 . bench/lib.bash
-# bench/cost.sh [PACKETS [ROUNDS]]: arguments, since the QEMU guests get no environment.
+# bench/cost.sh [PACKETS [ROUNDS [STATS_ROUNDS [FENTRY]]]]: arguments, since the QEMU guests get no
+# environment.
 PACKETS=${1:-${PACKETS:-200000}} ROUNDS=${2:-${ROUNDS:-5}}
-STATS_ROUNDS=${STATS_ROUNDS:-3} QUIET_WAIT=${QUIET_WAIT:-10}
+STATS_ROUNDS=${3:-${STATS_ROUNDS:-3}} FENTRY=${4:-0} QUIET_WAIT=${QUIET_WAIT:-10}
 if [ "$(id -u)" -ne 0 ] || [ ! -x "$SKBTOP" ] || [ ! -x "$TOOLS/sendpkt" ]; then
 	echo "cost [$where]: needs root, $SKBTOP and $TOOLS/sendpkt; skipped"
 	exit 0
@@ -185,14 +191,24 @@ declare -A label=(
 # The six tracepoints every loopback datagram crosses that a user of bpftrace would pick first.
 TP6="net:net_dev_queue net:net_dev_xmit net:netif_rx net:netif_receive_skb skb:kfree_skb skb:consume_skb"
 
+# A case CASE@BACKEND is CASE through skbtop --backend BACKEND, beside its own floor, floor@BACKEND.
+base() { echo "${1%@*}"; }
+floor_of() { echo "floor${1#"${1%@*}"}"; }
+case_label() {
+	local b=${1#"${1%@*}"}
+	echo "${label[$(base "$1")]}${b:+ [${b#@}]}"
+}
+
 # case_start CASE: starts the tracer of CASE and waits until it is attached.
 case_start() {
-	case $1 in
+	local be=()
+	[[ $1 == *@* ]] && be=(--backend "${1#*@}")
+	case $(base "$1") in
 	untraced) ;;
-	floor) skbtop_start --stream --empty-probes ;;
-	no-match) skbtop_start --stream 'udp port 1' ;;
-	every) skbtop_start --stream --filter-netns "$NETNS" ;;
-	n50) skbtop_start --stream -n 50 --filter-netns "$NETNS" ;;
+	floor) skbtop_start --stream --empty-probes "${be[@]}" ;;
+	no-match) skbtop_start --stream "${be[@]}" 'udp port 1' ;;
+	every) skbtop_start --stream "${be[@]}" --filter-netns "$NETNS" ;;
+	n50) skbtop_start --stream "${be[@]}" -n 50 --filter-netns "$NETNS" ;;
 	screen) screen_start ;;
 	bt-count6) bt_start 6 "$(bt_probes "$TP6") { @[probe] = count(); }" ;;
 	bt-count) bt_start "$(wc -w <<<"$SK_TPS")" "$(bt_probes "$SK_TPS") { @[probe] = count(); }" ;;
@@ -220,6 +236,12 @@ if [ "$where" = host ]; then
 fi
 stop_tracer
 grep '^skbtop: backend\|^skbtop: functions:\|^skbtop: load' "$work/err" | sed "s/^skbtop: /cost [$where] skbtop: /"
+if [ "$FENTRY" != 0 ]; then
+	case_start floor@fentry || exit 1
+	stop_tracer
+	grep '^skbtop: backend\|^skbtop: functions:\|^skbtop: load' "$work/err" |
+		sed "s/^skbtop: /cost [$where] skbtop --backend fentry: /"
+fi
 flood "$((PACKETS / 10))" >/dev/null
 
 cases="untraced floor no-match every"
@@ -235,6 +257,7 @@ if [ "$where" = host ]; then
 	fi
 else
 	cases+=" n50"
+	[ "$FENTRY" != 0 ] && cases+=" floor@fentry no-match@fentry every@fentry"
 fi
 
 echo "cost [$where]: $PACKETS datagrams of 32 bytes to 127.0.0.1:9 (closed) on a namespace's lo, $ROUNDS alternating rounds"
@@ -250,7 +273,7 @@ for r in $(seq "$ROUNDS"); do
 		v=$(flood)
 		others=$((others + $(foreign)))
 		stop_tracer
-		case $c in every | screen | n50) grep '^skbtop: kernel:\|^skbtop: cost:' "$work/err" >"$work/acct-$c" ;; esac
+		case $(base "$c") in every | screen | n50) grep '^skbtop: kernel:\|^skbtop: cost:' "$work/err" >"$work/acct-$c" ;; esac
 		pps[$c,$r]=$v
 		[ "$others" -gt 0 ] && round_busy=1
 		line+=" $c $v$([ "$others" -gt 0 ] && echo '*')"
@@ -275,27 +298,28 @@ for c in $cases; do
 		awk -v a="${pps[$c,$r]}" -v b="${pps[untraced,$r]}" 'BEGIN { print a / b }'
 	done | median)
 	rf[$c]=$(for r in "${rounds[@]}"; do
-		awk -v a="${pps[$c,$r]}" -v b="${pps[floor,$r]}" 'BEGIN { print a / b }'
+		awk -v a="${pps[$c,$r]}" -v b="${pps[$(floor_of "$c"),$r]}" 'BEGIN { print a / b }'
 	done | median)
 done
 echo "cost [$where]: $note"
 echo "cost [$where] ratio: packets/s ÷ untraced's (medians); per round: the median of each round's own ratio"
-printf 'cost [%s] %-56s %10s %7s %9s\n' "$where" case packets/s ratio "per round"
+printf 'cost [%s] %-66s %10s %7s %9s\n' "$where" case packets/s ratio "per round"
 for c in $cases; do
-	awk -v w="$where" -v l="${label[$c]}" -v v="${med[$c]}" -v u="${med[untraced]}" -v f="${med[floor]}" \
-		-v c="$c" -v rr="${rr[$c]}" -v rf="${rf[$c]}" -v ff="${rr[floor]}" 'BEGIN {
-		printf "cost [%s] %-56s %10d %7.3f %9.3f", w, l, v, v / u, rr
+	f=$(floor_of "$c")
+	awk -v w="$where" -v l="$(case_label "$c")" -v v="${med[$c]}" -v u="${med[untraced]}" -v f="${med[$f]}" \
+		-v c="$(base "$c")" -v rr="${rr[$c]}" -v rf="${rf[$c]}" -v ff="${rr[$f]}" 'BEGIN {
+		printf "cost [%s] %-66s %10d %7.3f %9.3f", w, l, v, v / u, rr
 		if (c != "untraced" && c != "floor")
 			printf "   = %.2f x the floor (%.3f); per round %.2f x the floor (%.3f)", v / f, f / u, rf, ff
 		printf "\n"
 	}'
 done
-for c in every screen n50; do
+for c in $cases; do
 	[ -s "$work/acct-$c" ] && sed "s/^skbtop: /cost [$where] ${c}, last round: /" "$work/acct-$c"
 done
 
 # The kernel's BPF statistics per program run, in runs of their own: counting run time costs too.
-if [ "$where" != host ] || [ "$STATS_ROUNDS" -eq 0 ]; then exit 0; fi
+if [ "$STATS_ROUNDS" -eq 0 ]; then exit 0; fi
 if ! command -v bpftool >/dev/null || ! command -v jq >/dev/null; then
 	echo "cost [$where]: no BPF statistics (needs bpftool and jq)"
 	exit 0
@@ -303,8 +327,12 @@ fi
 old_stats=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -qw kernel.bpf_stats_enabled=1
 declare -A st
+# "every" last: the events accounting below is its run's.
+stat_cases="floor no-match every"
+[ "$where" != host ] && [ "$FENTRY" != 0 ] &&
+	stat_cases="floor@fentry no-match@fentry every@fentry $stat_cases"
 for r in $(seq "$STATS_ROUNDS"); do
-	for c in floor no-match every; do
+	for c in $stat_cases; do
 		wait_quiet
 		if [ "$c" = every ]; then
 			rm -f "$work/tail"
@@ -321,7 +349,7 @@ for r in $(seq "$STATS_ROUNDS"); do
 		stop_tracer
 		st[$c]+="$((n1 - n0)) $((t1 - t0)) $others"$'\n'
 	done
-	echo "cost [$where] statistics round $r: $(for c in floor no-match every; do
+	echo "cost [$where] statistics round $r: $(for c in $stat_cases; do
 		tail -n 1 <<<"${st[$c]%$'\n'}" | awk -v c="$c" '{ printf " %s %.0f runs %.0f ns%s", c, $1, $2, ($3 > 0 ? "*" : "") }'
 	done)"
 done
@@ -334,13 +362,16 @@ stat() {
 		<<<"${st[$1]}" | median
 }
 echo "cost [$where]: BPF statistics (kernel.bpf_stats_enabled), run_time_ns / run_cnt summed over skbtop_* programs, $PACKETS datagrams, median of $STATS_ROUNDS runs"
-f1=$(stat floor 1) f2=$(stat floor 2) f3=$(stat floor 3)
-awk -v w="$where" -v a="$f1" -v b="$f2" -v c="$f3" 'BEGIN {
-	printf "cost [%s] %-10s %6.0f ns/run, %4.1f runs/datagram, %6.0f ns/datagram\n", w, "floor", a, b, c }'
-for c in no-match every; do
+for c in $stat_cases; do
+	f=$(floor_of "$c")
+	if [ "$c" = "$f" ]; then
+		awk -v w="$where" -v l="$c" -v a="$(stat "$c" 1)" -v b="$(stat "$c" 2)" -v d="$(stat "$c" 3)" 'BEGIN {
+			printf "cost [%s] %-16s %6.0f ns/run, %4.1f runs/datagram, %6.0f ns/datagram\n", w, l, a, b, d }'
+		continue
+	fi
 	awk -v w="$where" -v l="$c" -v a="$(stat "$c" 1)" -v b="$(stat "$c" 2)" -v d="$(stat "$c" 3)" \
-		-v fa="$f1" -v fb="$f2" -v fd="$f3" 'BEGIN {
-		printf "cost [%s] %-10s %6.0f ns/run = %.1fx floor (%.0f ns/run), %4.1f runs/datagram (floor %.1f), %6.0f ns/datagram = %.1fx floor (%.0f)\n",
+		-v fa="$(stat "$f" 1)" -v fb="$(stat "$f" 2)" -v fd="$(stat "$f" 3)" 'BEGIN {
+		printf "cost [%s] %-16s %6.0f ns/run = %.1fx floor (%.0f ns/run), %4.1f runs/datagram (floor %.1f), %6.0f ns/datagram = %.1fx floor (%.0f)\n",
 			w, l, a, a / fa, fa, b, fb, d, d / fd, fd }'
 done
 # What the last followed flood sent, received and lost.

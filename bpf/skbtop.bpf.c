@@ -101,10 +101,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		}
 	}
 	if (!trk) {
-		if (!skbtop_filter_match(&s, rd)) {
-			skbtop__count(SKBTOP_CNT_FILTERED);
+		if (!skbtop_filter_match(&s, rd))
 			return 0;
-		}
 		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd))
 			return 0;
 		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
@@ -229,33 +227,61 @@ static __always_inline struct sk_buff *skbtop__kprobe_skb(struct pt_regs *ctx, _
 	return NULL;
 }
 
+/*
+ * Since 6.2 a kprobe can say that its argument is an sk_buff: its fields are then read by plain
+ * loads, as on tp_btf, where a helper call per copy costs several times more. Weak, so that the
+ * object still loads where the kernel lacks it: the loader keeps the copying programs there.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* A kprobe's run, whichever way it was attached: the cookie says which argument is the skb. */
-static __always_inline int skbtop__kprobe(struct pt_regs *ctx)
+static __always_inline int skbtop__kprobe(struct pt_regs *ctx, bool cast)
 {
+	struct sk_buff *skb;
 	__u32 cookie;
 
 	if (skbtop_empty_probes)
 		return 0;
 	cookie = (__u32)bpf_get_attach_cookie(ctx);
-	return skbtop__on_skb(skbtop__kprobe_skb(ctx, cookie), SKBTOP_EV_FUNC, cookie, 0, 0,
-			      SKBTOP_RD_COPY);
+	skb = skbtop__kprobe_skb(ctx, cookie);
+	if (!cast)
+		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, cookie, 0, 0, SKBTOP_RD_COPY);
+	if (!skb)
+		return 0;
+	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
+			      SKBTOP_EV_FUNC, cookie, 0, 0, SKBTOP_RD_BTF);
 }
 
 /* kprobe.multi: one link for every function, so that the kernel looks the names up once. */
 SEC("kprobe.multi")
 int skbtop_kmulti(struct pt_regs *ctx)
 {
-	return skbtop__kprobe(ctx);
+	return skbtop__kprobe(ctx, false);
+}
+
+SEC("kprobe.multi")
+int skbtop_kmulti_cast(struct pt_regs *ctx)
+{
+	return skbtop__kprobe(ctx, true);
 }
 
 /* kprobe: one link per function. */
 SEC("kprobe")
 int skbtop_kprobe(struct pt_regs *ctx)
 {
-	return skbtop__kprobe(ctx);
+	return skbtop__kprobe(ctx, false);
 }
 
-/* fentry: one program instance per function (user space loads copies); id from its address. */
+SEC("kprobe")
+int skbtop_kprobe_cast(struct pt_regs *ctx)
+{
+	return skbtop__kprobe(ctx, true);
+}
+
+/*
+ * fentry: one program instance per function (user space loads copies); id from its address. The
+ * verifier types each argument from the function's prototype, so the skb's fields are plain loads.
+ */
 #define SKBTOP_FENTRY(n)                                                                           \
 	SEC("fentry")                                                                              \
 	int skbtop_fentry##n(__u64 *ctx)                                                           \
@@ -270,7 +296,7 @@ int skbtop_kprobe(struct pt_regs *ctx)
 		if (!id)                                                                           \
 			return 0;                                                                  \
 		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], SKBTOP_EV_FUNC, *id, 0, 0,     \
-				      SKBTOP_RD_COPY);                                             \
+				      SKBTOP_RD_BTF);                                              \
 	}
 
 SKBTOP_FENTRY(1)

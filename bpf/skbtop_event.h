@@ -161,7 +161,6 @@ enum skbtop_counter {
 	SKBTOP_CNT_EVENTS,	/* events emitted */
 	SKBTOP_CNT_TRACKED,	/* skbs that started being tracked */
 	SKBTOP_CNT_TRACK_FULL,	/* skbs not tracked because the map was full */
-	SKBTOP_CNT_FILTERED,	/* skbs seen that the filter rejected */
 	SKBTOP_CNT_MAX,
 };
 

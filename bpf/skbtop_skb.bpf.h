@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The sk_buff fields every decision needs, read once per program run. Where the verifier knows the
- * argument's type (tp_btf) they are plain loads; elsewhere (kprobes, raw tracepoints) they are
- * copied with as few bpf_probe_read_kernel calls as can be, since a call costs more than
- * the bytes it copies: one for the fields after the control block, one for dev and sk. Offsets are
- * CO-RE relocated either way.
+ * argument's type (tp_btf, fentry, kprobes given the type by bpf_rdonly_cast) they are plain loads;
+ * elsewhere (kprobes before 6.2, raw tracepoints) they are copied with as few
+ * bpf_probe_read_kernel calls as can be, since a call costs more than the bytes it copies: one for
+ * the fields after the control block, one for dev and sk. Offsets are CO-RE relocated either way.
  */
 #ifndef SKBTOP_SKB_BPF_H
 #define SKBTOP_SKB_BPF_H

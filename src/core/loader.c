@@ -269,9 +269,24 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	struct bpf_object *obj = l->skel->obj;
 	char name[64];
 
-	/* kprobes take the skb's position from the cookie: one program serves every position. */
+	/*
+	 * kprobes take the skb's position from the cookie: one program serves every position. Where
+	 * the kernel has bpf_rdonly_cast, the variant that reads the skb by plain loads.
+	 */
+	bool cast = l->vmlinux &&
+		    btf__find_by_name_kind(l->vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+	struct bpf_program *kmulti =
+		cast ? l->skel->progs.skbtop_kmulti_cast : l->skel->progs.skbtop_kmulti;
+	struct bpf_program *kprobe =
+		cast ? l->skel->progs.skbtop_kprobe_cast : l->skel->progs.skbtop_kprobe;
+
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_cast, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe_cast, false);
+	if (l->o.backend == BACKEND_KPROBE_MULTI || l->o.backend == BACKEND_KPROBE)
+		p_debug("kprobes read the sk_buff %s", cast ? "by plain loads (bpf_rdonly_cast)"
+							    : "by bpf_probe_read_kernel copies");
 	for (int pos = 1; pos <= MAX_POS; pos++) {
 		struct bpf_program *p = bpf_object__find_program_by_name(
 			obj, prog_name(name, sizeof(name), "fentry", pos));
@@ -282,9 +297,9 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 		}
 		bpf_program__set_autoload(p, false);
 		if (l->o.backend == BACKEND_KPROBE_MULTI)
-			l->func_prog[pos] = l->skel->progs.skbtop_kmulti;
+			l->func_prog[pos] = kmulti;
 		else if (l->o.backend == BACKEND_KPROBE)
-			l->func_prog[pos] = l->skel->progs.skbtop_kprobe;
+			l->func_prog[pos] = kprobe;
 		else if (l->o.backend == BACKEND_FENTRY)
 			l->func_prog[pos] = p;
 	}
