@@ -75,9 +75,12 @@ DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev libya
 SCREENSHOT_DEPS := aha chromium fonts-dejavu-core
 # Only `make bench` needs these: the peer bench/cost.sh measures skbtop against.
 BENCH_DEPS := bpftrace
+# Only the tests need these: the real programs that read what skbtop writes (the man page, the
+# completion, pcapng files, /metrics). A user who only runs skbtop does not download them.
+TEST_DEPS := mandoc bash-completion tshark wireshark-common prometheus
 
 .DELETE_ON_ERROR:
-.PHONY: all deps deps-screenshots bench-deps static install uninstall format clean test check check-vm bench \
+.PHONY: all deps deps-screenshots bench-deps test-deps static install uninstall format clean test check check-vm bench \
 	tools screenshots fuzz san-build fuzz-build fuzz-bins unit-bins
 
 all: $(OUT)/skbtop
@@ -85,7 +88,8 @@ all: $(OUT)/skbtop
 deps: PKGS = $(DEPS)
 deps-screenshots: PKGS = $(SCREENSHOT_DEPS)
 bench-deps: PKGS = $(BENCH_DEPS)
-deps deps-screenshots bench-deps:
+test-deps: PKGS = $(TEST_DEPS)
+deps deps-screenshots bench-deps test-deps:
 	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -166,7 +170,7 @@ fuzz: fuzz-build
 
 # The whole suite: unit, host integration, TUI, the QEMU guests, then the unit and host
 # integration tests again under the sanitizers, and the fuzz harnesses. Its last line is the tally.
-test check: $(OUT)/skbtop $(OUT)/skbtop-static $(UNIT_BINS) $(TOOL_BINS) san-build fuzz-build
+test check: test-deps $(OUT)/skbtop $(OUT)/skbtop-static $(UNIT_BINS) $(TOOL_BINS) san-build fuzz-build
 	$(Q)OUT=$(OUT) SAN_OUT=$(SAN_OUT) FUZZ_OUT=$(FUZZ_OUT) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run
 
 check-vm: $(OUT)/skbtop-static $(TOOL_BINS)
@@ -184,10 +188,15 @@ install: $(OUT)/skbtop
 	install -D -m 0755 $(OUT)/skbtop $(DESTDIR)$(prefix)/sbin/skbtop
 	install -D -m 0644 config/skbtop.yaml $(DESTDIR)$(prefix)/share/skbtop/skbtop.yaml
 	install -D -m 0644 config/layers.yaml $(DESTDIR)$(prefix)/share/skbtop/layers.yaml
+	install -D -m 0644 man/skbtop.8 $(DESTDIR)$(prefix)/share/man/man8/skbtop.8
+	install -D -m 0644 completion/skbtop.bash \
+		$(DESTDIR)$(prefix)/share/bash-completion/completions/skbtop
 
 uninstall:
 	rm -f $(DESTDIR)$(prefix)/sbin/skbtop
 	rm -rf $(DESTDIR)$(prefix)/share/skbtop
+	rm -f $(DESTDIR)$(prefix)/share/man/man8/skbtop.8
+	rm -f $(DESTDIR)$(prefix)/share/bash-completion/completions/skbtop
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^bpf/vmlinux.h$$')
