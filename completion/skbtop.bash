@@ -25,9 +25,13 @@ _skbtop() {
 			_filedir 'y?(a)ml'
 			return
 			;;
+		--folded)
+			_filedir
+			return
+			;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '--config --no-color --help' -- "$cur"))
+			COMPREPLY=($(compgen -W '--config --no-color --folded --help' -- "$cur"))
 		else
 			_filedir json
 		fi
@@ -82,6 +86,10 @@ _skbtop() {
 		_filedir json
 		return
 		;;
+	--folded)
+		_filedir
+		return
+		;;
 	--netns | --filter-netns)
 		_filedir
 		return
@@ -97,7 +105,7 @@ _skbtop() {
 	esac
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--stream --format --output --duration --backend
+		COMPREPLY=($(compgen -W '--stream --format --output --folded --duration --backend
 			--max-functions --functions --config --ringbuf-kb --proto --host --port
 			--netns --ifname --mark --filter-netns --filter-ifname --filter-mark
 			--filter-func --nft-rules --nft-netlink-trace --no-color --empty-probes

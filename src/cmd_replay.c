@@ -6,6 +6,7 @@
 
 #include "cmds.h"
 #include "core/config.h"
+#include "core/folded.h"
 #include "core/log.h"
 #include "core/names.h"
 #include "core/replay.h"
@@ -22,11 +23,36 @@ static void usage(FILE *f)
 		"\n"
 		"  -c, --config FILE  configuration to read (layer names and colours, UI options)\n"
 		"      --no-color     no colours (as does NO_COLOR in the environment)\n"
+		"      --folded FILE  write the packets' time as folded stacks (flamegraph.pl,\n"
+		"                     inferno, speedscope) to FILE ('-': stdout), no screen\n"
 		"  -h, --help         show this help\n"
 		"\n"
 		"Examples:\n"
 		"  skbtop replay session.json\n"
-		"  NO_COLOR=1 skbtop replay skbtop-udp-10.0.0.5.41236-10.0.0.2.9999-pkt42.json\n");
+		"  NO_COLOR=1 skbtop replay skbtop-udp-10.0.0.5.41236-10.0.0.2.9999-pkt42.json\n"
+		"  skbtop replay session.json --folded - | flamegraph.pl --countname ns > f.svg\n");
+}
+
+/* Every packet of the file, folded, instead of the screen. */
+static int write_folded(const struct store *store, const struct names *names,
+			const struct config *cfg, const char *path)
+{
+	struct folded *f = folded__new(cfg, names);
+	int rc = 1;
+
+	if (!f) {
+		p_err("out of memory");
+		return 1;
+	}
+	for (size_t i = 0; i < store__len(store); i++)
+		if (folded__add(f, store__at(store, i))) {
+			p_err("out of memory");
+			goto out;
+		}
+	rc = folded__save(f, path) ? 1 : 0;
+out:
+	folded__free(f);
+	return rc;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -34,10 +60,11 @@ int cmd_replay(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "no-color", no_argument, NULL, 'C' },
+		{ "folded", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = NULL;
+	const char *config = NULL, *folded = NULL;
 	struct session_info info;
 	struct ui_feed feed;
 	struct config cfg;
@@ -54,6 +81,9 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 'C':
 			no_color = true;
+			break;
+		case 'F':
+			folded = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -87,6 +117,10 @@ int cmd_replay(int argc, char **argv)
 		config__free(&cfg);
 		return 1;
 	}
+	if (folded) {
+		rc = write_folded(store, names, &cfg, folded);
+		goto out;
+	}
 	memset(&feed, 0, sizeof(feed));
 	/* Where the session came from belongs in the header: another kernel explains a lot. */
 	snprintf(source, sizeof(source), "%s (kernel %s, %s)", argv[optind],
@@ -95,6 +129,7 @@ int cmd_replay(int argc, char **argv)
 	feed.backend = info.backend;
 	feed.filter = "";
 	rc = ui__run(store, names, &cfg, &feed);
+out:
 	session_info__free(&info);
 	store__free(store);
 	names__free(names);

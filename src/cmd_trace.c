@@ -25,6 +25,7 @@
 #include "core/discover.h"
 #include "core/export.h"
 #include "core/filter_opts.h"
+#include "core/folded.h"
 #include "core/kernel_btf.h"
 #include "core/loader.h"
 #include "core/log.h"
@@ -51,6 +52,7 @@ struct trace_args {
 	char *functions;    /* "a,b,c" */
 	const char *config;
 	const char *output;
+	const char *folded; /* --folded FILE */
 	const char *backend_word;
 	long ringbuf_kb; /* -1 = from the configuration */
 	char *proto, *host, *port;
@@ -92,6 +94,7 @@ struct trace {
 	char filter_text[512];
 	struct pcapfilter pcap; /* the translated expression, until load */
 	const struct stream *stream;
+	struct folded *folded; /* --folded: each journey added when it ends */
 	double last_loss_ms;
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
@@ -130,6 +133,8 @@ static void usage(FILE *f)
 		"  -f, --format text|json   line format of --stream (default text)\n"
 		"  -o, --output FILE        at exit, save the session (JSON, mode 0600) for "
 		"`skbtop replay`\n"
+		"      --folded FILE        at exit, write the packets' time as folded stacks\n"
+		"                           (flamegraph.pl, inferno, speedscope; '-': stdout)\n"
 		"  -t, --duration SECS      stop after SECS seconds\n"
 		"  -b, --backend NAME       auto, kprobe-multi, kprobe, fentry or tracepoint\n"
 		"  -n, --max-functions N    attach the N best functions, of any priority (0: all)\n"
@@ -161,6 +166,7 @@ static void usage(FILE *f)
 		"probes\n"
 		"  -v, --verbose            say more (twice: debug, with libbpf's messages)\n"
 		"  -h, --help               show this help\n"
+		"  -V, --version            print the version and the libbpf it was built with\n"
 		"\n"
 		"The first Ctrl-C (or SIGTERM, SIGHUP) stops and detaches everything; a second one "
 		"kills.\n"
@@ -238,7 +244,8 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		OPT_NFT_RULES,
 		OPT_NFT_NETLINK,
 		OPT_NO_COLOR,
-		OPT_EMPTY_PROBES
+		OPT_EMPTY_PROBES,
+		OPT_FOLDED,
 	};
 	static const struct option opts[] = {
 		{ "stream", no_argument, NULL, 's' },
@@ -264,6 +271,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "nft-netlink-trace", no_argument, NULL, OPT_NFT_NETLINK },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "empty-probes", no_argument, NULL, OPT_EMPTY_PROBES },
+		{ "folded", required_argument, NULL, OPT_FOLDED },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -344,6 +352,9 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 			break;
 		case OPT_EMPTY_PROBES:
 			a->empty_probes = true;
+			break;
+		case OPT_FOLDED:
+			a->folded = optarg;
 			break;
 		case OPT_FILTER: {
 			char name[32];
@@ -621,6 +632,11 @@ static size_t pump(void *ctx, struct store *s)
 			j = store__add(s, &slot->u, slot->size);
 		if (j && t->stream)
 			stream__event(t->stream, j, &slot->u, slot->size);
+		/* Folded as it ends: the store may evict it long before skbtop exits. */
+		if (j && t->folded && j->ended &&
+		    (slot->u.hdr.type == SKBTOP_EV_DROP || slot->u.hdr.type == SKBTOP_EV_CONSUME) &&
+		    folded__add(t->folded, j))
+			p_warn("folded stacks: out of memory, some packets are left out");
 		queue__release(t->q);
 		n++;
 	}
@@ -755,6 +771,20 @@ static void status_notice(const struct trace *t, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* The journeys still in flight join the ended ones, then the file is written. */
+static int save_folded(struct trace *t, const char *path)
+{
+	for (size_t i = 0; i < store__len(t->store); i++) {
+		const struct journey *j = store__at(t->store, i);
+
+		if (!j->ended && folded__add(t->folded, j)) {
+			p_err("folded stacks: out of memory");
+			return -1;
+		}
+	}
+	return folded__save(t->folded, path);
+}
+
 static int run(struct trace *t, struct trace_args *a)
 {
 	struct loader_opts lo = {};
@@ -850,7 +880,9 @@ static int run(struct trace *t, struct trace_args *a)
 
 	t->store = store__new(t->cfg.max_packets, t->cfg.max_events_per_packet, &t->cfg, t->names);
 	t->q = queue__new(QUEUE_SLOTS, sizeof(struct decode_slot));
-	if (!t->store || !t->q) {
+	if (a->folded)
+		t->folded = folded__new(&t->cfg, t->names);
+	if (!t->store || !t->q || (a->folded && !t->folded)) {
 		p_err("out of memory");
 		goto out;
 	}
@@ -925,6 +957,8 @@ static int run(struct trace *t, struct trace_args *a)
 		stream__stats(t->stream, t->store);
 		nft_verdict__stats(stdout, t->store, a->format == STREAM_JSON);
 	}
+	if (a->folded && save_folded(t, a->folded))
+		rc = 1;
 	if (a->output) {
 		struct export_meta m = { .backend = backend__label(t->backend), .cost = &session };
 
@@ -948,14 +982,14 @@ out:
 }
 
 /* Say so before tracing, not after the user waited: the file is only written at exit. */
-static bool output_unwritable(const char *path)
+static bool output_unwritable(const char *opt, const char *path)
 {
 	char *copy = strdup(path);
 	const char *dir = copy ? dirname(copy) : ".";
-	bool bad = access(dir, W_OK | X_OK) != 0;
+	bool bad = strcmp(path, "-") && access(dir, W_OK | X_OK) != 0;
 
 	if (bad)
-		p_err("--output %s: cannot write in %s: %s", path, dir, strerror(errno));
+		p_err("%s %s: cannot write in %s: %s", opt, path, dir, strerror(errno));
 	free(copy);
 	return bad;
 }
@@ -977,7 +1011,8 @@ int cmd_trace(int argc, char **argv)
 		rc = 1;
 		goto out_args;
 	}
-	if (a.output && output_unwritable(a.output)) {
+	if ((a.output && output_unwritable("--output", a.output)) ||
+	    (a.folded && output_unwritable("--folded", a.folded))) {
 		rc = EXIT_USAGE;
 		goto out_args;
 	}
@@ -999,6 +1034,7 @@ int cmd_trace(int argc, char **argv)
 		p_warn("--nft-rules %s is not used: --nft-netlink-trace gives the rule verdicts",
 		       a.nft_rules);
 	rc = run(&t, &a);
+	folded__free(t.folded);
 	store__free(t.store);
 	queue__free(t.q);
 	names__free(t.names);

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "export.h"
 #include "json_util.h"
 #include "log.h"
@@ -19,13 +20,6 @@ struct writer {
 	struct names *n;
 	const struct config *cfg;
 };
-
-static const char *layer_name(const struct config *cfg, int l)
-{
-	if (cfg && l >= 0 && l < cfg->n_layers && cfg->layers[l].name)
-		return cfg->layers[l].name;
-	return "?";
-}
 
 static void put_u64(FILE *f, const char *key, uint64_t v, int *first)
 {
@@ -103,7 +97,7 @@ static void put_event(struct writer *w, const struct journey *j, const struct je
 	put_s(f, "func", p->name, &first);
 	if (p->module)
 		put_s(f, "module", p->module, &first);
-	put_s(f, "layer", layer_name(w->cfg, e->layer), &first);
+	put_s(f, "layer", layer__name(w->cfg, e->layer), &first);
 	if (e->ifindex) {
 		put_s(f, "ifname", names__ifname(w->n, e->netns, e->ifindex), &first);
 		put_u64(f, "ifindex", e->ifindex, &first);
@@ -194,13 +188,13 @@ static void put_journey(struct writer *w, const struct journey *j)
 	fputc('{', f);
 	for (l = 0, sub = 1; l < MAX_LAYERS; l++)
 		if (j->layer_events[l] || j->layer_ns[l])
-			put_u64(f, layer_name(w->cfg, l), j->layer_ns[l], &sub);
+			put_u64(f, layer__name(w->cfg, l), j->layer_ns[l], &sub);
 	fputc('}', f);
 	json__key(f, "layer_events", &first);
 	fputc('{', f);
 	for (l = 0, sub = 1; l < MAX_LAYERS; l++)
 		if (j->layer_events[l])
-			put_u64(f, layer_name(w->cfg, l), j->layer_events[l], &sub);
+			put_u64(f, layer__name(w->cfg, l), j->layer_events[l], &sub);
 	fputc('}', f);
 	json__key(f, "functions", &first);
 	put_functions(w, j);
@@ -257,56 +251,32 @@ static void put_header(struct writer *w, const struct export_meta *m)
 	for (l = 0; w->cfg && l < w->cfg->n_layers; l++) {
 		if (l)
 			fputc(',', w->f);
-		json__str(w->f, layer_name(w->cfg, l));
+		json__str(w->f, layer__name(w->cfg, l));
 	}
 	fputs("],\n", w->f);
 }
 
-/* Writes body into a temp file next to path, then renames: all or nothing. */
+struct body_arg {
+	struct writer *w;
+	void (*body)(struct writer *w, const void *arg);
+	const void *arg;
+};
+
+static int write_body(FILE *f, const void *arg)
+{
+	const struct body_arg *b = arg;
+
+	b->w->f = f;
+	b->body(b->w, b->arg);
+	return 0;
+}
+
 static int write_atomic(const char *path, struct writer *w,
 			void (*body)(struct writer *w, const void *arg), const void *arg)
 {
-	char tmp[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, err = 0;
+	struct body_arg b = { .w = w, .body = body, .arg = arg };
 
-	if (!*path) {
-		p_err("export: empty file name");
-		return -1;
-	}
-	if (slash)
-		snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
-	else
-		snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		p_err("%s: cannot create a temporary file next to it: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fchmod(fd, 0600))
-		err = errno;
-	w->f = err ? NULL : fdopen(fd, "w");
-	if (!w->f) {
-		err = err ? err : errno;
-		close(fd);
-		goto fail;
-	}
-	errno = 0;
-	flockfile(w->f);
-	body(w, arg);
-	funlockfile(w->f);
-	if (fflush(w->f) || ferror(w->f) || fsync(fd))
-		err = errno ? errno : EIO;
-	if (fclose(w->f) && !err)
-		err = errno;
-	if (!err && rename(tmp, path))
-		err = errno;
-	if (!err)
-		return 0;
-fail:
-	unlink(tmp);
-	p_err("%s: cannot save: %s", path, strerror(err));
-	return -1;
+	return atomic_file__write(path, 0600, write_body, &b);
 }
 
 struct session_arg {

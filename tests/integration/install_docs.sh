@@ -14,12 +14,12 @@ check "--version prints the version and the libbpf it was built with: $(tr '\n' 
 	grep -qE '^built with libbpf [0-9]+\.[0-9]+ \(running v?[0-9.]+\)$' "$DIR/version"
 check "--version's first line is skbtop and a version" grep -qE '^skbtop [0-9]+\.[0-9]+\.[0-9]+$' "$DIR/version"
 
-# Every long option of every command's --help, once each.
+# Every long option of every command's --help (the lines that describe options), once each.
 {
 	"$SKBTOP" --help
 	"$SKBTOP" replay --help
 	"$SKBTOP" discover --help
-} | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u >"$DIR/options"
+} | grep -E '^ +-' | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u >"$DIR/options"
 
 if command -v mandoc >/dev/null; then
 	# A stale mandoc.db of this host is no fault of the page.
