@@ -40,9 +40,10 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS ?= -O2 -g
 CFLAGS += $(SAN_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(OUT) -Isrc -Ibpf
 CFLAGS += -DSKBTOP_CONFIG_DIR='"$(CURDIR)/config"'
-LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lpcap -lncursesw -ltinfo -lpthread
-# Debian's libpcap.a pulls in D-Bus (and through it two systemd calls, see src/static_shims.c).
-STATIC_LDLIBS := $(LDLIBS) -ldbus-1
+LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lpcap -lmicrohttpd -lncursesw -ltinfo -lpthread
+# Debian's libpcap.a pulls in D-Bus (and through it two systemd calls, see src/static_shims.c);
+# libmicrohttpd.a cannot be linked statically (src/static_no_metrics.c replaces it).
+STATIC_LDLIBS := $(filter-out -lmicrohttpd,$(LDLIBS)) -ldbus-1
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -I$(OUT) -Wall -Werror
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
@@ -51,7 +52,8 @@ SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 
 CORE_SRCS := $(wildcard src/core/*.c)
 UI_SRCS := $(wildcard src/ui/*.c)
-CLI_SRCS := $(filter-out src/static_shims.c,$(wildcard src/*.c))
+STATIC_SRCS := src/static_shims.c src/static_no_metrics.c
+CLI_SRCS := $(filter-out $(STATIC_SRCS),$(wildcard src/*.c))
 CORE_OBJS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CORE_SRCS))
 UI_OBJS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(UI_SRCS))
 CLI_OBJS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
@@ -69,7 +71,7 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 # Everything the build, the tests and the QEMU test bed need, from Debian's registry.
 DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev libyaml-dev \
-	libjansson-dev libpcap-dev libdbus-1-dev libcmocka-dev pkg-config nftables iproute2 tmux kmod \
+	libjansson-dev libpcap-dev libmicrohttpd-dev libdbus-1-dev libcmocka-dev pkg-config nftables iproute2 tmux kmod \
 	qemu-system-x86 busybox-static cpio xz-utils procps jq libclang-rt-dev
 # Only `make screenshots` needs these: a browser is a large install that tests never use.
 SCREENSHOT_DEPS := aha chromium fonts-dejavu-core
@@ -124,7 +126,8 @@ $(OUT)/skbtop: $(CLI_OBJS) $(UI_LIB) $(CORE_LIB)
 
 static: $(OUT)/skbtop-static
 
-$(OUT)/skbtop-static: $(CLI_OBJS) $(OUT)/obj/static_shims.o $(UI_LIB) $(CORE_LIB)
+$(OUT)/skbtop-static: $(CLI_OBJS) $(patsubst src/%.c,$(OUT)/obj/%.o,$(STATIC_SRCS)) $(UI_LIB) \
+		$(CORE_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LDLIBS) -o $@
 

@@ -98,14 +98,14 @@ _skbtop() {
 		_available_interfaces
 		return
 		;;
-	-t | --duration | -n | --max-functions | -F | --functions | --ringbuf-kb | --host | \
+	-t | --duration | --metrics | -n | --max-functions | -F | --functions | --ringbuf-kb | --host | \
 		--port | --mark | --filter-mark | --filter-func)
 		return
 		;;
 	esac
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--stream --format --output --folded --duration --backend
+		COMPREPLY=($(compgen -W '--stream --format --output --folded --metrics --duration --backend
 			--max-functions --functions --config --ringbuf-kb --proto --host --port
 			--netns --ifname --mark --filter-netns --filter-ifname --filter-mark
 			--filter-func --nft-rules --nft-netlink-trace --no-color --empty-probes

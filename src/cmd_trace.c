@@ -29,6 +29,8 @@
 #include "core/kernel_btf.h"
 #include "core/loader.h"
 #include "core/log.h"
+#include "core/metrics.h"
+#include "core/metrics_http.h"
 #include "core/names.h"
 #include "core/nft_join.h"
 #include "core/nft_loader.h"
@@ -43,6 +45,7 @@
 #define QUEUE_SLOTS	(1u << 16)
 #define PUMP_BATCH	4096
 #define LOSS_REFRESH_MS 200
+#define METRICS_MS	1000 /* how often /metrics gets a new snapshot */
 
 struct trace_args {
 	bool stream;
@@ -53,6 +56,9 @@ struct trace_args {
 	const char *config;
 	const char *output;
 	const char *folded; /* --folded FILE */
+	bool metrics;	    /* --metrics [ADDR:]PORT, parsed into metrics_addr */
+	struct sockaddr_storage metrics_addr;
+	socklen_t metrics_len;
 	const char *backend_word;
 	long ringbuf_kb; /* -1 = from the configuration */
 	char *proto, *host, *port;
@@ -95,6 +101,9 @@ struct trace {
 	struct pcapfilter pcap; /* the translated expression, until load */
 	const struct stream *stream;
 	struct folded *folded; /* --folded: each journey added when it ends */
+	struct metrics *metrics;
+	struct metrics_http *http;
+	double last_metrics_ms;
 	double last_loss_ms;
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
@@ -135,6 +144,9 @@ static void usage(FILE *f)
 		"`skbtop replay`\n"
 		"      --folded FILE        at exit, write the packets' time as folded stacks\n"
 		"                           (flamegraph.pl, inferno, speedscope; '-': stdout)\n"
+		"      --metrics [ADDR:]PORT  serve Prometheus metrics on "
+		"http://ADDR:PORT/metrics\n"
+		"                           (ADDR defaults to 127.0.0.1)\n"
 		"  -t, --duration SECS      stop after SECS seconds\n"
 		"  -b, --backend NAME       auto, kprobe-multi, kprobe, fentry or tracepoint\n"
 		"  -n, --max-functions N    attach the N best functions, of any priority (0: all)\n"
@@ -246,6 +258,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		OPT_NO_COLOR,
 		OPT_EMPTY_PROBES,
 		OPT_FOLDED,
+		OPT_METRICS,
 	};
 	static const struct option opts[] = {
 		{ "stream", no_argument, NULL, 's' },
@@ -272,6 +285,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "empty-probes", no_argument, NULL, OPT_EMPTY_PROBES },
 		{ "folded", required_argument, NULL, OPT_FOLDED },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -355,6 +369,11 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 			break;
 		case OPT_FOLDED:
 			a->folded = optarg;
+			break;
+		case OPT_METRICS:
+			if (metrics_http__parse(optarg, &a->metrics_addr, &a->metrics_len))
+				return -1;
+			a->metrics = true;
 			break;
 		case OPT_FILTER: {
 			char name[32];
@@ -577,9 +596,45 @@ static void refresh_losses(struct trace *t, struct store *s, bool force)
 	}
 }
 
+/* A record the store took, for the outputs that count as events come. */
+static void count_metrics(struct trace *t, const void *rec, size_t size)
+{
+	if (t->metrics && metrics__count(t->metrics, rec, size))
+		p_warn("metrics: out of memory, some nftables verdicts are not counted");
+}
+
+/* Rendered here, by the thread that owns the store; the HTTP thread only copies it. */
+static void publish_metrics(struct trace *t, bool force)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	double now = now_ms();
+
+	if (!t->http || (!force && now - t->last_metrics_ms < METRICS_MS))
+		return;
+	t->last_metrics_ms = now;
+	f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	if (metrics__render(t->metrics, t->store, t->cost ? cost__live(t->cost) : NULL, f)) {
+		fclose(f);
+		free(text);
+		return;
+	}
+	if (fclose(f)) {
+		free(text);
+		return;
+	}
+	metrics_http__publish(t->http, text, len);
+}
+
 static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nft_event *e)
 {
 	struct trace *t = ctx;
+
+	(void)j;
+	count_metrics(t, e, sizeof(*e));
 
 	if (t->stream)
 		stream__event(t->stream, j, e, sizeof(*e));
@@ -632,6 +687,8 @@ static size_t pump(void *ctx, struct store *s)
 			j = store__add(s, &slot->u, slot->size);
 		if (j && t->stream)
 			stream__event(t->stream, j, &slot->u, slot->size);
+		if (j)
+			count_metrics(t, &slot->u, slot->size);
 		/* Folded as it ends: the store may evict it long before skbtop exits. */
 		if (j && t->folded && j->ended &&
 		    (slot->u.hdr.type == SKBTOP_EV_DROP || slot->u.hdr.type == SKBTOP_EV_CONSUME) &&
@@ -644,6 +701,7 @@ static size_t pump(void *ctx, struct store *s)
 		n += pump_netlink(t, s, n < PUMP_BATCH ? caught_up : 0, false);
 	refresh_losses(t, s, false);
 	cost__sample(t->cost);
+	publish_metrics(t, false);
 	return n;
 }
 
@@ -882,7 +940,9 @@ static int run(struct trace *t, struct trace_args *a)
 	t->q = queue__new(QUEUE_SLOTS, sizeof(struct decode_slot));
 	if (a->folded)
 		t->folded = folded__new(&t->cfg, t->names);
-	if (!t->store || !t->q || (a->folded && !t->folded)) {
+	if (a->metrics)
+		t->metrics = metrics__new(&t->cfg, t->names);
+	if (!t->store || !t->q || (a->folded && !t->folded) || (a->metrics && !t->metrics)) {
 		p_err("out of memory");
 		goto out;
 	}
@@ -893,6 +953,13 @@ static int run(struct trace *t, struct trace_args *a)
 	}
 	if (start_cost(t))
 		goto out;
+	if (a->metrics) {
+		t->http = metrics_http__start(&a->metrics_addr, a->metrics_len);
+		if (!t->http)
+			goto out;
+		fprintf(stderr, "skbtop: metrics on %s\n", metrics_http__url(t->http));
+		publish_metrics(t, true);
+	}
 
 	if (a->stream) {
 		st.f = stdout;
@@ -941,6 +1008,10 @@ static int run(struct trace *t, struct trace_args *a)
 	for (int i = 0; i < 64 && pump_netlink(t, t->store, 0, true); i++)
 		;
 	refresh_losses(t, t->store, true);
+	publish_metrics(t, true);
+	if (t->http)
+		fprintf(stderr, "skbtop: metrics: %lu requests answered\n",
+			metrics_http__requests(t->http));
 	/* Before the detach: the programs' last runs are part of the session. */
 	cost__finish(t->cost, &session);
 	st.cost = &session;
@@ -966,6 +1037,8 @@ static int run(struct trace *t, struct trace_args *a)
 			rc = 1;
 	}
 out:
+	metrics_http__stop(t->http);
+	t->http = NULL;
 	cost__free(t->cost);
 	t->cost = NULL;
 	poller__free(t->poller);
@@ -1035,6 +1108,7 @@ int cmd_trace(int argc, char **argv)
 		       a.nft_rules);
 	rc = run(&t, &a);
 	folded__free(t.folded);
+	metrics__free(t.metrics);
 	store__free(t.store);
 	queue__free(t.q);
 	names__free(t.names);
