@@ -36,6 +36,9 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+# bpf/vmlinux.h holds the kernel types of this one architecture; CO-RE relocates field offsets,
+# but not the layout of pt_regs, so another architecture needs its own file.
+VMLINUX_ARCH := x86
 
 CFLAGS ?= -O2 -g
 CFLAGS += $(SAN_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(OUT) -Isrc -Ibpf
@@ -82,6 +85,8 @@ BENCH_DEPS := bpftrace
 TEST_DEPS := mandoc bash-completion tshark wireshark-common prometheus
 
 .DELETE_ON_ERROR:
+# The BPF objects are intermediate (only the skeletons name them): keep them, or every make rebuilds.
+.SECONDARY:
 .PHONY: all deps deps-screenshots bench-deps test-deps static install uninstall format clean test check check-vm bench \
 	tools screenshots fuzz san-build fuzz-build fuzz-bins unit-bins
 
@@ -100,6 +105,8 @@ deps deps-screenshots bench-deps test-deps:
 	fi
 
 $(OUT)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(OUT)/bpf
+	$(if $(filter-out $(VMLINUX_ARCH),$(ARCH)),$(error bpf/vmlinux.h is $(VMLINUX_ARCH)'s kernel types, not \
+		$(ARCH)'s: generate it with bpftool btf dump file /sys/kernel/btf/vmlinux format c and set VMLINUX_ARCH))
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
@@ -108,7 +115,9 @@ $(OUT)/%.skel.h: $(OUT)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUT)/obj/%.o: src/%.c $(SKELS) | $(OUT)/obj/core $(OUT)/obj/ui
+# The skeletons are generated before any compile; the dependency files then say which source
+# includes which skeleton, so a BPF change recompiles only those.
+$(OUT)/obj/%.o: src/%.c | $(SKELS) $(OUT)/obj/core $(OUT)/obj/ui
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 

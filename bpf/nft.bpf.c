@@ -5,7 +5,7 @@
  * partial view), what each netfilter hook said (nf_hook_slow), and where kprobes do not exist,
  * netfilter programs bracketing each base chain. Only skbs the main object tracks are reported;
  * the maps are the main object's (bpf_map__reuse_fd), so these events share its ring buffer.
- * Layouts that moved between 6.1, 6.12 and 6.18 are read with CO-RE (see shared NFT.md).
+ * Layouts that moved between 6.1, 6.12 and 6.18 are read with CO-RE.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>

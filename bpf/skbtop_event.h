@@ -125,7 +125,7 @@ struct skbtop_nft_event {
 	struct skbtop_event ev;
 	__u64 rule_handle; /* 0 when the verdict is the chain's (policy or exit) */
 	__u64 chain_handle;
-	__s32 verdict;	/* raw verdict code as the kernel encodes it (see NFT.md) */
+	__s32 verdict;	/* as the kernel returns it: NF_* in bits 0-7, an errno or queue in 16-31 */
 	__s32 priority; /* base chain priority */
 	__u8 family;	/* NFPROTO_* */
 	__u8 hook;	/* NF_INET_* */

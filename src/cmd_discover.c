@@ -14,8 +14,10 @@
 #include "cmds.h"
 #include "core/config.h"
 #include "core/discover.h"
+#include "core/file_atomic.h"
 #include "core/kernel_btf.h"
 #include "core/log.h"
+#include "core/clock.h"
 
 struct stats {
 	size_t total;
@@ -69,14 +71,6 @@ static void usage(FILE *f)
 		"  skbtop discover --config-out t.yaml --max-trace 50 && skbtop --config t.yaml\n"
 		"  skbtop discover --no-btf --json                 what the kallsyms fallback "
 		"finds\n");
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void stats__count(struct stats *s, const struct func_list *l)
@@ -210,45 +204,6 @@ static json_t *funcs__json(const struct config *cfg, const struct func_list *l)
 	return arr;
 }
 
-/* Writes through a temporary file renamed over path: a reader never sees half a file. */
-static int write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
-{
-	char *tmp;
-	FILE *f;
-	int fd, rc;
-
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-		return -ENOMEM;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = -errno;
-		free(tmp);
-		return rc;
-	}
-	fchmod(fd, 0644);
-	f = fdopen(fd, "w");
-	if (!f) {
-		rc = -errno;
-		close(fd);
-		goto fail;
-	}
-	rc = fill(f, arg);
-	if (!rc && (fflush(f) || fsync(fileno(f))))
-		rc = -errno;
-	if (fclose(f) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
-	if (!rc) {
-		free(tmp);
-		return 0;
-	}
-fail:
-	unlink(tmp);
-	free(tmp);
-	return rc ? rc : -EIO;
-}
-
 static int fill_json(FILE *f, void *arg)
 {
 	if (json_dumpf(arg, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER))
@@ -300,7 +255,7 @@ static int write_trace_config(const char *path, struct config *cfg, const struct
 		 "the %zu best of %zu functions that take an skb, best priority first.\n"
 		 "Use it with: skbtop --config %s",
 		 s->kernel, n, s->total, path);
-	rc = write_atomic(path, fill_yaml, &(struct trace_out){ &out, header });
+	rc = file__write_atomic(path, 0644, fill_yaml, &(struct trace_out){ &out, header });
 	free(sel);
 	free(funcs);
 	return rc;
@@ -397,13 +352,13 @@ int cmd_discover(int argc, char **argv)
 		p_err("%s", err);
 		return EXIT_USAGE;
 	}
-	t0 = now();
+	t0 = clock__ms() / 1e3;
 	if (discover__run(&list, &opts, &cfg, err, sizeof(err))) {
 		p_err("%s", err);
 		config__free(&cfg);
 		return 1;
 	}
-	st.seconds = now() - t0;
+	st.seconds = clock__ms() / 1e3 - t0;
 	stats__count(&st, &list);
 	if (list.method_why)
 		p_warn("%s: guessing skb functions from kallsyms names", list.method_why);
@@ -413,7 +368,7 @@ int cmd_discover(int argc, char **argv)
 		json_t *doc = json_pack("{s:i, s:o, s:o}", "version", 1, "stats",
 					stats__json(&cfg, &list, &st), "functions",
 					funcs__json(&cfg, &list));
-		int wrc = doc ? write_atomic(output, fill_json, doc) : -ENOMEM;
+		int wrc = doc ? file__write_atomic(output, 0644, fill_json, doc) : -ENOMEM;
 
 		json_decref(doc);
 		if (wrc) {

@@ -32,6 +32,7 @@
 #include "core/metrics.h"
 #include "core/metrics_http.h"
 #include "core/names.h"
+#include "core/signals.h"
 #include "core/nft_join.h"
 #include "core/nft_loader.h"
 #include "core/nft_nltrace.h"
@@ -41,6 +42,7 @@
 #include "core/store.h"
 #include "core/stream.h"
 #include "ui/ui.h"
+#include "core/clock.h"
 
 #define QUEUE_SLOTS	(1u << 16)
 #define PUMP_BATCH	4096
@@ -108,26 +110,6 @@ struct trace {
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	/* A second signal means the user does not want to wait: the kernel drops our links. */
-	if (stop_signal) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-	stop_signal = sig;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static void usage(FILE *f)
 {
@@ -575,7 +557,7 @@ static void refresh_losses(struct trace *t, struct store *s, bool force)
 	uint64_t cnt[SKBTOP_CNT_MAX];
 	struct poller_stats ps;
 	struct store_stats *st;
-	double now = now_ms();
+	double now = clock__ms();
 
 	if (!force && now - t->last_loss_ms < LOSS_REFRESH_MS)
 		return;
@@ -609,7 +591,7 @@ static void publish_metrics(struct trace *t, bool force)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
-	double now = now_ms();
+	double now = clock__ms();
 
 	if (!t->http || (!force && now - t->last_metrics_ms < METRICS_MS))
 		return;
@@ -711,16 +693,6 @@ static void clear_store(void *ctx, struct store *s)
 	store__clear(s);
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 /* The poller thread must not take the signals: they are for the main loop. */
 static struct poller *start_poller(struct trace *t, char *err, size_t errlen)
 {
@@ -754,10 +726,10 @@ static int start_cost(struct trace *t)
 
 static void run_stream(struct trace *t, const struct trace_args *a)
 {
-	double end = a->duration > 0 ? now_ms() + a->duration * 1e3 : 0;
+	double end = a->duration > 0 ? clock__ms() + a->duration * 1e3 : 0;
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
 
-	while (!stop_signal && (!end || now_ms() < end)) {
+	while (!signals__stop() && (!end || clock__ms() < end)) {
 		if (!pump(t, t->store)) {
 			fflush(stdout);
 			nanosleep(&nap, NULL);
@@ -877,14 +849,14 @@ static int run(struct trace *t, struct trace_args *a)
 	filter_opts__describe(&a->filter, t->filter_text, sizeof(t->filter_text));
 
 	/* From here on a signal stops cleanly, even during a long attach. */
-	install_signals();
-	t->phase_ms[PH_CONFIG] = now_ms();
+	signals__install();
+	t->phase_ms[PH_CONFIG] = clock__ms();
 	backend__probe(&bp);
 	if (backend__choose(&bp, want, &t->backend, t->why, sizeof(t->why), err, sizeof(err))) {
 		p_err("%s", err);
 		return 1;
 	}
-	t->phase_ms[PH_BACKEND] = now_ms();
+	t->phase_ms[PH_BACKEND] = clock__ms();
 	t->names = names__new();
 	if (!t->names) {
 		p_err("out of memory");
@@ -898,7 +870,7 @@ static int run(struct trace *t, struct trace_args *a)
 		goto out;
 	}
 	rc = 1;
-	t->phase_ms[PH_FUNCS] = now_ms();
+	t->phase_ms[PH_FUNCS] = clock__ms();
 
 	lo.backend = t->backend;
 	lo.ringbuf_kb = t->cfg.ringbuf_kb;
@@ -913,7 +885,7 @@ static int run(struct trace *t, struct trace_args *a)
 		p_err("%s", err);
 		goto out;
 	}
-	t->phase_ms[PH_LOAD] = now_ms();
+	t->phase_ms[PH_LOAD] = clock__ms();
 	/* Before the main attach, so a chain's drop is reported before the skb's free. The floor
 	 * has none of its probes or brackets. */
 	if (!a->empty_probes)
@@ -924,14 +896,14 @@ static int run(struct trace *t, struct trace_args *a)
 		p_err("out of memory");
 		goto out;
 	}
-	t->phase_ms[PH_NFT] = now_ms();
+	t->phase_ms[PH_NFT] = clock__ms();
 	if (loader__attach(t->loader, &ls, err, sizeof(err))) {
 		p_err("%s", err);
 		goto out;
 	}
-	t->phase_ms[PH_ATTACH] = now_ms();
+	t->phase_ms[PH_ATTACH] = clock__ms();
 	print_status(t, &ls);
-	if (stop_signal) {
+	if (signals__stop()) {
 		rc = 0;
 		goto out;
 	}
@@ -1074,7 +1046,7 @@ int cmd_trace(int argc, char **argv)
 	char err[512];
 	int rc;
 
-	t.start_ms = now_ms();
+	t.start_ms = clock__ms();
 	if (parse_args(&a, argc, argv)) {
 		rc = EXIT_USAGE;
 		goto out_args;

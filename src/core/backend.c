@@ -119,40 +119,32 @@ void backend__probe(struct backend_probe *bp)
 	libbpf_set_print(old);
 }
 
+/* What the user types (--backend, the YAML) and what the kernel calls it, shown in output. */
+static const struct {
+	const char *word, *label;
+} backends[BACKEND_COUNT] = {
+	[BACKEND_AUTO] = { "auto", "auto" },
+	[BACKEND_KPROBE_MULTI] = { "kprobe-multi", "kprobe.multi" },
+	[BACKEND_KPROBE] = { "kprobe", "kprobe" },
+	[BACKEND_FENTRY] = { "fentry", "fentry" },
+	[BACKEND_TRACEPOINT] = { "tracepoint", "tracepoint" },
+};
+
 const char *backend__label(enum backend b)
 {
-	switch (b) {
-	case BACKEND_KPROBE_MULTI:
-		return "kprobe.multi";
-	case BACKEND_KPROBE:
-		return "kprobe";
-	case BACKEND_FENTRY:
-		return "fentry";
-	case BACKEND_TRACEPOINT:
-		return "tracepoint";
-	case BACKEND_AUTO:
-		break;
-	}
-	return "auto";
+	return (unsigned)b < BACKEND_COUNT ? backends[b].label : "auto";
+}
+
+const char *backend__name(enum backend b)
+{
+	return (unsigned)b < BACKEND_COUNT ? backends[b].word : "auto";
 }
 
 int backend__parse(const char *word, enum backend *out)
 {
-	static const struct {
-		const char *word;
-		enum backend b;
-	} words[] = {
-		{ "auto", BACKEND_AUTO },
-		{ "kprobe-multi", BACKEND_KPROBE_MULTI },
-		{ "kprobe.multi", BACKEND_KPROBE_MULTI },
-		{ "kprobe", BACKEND_KPROBE },
-		{ "fentry", BACKEND_FENTRY },
-		{ "tracepoint", BACKEND_TRACEPOINT },
-	};
-
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if (!strcmp(word, words[i].word)) {
-			*out = words[i].b;
+	for (int b = 0; b < BACKEND_COUNT; b++) {
+		if (!strcmp(word, backends[b].word) || !strcmp(word, backends[b].label)) {
+			*out = b;
 			return 0;
 		}
 	}

@@ -28,7 +28,8 @@ int backend__choose(const struct backend_probe *bp, enum backend want, enum back
 		    size_t whylen, char *err, size_t errlen);
 
 /* "kprobe.multi", "kprobe", "fentry", "tracepoint" as shown to users. */
-const char *backend__label(enum backend b);
+const char *backend__label(enum backend b); /* "kprobe.multi", ... as the kernel says */
+const char *backend__name(enum backend b);  /* "kprobe-multi", ... as the user types */
 /* Parses the --backend words auto|kprobe-multi|kprobe|fentry|tracepoint; -1 if unknown. */
 int backend__parse(const char *word, enum backend *out);
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "backend.h"
 #include "builtin_config.h"
 #include "classify.h"
 #include "config.h"
@@ -229,8 +230,6 @@ static int get_word(struct ctx *c, yaml_node_t *n, const char *what, const char 
 }
 
 static const char *const prio_words[] = { "critical", "important", "optional", "unknown" };
-static const char *const backend_words[] = { "auto", "kprobe-multi", "kprobe", "fentry",
-					     "tracepoint" };
 static const char *const nft_words[] = { "trace-key", "immediate", "off" };
 
 static int get_prio(struct ctx *c, yaml_node_t *n, const char *what, enum priority *out)
@@ -489,11 +488,16 @@ static int set_key(struct ctx *c, struct config *cfg, const char *sec, const str
 		return get_regex(c, v, what, field, (void **)((char *)cfg + k->off2));
 	case K_PRIO:
 		return get_prio(c, v, what, field);
-	case K_BACKEND:
-		if (get_word(c, v, what, backend_words, 5, &w))
+	case K_BACKEND: {
+		const char *words[BACKEND_COUNT];
+
+		for (int b = 0; b < BACKEND_COUNT; b++)
+			words[b] = backend__name(b);
+		if (get_word(c, v, what, words, BACKEND_COUNT, &w))
 			return -1;
 		cfg->backend = w;
 		return 0;
+	}
 	case K_NFT:
 		if (get_word(c, v, what, nft_words, 3, &w))
 			return -1;
@@ -1096,11 +1100,6 @@ const char *priority__name(enum priority p)
 	static const char *const names[] = { "Critical", "Important", "Optional", "Unknown" };
 
 	return (unsigned)p < PRIO_COUNT ? names[p] : "Unknown";
-}
-
-const char *backend__name(enum backend b)
-{
-	return (unsigned)b < 5 ? backend_words[b] : "auto";
 }
 
 const char *nft_rules__name(enum nft_rules_mode m)

@@ -28,6 +28,7 @@ enum backend {
 	BACKEND_FENTRY,
 	BACKEND_TRACEPOINT,
 };
+#define BACKEND_COUNT (BACKEND_TRACEPOINT + 1)
 
 enum nft_rules_mode {
 	NFT_RULES_TRACE_KEY = 0, /* probe __nft_trace_packet, key switched on by a dormant table */
@@ -117,9 +118,8 @@ void config__free(struct config *cfg);
 /* Writes cfg as a complete skbtop.yaml that config__load reads back; header is a comment. */
 int config__write(const struct config *cfg, FILE *f, const char *header);
 
-const char *priority__name(enum priority p);	    /* "Critical", ... */
-const char *backend__name(enum backend b);	    /* "kprobe-multi", ... as in the YAML */
-const char *nft_rules__name(enum nft_rules_mode m); /* "trace-key", ... as in the YAML */
+const char *priority__name(enum priority p);		     /* "Critical", ... */
+const char *nft_rules__name(enum nft_rules_mode m);	     /* "trace-key", ... as in the YAML */
 int layer__find(const struct config *cfg, const char *name); /* -1 if none */
 /* The layer's name as users see it, "?" for an index the configuration does not have. */
 const char *layer__name(const struct config *cfg, int l);

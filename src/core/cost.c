@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "poller.h"
+#include "clock.h"
 
 #define SAMPLE_NS 1000000000ull
 
@@ -75,15 +76,6 @@ void cost__between(const struct cost_counts *from, const struct cost_counts *to,
 	out->process_cpu_pct = 100.0 * (double)proc / (double)ns;
 	out->poller_cpu_pct = 100.0 * (double)poll / (double)ns;
 	out->cpu_pct = out->process_cpu_pct + (out->bpf_known ? out->bpf_cpu_pct : 0);
-}
-
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	if (clock_gettime(clk, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static bool stats_sysctl_on(void)
@@ -152,8 +144,8 @@ static void read_counts(struct cost *c)
 {
 	struct cost_counts *k = &c->last;
 
-	k->at_ns = now_ns(CLOCK_MONOTONIC);
-	k->process_cpu_ns = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+	k->at_ns = clock__ns_of(CLOCK_MONOTONIC);
+	k->process_cpu_ns = clock__ns_of(CLOCK_PROCESS_CPUTIME_ID);
 	if (c->poller)
 		poller__cpu_ns(c->poller, &k->poller_cpu_ns);
 	/* Borrowed from the sysctl, the statistics go when someone turns it off. */
@@ -188,7 +180,7 @@ bool cost__sample(struct cost *c)
 {
 	struct cost_counts prev = c->last;
 
-	if (now_ns(CLOCK_MONOTONIC) - prev.at_ns < SAMPLE_NS)
+	if (clock__ns_of(CLOCK_MONOTONIC) - prev.at_ns < SAMPLE_NS)
 		return false;
 	read_counts(c);
 	cost__between(&prev, &c->last, &c->live);

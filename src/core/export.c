@@ -9,8 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
 #include "export.h"
+#include "file_atomic.h"
 #include "json_util.h"
 #include "log.h"
 #include "stream.h"
@@ -256,27 +256,38 @@ static void put_header(struct writer *w, const struct export_meta *m)
 	fputs("],\n", w->f);
 }
 
-struct body_arg {
+struct saving {
 	struct writer *w;
 	void (*body)(struct writer *w, const void *arg);
 	const void *arg;
 };
 
-static int write_body(FILE *f, const void *arg)
+static int fill_body(FILE *f, void *arg)
 {
-	const struct body_arg *b = arg;
+	struct saving *sv = arg;
 
-	b->w->f = f;
-	b->body(b->w, b->arg);
+	sv->w->f = f;
+	sv->body(sv->w, sv->arg);
 	return 0;
 }
 
+/* Sessions hold what the user captured: mode 0600, all or nothing. */
 static int write_atomic(const char *path, struct writer *w,
 			void (*body)(struct writer *w, const void *arg), const void *arg)
 {
-	struct body_arg b = { .w = w, .body = body, .arg = arg };
+	struct saving sv = { w, body, arg };
+	int err;
 
-	return atomic_file__write(path, 0600, write_body, &b);
+	if (!*path) {
+		p_err("export: empty file name");
+		return -1;
+	}
+	err = file__write_atomic(path, 0600, fill_body, &sv);
+	if (!err)
+		return 0;
+	p_err("%s: cannot save: %s", path, strerror(-err));
+	errno = -err;
+	return -1;
 }
 
 struct session_arg {

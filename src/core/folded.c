@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic_file.h"
+#include "file_atomic.h"
 #include "folded.h"
 #include "log.h"
 #include "printable.h"
@@ -131,13 +131,15 @@ int folded__write(const struct folded *f, FILE *out)
 	return 0;
 }
 
-static int save_body(FILE *out, const void *arg)
+static int save_body(FILE *out, void *arg)
 {
 	return folded__write(arg, out);
 }
 
 int folded__save(const struct folded *f, const char *path)
 {
+	int err;
+
 	if (!strcmp(path, "-")) {
 		if (folded__write(f, stdout) || fflush(stdout)) {
 			p_err("folded stacks: cannot write to stdout");
@@ -146,7 +148,10 @@ int folded__save(const struct folded *f, const char *path)
 		return 0;
 	}
 	/* Names of layers and functions only: nothing to hide from other users. */
-	return atomic_file__write(path, 0644, save_body, f);
+	err = file__write_atomic(path, 0644, save_body, (void *)f);
+	if (err)
+		p_err("%s: cannot save: %s", path, strerror(-err));
+	return err ? -1 : 0;
 }
 
 size_t folded__paths(const struct folded *f)

@@ -31,6 +31,7 @@
 #include "kernel_btf.h"
 #include "log.h"
 #include "skbtop.skel.h"
+#include "clock.h"
 
 #define MAX_POS	       5
 #define DETACH_THREADS 16
@@ -96,14 +97,6 @@ struct loader {
 	size_t n_fds, cap_fds;
 	struct loader_stats st;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* libbpf's words, a line each: a verifier log is thousands of lines in one message. */
 static int libbpf_to_log(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -402,7 +395,7 @@ static uint32_t ringbuf_bytes(uint32_t kb)
 struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct loader *l = calloc(1, sizeof(*l));
-	double t0 = now_ms();
+	double t0 = clock__ms();
 	int ret;
 
 	if (!l) {
@@ -437,7 +430,7 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 			 log_verbosity < 2 ? " (-d shows the verifier's words)" : "");
 		goto fail;
 	}
-	l->st.load_ms = now_ms() - t0;
+	l->st.load_ms = clock__ms() - t0;
 	return l;
 fail:
 	loader__free(l);
@@ -539,10 +532,10 @@ static void attach_kprobe_multi(struct loader *l)
 		syms[n] = l->o.funcs[i].name;
 		cookies[n++] = probe_cookie(&l->o.funcs[i]);
 	}
-	t0 = now_ms();
+	t0 = clock__ms();
 	attach_multi_range(l, l->func_prog[1], syms, cookies, n);
 	if (n)
-		p_debug("kprobe.multi: %zu functions in one link, %.0f ms", n, now_ms() - t0);
+		p_debug("kprobe.multi: %zu functions in one link, %.0f ms", n, clock__ms() - t0);
 	free(syms);
 	free(cookies);
 }
@@ -698,7 +691,7 @@ static void attach_tps(struct loader *l)
 
 int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t errlen)
 {
-	double t0 = now_ms(), t1, t2;
+	double t0 = clock__ms(), t1, t2;
 
 	switch (l->o.backend) {
 	case BACKEND_KPROBE_MULTI:
@@ -714,13 +707,13 @@ int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t 
 	case BACKEND_AUTO:
 		break;
 	}
-	t1 = now_ms();
+	t1 = clock__ms();
 	attach_clones(l);
-	t2 = now_ms();
+	t2 = clock__ms();
 	attach_tps(l);
-	l->st.attach_ms = now_ms() - t0;
+	l->st.attach_ms = clock__ms() - t0;
 	p_debug("attach: functions %.0f ms, clone probes %.0f ms, tracepoints %.0f ms", t1 - t0,
-		t2 - t1, now_ms() - t2);
+		t2 - t1, clock__ms() - t2);
 	if (st)
 		*st = l->st;
 	if (!l->st.attached && !l->st.tp_attached) {
@@ -729,11 +722,6 @@ int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t 
 		return -1;
 	}
 	return 0;
-}
-
-const struct loader_stats *loader__stats(const struct loader *l)
-{
-	return &l->st;
 }
 
 void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out)
@@ -834,7 +822,7 @@ static void detach_all(struct loader *l)
 
 double loader__free(struct loader *l)
 {
-	double t0 = now_ms();
+	double t0 = clock__ms();
 
 	if (!l)
 		return 0;
@@ -850,5 +838,5 @@ double loader__free(struct loader *l)
 	free(l->links);
 	free(l->fds);
 	free(l);
-	return now_ms() - t0;
+	return clock__ms() - t0;
 }

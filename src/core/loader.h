@@ -2,7 +2,7 @@
 /*
  * The loader: opens skbtop's BPF object, sets its read-only data (filter) and map sizes, loads
  * it and attaches the chosen backend's probes and the path tracepoints, counting what attached,
- * failed and was skipped. loader__destroy detaches everything; since no link is pinned, a process
+ * failed and was skipped. loader__free detaches everything; since no link is pinned, a process
  * that dies leaves nothing behind either.
  */
 #ifndef SKBTOP_LOADER_H
@@ -66,7 +66,6 @@ struct loader;
 struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen);
 /* Attaches the probes; failures are counted, not fatal. -1 only when nothing at all attached. */
 int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t errlen);
-const struct loader_stats *loader__stats(const struct loader *l);
 /* The maps a second object (nft.bpf.o) reuses with bpf_map__reuse_fd(). */
 void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out);
 /* Gets the fd of one program; the fd stays the loader's. */

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "names.h"
 #include "strmap.h"
+#include "clock.h"
 
 #define MAX_PROBE_ID	 (1u << 24)    /* probe ids index a table built before load */
 #define MAX_PLACEHOLDERS 4096	       /* distinct unknown ids named; beyond, a shared name */
@@ -558,14 +559,6 @@ int names__load_drop_reasons(struct names *n, const char *btf_path)
 
 /* ---- interfaces ---- */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t if_key(uint32_t netns, uint32_t ifindex)
 {
 	return (uint64_t)netns << 32 | ifindex;
@@ -857,7 +850,7 @@ const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex)
 		sweep_gone_netns(n);
 	e = if_slot(n, if_key(netns, ifindex));
 	if (e && !e->known && !n->offline) {
-		uint64_t now = now_ns();
+		uint64_t now = clock__ns();
 
 		if (!e->tried_ns || now - e->tried_ns > IF_RETRY_NS) {
 			resolve_ifs(n, netns);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "nft_exec.h"
+#include "clock.h"
 
 static unsigned int timeout_ms = NFT_EXEC_TIMEOUT_MS;
 
@@ -42,14 +43,6 @@ int nft_exec__find(const char *configured, char *buf, size_t len, char *err, siz
 		}
 	snprintf(err, errlen, "nft not found (looked in " NFT_EXEC_PATHS "; nft.path names it)");
 	return -1;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The child: its own process group (so a timeout kills what it started too), then nft. */
@@ -134,12 +127,12 @@ int nft_exec__run(int nsfd, char *const argv[], const char *input, size_t max_ou
 		close(in[1]);
 		in[1] = -1;
 	}
-	deadline = now_ms() + timeout_ms;
+	deadline = (int64_t)clock__ms() + timeout_ms;
 	while (out[0] >= 0 || err[0] >= 0) {
 		struct pollfd p[3] = { { out[0], POLLIN, 0 },
 				       { err[0], POLLIN, 0 },
 				       { in[1], POLLOUT, 0 } };
-		int64_t wait = deadline - now_ms();
+		int64_t wait = deadline - (int64_t)clock__ms();
 
 		if (wait <= 0 || (poll(p, 3, (int)wait) < 0 && errno != EINTR))
 			break;
@@ -161,7 +154,7 @@ int nft_exec__run(int nsfd, char *const argv[], const char *input, size_t max_ou
 	r->err[strcspn(r->err, "\n")] = 0;
 	/* Its output closed, nft may still be at work: it gets what is left of its time. */
 	while (out[0] < 0 && err[0] < 0 && !(done = waitpid(pid, &status, WNOHANG)) &&
-	       now_ms() < deadline)
+	       (int64_t)clock__ms() < deadline)
 		nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
 	late = done != pid;
 	if (late) {

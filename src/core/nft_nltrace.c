@@ -17,6 +17,7 @@
 #include "nft_keyon.h"
 #include "nft_nltrace.h"
 #include "nft_ruleset.h"
+#include "clock.h"
 
 #define MAX_NS	       64
 #define MAX_CHAINS     64 /* base chains remembered per namespace */
@@ -42,14 +43,6 @@ struct nft_nltrace {
 	struct nft_nltrace_stats st;
 	char buf[65536];
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- parsing ---- */
 
@@ -453,7 +446,7 @@ int nft_nltrace__read(struct nft_nltrace *nl, struct nft_trace_rec *out, int max
 			socklen_t from_len = sizeof(from);
 			ssize_t got = recvfrom(ns->sock, nl->buf, sizeof(nl->buf), MSG_DONTWAIT,
 					       (struct sockaddr *)&from, &from_len);
-			uint64_t now = mono_ns();
+			uint64_t now = clock__ns();
 			int k;
 
 			if (got < 0 && errno == ENOBUFS) {

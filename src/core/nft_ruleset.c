@@ -20,6 +20,7 @@
 #include "log.h"
 #include "nft_exec.h"
 #include "nft_ruleset.h"
+#include "clock.h"
 
 #define NAME_CUT       31 /* SKBTOP_NAME_LEN - 1: names in events are cut here */
 #define GEN_CHECK_NS   100000000ull
@@ -82,14 +83,6 @@ const char *nft_family__name(uint8_t family)
 			return families[i].name;
 	snprintf(buf, sizeof(buf), "family#%u", family);
 	return buf;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 struct nft_ruleset *nft_ruleset__new(const char *nft)
@@ -537,26 +530,6 @@ static int ns_refresh(struct nft_ruleset *rs, struct ns_ent *ns, int nsfd)
 	return n;
 }
 
-int nft_ruleset__refresh(struct nft_ruleset *rs, uint32_t netns)
-{
-	struct ns_ent *ns = ns_get(rs, netns);
-	int nsfd, n;
-
-	if (!ns)
-		return -1;
-	nsfd = open_ns(ns);
-	if (nsfd < 0) {
-		p_err("nft rule text: network namespace %u is not held by any process", ns->netns);
-		return -1;
-	}
-	ns->genid = ns_genid(nsfd);
-	ns->checked_ns = now_ns();
-	ns->gone_ns = 0;
-	n = ns_refresh(rs, ns, nsfd);
-	close(nsfd);
-	return n;
-}
-
 /* Re-reads the namespace's rules when its generation changed; a gone one keeps what it had. */
 static void ns_check(struct nft_ruleset *rs, struct ns_ent *ns, uint64_t now)
 {
@@ -593,7 +566,7 @@ const char *nft_ruleset__text(struct nft_ruleset *rs, uint32_t netns, uint8_t fa
 	if (!table)
 		return NULL;
 	if (rs->live) {
-		now = now_ns();
+		now = clock__ns();
 		if (forgotten(rs, netns ? netns : nft_netns__self(), now))
 			return NULL;
 	}

@@ -27,9 +27,6 @@ void nft_ruleset__free(struct nft_ruleset *rs);
  */
 int nft_ruleset__parse(struct nft_ruleset *rs, uint32_t netns, const char *text);
 
-/* Runs nft in netns (0 = skbtop's own) and parses its listing; -1 with p_err on failure. */
-int nft_ruleset__refresh(struct nft_ruleset *rs, uint32_t netns);
-
 /*
  * The rule's text, NFT_RULE_DELETED when the namespace was read and has no such rule, NULL when
  * nothing is known. family is the NFPROTO_* number; table may be cut at 31 characters (the event

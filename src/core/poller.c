@@ -13,6 +13,7 @@
 
 #include "decode.h"
 #include "log.h"
+#include "clock.h"
 
 #define POLL_MS 50
 
@@ -31,15 +32,6 @@ struct poller {
 	_Atomic uint64_t exit_cpu_ns; /* the thread's CPU time when it ended */
 };
 
-static uint64_t clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	if (clock_gettime(clk, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct poller *p = ctx;
@@ -57,7 +49,6 @@ static void *run(void *arg)
 
 	while (!atomic_load(&p->stop)) {
 		int n = ring_buffer__poll(p->rb, POLL_MS);
-		struct timespec ts;
 
 		/* Records come without a wakeup until the ring buffer fills
 		 * (bpf/skbtop_maps.bpf.h): a poll that timed out has read nothing, so the timeout
@@ -70,13 +61,10 @@ static void *run(void *arg)
 		}
 		/* A poll returns once the ring buffer is empty: what came before is in the queue.
 		 */
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		atomic_store_explicit(&p->caught_up_ns,
-				      (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec,
-				      memory_order_release);
+		atomic_store_explicit(&p->caught_up_ns, clock__ns(), memory_order_release);
 	}
 	/* Its clock goes with the thread: what it used is kept for the last cost sample. */
-	atomic_store(&p->exit_cpu_ns, clock_ns(CLOCK_THREAD_CPUTIME_ID));
+	atomic_store(&p->exit_cpu_ns, clock__ns_of(CLOCK_THREAD_CPUTIME_ID));
 	return NULL;
 }
 
@@ -143,7 +131,7 @@ void poller__stats(const struct poller *p, struct poller_stats *out)
 
 int poller__cpu_ns(const struct poller *p, uint64_t *ns)
 {
-	if (p->started && p->have_cpu_clock && (*ns = clock_ns(p->cpu_clock)))
+	if (p->started && p->have_cpu_clock && (*ns = clock__ns_of(p->cpu_clock)))
 		return 0;
 	/* Ended (an error), or stopped and joined: its clock id may name another thread now. */
 	*ns = atomic_load(&((struct poller *)p)->exit_cpu_ns);

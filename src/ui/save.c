@@ -10,38 +10,19 @@
 #include <unistd.h>
 
 #include "core/export.h"
+#include "core/file_atomic.h"
 #include "ui/ui_int.h"
 
-/* The text companion is written like the JSON: a temp file renamed into place, mode 0600. */
-static int write_text(const char *path, const struct journey *j, struct ui *ui)
-{
-	char tmp[PATH_MAX];
-	FILE *f;
-	int fd, err = 0;
+struct text_arg {
+	const struct journey *j;
+	struct ui *ui;
+};
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	fchmod(fd, 0600);
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		unlink(tmp);
-		return err;
-	}
-	if (vm__write_text(f, j, ui->names, ui->cfg, ui->wall_off_ns) || fflush(f) ||
-	    fsync(fileno(f)))
-		err = errno ? -errno : -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+static int fill_text(FILE *f, void *arg)
+{
+	struct text_arg *t = arg;
+
+	return vm__write_text(f, t->j, t->ui->names, t->ui->cfg, t->ui->wall_off_ns) ? -EIO : 0;
 }
 
 void ui__save(struct ui *ui, const char *path)
@@ -69,7 +50,7 @@ void ui__save(struct ui *ui, const char *path)
 		snprintf(txt, sizeof(txt), "%.*s.txt", (int)(len - 5), path);
 	else
 		snprintf(txt, sizeof(txt), "%s.txt", path);
-	err = write_text(txt, j, ui);
+	err = file__write_atomic(txt, 0600, fill_text, &(struct text_arg){ j, ui });
 	if (err)
 		ui__status(ui, "saved packet #%" PRIu64 " to %s; text %s failed: %s", j->id, path,
 			   txt, strerror(-err));

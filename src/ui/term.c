@@ -9,21 +9,15 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/signals.h"
 #include "ui/term.h"
 
 static SCREEN *screen;
 static bool active, utf8, colored, atexit_done;
-static volatile sig_atomic_t quit_signal;
 static attr_t attrs[ROLE_COUNT];
 
-static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
 static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-static struct sigaction old_quit[3], old_crash[5];
-
-static void on_quit(int sig)
-{
-	quit_signal = sig;
-}
+static struct sigaction old_crash[5];
 
 /* Leave the user a working terminal even when we die; then die as we would have. */
 static void on_crash(int sig)
@@ -38,12 +32,10 @@ static void set_signals(void)
 {
 	struct sigaction sa;
 
+	/* The stop signals keep their one owner, whose handler interrupts the wait for a key. */
+	signals__install();
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: a quit request must interrupt the wait for a key. */
-	sa.sa_handler = on_quit;
-	for (size_t i = 0; i < 3; i++)
-		sigaction(quit_signals[i], &sa, &old_quit[i]);
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < 5; i++)
@@ -52,8 +44,6 @@ static void set_signals(void)
 
 static void reset_signals(void)
 {
-	for (size_t i = 0; i < 3; i++)
-		sigaction(quit_signals[i], &old_quit[i], NULL);
 	for (size_t i = 0; i < 5; i++)
 		sigaction(crash_signals[i], &old_crash[i], NULL);
 }
@@ -111,7 +101,6 @@ int term__init(bool color)
 		atexit(term__restore);
 		atexit_done = true;
 	}
-	quit_signal = 0;
 	set_signals();
 	log_hold(true);
 	set_escdelay(25);
@@ -157,11 +146,11 @@ int term__key(int timeout_ms)
 	wint_t wch;
 	int rc;
 
-	if (quit_signal)
+	if (signals__stop())
 		return ERR;
 	wtimeout(stdscr, timeout_ms);
 	rc = wget_wch(stdscr, &wch);
-	if (rc == ERR || quit_signal)
+	if (rc == ERR || signals__stop())
 		return ERR;
 	return (int)wch;
 }
@@ -170,12 +159,7 @@ bool term__key_pending(void)
 {
 	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
 
-	return quit_signal || poll(&pfd, 1, 0) > 0;
-}
-
-int term__quit_signal(void)
-{
-	return quit_signal;
+	return signals__stop() || poll(&pfd, 1, 0) > 0;
 }
 
 void term__size(int *cols, int *rows)

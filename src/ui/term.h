@@ -38,10 +38,9 @@ attr_t term__attr(enum role r);
 bool term__utf8(void);
 /*
  * The next key within timeout_ms (0: do not wait), ERR when none. A signal asking to quit
- * (SIGINT, SIGTERM, SIGHUP) makes it return ERR at once and term__quit_signal() non-zero.
+ * (SIGINT, SIGTERM, SIGHUP) makes it return ERR at once and signals__stop() non-zero.
  */
 int term__key(int timeout_ms);
-int term__quit_signal(void);
 /* True when a key is waiting, without reading it. */
 bool term__key_pending(void);
 void term__size(int *cols, int *rows);

@@ -12,10 +12,12 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "core/signals.h"
 #include "ui/chrome.h"
 #include "ui/draw.h"
 #include "ui/term.h"
 #include "ui/ui_int.h"
+#include "core/clock.h"
 
 #define FRAME_MS       80 /* 12.5 redraws per second: at least 10 even with some jitter */
 #define PUMP_BUDGET_MS 30 /* keys are read between pumps: their latency stays below 100 ms */
@@ -31,18 +33,7 @@ static const struct view *const pane_views[PANE_COUNT] = {
 
 uint64_t ui__now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static uint64_t mono_ns(clockid_t c)
-{
-	struct timespec ts;
-
-	clock_gettime(c, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+	return clock__ns() / 1000000;
 }
 
 const struct journey *ui__selected(const struct ui *ui)
@@ -159,7 +150,7 @@ static void refresh_model(struct ui *ui, bool force)
 	}
 	if (force || now - ui->layers_at_ms >= period) {
 		if (ui->feed->live)
-			ui->now_ns = mono_ns(CLOCK_MONOTONIC);
+			ui->now_ns = clock__ns_of(CLOCK_MONOTONIC);
 		vm_layers__build(&ui->layers, ui->store, &ui->matcher, ui->names, ui->cfg,
 				 ui->now_ns);
 		ui->layers_at_ms = now;
@@ -410,7 +401,8 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 	vm_filter__init(&ui.filter);
 	vm_matcher__init(&ui.matcher, &ui.filter);
 	if (feed->live)
-		ui.wall_off_ns = (int64_t)(mono_ns(CLOCK_REALTIME) - mono_ns(CLOCK_MONOTONIC));
+		ui.wall_off_ns =
+			(int64_t)(clock__ns_of(CLOCK_REALTIME) - clock__ns_of(CLOCK_MONOTONIC));
 	else
 		ui.now_ns = newest_ns(s);
 	if (term__init(cfg->color && !getenv("NO_COLOR")))
@@ -452,7 +444,7 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 				dirty = true;
 			key = term__key(0);
 		}
-		if (term__quit_signal())
+		if (signals__stop())
 			quit = true;
 	}
 	term__restore();

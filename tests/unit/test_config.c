@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/classify.h"
+#include "core/backend.h"
 #include "core/config.h"
 
 #define DATA "tests/unit/data/"
