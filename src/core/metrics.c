@@ -254,11 +254,13 @@ int metrics__render(const struct metrics *m, const struct store *s, const struct
 	layers(out, m, s);
 	if (drops(out, m, s))
 		return -ENOMEM;
-	header(out, "skbtop_fates_total", "counter",
-	       "Packets by fate; in_flight: those whose end was not seen.");
-	for (int f = 0; f < FATE_COUNT; f++)
+	header(out, "skbtop_fates_total", "counter", "Packets that ended, by fate.");
+	for (int f = FATE_IN_FLIGHT + 1; f < FATE_COUNT; f++)
 		fprintf(out, "skbtop_fates_total{fate=\"%s\"} %" PRIu64 "\n", fate__name(f),
 			st->by_fate[f]);
+	/* A packet leaves this count when it ends: a gauge. */
+	header(out, "skbtop_packets_in_flight", "gauge", "Packets whose end was not seen.");
+	fprintf(out, "skbtop_packets_in_flight %" PRIu64 "\n", st->by_fate[FATE_IN_FLIGHT]);
 	header(out, "skbtop_nft_rule_verdicts_total", "counter",
 	       "Final nftables verdicts by rule handle (policy: the chain's policy).");
 	if (verdict_series(out, "skbtop_nft_rule_verdicts_total", &m->rules, rule_labels, 5))

@@ -101,6 +101,8 @@ static void test_a_dropped_packet_shows_in_every_family(void **state)
 	has(t, "skbtop_layer_seconds_total{layer=\"IPv4\"} 0.000000500");
 	has(t, "skbtop_drops_total{reason=\"NO_SOCKET\"} 1");
 	has(t, "skbtop_fates_total{fate=\"dropped\"} 1");
+	has(t, "skbtop_packets_in_flight 0");
+	assert_null(strstr(t, "fate=\"in_flight\""));
 	has(t, "skbtop_nft_rule_verdicts_total{family=\"inet\",table=\"filter\",chain=\"input\","
 	       "handle=\"9\",verdict=\"drop\"} 1");
 	has(t, "skbtop_events_lost_total{where=\"kernel\"} 0");
