@@ -90,6 +90,10 @@ _skbtop() {
 		_filedir
 		return
 		;;
+	-w)
+		_filedir pcapng
+		return
+		;;
 	--netns | --filter-netns)
 		_filedir
 		return
@@ -98,14 +102,14 @@ _skbtop() {
 		_available_interfaces
 		return
 		;;
-	-t | --duration | --metrics | -n | --max-functions | -F | --functions | --ringbuf-kb | --host | \
+	-t | --duration | --metrics | --snaplen | -n | --max-functions | -F | --functions | --ringbuf-kb | --host | \
 		--port | --mark | --filter-mark | --filter-func)
 		return
 		;;
 	esac
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--stream --format --output --folded --metrics --duration --backend
+		COMPREPLY=($(compgen -W '--stream --format --output -w --snaplen --folded --metrics --duration --backend
 			--max-functions --functions --config --ringbuf-kb --proto --host --port
 			--netns --ifname --mark --filter-netns --filter-ifname --filter-mark
 			--filter-func --nft-rules --nft-netlink-trace --no-color --empty-probes

@@ -4,6 +4,7 @@
  * to the TUI or print them (--stream) until the user stops, and leave nothing attached behind.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -18,6 +19,7 @@
 
 #include "cmds.h"
 #include "core/backend.h"
+#include "core/capture.h"
 #include "core/classify.h"
 #include "core/config.h"
 #include "core/cost.h"
@@ -58,6 +60,8 @@ struct trace_args {
 	const char *config;
 	const char *output;
 	const char *folded; /* --folded FILE */
+	const char *pcapng; /* -w FILE */
+	long snaplen;	    /* --snaplen */
 	bool metrics;	    /* --metrics [ADDR:]PORT, parsed into metrics_addr */
 	struct sockaddr_storage metrics_addr;
 	socklen_t metrics_len;
@@ -102,7 +106,9 @@ struct trace {
 	char filter_text[512];
 	struct pcapfilter pcap; /* the translated expression, until load */
 	const struct stream *stream;
-	struct folded *folded; /* --folded: each journey added when it ends */
+	struct folded *folded;	 /* --folded: each journey added when it ends */
+	struct capture *capture; /* -w: packets written as their journey ends */
+	FILE *pcapng;
 	struct metrics *metrics;
 	struct metrics_http *http;
 	double last_metrics_ms;
@@ -124,6 +130,12 @@ static void usage(FILE *f)
 		"  -f, --format text|json   line format of --stream (default text)\n"
 		"  -o, --output FILE        at exit, save the session (JSON, mode 0600) for "
 		"`skbtop replay`\n"
+		"  -w FILE                  write the packets' first bytes to FILE as pcapng, "
+		"each\n"
+		"                           with its journey as comment ('-': stdout)\n"
+		"      --snaplen N          bytes of each packet -w captures (default 128, at "
+		"most\n"
+		"                           %d; 0: none)\n"
 		"      --folded FILE        at exit, write the packets' time as folded stacks\n"
 		"                           (flamegraph.pl, inferno, speedscope; '-': stdout)\n"
 		"      --metrics [ADDR:]PORT  serve Prometheus metrics on "
@@ -170,7 +182,10 @@ static void usage(FILE *f)
 		"  skbtop --stream udp port 53                  DNS packets as text lines\n"
 		"  skbtop --stream --format json --duration 10 -o s.json host 10.0.0.2\n"
 		"  skbtop --backend tracepoint --filter-netns /run/netns/blue\n"
-		"  skbtop replay s.json                         look at a saved session\n");
+		"  skbtop replay s.json                         look at a saved session\n"
+		"  skbtop --stream -w drops.pcapng udp port 53  and open drops.pcapng in "
+		"Wireshark\n",
+		SKBTOP_SNAP_MAX);
 }
 
 /* --proto, --host, --port are written as a tcpdump expression joined to the user's. */
@@ -241,6 +256,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		OPT_EMPTY_PROBES,
 		OPT_FOLDED,
 		OPT_METRICS,
+		OPT_SNAPLEN,
 	};
 	static const struct option opts[] = {
 		{ "stream", no_argument, NULL, 's' },
@@ -268,6 +284,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "empty-probes", no_argument, NULL, OPT_EMPTY_PROBES },
 		{ "folded", required_argument, NULL, OPT_FOLDED },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -276,8 +293,9 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 
 	a->max_functions = -1;
 	a->ringbuf_kb = -1;
+	a->snaplen = 128;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+sf:o:t:b:n:F:c:vh", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "+sf:o:w:t:b:n:F:c:vh", opts, &idx)) != -1) {
 		char *end;
 		long v;
 
@@ -293,6 +311,18 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 			break;
 		case 'o':
 			a->output = optarg;
+			break;
+		case 'w':
+			a->pcapng = optarg;
+			break;
+		case OPT_SNAPLEN:
+			if (parse_long("--snaplen", optarg, 0, &a->snaplen))
+				return -1;
+			if (a->snaplen > SKBTOP_SNAP_MAX) {
+				p_err("--snaplen: %ld is more than the %d bytes skbtop captures",
+				      a->snaplen, SKBTOP_SNAP_MAX);
+				return -1;
+			}
 			break;
 		case 't':
 			errno = 0;
@@ -647,6 +677,21 @@ static size_t pump_netlink(struct trace *t, struct store *s, uint64_t caught_up_
 	return (size_t)n + nft_join__run(t->join, s, all ? UINT64_MAX : ready, on_joined, t);
 }
 
+/* What the outputs do with each record the store took into j. */
+static void record_outputs(struct trace *t, const struct journey *j, const struct decode_slot *slot)
+{
+	if (t->stream)
+		stream__event(t->stream, j, &slot->u, slot->size);
+	count_metrics(t, &slot->u, slot->size);
+	/* Folded as it ends: the store may evict it long before skbtop exits. */
+	if (t->folded && j->ended &&
+	    (slot->u.hdr.type == SKBTOP_EV_DROP || slot->u.hdr.type == SKBTOP_EV_CONSUME) &&
+	    folded__add(t->folded, j))
+		p_warn("folded stacks: out of memory, some packets are left out");
+	if (t->capture)
+		capture__joined(t->capture, j);
+}
+
 static size_t pump(void *ctx, struct store *s)
 {
 	struct trace *t = ctx;
@@ -664,18 +709,15 @@ static size_t pump(void *ctx, struct store *s)
 		if (slot->u.hdr.ts_ns > t->ring_ns)
 			t->ring_ns = slot->u.hdr.ts_ns;
 		/* nft_do_chain sees the marking chains of the netlink trace: they are ours. */
-		if (!nl || slot->size != sizeof(struct skbtop_nft_event) ||
-		    !nft_nltrace__own_table(slot->u.nft.table))
+		if (slot->u.hdr.type == SKBTOP_EV_BYTES) {
+			if (t->capture)
+				capture__bytes(t->capture, &slot->u.bytes);
+		} else if (!nl || slot->size != sizeof(struct skbtop_nft_event) ||
+			   !nft_nltrace__own_table(slot->u.nft.table)) {
 			j = store__add(s, &slot->u, slot->size);
-		if (j && t->stream)
-			stream__event(t->stream, j, &slot->u, slot->size);
+		}
 		if (j)
-			count_metrics(t, &slot->u, slot->size);
-		/* Folded as it ends: the store may evict it long before skbtop exits. */
-		if (j && t->folded && j->ended &&
-		    (slot->u.hdr.type == SKBTOP_EV_DROP || slot->u.hdr.type == SKBTOP_EV_CONSUME) &&
-		    folded__add(t->folded, j))
-			p_warn("folded stacks: out of memory, some packets are left out");
+			record_outputs(t, j, slot);
 		queue__release(t->q);
 		n++;
 	}
@@ -801,6 +843,53 @@ static void status_notice(const struct trace *t, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* -w: the file is opened before loading, so that a bad path costs no attach. */
+static int start_capture(struct trace *t, const struct trace_args *a)
+{
+	int fd;
+
+	if (!strcmp(a->pcapng, "-")) {
+		t->pcapng = stdout;
+	} else {
+		/* Packet bytes are the user's traffic: readable by the owner only, like sessions.
+		 */
+		fd = open(a->pcapng, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		t->pcapng = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!t->pcapng) {
+			p_err("-w %s: %s", a->pcapng, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+	}
+	t->capture = capture__new(t->pcapng, (uint32_t)a->snaplen, t->names, &t->cfg);
+	if (!t->capture) {
+		p_err("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* The journeys still in flight are written, then what the capture did is said. */
+static int finish_capture(struct trace *t, const struct trace_args *a)
+{
+	const struct capture_stats *cs;
+	int err;
+
+	capture__finish(t->capture, t->store);
+	cs = capture__stats(t->capture);
+	err = cs->write_error;
+	if (t->pcapng != stdout && fclose(t->pcapng) && !err)
+		err = -errno;
+	t->pcapng = NULL;
+	fprintf(stderr,
+		"skbtop: pcapng: %" PRIu64 " packets written to %s, %" PRIu64 " captures lost\n",
+		cs->packets, a->pcapng, cs->lost);
+	if (err)
+		p_err("-w %s: %s", a->pcapng, strerror(-err));
+	return err ? -1 : 0;
+}
+
 /* The journeys still in flight join the ended ones, then the file is written. */
 static int save_folded(struct trace *t, const char *path)
 {
@@ -872,6 +961,8 @@ static int run(struct trace *t, struct trace_args *a)
 	rc = 1;
 	t->phase_ms[PH_FUNCS] = clock__ms();
 
+	if (a->pcapng && start_capture(t, a))
+		goto out;
 	lo.backend = t->backend;
 	lo.ringbuf_kb = t->cfg.ringbuf_kb;
 	lo.track_max = t->cfg.track_max;
@@ -880,6 +971,8 @@ static int run(struct trace *t, struct trace_args *a)
 	lo.funcs = t->funcs;
 	lo.n_funcs = t->n_funcs;
 	lo.empty_probes = a->empty_probes;
+	/* Only an output that writes bytes has the kernel copy them. */
+	lo.snaplen = t->capture ? (uint32_t)a->snaplen : 0;
 	t->loader = loader__new(&lo, err, sizeof(err));
 	if (!t->loader) {
 		p_err("%s", err);
@@ -1002,6 +1095,8 @@ static int run(struct trace *t, struct trace_args *a)
 	}
 	if (a->folded && save_folded(t, a->folded))
 		rc = 1;
+	if (t->capture && finish_capture(t, a))
+		rc = 1;
 	if (a->output) {
 		struct export_meta m = { .backend = backend__label(t->backend), .cost = &session };
 
@@ -1061,6 +1156,16 @@ int cmd_trace(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_args;
 	}
+	if (a.pcapng && !a.snaplen) {
+		p_err("-w with --snaplen 0 would write no packet: give a snap length, or no -w");
+		rc = EXIT_USAGE;
+		goto out_args;
+	}
+	if (a.pcapng && !strcmp(a.pcapng, "-") && a.stream) {
+		p_err("-w - writes pcapng to stdout, where --stream writes its lines: choose one");
+		rc = EXIT_USAGE;
+		goto out_args;
+	}
 	if (a.empty_probes && a.nft_netlink) {
 		p_err("--empty-probes follows no packet: it cannot go with --nft-netlink-trace");
 		rc = EXIT_USAGE;
@@ -1080,6 +1185,9 @@ int cmd_trace(int argc, char **argv)
 		       a.nft_rules);
 	rc = run(&t, &a);
 	folded__free(t.folded);
+	capture__free(t.capture);
+	if (t.pcapng && t.pcapng != stdout)
+		fclose(t.pcapng);
 	metrics__free(t.metrics);
 	store__free(t.store);
 	queue__free(t.q);

@@ -20,10 +20,7 @@ free_port() {
 }
 
 for bad in not-a-port 70000 '::1:9464' '[::1]' 'host.example:9464'; do
-	timeout 10 "$SKBTOP" --stream --metrics "$bad" >/dev/null 2>"$TRACE_DIR/err"
-	rc=$?
-	check "--metrics $bad is bad usage: status $rc, one line ($(cat "$TRACE_DIR/err"))" \
-		sh -c "[ $rc -eq 2 ] && [ \$(grep -c . '$TRACE_DIR/err') -eq 1 ]"
+	check_refused --metrics "$bad"
 done
 
 ns_pair || { not_ok "two namespaces joined by veth"; exit 1; }

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+#include "clock.h"
+#include "journey_note.h"
+#include "pcapng.h"
+
+enum snap_kind {
+	SNAP_FIRST,
+	SNAP_DROP,
+	SNAP_LATER
+};
+
+struct snap {
+	enum snap_kind kind;
+	uint64_t ts_ns;
+	uint32_t ifindex, netns, len;
+	uint16_t caplen, link;
+	uint8_t data[SKBTOP_SNAP_MAX];
+};
+
+struct pending {
+	uint64_t skb; /* 0: empty */
+	struct snap snap;
+};
+
+struct held {
+	uint64_t id; /* journey id, 0: empty */
+	uint32_t n;
+	struct snap snaps[CAPTURE_PER_JOURNEY];
+};
+
+struct capture {
+	FILE *f;
+	struct pcapng *w;
+	uint32_t snaplen;
+	struct names *names;
+	const struct config *cfg;
+	int64_t wall_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for the packets' timestamps */
+	struct pending pending[CAPTURE_PENDING];
+	struct held *held; /* CAPTURE_JOURNEYS, by journey id */
+	struct capture_stats stats;
+};
+
+struct capture *capture__new(FILE *f, uint32_t snaplen, struct names *names,
+			     const struct config *cfg)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->held = calloc(CAPTURE_JOURNEYS, sizeof(*c->held));
+	c->w = c->held ? pcapng__new(f, "skbtop") : NULL;
+	if (!c->w) {
+		free(c->held);
+		free(c);
+		return NULL;
+	}
+	c->f = f;
+	c->snaplen = snaplen;
+	c->names = names;
+	c->cfg = cfg;
+	c->wall_offset_ns = (int64_t)(clock__ns_of(CLOCK_REALTIME) - clock__ns());
+	return c;
+}
+
+void capture__free(struct capture *c)
+{
+	if (!c)
+		return;
+	pcapng__free(c->w);
+	free(c->held);
+	free(c);
+}
+
+static size_t pending_slot(uint64_t skb)
+{
+	return (size_t)((skb >> 8) ^ (skb >> 20)) % CAPTURE_PENDING;
+}
+
+void capture__bytes(struct capture *c, const struct skbtop_bytes_event *b)
+{
+	struct pending *p = &c->pending[pending_slot(b->skb)];
+
+	if (p->skb)
+		c->stats.lost++;
+	p->skb = b->skb;
+	p->snap.ts_ns = b->hdr.ts_ns;
+	p->snap.ifindex = b->ifindex;
+	p->snap.netns = b->netns;
+	p->snap.len = b->len;
+	p->snap.caplen = b->caplen < SKBTOP_SNAP_MAX ? b->caplen : SKBTOP_SNAP_MAX;
+	p->snap.link = b->link;
+	memcpy(p->snap.data, b->data, p->snap.caplen);
+}
+
+static void write_journey(struct capture *c, const struct journey *j, struct held *h)
+{
+	static const char *const at[] = { [SNAP_FIRST] = "its first event",
+					  [SNAP_DROP] = "its drop",
+					  [SNAP_LATER] = "a later event" };
+	char note[4096], comment[4200];
+
+	journey_note(note, sizeof(note), j, c->names, c->cfg);
+	for (uint32_t i = 0; i < h->n; i++) {
+		const struct snap *s = &h->snaps[i];
+		uint16_t link = s->link == SKBTOP_LINK_ETH ? PCAPNG_LINK_ETHERNET : PCAPNG_LINK_RAW;
+		int ifid = pcapng__interface(c->w, s->netns, s->ifindex,
+					     names__ifname(c->names, s->netns, s->ifindex), link,
+					     c->snaplen);
+
+		if (ifid < 0)
+			continue;
+		snprintf(comment, sizeof(comment), "%s; bytes at %s", note, at[s->kind]);
+		pcapng__packet(c->w, ifid, s->ts_ns + (uint64_t)c->wall_offset_ns, s->data,
+			       s->caplen, s->len, comment);
+		c->stats.packets++;
+	}
+	fflush(c->f);
+	if (!c->stats.write_error)
+		c->stats.write_error = pcapng__error(c->w);
+	memset(h, 0, sizeof(*h));
+}
+
+void capture__joined(struct capture *c, const struct journey *j)
+{
+	struct pending *p = &c->pending[pending_slot(j->skb)];
+	struct held *h = &c->held[j->id % CAPTURE_JOURNEYS];
+
+	if (p->skb == j->skb && p->skb) {
+		if (h->id != j->id) {
+			if (h->id)
+				c->stats.lost += h->n;
+			memset(h, 0, sizeof(*h));
+			h->id = j->id;
+		}
+		if (h->n < CAPTURE_PER_JOURNEY) {
+			p->snap.kind = j->ended && j->fate == FATE_DROPPED ? SNAP_DROP
+				       : h->n				   ? SNAP_LATER
+									   : SNAP_FIRST;
+			h->snaps[h->n++] = p->snap;
+		} else {
+			c->stats.lost++;
+		}
+		p->skb = 0;
+	}
+	if (j->ended && h->id == j->id)
+		write_journey(c, j, h);
+}
+
+void capture__finish(struct capture *c, const struct store *s)
+{
+	for (size_t i = 0; i < store__len(s); i++) {
+		const struct journey *j = store__at(s, i);
+		struct held *h = &c->held[j->id % CAPTURE_JOURNEYS];
+
+		if (h->id == j->id)
+			write_journey(c, j, h);
+	}
+}
+
+const struct capture_stats *capture__stats(const struct capture *c)
+{
+	return &c->stats;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Packets' captured bytes (SKBTOP_EV_BYTES) joined to their journeys and written to a pcapng
+ * file when the journey ends, with the journey as each packet's comment. The kernel sends the
+ * bytes just before the event they belong to: they wait here, by skb address, until the store
+ * has added that event. Bounded: CAPTURE_PENDING bytes records waiting and CAPTURE_JOURNEYS
+ * journeys in flight with bytes; what does not fit is counted, never waited for. Owned by the
+ * thread that fills the store.
+ */
+#ifndef SKBTOP_CAPTURE_H
+#define SKBTOP_CAPTURE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "names.h"
+#include "store.h"
+
+#define CAPTURE_PENDING	    256
+#define CAPTURE_JOURNEYS    4096
+#define CAPTURE_PER_JOURNEY 3 /* its first sight, its drop, and one spare */
+
+struct capture;
+
+/* Writes the pcapng section header to f (kept open by the caller); NULL when out of memory. */
+struct capture *capture__new(FILE *f, uint32_t snaplen, struct names *names,
+			     const struct config *cfg);
+void capture__free(struct capture *c);
+
+/* A bytes record from the kernel. */
+void capture__bytes(struct capture *c, const struct skbtop_bytes_event *b);
+/* The store added an event to j: its waiting bytes join it; its end writes its packets. */
+void capture__joined(struct capture *c, const struct journey *j);
+/* At exit: the journeys still in flight that have bytes, with what they know so far. */
+void capture__finish(struct capture *c, const struct store *s);
+
+struct capture_stats {
+	uint64_t packets; /* packet blocks written */
+	uint64_t lost;	  /* bytes records overwritten before their journey took them */
+	int write_error;  /* -errno of the first failed write, 0 if none */
+};
+const struct capture_stats *capture__stats(const struct capture *c);
+
+#endif /* SKBTOP_CAPTURE_H */
