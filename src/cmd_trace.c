@@ -50,6 +50,7 @@
 #define PUMP_BATCH	4096
 #define LOSS_REFRESH_MS 200
 #define METRICS_MS	1000 /* how often /metrics gets a new snapshot */
+#define NFT_LATE_MS	1000 /* how long -w waits for the netlink trace's verdicts */
 
 struct trace_args {
 	bool stream;
@@ -689,7 +690,7 @@ static void record_outputs(struct trace *t, const struct journey *j, const struc
 	    folded__add(t->folded, j))
 		p_warn("folded stacks: out of memory, some packets are left out");
 	if (t->capture)
-		capture__joined(t->capture, j);
+		capture__joined(t->capture, j, (uint64_t)clock__ms());
 }
 
 static size_t pump(void *ctx, struct store *s)
@@ -726,6 +727,8 @@ static size_t pump(void *ctx, struct store *s)
 	refresh_losses(t, s, false);
 	cost__sample(t->cost);
 	publish_metrics(t, false);
+	if (t->capture)
+		capture__tick(t->capture, s, (uint64_t)clock__ms());
 	return n;
 }
 
@@ -862,7 +865,9 @@ static int start_capture(struct trace *t, const struct trace_args *a)
 			return -1;
 		}
 	}
-	t->capture = capture__new(t->pcapng, (uint32_t)a->snaplen, t->names, &t->cfg);
+	/* The netlink trace's verdicts join a journey after its end: its packets wait for them. */
+	t->capture = capture__new(t->pcapng, (uint32_t)a->snaplen, a->nft_netlink ? NFT_LATE_MS : 0,
+				  t->names, &t->cfg);
 	if (!t->capture) {
 		p_err("out of memory");
 		return -1;

@@ -28,7 +28,9 @@ struct pending {
 };
 
 struct held {
-	uint64_t id; /* journey id, 0: empty */
+	uint64_t id;	 /* journey id, 0: empty */
+	uint64_t end_ms; /* when the journey ended, 0: in flight */
+	char *note;	 /* the journey when it ended, in case the store lets go of it */
 	uint32_t n;
 	struct snap snaps[CAPTURE_PER_JOURNEY];
 };
@@ -42,10 +44,12 @@ struct capture {
 	int64_t wall_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for the packets' timestamps */
 	struct pending pending[CAPTURE_PENDING];
 	struct held *held; /* CAPTURE_JOURNEYS, by journey id */
+	uint32_t delay_ms; /* how long an ended journey waits for late events */
+	uint32_t waiting;  /* ended journeys not written yet */
 	struct capture_stats stats;
 };
 
-struct capture *capture__new(FILE *f, uint32_t snaplen, struct names *names,
+struct capture *capture__new(FILE *f, uint32_t snaplen, uint32_t delay_ms, struct names *names,
 			     const struct config *cfg)
 {
 	struct capture *c = calloc(1, sizeof(*c));
@@ -61,6 +65,7 @@ struct capture *capture__new(FILE *f, uint32_t snaplen, struct names *names,
 	}
 	c->f = f;
 	c->snaplen = snaplen;
+	c->delay_ms = delay_ms;
 	c->names = names;
 	c->cfg = cfg;
 	c->wall_offset_ns = (int64_t)(clock__ns_of(CLOCK_REALTIME) - clock__ns());
@@ -72,6 +77,8 @@ void capture__free(struct capture *c)
 	if (!c)
 		return;
 	pcapng__free(c->w);
+	for (size_t i = 0; i < CAPTURE_JOURNEYS; i++)
+		free(c->held[i].note);
 	free(c->held);
 	free(c);
 }
@@ -97,44 +104,63 @@ void capture__bytes(struct capture *c, const struct skbtop_bytes_event *b)
 	memcpy(p->snap.data, b->data, p->snap.caplen);
 }
 
-static void write_journey(struct capture *c, const struct journey *j, struct held *h)
+/* The journey's packets, told by the store's journey if it still holds it, else by its note. */
+static void write_held(struct capture *c, const struct store *s, struct held *h)
 {
 	static const char *const at[] = { [SNAP_FIRST] = "its first event",
 					  [SNAP_DROP] = "its drop",
 					  [SNAP_LATER] = "a later event" };
+	const struct journey *j = s ? store__by_id(s, h->id) : NULL;
 	char note[4096], comment[4200];
 
-	journey_note(note, sizeof(note), j, c->names, c->cfg);
+	if (j)
+		journey_note(note, sizeof(note), j, c->names, c->cfg);
+	else
+		snprintf(note, sizeof(note), "%s", h->note ? h->note : "");
 	for (uint32_t i = 0; i < h->n; i++) {
-		const struct snap *s = &h->snaps[i];
-		uint16_t link = s->link == SKBTOP_LINK_ETH ? PCAPNG_LINK_ETHERNET : PCAPNG_LINK_RAW;
-		int ifid = pcapng__interface(c->w, s->netns, s->ifindex,
-					     names__ifname(c->names, s->netns, s->ifindex), link,
+		const struct snap *sn = &h->snaps[i];
+		uint16_t link =
+			sn->link == SKBTOP_LINK_ETH ? PCAPNG_LINK_ETHERNET : PCAPNG_LINK_RAW;
+		int ifid = pcapng__interface(c->w, sn->netns, sn->ifindex,
+					     names__ifname(c->names, sn->netns, sn->ifindex), link,
 					     c->snaplen);
 
 		if (ifid < 0)
 			continue;
-		snprintf(comment, sizeof(comment), "%s; bytes at %s", note, at[s->kind]);
-		pcapng__packet(c->w, ifid, s->ts_ns + (uint64_t)c->wall_offset_ns, s->data,
-			       s->caplen, s->len, comment);
+		snprintf(comment, sizeof(comment), "%s; bytes at %s", note, at[sn->kind]);
+		pcapng__packet(c->w, ifid, sn->ts_ns + (uint64_t)c->wall_offset_ns, sn->data,
+			       sn->caplen, sn->len, comment);
 		c->stats.packets++;
 	}
 	fflush(c->f);
 	if (!c->stats.write_error)
 		c->stats.write_error = pcapng__error(c->w);
+	if (h->end_ms)
+		c->waiting--;
+	free(h->note);
 	memset(h, 0, sizeof(*h));
 }
 
-void capture__joined(struct capture *c, const struct journey *j)
+/* A slot taken by another journey: what it held is lost, and counted. */
+static void drop_held(struct capture *c, struct held *h)
+{
+	c->stats.lost += h->n;
+	if (h->end_ms)
+		c->waiting--;
+	free(h->note);
+	memset(h, 0, sizeof(*h));
+}
+
+void capture__joined(struct capture *c, const struct journey *j, uint64_t now_ms)
 {
 	struct pending *p = &c->pending[pending_slot(j->skb)];
 	struct held *h = &c->held[j->id % CAPTURE_JOURNEYS];
+	char note[4096];
 
 	if (p->skb == j->skb && p->skb) {
 		if (h->id != j->id) {
 			if (h->id)
-				c->stats.lost += h->n;
-			memset(h, 0, sizeof(*h));
+				drop_held(c, h);
 			h->id = j->id;
 		}
 		if (h->n < CAPTURE_PER_JOURNEY) {
@@ -147,19 +173,32 @@ void capture__joined(struct capture *c, const struct journey *j)
 		}
 		p->skb = 0;
 	}
-	if (j->ended && h->id == j->id)
-		write_journey(c, j, h);
+	if (!j->ended || h->id != j->id || h->end_ms)
+		return;
+	if (!c->delay_ms) {
+		write_held(c, NULL, h);
+		return;
+	}
+	h->end_ms = now_ms ? now_ms : 1;
+	h->note = strdup(journey_note(note, sizeof(note), j, c->names, c->cfg));
+	c->waiting++;
+}
+
+void capture__tick(struct capture *c, const struct store *s, uint64_t now_ms)
+{
+	for (size_t i = 0; c->waiting && i < CAPTURE_JOURNEYS; i++) {
+		struct held *h = &c->held[i];
+
+		if (h->end_ms && now_ms - h->end_ms >= c->delay_ms)
+			write_held(c, s, h);
+	}
 }
 
 void capture__finish(struct capture *c, const struct store *s)
 {
-	for (size_t i = 0; i < store__len(s); i++) {
-		const struct journey *j = store__at(s, i);
-		struct held *h = &c->held[j->id % CAPTURE_JOURNEYS];
-
-		if (h->id == j->id)
-			write_journey(c, j, h);
-	}
+	for (size_t i = 0; i < CAPTURE_JOURNEYS; i++)
+		if (c->held[i].id)
+			write_held(c, s, &c->held[i]);
 }
 
 const struct capture_stats *capture__stats(const struct capture *c)

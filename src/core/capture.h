@@ -23,16 +23,22 @@
 
 struct capture;
 
-/* Writes the pcapng section header to f (kept open by the caller); NULL when out of memory. */
-struct capture *capture__new(FILE *f, uint32_t snaplen, struct names *names,
+/*
+ * Writes the pcapng section header to f (kept open by the caller); NULL when out of memory. An
+ * ended journey's packets wait delay_ms for events that join late (the netlink trace's rule
+ * verdicts), 0: written as it ends.
+ */
+struct capture *capture__new(FILE *f, uint32_t snaplen, uint32_t delay_ms, struct names *names,
 			     const struct config *cfg);
 void capture__free(struct capture *c);
 
 /* A bytes record from the kernel. */
 void capture__bytes(struct capture *c, const struct skbtop_bytes_event *b);
 /* The store added an event to j: its waiting bytes join it; its end writes its packets. */
-void capture__joined(struct capture *c, const struct journey *j);
-/* At exit: the journeys still in flight that have bytes, with what they know so far. */
+void capture__joined(struct capture *c, const struct journey *j, uint64_t now_ms);
+/* Writes the ended journeys that waited long enough. */
+void capture__tick(struct capture *c, const struct store *s, uint64_t now_ms);
+/* At exit: every journey with bytes, those in flight with what they know so far. */
 void capture__finish(struct capture *c, const struct store *s);
 
 struct capture_stats {

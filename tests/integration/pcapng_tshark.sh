@@ -59,3 +59,28 @@ n_if=$(tshark -r "$f" -T fields -e frame.interface_id | sort -u | wc -l)
 n_pairs=$(tshark -r "$f" -T fields -e frame.interface_name -e frame.interface_description | sort -u | wc -l)
 check "one interface block per (namespace, interface): $n_if ids for $n_pairs pairs" \
 	test "$n_if" -eq "$n_pairs" -a "$n_if" -ge 2
+
+# An nftables rule's drop, its verdict from the kernel's netlink trace (which joins the journey
+# after the drop): the comment names the table, chain, rule handle and rule text.
+if ! command -v nft >/dev/null; then
+	skip "the comment has the nftables verdict" "no nft"
+	exit 0
+fi
+ip netns exec "$NS_B" nft -f - <<NFT
+table inet filter {
+	chain input { type filter hook input priority 0; udp dport 9998 drop; }
+}
+NFT
+handle=$(ip netns exec "$NS_B" nft -a list chain inet filter input | awk '/dport 9998 drop/ { print $NF }')
+f=$TRACE_DIR/nft.pcapng
+trace_start nft --stream --nft-netlink-trace --filter-netns "/run/netns/$NS_B" -w "$f" udp port 9998 ||
+	{ not_ok "skbtop starts with -w and --nft-netlink-trace"; exit 1; }
+ip netns exec "$NS_A" "$TOOLS/sendpkt" udp 10.77.0.2 9998 --src-port 40300 --size 50
+sleep 1.5
+trace_stop INT
+tshark -r "$f" -Y 'udp.srcport == 40300' -T fields -e frame.interface_name -e frame.comment >"$TRACE_DIR/nft"
+sed 's/^/# /' "$TRACE_DIR/nft"
+check "frame.comment says the datagram was dropped by netfilter in nft_do_chain" \
+	grep -qF "dropped NETFILTER_DROP at nft_do_chain+0x" "$TRACE_DIR/nft"
+check "and the rule that decided it, by table, chain, handle and text" \
+	grep -qF "; nft: inet filter input handle $handle drop \"udp dport 9998 drop\"; " "$TRACE_DIR/nft"
