@@ -4,7 +4,8 @@
 # per second beside "untraced" and beside the floor of the same run. The floor is skbtop
 # --empty-probes: the same hooks (backend, functions, tracepoints) with programs that return at once.
 #   host (tracepoints): floor, a filter that matches nothing ('udp port 1'), every packet of the
-#     namespace followed (--stream to /dev/null, and the screen in a 120x36 tmux), and bpftrace as a
+#     namespace followed (--stream to /dev/null, the same with -w FILE capturing each datagram's bytes
+#     twice, and the screen in a 120x36 tmux), and bpftrace as a
 #     peer (counting on 6 net/skb tracepoints, counting on skbtop's tracepoints as the kernel lists
 #     them, printing a line per event on the 6); then, in separate runs with the kernel's BPF
 #     statistics (kernel.bpf_stats_enabled, restored after), run_time_ns / run_cnt of skbtop's
@@ -177,6 +178,7 @@ declare -A label=(
 	[no-match]="skbtop --stream 'udp port 1' (matches nothing)"
 	[every]="skbtop --stream --filter-netns NS, every packet"
 	[n50]="skbtop --stream -n 50 --filter-netns NS, every packet"
+	[capture]="skbtop --stream -w FILE --filter-netns NS (128 bytes twice)"
 	[screen]="skbtop screen (tmux 120x36) --filter-netns NS"
 	[bt-count6]="bpftrace counting, 6 net/skb tracepoints"
 	[bt-count]="bpftrace counting, skbtop's tracepoints"
@@ -193,6 +195,7 @@ case_start() {
 	no-match) skbtop_start --stream 'udp port 1' ;;
 	every) skbtop_start --stream --filter-netns "$NETNS" ;;
 	n50) skbtop_start --stream -n 50 --filter-netns "$NETNS" ;;
+	capture) skbtop_start --stream -w "$work/capture.pcapng" --filter-netns "$NETNS" ;;
 	screen) screen_start ;;
 	bt-count6) bt_start 6 "$(bt_probes "$TP6") { @[probe] = count(); }" ;;
 	bt-count) bt_start "$(wc -w <<<"$SK_TPS")" "$(bt_probes "$SK_TPS") { @[probe] = count(); }" ;;
@@ -222,7 +225,7 @@ stop_tracer
 grep '^skbtop: backend\|^skbtop: functions:\|^skbtop: load' "$work/err" | sed "s/^skbtop: /cost [$where] skbtop: /"
 flood "$((PACKETS / 10))" >/dev/null
 
-cases="untraced floor no-match every"
+cases="untraced floor no-match every capture"
 if [ "$where" = host ]; then
 	if command -v tmux >/dev/null; then cases+=" screen"; else echo "cost [$where]: no tmux, no screen case"; fi
 	if command -v bpftrace >/dev/null && command -v bpftool >/dev/null && command -v jq >/dev/null &&
@@ -250,7 +253,7 @@ for r in $(seq "$ROUNDS"); do
 		v=$(flood)
 		others=$((others + $(foreign)))
 		stop_tracer
-		case $c in every | screen | n50) grep '^skbtop: kernel:\|^skbtop: cost:' "$work/err" >"$work/acct-$c" ;; esac
+		case $c in every | capture | screen | n50) grep '^skbtop: kernel:\|^skbtop: cost:' "$work/err" >"$work/acct-$c" ;; esac
 		pps[$c,$r]=$v
 		[ "$others" -gt 0 ] && round_busy=1
 		line+=" $c $v$([ "$others" -gt 0 ] && echo '*')"
@@ -290,7 +293,7 @@ for c in $cases; do
 		printf "\n"
 	}'
 done
-for c in every screen n50; do
+for c in every capture screen n50; do
 	[ -s "$work/acct-$c" ] && sed "s/^skbtop: /cost [$where] ${c}, last round: /" "$work/acct-$c"
 done
 
@@ -304,7 +307,7 @@ old_stats=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -qw kernel.bpf_stats_enabled=1
 declare -A st
 for r in $(seq "$STATS_ROUNDS"); do
-	for c in floor no-match every; do
+	for c in floor no-match every capture; do
 		wait_quiet
 		if [ "$c" = every ]; then
 			rm -f "$work/tail"
@@ -321,7 +324,7 @@ for r in $(seq "$STATS_ROUNDS"); do
 		stop_tracer
 		st[$c]+="$((n1 - n0)) $((t1 - t0)) $others"$'\n'
 	done
-	echo "cost [$where] statistics round $r: $(for c in floor no-match every; do
+	echo "cost [$where] statistics round $r: $(for c in floor no-match every capture; do
 		tail -n 1 <<<"${st[$c]%$'\n'}" | awk -v c="$c" '{ printf " %s %.0f runs %.0f ns%s", c, $1, $2, ($3 > 0 ? "*" : "") }'
 	done)"
 done
@@ -337,7 +340,7 @@ echo "cost [$where]: BPF statistics (kernel.bpf_stats_enabled), run_time_ns / ru
 f1=$(stat floor 1) f2=$(stat floor 2) f3=$(stat floor 3)
 awk -v w="$where" -v a="$f1" -v b="$f2" -v c="$f3" 'BEGIN {
 	printf "cost [%s] %-10s %6.0f ns/run, %4.1f runs/datagram, %6.0f ns/datagram\n", w, "floor", a, b, c }'
-for c in no-match every; do
+for c in no-match every capture; do
 	awk -v w="$where" -v l="$c" -v a="$(stat "$c" 1)" -v b="$(stat "$c" 2)" -v d="$(stat "$c" 3)" \
 		-v fa="$f1" -v fb="$f2" -v fd="$f3" 'BEGIN {
 		printf "cost [%s] %-10s %6.0f ns/run = %.1fx floor (%.0f ns/run), %4.1f runs/datagram (floor %.1f), %6.0f ns/datagram = %.1fx floor (%.0f)\n",

@@ -104,13 +104,12 @@ void capture__bytes(struct capture *c, const struct skbtop_bytes_event *b)
 	memcpy(p->snap.data, b->data, p->snap.caplen);
 }
 
-/* The journey's packets, told by the store's journey if it still holds it, else by its note. */
-static void write_held(struct capture *c, const struct store *s, struct held *h)
+/* The journey's packets, told by j (NULL: the store let go of it) or else by its note. */
+static void write_held(struct capture *c, const struct journey *j, struct held *h)
 {
 	static const char *const at[] = { [SNAP_FIRST] = "its first event",
 					  [SNAP_DROP] = "its drop",
 					  [SNAP_LATER] = "a later event" };
-	const struct journey *j = s ? store__by_id(s, h->id) : NULL;
 	char note[4096], comment[4200];
 
 	if (j)
@@ -176,7 +175,7 @@ void capture__joined(struct capture *c, const struct journey *j, uint64_t now_ms
 	if (!j->ended || h->id != j->id || h->end_ms)
 		return;
 	if (!c->delay_ms) {
-		write_held(c, NULL, h);
+		write_held(c, j, h);
 		return;
 	}
 	h->end_ms = now_ms ? now_ms : 1;
@@ -190,7 +189,7 @@ void capture__tick(struct capture *c, const struct store *s, uint64_t now_ms)
 		struct held *h = &c->held[i];
 
 		if (h->end_ms && now_ms - h->end_ms >= c->delay_ms)
-			write_held(c, s, h);
+			write_held(c, store__by_id(s, h->id), h);
 	}
 }
 
@@ -198,7 +197,7 @@ void capture__finish(struct capture *c, const struct store *s)
 {
 	for (size_t i = 0; i < CAPTURE_JOURNEYS; i++)
 		if (c->held[i].id)
-			write_held(c, s, &c->held[i]);
+			write_held(c, store__by_id(s, c->held[i].id), &c->held[i]);
 }
 
 const struct capture_stats *capture__stats(const struct capture *c)
