@@ -21,7 +21,7 @@ struct metrics_http {
 	char *text;
 	size_t len;
 	atomic_ulong requests;
-	char url[INET6_ADDRSTRLEN + 32];
+	char url[128];
 };
 
 int metrics_http__parse(const char *spec, struct sockaddr_storage *addr, socklen_t *len)
