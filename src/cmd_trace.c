@@ -865,6 +865,7 @@ static int start_capture(struct trace *t, const struct trace_args *a)
 			return -1;
 		}
 	}
+	setvbuf(t->pcapng, NULL, _IOFBF, 1 << 16);
 	/* The netlink trace's verdicts join a journey after its end: its packets wait for them. */
 	t->capture = capture__new(t->pcapng, (uint32_t)a->snaplen, a->nft_netlink ? NFT_LATE_MS : 0,
 				  t->names, &t->cfg);

@@ -46,6 +46,7 @@ struct capture {
 	struct held *held; /* CAPTURE_JOURNEYS, by journey id */
 	uint32_t delay_ms; /* how long an ended journey waits for late events */
 	uint32_t waiting;  /* ended journeys not written yet */
+	uint64_t flushed_ms;
 	struct capture_stats stats;
 };
 
@@ -131,7 +132,6 @@ static void write_held(struct capture *c, const struct journey *j, struct held *
 			       sn->caplen, sn->len, comment);
 		c->stats.packets++;
 	}
-	fflush(c->f);
 	if (!c->stats.write_error)
 		c->stats.write_error = pcapng__error(c->w);
 	if (h->end_ms)
@@ -185,6 +185,11 @@ void capture__joined(struct capture *c, const struct journey *j, uint64_t now_ms
 
 void capture__tick(struct capture *c, const struct store *s, uint64_t now_ms)
 {
+	/* A write per packet would slow the consumer down to losing events under a flood. */
+	if (now_ms - c->flushed_ms >= CAPTURE_FLUSH_MS) {
+		fflush(c->f);
+		c->flushed_ms = now_ms;
+	}
 	for (size_t i = 0; c->waiting && i < CAPTURE_JOURNEYS; i++) {
 		struct held *h = &c->held[i];
 
@@ -198,6 +203,7 @@ void capture__finish(struct capture *c, const struct store *s)
 	for (size_t i = 0; i < CAPTURE_JOURNEYS; i++)
 		if (c->held[i].id)
 			write_held(c, store__by_id(s, c->held[i].id), &c->held[i]);
+	fflush(c->f);
 }
 
 const struct capture_stats *capture__stats(const struct capture *c)

@@ -19,7 +19,8 @@
 
 #define CAPTURE_PENDING	    256
 #define CAPTURE_JOURNEYS    4096
-#define CAPTURE_PER_JOURNEY 3 /* its first sight, its drop, and one spare */
+#define CAPTURE_PER_JOURNEY 3	 /* its first sight, its drop, and one spare */
+#define CAPTURE_FLUSH_MS    1000 /* how often what was written reaches the file */
 
 struct capture;
 
@@ -36,7 +37,7 @@ void capture__free(struct capture *c);
 void capture__bytes(struct capture *c, const struct skbtop_bytes_event *b);
 /* The store added an event to j: its waiting bytes join it; its end writes its packets. */
 void capture__joined(struct capture *c, const struct journey *j, uint64_t now_ms);
-/* Writes the ended journeys that waited long enough. */
+/* Writes the ended journeys that waited long enough; flushes the file once a second. */
 void capture__tick(struct capture *c, const struct store *s, uint64_t now_ms);
 /* At exit: every journey with bytes, those in flight with what they know so far. */
 void capture__finish(struct capture *c, const struct store *s);
