@@ -59,7 +59,7 @@ else
 	skip "the completion answers" "no bash-completion (make test-deps)"
 fi
 
-make -s install DESTDIR="$DIR/root" prefix=/opt/skbtop >"$DIR/install.log" 2>&1
+make -s install OUT="${OUT:-build}" DESTDIR="$DIR/root" prefix=/opt/skbtop >"$DIR/install.log" 2>&1
 for f in sbin/skbtop share/man/man8/skbtop.8 share/bash-completion/completions/skbtop \
 	share/skbtop/skbtop.yaml; do
 	check "make install puts $f under DESTDIR/prefix" test -f "$DIR/root/opt/skbtop/$f"
@@ -68,6 +68,6 @@ if command -v man >/dev/null; then
 	check "man finds the installed page in section 8" \
 		sh -c "MANPATH='$DIR/root/opt/skbtop/share/man' man -w 8 skbtop | grep -q man8/skbtop.8"
 fi
-make -s uninstall DESTDIR="$DIR/root" prefix=/opt/skbtop >>"$DIR/install.log" 2>&1
+make -s uninstall OUT="${OUT:-build}" DESTDIR="$DIR/root" prefix=/opt/skbtop >>"$DIR/install.log" 2>&1
 left=$(find "$DIR/root" -type f)
 check "make uninstall leaves no file behind (left: ${left:-none})" test -z "$left"
