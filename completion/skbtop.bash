@@ -29,9 +29,13 @@ _skbtop() {
 			_filedir
 			return
 			;;
+		--pcapng)
+			_filedir pcapng
+			return
+			;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '--config --no-color --folded --help' -- "$cur"))
+			COMPREPLY=($(compgen -W '--config --no-color --folded --pcapng --help' -- "$cur"))
 		else
 			_filedir json
 		fi

@@ -3,8 +3,10 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmds.h"
+#include "core/capture.h"
 #include "core/config.h"
 #include "core/folded.h"
 #include "core/log.h"
@@ -25,12 +27,32 @@ static void usage(FILE *f)
 		"      --no-color     no colours (as does NO_COLOR in the environment)\n"
 		"      --folded FILE  write the packets' time as folded stacks (flamegraph.pl,\n"
 		"                     inferno, speedscope) to FILE ('-': stdout), no screen\n"
+		"      --pcapng FILE  write the bytes the session kept (skbtop -w -o) as pcapng,\n"
+		"                     each packet with its journey as comment, no screen\n"
 		"  -h, --help         show this help\n"
 		"\n"
 		"Examples:\n"
 		"  skbtop replay session.json\n"
 		"  NO_COLOR=1 skbtop replay skbtop-udp-10.0.0.5.41236-10.0.0.2.9999-pkt42.json\n"
 		"  skbtop replay session.json --folded - | flamegraph.pl --countname ns > f.svg\n");
+}
+
+/*
+ * Kernel times count from boot: the session was saved at its "created" time, about when its last
+ * event came, which ties the two clocks together. 0 when the file does not say.
+ */
+static int64_t wall_offset(const struct store *store, const char *created)
+{
+	struct tm tm = { 0 };
+	uint64_t last = 0;
+	const char *end = created ? strptime(created, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+
+	if (!end || *end)
+		return 0;
+	for (size_t i = 0; i < store__len(store); i++)
+		if (store__at(store, i)->last_ns > last)
+			last = store__at(store, i)->last_ns;
+	return (int64_t)timegm(&tm) * 1000000000 - (int64_t)last;
 }
 
 /* Every packet of the file, folded, instead of the screen. */
@@ -61,10 +83,11 @@ int cmd_replay(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "folded", required_argument, NULL, 'F' },
+		{ "pcapng", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = NULL, *folded = NULL;
+	const char *config = NULL, *folded = NULL, *pcapng = NULL;
 	struct session_info info;
 	struct ui_feed feed;
 	struct config cfg;
@@ -84,6 +107,9 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 'F':
 			folded = optarg;
+			break;
+		case 'P':
+			pcapng = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -117,8 +143,13 @@ int cmd_replay(int argc, char **argv)
 		config__free(&cfg);
 		return 1;
 	}
-	if (folded) {
-		rc = write_folded(store, names, &cfg, folded);
+	if (folded || pcapng) {
+		rc = folded ? write_folded(store, names, &cfg, folded) : 0;
+		if (!rc && pcapng)
+			rc = capture__save(pcapng, store, NULL, names, &cfg,
+					   wall_offset(store, info.created))
+				     ? 1
+				     : 0;
 		goto out;
 	}
 	memset(&feed, 0, sizeof(feed));

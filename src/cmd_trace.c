@@ -690,7 +690,7 @@ static void record_outputs(struct trace *t, const struct journey *j, const struc
 	    folded__add(t->folded, j))
 		p_warn("folded stacks: out of memory, some packets are left out");
 	if (t->capture)
-		capture__joined(t->capture, j, (uint64_t)clock__ms());
+		capture__joined(t->capture, t->store, j, (uint64_t)clock__ms());
 }
 
 static size_t pump(void *ctx, struct store *s)

@@ -1,30 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "capture.h"
 #include "clock.h"
+#include "file_atomic.h"
+#include "log.h"
 #include "journey_note.h"
 #include "pcapng.h"
 
-enum snap_kind {
-	SNAP_FIRST,
-	SNAP_DROP,
-	SNAP_LATER
-};
-
-struct snap {
-	enum snap_kind kind;
-	uint64_t ts_ns;
-	uint32_t ifindex, netns, len;
-	uint16_t caplen, link;
-	uint8_t data[SKBTOP_SNAP_MAX];
-};
-
 struct pending {
 	uint64_t skb; /* 0: empty */
-	struct snap snap;
+	struct jcapture snap;
 };
 
 struct held {
@@ -32,7 +21,7 @@ struct held {
 	uint64_t end_ms; /* when the journey ended, 0: in flight */
 	char *note;	 /* the journey when it ended, in case the store lets go of it */
 	uint32_t n;
-	struct snap snaps[CAPTURE_PER_JOURNEY];
+	struct jcapture snaps[CAPTURE_PER_JOURNEY];
 };
 
 struct capture {
@@ -105,33 +94,47 @@ void capture__bytes(struct capture *c, const struct skbtop_bytes_event *b)
 	memcpy(p->snap.data, b->data, p->snap.caplen);
 }
 
+/* The packet blocks of n captures told by note, on their (netns, interface). */
+static uint64_t write_caps(struct pcapng *w, struct names *names, uint32_t snaplen,
+			   int64_t wall_offset_ns, const struct jcapture *caps, uint32_t n,
+			   const char *note)
+{
+	static const char *const at[JCAPTURE_KINDS] = { [JCAPTURE_FIRST] = "its first event",
+							[JCAPTURE_DROP] = "its drop",
+							[JCAPTURE_LATER] = "a later event" };
+	char comment[4200];
+	uint64_t written = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const struct jcapture *sn = &caps[i];
+		uint16_t link =
+			sn->link == SKBTOP_LINK_ETH ? PCAPNG_LINK_ETHERNET : PCAPNG_LINK_RAW;
+		int ifid = pcapng__interface(w, sn->netns, sn->ifindex,
+					     names__ifname(names, sn->netns, sn->ifindex), link,
+					     snaplen);
+
+		if (ifid < 0)
+			continue;
+		snprintf(comment, sizeof(comment), "%s; bytes at %s", note,
+			 at[sn->kind < JCAPTURE_KINDS ? sn->kind : JCAPTURE_LATER]);
+		pcapng__packet(w, ifid, sn->ts_ns + (uint64_t)wall_offset_ns, sn->data, sn->caplen,
+			       sn->len, comment);
+		written++;
+	}
+	return written;
+}
+
 /* The journey's packets, told by j (NULL: the store let go of it) or else by its note. */
 static void write_held(struct capture *c, const struct journey *j, struct held *h)
 {
-	static const char *const at[] = { [SNAP_FIRST] = "its first event",
-					  [SNAP_DROP] = "its drop",
-					  [SNAP_LATER] = "a later event" };
-	char note[4096], comment[4200];
+	char note[4096];
 
 	if (j)
 		journey_note(note, sizeof(note), j, c->names, c->cfg);
 	else
 		snprintf(note, sizeof(note), "%s", h->note ? h->note : "");
-	for (uint32_t i = 0; i < h->n; i++) {
-		const struct snap *sn = &h->snaps[i];
-		uint16_t link =
-			sn->link == SKBTOP_LINK_ETH ? PCAPNG_LINK_ETHERNET : PCAPNG_LINK_RAW;
-		int ifid = pcapng__interface(c->w, sn->netns, sn->ifindex,
-					     names__ifname(c->names, sn->netns, sn->ifindex), link,
-					     c->snaplen);
-
-		if (ifid < 0)
-			continue;
-		snprintf(comment, sizeof(comment), "%s; bytes at %s", note, at[sn->kind]);
-		pcapng__packet(c->w, ifid, sn->ts_ns + (uint64_t)c->wall_offset_ns, sn->data,
-			       sn->caplen, sn->len, comment);
-		c->stats.packets++;
-	}
+	c->stats.packets +=
+		write_caps(c->w, c->names, c->snaplen, c->wall_offset_ns, h->snaps, h->n, note);
 	if (!c->stats.write_error)
 		c->stats.write_error = pcapng__error(c->w);
 	if (h->end_ms)
@@ -150,7 +153,7 @@ static void drop_held(struct capture *c, struct held *h)
 	memset(h, 0, sizeof(*h));
 }
 
-void capture__joined(struct capture *c, const struct journey *j, uint64_t now_ms)
+void capture__joined(struct capture *c, struct store *s, const struct journey *j, uint64_t now_ms)
 {
 	struct pending *p = &c->pending[pending_slot(j->skb)];
 	struct held *h = &c->held[j->id % CAPTURE_JOURNEYS];
@@ -163,10 +166,17 @@ void capture__joined(struct capture *c, const struct journey *j, uint64_t now_ms
 			h->id = j->id;
 		}
 		if (h->n < CAPTURE_PER_JOURNEY) {
-			p->snap.kind = j->ended && j->fate == FATE_DROPPED ? SNAP_DROP
-				       : h->n				   ? SNAP_LATER
-									   : SNAP_FIRST;
+			/* Read just before the first event was stamped: count it as that event's.
+			 */
+			if (p->snap.ts_ns < j->first_ns)
+				p->snap.ts_ns = j->first_ns;
+			p->snap.kind = j->ended && j->fate == FATE_DROPPED ? JCAPTURE_DROP
+				       : h->n				   ? JCAPTURE_LATER
+									   : JCAPTURE_FIRST;
 			h->snaps[h->n++] = p->snap;
+			/* Kept by the journey too, for the saved session. */
+			if (store__capture(s, j->id, &p->snap))
+				c->stats.lost++;
 		} else {
 			c->stats.lost++;
 		}
@@ -209,4 +219,48 @@ void capture__finish(struct capture *c, const struct store *s)
 const struct capture_stats *capture__stats(const struct capture *c)
 {
 	return &c->stats;
+}
+
+struct saving {
+	const struct store *s;
+	const struct journey *only;
+	struct names *names;
+	const struct config *cfg;
+	int64_t wall_offset_ns;
+};
+
+static int save_body(FILE *f, void *arg)
+{
+	const struct saving *sv = arg;
+	struct pcapng *w = pcapng__new(f, "skbtop");
+	char note[4096];
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	for (size_t i = 0; i < store__len(sv->s); i++) {
+		const struct journey *j = sv->only ? sv->only : store__at(sv->s, i);
+
+		if (j->n_caps) {
+			journey_note(note, sizeof(note), j, sv->names, sv->cfg);
+			write_caps(w, sv->names, SKBTOP_SNAP_MAX, sv->wall_offset_ns, j->caps,
+				   j->n_caps, note);
+		}
+		if (sv->only)
+			break;
+	}
+	err = pcapng__error(w);
+	pcapng__free(w);
+	return err;
+}
+
+int capture__save(const char *path, const struct store *s, const struct journey *only,
+		  struct names *names, const struct config *cfg, int64_t wall_offset_ns)
+{
+	struct saving sv = { s, only, names, cfg, wall_offset_ns };
+	int err = file__write_atomic(path, 0600, save_body, &sv);
+
+	if (err)
+		p_err("%s: cannot save: %s", path, strerror(-err));
+	return err ? -1 : 0;
 }

@@ -36,11 +36,19 @@ void capture__free(struct capture *c);
 /* A bytes record from the kernel. */
 void capture__bytes(struct capture *c, const struct skbtop_bytes_event *b);
 /* The store added an event to j: its waiting bytes join it; its end writes its packets. */
-void capture__joined(struct capture *c, const struct journey *j, uint64_t now_ms);
+void capture__joined(struct capture *c, struct store *s, const struct journey *j, uint64_t now_ms);
 /* Writes the ended journeys that waited long enough; flushes the file once a second. */
 void capture__tick(struct capture *c, const struct store *s, uint64_t now_ms);
 /* At exit: every journey with bytes, those in flight with what they know so far. */
 void capture__finish(struct capture *c, const struct store *s);
+
+/*
+ * The captures the journeys of s keep (only that one when only is not NULL) into path as pcapng,
+ * mode 0600, all or nothing; kernel times plus wall_offset_ns are the packets' times. 0, or -1
+ * after p_err().
+ */
+int capture__save(const char *path, const struct store *s, const struct journey *only,
+		  struct names *names, const struct config *cfg, int64_t wall_offset_ns);
 
 struct capture_stats {
 	uint64_t packets; /* packet blocks written */

@@ -148,6 +148,34 @@ static void put_functions(struct writer *w, const struct journey *j)
 	fputc(']', w->f);
 }
 
+/* The bytes captured, each with where and when, the data in hex. */
+static void put_captures(struct writer *w, const struct journey *j, int *first)
+{
+	FILE *f = w->f;
+
+	json__key(f, "captures", first);
+	fputc('[', f);
+	for (uint32_t i = 0; i < j->n_caps; i++) {
+		const struct jcapture *c = &j->caps[i];
+		int sub = 1;
+
+		fputs(i ? ",{" : "{", f);
+		put_u64(f, "t_ns", c->ts_ns - j->first_ns, &sub);
+		put_s(f, "kind", jcapture_kind__name(c->kind), &sub);
+		put_s(f, "ifname", names__ifname(w->n, c->netns, c->ifindex), &sub);
+		put_u64(f, "ifindex", c->ifindex, &sub);
+		put_u64(f, "netns", c->netns, &sub);
+		put_u64(f, "len", c->len, &sub);
+		put_s(f, "link", c->link == SKBTOP_LINK_ETH ? "ethernet" : "raw", &sub);
+		json__key(f, "data", &sub);
+		fputc('"', f);
+		for (uint16_t b = 0; b < c->caplen && b < SKBTOP_SNAP_MAX; b++)
+			fprintf(f, "%02x", c->data[b]);
+		fputs("\"}", f);
+	}
+	fputc(']', f);
+}
+
 static void put_journey(struct writer *w, const struct journey *j)
 {
 	FILE *f = w->f;
@@ -198,6 +226,8 @@ static void put_journey(struct writer *w, const struct journey *j)
 	fputc('}', f);
 	json__key(f, "functions", &first);
 	put_functions(w, j);
+	if (j->n_caps)
+		put_captures(w, j, &first);
 	json__key(f, "events", &first);
 	fputc('[', f);
 	for (i = 0; i < j->n_events; i++) {

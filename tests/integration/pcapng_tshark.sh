@@ -21,7 +21,8 @@ check_refused -w -
 ns_pair || { not_ok "two namespaces joined by veth"; exit 1; }
 static_neigh
 f=$TRACE_DIR/drop.pcapng
-trace_start pcap --stream --format json --filter-netns "/run/netns/$NS_A" -w "$f" --snaplen 60 ||
+trace_start pcap --stream --format json --filter-netns "/run/netns/$NS_A" -w "$f" --snaplen 60 \
+	-o "$TRACE_DIR/drop.json" ||
 	{ not_ok "skbtop starts with -w"; exit 1; }
 ip netns exec "$NS_A" "$TOOLS/sendpkt" udp 10.77.0.2 9999 --src-port 40200 --size 50
 sleep 1
@@ -59,6 +60,19 @@ n_if=$(tshark -r "$f" -T fields -e frame.interface_id | sort -u | wc -l)
 n_pairs=$(tshark -r "$f" -T fields -e frame.interface_name -e frame.interface_description | sort -u | wc -l)
 check "one interface block per (namespace, interface): $n_if ids for $n_pairs pairs" \
 	test "$n_if" -eq "$n_pairs" -a "$n_if" -ge 2
+
+# The saved session keeps the bytes: replay --pcapng writes the same packets, interfaces and comments.
+"$SKBTOP" replay "$TRACE_DIR/drop.json" --pcapng "$TRACE_DIR/replayed.pcapng" 2>"$TRACE_DIR/err"
+check "replay --pcapng writes a file from the saved session ($(cat "$TRACE_DIR/err"))" \
+	test -s "$TRACE_DIR/replayed.pcapng"
+tshark -r "$TRACE_DIR/replayed.pcapng" -Y 'udp.srcport == 40200' -T fields -E separator='|' -e ip.src \
+	-e udp.srcport -e ip.dst -e udp.dstport -e frame.interface_name -e frame.interface_description \
+	-e frame.cap_len -e frame.len -e frame.comment >"$TRACE_DIR/replayed"
+check "tshark reads the same datagram, interfaces, lengths and comments from the replayed file" \
+	cmp -s "$TRACE_DIR/fields" "$TRACE_DIR/replayed"
+capinfos -a -e "$TRACE_DIR/replayed.pcapng" >"$TRACE_DIR/times" 2>&1
+check "its packets are dated today, from the session's creation time ($(grep -m1 'First packet' "$TRACE_DIR/times" | tr -s ' '))" \
+	grep -q "First packet time: *$(date -u +%Y-%m-%d)" "$TRACE_DIR/times"
 
 # An nftables rule's drop, its verdict from the kernel's netlink trace (which joins the journey
 # after the drop): the comment names the table, chain, rule handle and rule text.
