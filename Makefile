@@ -82,7 +82,7 @@ SCREENSHOT_DEPS := aha chromium fonts-dejavu-core
 BENCH_DEPS := bpftrace
 # Only the tests need these: the real programs that read what skbtop writes (the man page, the
 # completion, pcapng files, /metrics). A user who only runs skbtop does not download them.
-TEST_DEPS := mandoc bash-completion tshark wireshark-common prometheus
+TEST_DEPS := mandoc bash-completion tshark wireshark-common prometheus curl
 
 .DELETE_ON_ERROR:
 # The BPF objects are intermediate (only the skeletons name them): keep them, or every make rebuilds.
