@@ -43,9 +43,10 @@ VMLINUX_ARCH := x86
 CFLAGS ?= -O2 -g
 CFLAGS += $(SAN_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(OUT) -Isrc -Ibpf
 CFLAGS += -DSKBTOP_CONFIG_DIR='"$(CURDIR)/config"'
-LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lpcap -lncursesw -ltinfo -lpthread
-# Debian's libpcap.a pulls in D-Bus (and through it two systemd calls, see src/static_shims.c).
-STATIC_LDLIBS := $(LDLIBS) -ldbus-1
+LDLIBS := -lbpf -lelf -lz -lyaml -ljansson -lpcap -lmicrohttpd -lncursesw -ltinfo -lpthread
+# Debian's libpcap.a pulls in D-Bus (and through it two systemd calls, see src/static_shims.c);
+# libmicrohttpd.a cannot be linked statically (src/static_no_metrics.c replaces it).
+STATIC_LDLIBS := $(filter-out -lmicrohttpd,$(LDLIBS)) -ldbus-1
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -I$(OUT) -Wall -Werror
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
@@ -54,7 +55,8 @@ SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 
 CORE_SRCS := $(wildcard src/core/*.c)
 UI_SRCS := $(wildcard src/ui/*.c)
-CLI_SRCS := $(filter-out src/static_shims.c,$(wildcard src/*.c))
+STATIC_SRCS := src/static_shims.c src/static_no_metrics.c
+CLI_SRCS := $(filter-out $(STATIC_SRCS),$(wildcard src/*.c))
 CORE_OBJS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CORE_SRCS))
 UI_OBJS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(UI_SRCS))
 CLI_OBJS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
@@ -72,17 +74,20 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 # Everything the build, the tests and the QEMU test bed need, from Debian's registry.
 DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev libyaml-dev \
-	libjansson-dev libpcap-dev libdbus-1-dev libcmocka-dev pkg-config nftables iproute2 tmux kmod \
+	libjansson-dev libpcap-dev libmicrohttpd-dev libdbus-1-dev libcmocka-dev pkg-config nftables iproute2 tmux kmod \
 	qemu-system-x86 busybox-static cpio xz-utils procps jq libclang-rt-dev
 # Only `make screenshots` needs these: a browser is a large install that tests never use.
 SCREENSHOT_DEPS := aha chromium fonts-dejavu-core
 # Only `make bench` needs these: the peer bench/cost.sh measures skbtop against.
 BENCH_DEPS := bpftrace
+# Only the tests need these: the real programs that read what skbtop writes (the man page, the
+# completion, pcapng files, /metrics). A user who only runs skbtop does not download them.
+TEST_DEPS := mandoc bash-completion tshark wireshark-common prometheus curl
 
 .DELETE_ON_ERROR:
 # The BPF objects are intermediate (only the skeletons name them): keep them, or every make rebuilds.
 .SECONDARY:
-.PHONY: all deps deps-screenshots bench-deps static install uninstall format clean test check check-vm bench \
+.PHONY: all deps deps-screenshots bench-deps test-deps static install uninstall format clean test check check-vm bench \
 	tools screenshots fuzz san-build fuzz-build fuzz-bins unit-bins
 
 all: $(OUT)/skbtop
@@ -90,7 +95,8 @@ all: $(OUT)/skbtop
 deps: PKGS = $(DEPS)
 deps-screenshots: PKGS = $(SCREENSHOT_DEPS)
 bench-deps: PKGS = $(BENCH_DEPS)
-deps deps-screenshots bench-deps:
+test-deps: PKGS = $(TEST_DEPS)
+deps deps-screenshots bench-deps test-deps:
 	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -129,7 +135,8 @@ $(OUT)/skbtop: $(CLI_OBJS) $(UI_LIB) $(CORE_LIB)
 
 static: $(OUT)/skbtop-static
 
-$(OUT)/skbtop-static: $(CLI_OBJS) $(OUT)/obj/static_shims.o $(UI_LIB) $(CORE_LIB)
+$(OUT)/skbtop-static: $(CLI_OBJS) $(patsubst src/%.c,$(OUT)/obj/%.o,$(STATIC_SRCS)) $(UI_LIB) \
+		$(CORE_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LDLIBS) -o $@
 
@@ -175,7 +182,7 @@ fuzz: fuzz-build
 
 # The whole suite: unit, host integration, TUI, the QEMU guests, then the unit and host
 # integration tests again under the sanitizers, and the fuzz harnesses. Its last line is the tally.
-test check: $(OUT)/skbtop $(OUT)/skbtop-static $(UNIT_BINS) $(TOOL_BINS) san-build fuzz-build
+test check: test-deps $(OUT)/skbtop $(OUT)/skbtop-static $(UNIT_BINS) $(TOOL_BINS) san-build fuzz-build
 	$(Q)OUT=$(OUT) SAN_OUT=$(SAN_OUT) FUZZ_OUT=$(FUZZ_OUT) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run
 
 check-vm: $(OUT)/skbtop-static $(TOOL_BINS)
@@ -193,10 +200,15 @@ install: $(OUT)/skbtop
 	install -D -m 0755 $(OUT)/skbtop $(DESTDIR)$(prefix)/sbin/skbtop
 	install -D -m 0644 config/skbtop.yaml $(DESTDIR)$(prefix)/share/skbtop/skbtop.yaml
 	install -D -m 0644 config/layers.yaml $(DESTDIR)$(prefix)/share/skbtop/layers.yaml
+	install -D -m 0644 man/skbtop.8 $(DESTDIR)$(prefix)/share/man/man8/skbtop.8
+	install -D -m 0644 completion/skbtop.bash \
+		$(DESTDIR)$(prefix)/share/bash-completion/completions/skbtop
 
 uninstall:
 	rm -f $(DESTDIR)$(prefix)/sbin/skbtop
 	rm -rf $(DESTDIR)$(prefix)/share/skbtop
+	rm -f $(DESTDIR)$(prefix)/share/man/man8/skbtop.8
+	rm -f $(DESTDIR)$(prefix)/share/bash-completion/completions/skbtop
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^bpf/vmlinux.h$$')

@@ -4,7 +4,8 @@
 # per second beside "untraced" and beside the floor of the same run. The floor is skbtop
 # --empty-probes: the same hooks (backend, functions, tracepoints) with programs that return at once.
 #   host (tracepoints): floor, a filter that matches nothing ('udp port 1'), every packet of the
-#     namespace followed (--stream to /dev/null, and the screen in a 120x36 tmux), and bpftrace as a
+#     namespace followed (--stream to /dev/null, the same with -w FILE capturing each datagram's bytes
+#     twice, and the screen in a 120x36 tmux), and bpftrace as a
 #     peer (counting on 6 net/skb tracepoints, counting on skbtop's tracepoints as the kernel lists
 #     them, printing a line per event on the 6); then, in separate runs with the kernel's BPF
 #     statistics (kernel.bpf_stats_enabled, restored after), run_time_ns / run_cnt of skbtop's
@@ -183,6 +184,7 @@ declare -A label=(
 	[no-match]="skbtop --stream 'udp port 1' (matches nothing)"
 	[every]="skbtop --stream --filter-netns NS, every packet"
 	[n50]="skbtop --stream -n 50 --filter-netns NS, every packet"
+	[capture]="skbtop --stream -w FILE --filter-netns NS (128 bytes twice)"
 	[screen]="skbtop screen (tmux 120x36) --filter-netns NS"
 	[bt-count6]="bpftrace counting, 6 net/skb tracepoints"
 	[bt-count]="bpftrace counting, skbtop's tracepoints"
@@ -209,6 +211,7 @@ case_start() {
 	no-match) skbtop_start --stream "${be[@]}" 'udp port 1' ;;
 	every) skbtop_start --stream "${be[@]}" --filter-netns "$NETNS" ;;
 	n50) skbtop_start --stream "${be[@]}" -n 50 --filter-netns "$NETNS" ;;
+	capture) skbtop_start --stream "${be[@]}" -w "$work/capture.pcapng" --filter-netns "$NETNS" ;;
 	screen) screen_start ;;
 	bt-count6) bt_start 6 "$(bt_probes "$TP6") { @[probe] = count(); }" ;;
 	bt-count) bt_start "$(wc -w <<<"$SK_TPS")" "$(bt_probes "$SK_TPS") { @[probe] = count(); }" ;;
@@ -244,7 +247,7 @@ if [ "$FENTRY" != 0 ]; then
 fi
 flood "$((PACKETS / 10))" >/dev/null
 
-cases="untraced floor no-match every"
+cases="untraced floor no-match every capture"
 if [ "$where" = host ]; then
 	if command -v tmux >/dev/null; then cases+=" screen"; else echo "cost [$where]: no tmux, no screen case"; fi
 	if command -v bpftrace >/dev/null && command -v bpftool >/dev/null && command -v jq >/dev/null &&
@@ -273,7 +276,7 @@ for r in $(seq "$ROUNDS"); do
 		v=$(flood)
 		others=$((others + $(foreign)))
 		stop_tracer
-		case $(base "$c") in every | screen | n50) grep '^skbtop: kernel:\|^skbtop: cost:' "$work/err" >"$work/acct-$c" ;; esac
+		case $(base "$c") in every | capture | screen | n50) grep '^skbtop: kernel:\|^skbtop: cost:' "$work/err" >"$work/acct-$c" ;; esac
 		pps[$c,$r]=$v
 		[ "$others" -gt 0 ] && round_busy=1
 		line+=" $c $v$([ "$others" -gt 0 ] && echo '*')"
@@ -328,7 +331,7 @@ old_stats=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -qw kernel.bpf_stats_enabled=1
 declare -A st
 # "every" last: the events accounting below is its run's.
-stat_cases="floor no-match every"
+stat_cases="floor no-match capture every"
 [ "$where" != host ] && [ "$FENTRY" != 0 ] &&
 	stat_cases="floor@fentry no-match@fentry every@fentry $stat_cases"
 for r in $(seq "$STATS_ROUNDS"); do

@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "filter.bpf.h"
+#include "skbtop_capture.bpf.h"
 #include "skbtop_event.h"
 #include "skbtop_maps.bpf.h"
 
@@ -111,6 +112,9 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		if (!trk)
 			return 0;
 	}
+	/* Before the event, so that user space holds the bytes when the event ends the journey. */
+	if (skbtop_snaplen && ((trk->flags & SKBTOP_TRK_NEW) || type == SKBTOP_EV_DROP))
+		skbtop__capture(skb, &s, rd);
 	if ((type == SKBTOP_EV_FUNC || type == SKBTOP_EV_TP) && skbtop__repeats(trk, &s)) {
 		skbtop__hit(skb, func_id, parsed);
 	} else {

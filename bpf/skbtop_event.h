@@ -25,6 +25,7 @@ enum skbtop_event_type {
 	SKBTOP_EV_NFT_CHAIN = 6, /* nft_do_chain entry or exit (struct skbtop_nft_event) */
 	SKBTOP_EV_NFT_RULE = 7,	 /* a rule or policy verdict (struct skbtop_nft_event) */
 	SKBTOP_EV_NF_HOOK = 8,	 /* nf_hook_slow verdict for one hook (struct skbtop_nft_event) */
+	SKBTOP_EV_BYTES = 9,	 /* the packet's first bytes (struct skbtop_bytes_event) */
 	SKBTOP_EV_TYPE_MAX,	 /* the types above are whole events, what user space keeps */
 	/* Ring buffer only: a FUNC or TP event told short (struct skbtop_hit), made whole by the
 	 * decoder. */
@@ -153,6 +154,25 @@ struct skbtop_nft_event {
 	char table[SKBTOP_NAME_LEN];
 	char chain[SKBTOP_NAME_LEN];
 	char target[SKBTOP_NAME_LEN]; /* jump/goto target chain */
+};
+
+/*
+ * SKBTOP_EV_BYTES, only with a snap length set: the first bytes of a tracked skb, sent just before
+ * the event of its first sight and of its drop. Sized to fit the queue's slot (that of struct
+ * skbtop_nft_event), so that capturing makes no slot larger.
+ */
+#define SKBTOP_SNAP_MAX 192
+#define SKBTOP_LINK_ETH 1 /* data starts at the Ethernet header */
+#define SKBTOP_LINK_RAW 2 /* data starts at the IPv4 or IPv6 header */
+struct skbtop_bytes_event {
+	struct skbtop_event_hdr hdr;
+	__u64 skb;
+	__u32 ifindex;
+	__u32 netns;
+	__u32 len;    /* the packet's length from where data starts */
+	__u16 caplen; /* bytes of data filled, at most SKBTOP_SNAP_MAX */
+	__u16 link;   /* SKBTOP_LINK_* */
+	__u8 data[SKBTOP_SNAP_MAX];
 };
 
 /* Counters the kernel side keeps in a per-CPU array, indexed by these. */

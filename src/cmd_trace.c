@@ -4,6 +4,7 @@
  * to the TUI or print them (--stream) until the user stops, and leave nothing attached behind.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -18,6 +19,7 @@
 
 #include "cmds.h"
 #include "core/backend.h"
+#include "core/capture.h"
 #include "core/classify.h"
 #include "core/config.h"
 #include "core/cost.h"
@@ -25,9 +27,12 @@
 #include "core/discover.h"
 #include "core/export.h"
 #include "core/filter_opts.h"
+#include "core/folded.h"
 #include "core/kernel_btf.h"
 #include "core/loader.h"
 #include "core/log.h"
+#include "core/metrics.h"
+#include "core/metrics_http.h"
 #include "core/names.h"
 #include "core/signals.h"
 #include "core/nft_join.h"
@@ -52,6 +57,8 @@
 #define HOLD_MAX_NS  1000000000ull /* no line waits longer for a slow reader */
 /* Tracepoints miss some frees: a packet quiet this long is no longer shown as in flight. */
 #define UNSEEN_END_MS 5000
+#define METRICS_MS    1000 /* how often /metrics gets a new snapshot */
+#define NFT_LATE_MS   1000 /* how long -w waits for the netlink trace's verdicts */
 
 struct trace_args {
 	bool stream;
@@ -61,6 +68,12 @@ struct trace_args {
 	char *functions;    /* "a,b,c" */
 	const char *config;
 	const char *output;
+	const char *folded; /* --folded FILE */
+	const char *pcapng; /* -w FILE */
+	long snaplen;	    /* --snaplen */
+	bool metrics;	    /* --metrics [ADDR:]PORT, parsed into metrics_addr */
+	struct sockaddr_storage metrics_addr;
+	socklen_t metrics_len;
 	const char *backend_word;
 	long ringbuf_kb; /* -1 = from the configuration */
 	char *proto, *host, *port;
@@ -106,6 +119,12 @@ struct trace {
 	struct stream_hold *hold; /* --stream with the netlink trace: lines wait for their rules */
 	uint64_t nl_read_ns;	  /* the latest read of the netlink trace */
 	uint64_t nl_gap_ns;	  /* the largest recent gap between two reads */
+	struct folded *folded;	  /* --folded: each journey added when it ends */
+	struct capture *capture;  /* -w: packets written as their journey ends */
+	FILE *pcapng;
+	struct metrics *metrics;
+	struct metrics_http *http;
+	double last_metrics_ms;
 	double last_loss_ms;
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
@@ -124,6 +143,17 @@ static void usage(FILE *f)
 		"  -f, --format text|json   line format of --stream (default text)\n"
 		"  -o, --output FILE        at exit, save the session (JSON, mode 0600) for "
 		"`skbtop replay`\n"
+		"  -w FILE                  write the packets' first bytes to FILE as pcapng, "
+		"each\n"
+		"                           with its journey as comment ('-': stdout)\n"
+		"      --snaplen N          bytes of each packet -w captures (default 128, at "
+		"most\n"
+		"                           %d; 0: none)\n"
+		"      --folded FILE        at exit, write the packets' time as folded stacks\n"
+		"                           (flamegraph.pl, inferno, speedscope; '-': stdout)\n"
+		"      --metrics [ADDR:]PORT  serve Prometheus metrics on "
+		"http://ADDR:PORT/metrics\n"
+		"                           (ADDR defaults to 127.0.0.1)\n"
 		"  -t, --duration SECS      stop after SECS seconds\n"
 		"  -b, --backend NAME       auto, kprobe-multi, kprobe, fentry or tracepoint\n"
 		"  -n, --max-functions N    attach the N best functions, of any priority (0: all)\n"
@@ -156,6 +186,7 @@ static void usage(FILE *f)
 		"probes\n"
 		"  -v, --verbose            say more (twice: debug, with libbpf's messages)\n"
 		"  -h, --help               show this help\n"
+		"  -V, --version            print the version and the libbpf it was built with\n"
 		"\n"
 		"The first Ctrl-C (or SIGTERM, SIGHUP) stops and detaches everything; a second one "
 		"kills.\n"
@@ -165,7 +196,10 @@ static void usage(FILE *f)
 		"  skbtop --stream udp port 53                  DNS packets as text lines\n"
 		"  skbtop --stream --format json --duration 10 -o s.json host 10.0.0.2\n"
 		"  skbtop --backend tracepoint --filter-netns /run/netns/blue\n"
-		"  skbtop replay s.json                         look at a saved session\n");
+		"  skbtop replay s.json                         look at a saved session\n"
+		"  skbtop --stream -w drops.pcapng udp port 53  and open drops.pcapng in "
+		"Wireshark\n",
+		SKBTOP_SNAP_MAX);
 }
 
 /* --proto, --host, --port are written as a tcpdump expression joined to the user's. */
@@ -234,7 +268,10 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		OPT_NFT_NETLINK,
 		OPT_NO_COLOR,
 		OPT_NO_MOUSE,
-		OPT_EMPTY_PROBES
+		OPT_EMPTY_PROBES,
+		OPT_FOLDED,
+		OPT_METRICS,
+		OPT_SNAPLEN,
 	};
 	static const struct option opts[] = {
 		{ "stream", no_argument, NULL, 's' },
@@ -261,6 +298,9 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 		{ "empty-probes", no_argument, NULL, OPT_EMPTY_PROBES },
+		{ "folded", required_argument, NULL, OPT_FOLDED },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -269,8 +309,9 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 
 	a->max_functions = -1;
 	a->ringbuf_kb = -1;
+	a->snaplen = 128;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+sf:o:t:b:n:F:c:vh", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "+sf:o:w:t:b:n:F:c:vh", opts, &idx)) != -1) {
 		char *end;
 		long v;
 
@@ -286,6 +327,18 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 			break;
 		case 'o':
 			a->output = optarg;
+			break;
+		case 'w':
+			a->pcapng = optarg;
+			break;
+		case OPT_SNAPLEN:
+			if (parse_long("--snaplen", optarg, 0, &a->snaplen))
+				return -1;
+			if (a->snaplen > SKBTOP_SNAP_MAX) {
+				p_err("--snaplen: %ld is more than the %d bytes skbtop captures",
+				      a->snaplen, SKBTOP_SNAP_MAX);
+				return -1;
+			}
 			break;
 		case 't':
 			errno = 0;
@@ -344,6 +397,14 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 			break;
 		case OPT_EMPTY_PROBES:
 			a->empty_probes = true;
+			break;
+		case OPT_FOLDED:
+			a->folded = optarg;
+			break;
+		case OPT_METRICS:
+			if (metrics_http__parse(optarg, &a->metrics_addr, &a->metrics_len))
+				return -1;
+			a->metrics = true;
 			break;
 		case OPT_FILTER: {
 			char name[32];
@@ -575,9 +636,45 @@ static void stream_line(struct trace *t, const struct journey *j, const void *re
 		stream__event(t->stream, j, rec, size);
 }
 
+/* A record the store took, for the outputs that count as events come. */
+static void count_metrics(struct trace *t, const void *rec, size_t size)
+{
+	if (t->metrics && metrics__count(t->metrics, rec, size))
+		p_warn("metrics: out of memory, some nftables verdicts are not counted");
+}
+
+/* Rendered here, by the thread that owns the store; the HTTP thread only copies it. */
+static void publish_metrics(struct trace *t, bool force)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	double now = clock__ms();
+
+	if (!t->http || (!force && now - t->last_metrics_ms < METRICS_MS))
+		return;
+	t->last_metrics_ms = now;
+	f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	if (metrics__render(t->metrics, t->store, t->cost ? cost__live(t->cost) : NULL, f)) {
+		fclose(f);
+		free(text);
+		return;
+	}
+	if (fclose(f)) {
+		free(text);
+		return;
+	}
+	metrics_http__publish(t->http, text, len);
+}
+
 static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nft_event *e)
 {
 	struct trace *t = ctx;
+
+	(void)j;
+	count_metrics(t, e, sizeof(*e));
 
 	if (t->stream)
 		stream_line(t, j, e, sizeof(*e));
@@ -635,6 +732,28 @@ static size_t pump_netlink(struct trace *t, struct store *s, uint64_t caught_up_
 	return (size_t)n;
 }
 
+/* What the outputs do with each record the store took into j. */
+static void record_outputs(struct trace *t, const struct journey *j, const struct decode_slot *slot)
+{
+	if (t->stream && j->translated && j->nat_ns == slot->u.hdr.ts_ns) {
+		/* The store found the headers translated at this event. */
+		struct decode_slot nat = *slot;
+
+		nat.u.hdr.flags |= SKBTOP_F_NAT;
+		stream_line(t, j, &nat.u, nat.size);
+	} else if (t->stream) {
+		stream_line(t, j, &slot->u, slot->size);
+	}
+	count_metrics(t, &slot->u, slot->size);
+	/* Folded as it ends: the store may evict it long before skbtop exits. */
+	if (t->folded && j->ended &&
+	    (slot->u.hdr.type == SKBTOP_EV_DROP || slot->u.hdr.type == SKBTOP_EV_CONSUME) &&
+	    folded__add(t->folded, j))
+		p_warn("folded stacks: out of memory, some packets are left out");
+	if (t->capture)
+		capture__joined(t->capture, t->store, j, (uint64_t)clock__ms());
+}
+
 static size_t pump(void *ctx, struct store *s)
 {
 	struct trace *t = ctx;
@@ -652,18 +771,15 @@ static size_t pump(void *ctx, struct store *s)
 		if (slot->u.hdr.ts_ns > t->ring_ns)
 			t->ring_ns = slot->u.hdr.ts_ns;
 		/* nft_do_chain sees the marking chains of the netlink trace: they are ours. */
-		if (!nl || slot->size != sizeof(struct skbtop_nft_event) ||
-		    !nft_nltrace__own_table(slot->u.nft.table))
+		if (slot->u.hdr.type == SKBTOP_EV_BYTES) {
+			if (t->capture)
+				capture__bytes(t->capture, &slot->u.bytes);
+		} else if (!nl || slot->size != sizeof(struct skbtop_nft_event) ||
+			   !nft_nltrace__own_table(slot->u.nft.table)) {
 			j = store__add(s, &slot->u, slot->size);
-		if (j && t->stream && j->translated && j->nat_ns == slot->u.hdr.ts_ns) {
-			/* The store found the headers translated at this event. */
-			struct decode_slot nat = *slot;
-
-			nat.u.hdr.flags |= SKBTOP_F_NAT;
-			stream_line(t, j, &nat.u, nat.size);
-		} else if (j && t->stream) {
-			stream_line(t, j, &slot->u, slot->size);
 		}
+		if (j)
+			record_outputs(t, j, slot);
 		queue__release(t->q);
 		n++;
 	}
@@ -671,6 +787,9 @@ static size_t pump(void *ctx, struct store *s)
 		n += pump_netlink(t, s, n < PUMP_BATCH ? caught_up : 0, false);
 	refresh_losses(t, s, false);
 	cost__sample(t->cost);
+	publish_metrics(t, false);
+	if (t->capture)
+		capture__tick(t->capture, s, (uint64_t)clock__ms());
 	return n;
 }
 
@@ -801,6 +920,70 @@ static void status_notice(const struct trace *t, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* -w: the file is opened before loading, so that a bad path costs no attach. */
+static int start_capture(struct trace *t, const struct trace_args *a)
+{
+	int fd;
+
+	if (!strcmp(a->pcapng, "-")) {
+		t->pcapng = stdout;
+	} else {
+		/* Packet bytes are the user's traffic: readable by the owner only, like sessions.
+		 */
+		fd = open(a->pcapng, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		t->pcapng = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!t->pcapng) {
+			p_err("-w %s: %s", a->pcapng, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+	}
+	setvbuf(t->pcapng, NULL, _IOFBF, 1 << 16);
+	/* The netlink trace's verdicts join a journey after its end: its packets wait for them. */
+	t->capture = capture__new(t->pcapng, (uint32_t)a->snaplen, a->nft_netlink ? NFT_LATE_MS : 0,
+				  t->names, &t->cfg);
+	if (!t->capture) {
+		p_err("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* The journeys still in flight are written, then what the capture did is said. */
+static int finish_capture(struct trace *t, const struct trace_args *a)
+{
+	const struct capture_stats *cs;
+	int err;
+
+	capture__finish(t->capture, t->store);
+	cs = capture__stats(t->capture);
+	err = cs->write_error;
+	if (t->pcapng != stdout && fclose(t->pcapng) && !err)
+		err = -errno;
+	t->pcapng = NULL;
+	fprintf(stderr,
+		"skbtop: pcapng: %" PRIu64 " packets written to %s, %" PRIu64 " captures lost\n",
+		cs->packets, a->pcapng, cs->lost);
+	if (err)
+		p_err("-w %s: %s", a->pcapng, strerror(-err));
+	return err ? -1 : 0;
+}
+
+/* The journeys still in flight join the ended ones, then the file is written. */
+static int save_folded(struct trace *t, const char *path)
+{
+	for (size_t i = 0; i < store__len(t->store); i++) {
+		const struct journey *j = store__at(t->store, i);
+
+		if (!j->ended && folded__add(t->folded, j)) {
+			p_err("folded stacks: out of memory");
+			return -1;
+		}
+	}
+	return folded__save(t->folded, path);
+}
+
 static int run(struct trace *t, struct trace_args *a)
 {
 	struct loader_opts lo = {};
@@ -859,6 +1042,8 @@ static int run(struct trace *t, struct trace_args *a)
 	rc = 1;
 	t->phase_ms[PH_FUNCS] = clock__ms();
 
+	if (a->pcapng && start_capture(t, a))
+		goto out;
 	lo.backend = t->backend;
 	lo.ringbuf_kb = t->cfg.ringbuf_kb;
 	lo.track_max = t->cfg.track_max;
@@ -867,6 +1052,8 @@ static int run(struct trace *t, struct trace_args *a)
 	lo.funcs = t->funcs;
 	lo.n_funcs = t->n_funcs;
 	lo.empty_probes = a->empty_probes;
+	/* Only an output that writes bytes has the kernel copy them. */
+	lo.snaplen = t->capture ? (uint32_t)a->snaplen : 0;
 	t->loader = loader__new(&lo, err, sizeof(err));
 	if (!t->loader) {
 		p_err("%s", err);
@@ -897,7 +1084,11 @@ static int run(struct trace *t, struct trace_args *a)
 
 	t->store = store__new(t->cfg.max_packets, t->cfg.max_events_per_packet, &t->cfg, t->names);
 	t->q = queue__new(QUEUE_SLOTS, sizeof(struct decode_slot));
-	if (!t->store || !t->q) {
+	if (a->folded)
+		t->folded = folded__new(&t->cfg, t->names);
+	if (a->metrics)
+		t->metrics = metrics__new(&t->cfg, t->names);
+	if (!t->store || !t->q || (a->folded && !t->folded) || (a->metrics && !t->metrics)) {
 		p_err("out of memory");
 		goto out;
 	}
@@ -908,6 +1099,13 @@ static int run(struct trace *t, struct trace_args *a)
 	}
 	if (start_cost(t))
 		goto out;
+	if (a->metrics) {
+		t->http = metrics_http__start(&a->metrics_addr, a->metrics_len);
+		if (!t->http)
+			goto out;
+		fprintf(stderr, "skbtop: metrics on %s\n", metrics_http__url(t->http));
+		publish_metrics(t, true);
+	}
 
 	if (a->stream) {
 		static char out_buf[1 << 16];
@@ -969,6 +1167,10 @@ static int run(struct trace *t, struct trace_args *a)
 	for (int i = 0; i < 64 && pump_netlink(t, t->store, 0, true); i++)
 		;
 	refresh_losses(t, t->store, true);
+	publish_metrics(t, true);
+	if (t->http)
+		fprintf(stderr, "skbtop: metrics: %lu requests answered\n",
+			metrics_http__requests(t->http));
 	/* Before the detach: the programs' last runs are part of the session. */
 	cost__finish(t->cost, &session);
 	st.cost = &session;
@@ -985,6 +1187,10 @@ static int run(struct trace *t, struct trace_args *a)
 		stream__stats(t->stream, t->store);
 		nft_verdict__stats(stdout, t->store, a->format == STREAM_JSON);
 	}
+	if (a->folded && save_folded(t, a->folded))
+		rc = 1;
+	if (t->capture && finish_capture(t, a))
+		rc = 1;
 	if (a->output) {
 		struct export_meta m = { .backend = backend__label(t->backend), .cost = &session };
 
@@ -992,6 +1198,8 @@ static int run(struct trace *t, struct trace_args *a)
 			rc = 1;
 	}
 out:
+	metrics_http__stop(t->http);
+	t->http = NULL;
 	cost__free(t->cost);
 	t->cost = NULL;
 	poller__free(t->poller);
@@ -1010,14 +1218,14 @@ out:
 }
 
 /* Say so before tracing, not after the user waited: the file is only written at exit. */
-static bool output_unwritable(const char *path)
+static bool output_unwritable(const char *opt, const char *path)
 {
 	char *copy = strdup(path);
 	const char *dir = copy ? dirname(copy) : ".";
-	bool bad = access(dir, W_OK | X_OK) != 0;
+	bool bad = strcmp(path, "-") && access(dir, W_OK | X_OK) != 0;
 
 	if (bad)
-		p_err("--output %s: cannot write in %s: %s", path, dir, strerror(errno));
+		p_err("%s %s: cannot write in %s: %s", opt, path, dir, strerror(errno));
 	free(copy);
 	return bad;
 }
@@ -1039,7 +1247,18 @@ int cmd_trace(int argc, char **argv)
 		rc = 1;
 		goto out_args;
 	}
-	if (a.output && output_unwritable(a.output)) {
+	if ((a.output && output_unwritable("--output", a.output)) ||
+	    (a.folded && output_unwritable("--folded", a.folded))) {
+		rc = EXIT_USAGE;
+		goto out_args;
+	}
+	if (a.pcapng && !a.snaplen) {
+		p_err("-w with --snaplen 0 would write no packet: give a snap length, or no -w");
+		rc = EXIT_USAGE;
+		goto out_args;
+	}
+	if (a.pcapng && !strcmp(a.pcapng, "-") && a.stream) {
+		p_err("-w - writes pcapng to stdout, where --stream writes its lines: choose one");
 		rc = EXIT_USAGE;
 		goto out_args;
 	}
@@ -1063,6 +1282,11 @@ int cmd_trace(int argc, char **argv)
 		p_warn("--nft-rules %s is not used: --nft-netlink-trace gives the rule verdicts",
 		       a.nft_rules);
 	rc = run(&t, &a);
+	folded__free(t.folded);
+	capture__free(t.capture);
+	if (t.pcapng && t.pcapng != stdout)
+		fclose(t.pcapng);
+	metrics__free(t.metrics);
 	store__free(t.store);
 	queue__free(t.q);
 	names__free(t.names);

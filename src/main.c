@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+#include <bpf/libbpf_version.h>
+
 #include "cmds.h"
 
 static const struct {
@@ -17,7 +20,9 @@ static const struct {
 int main(int argc, char **argv)
 {
 	if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
-		printf("skbtop %s\n", SKBTOP_VERSION);
+		/* The headers say what we were built against; a shared libbpf may be newer. */
+		printf("skbtop %s\nbuilt with libbpf %d.%d (running %s)\n", SKBTOP_VERSION,
+		       LIBBPF_MAJOR_VERSION, LIBBPF_MINOR_VERSION, libbpf_version_string());
 		return 0;
 	}
 	if (argc > 1) {

@@ -1115,3 +1115,10 @@ int layer__find(const struct config *cfg, const char *name)
 			return i;
 	return -1;
 }
+
+const char *layer__name(const struct config *cfg, int l)
+{
+	if (cfg && l >= 0 && l < cfg->n_layers && cfg->layers[l].name)
+		return cfg->layers[l].name;
+	return "?";
+}

@@ -122,5 +122,7 @@ int config__write(const struct config *cfg, FILE *f, const char *header);
 const char *priority__name(enum priority p);		     /* "Critical", ... */
 const char *nft_rules__name(enum nft_rules_mode m);	     /* "trace-key", ... as in the YAML */
 int layer__find(const struct config *cfg, const char *name); /* -1 if none */
+/* The layer's name as users see it, "?" for an index the configuration does not have. */
+const char *layer__name(const struct config *cfg, int l);
 
 #endif /* SKBTOP_CONFIG_H */

@@ -154,6 +154,8 @@ size_t decode__size(uint16_t type)
 	case SKBTOP_EV_NFT_RULE:
 	case SKBTOP_EV_NF_HOOK:
 		return sizeof(struct skbtop_nft_event);
+	case SKBTOP_EV_BYTES:
+		return sizeof(struct skbtop_bytes_event);
 	default:
 		return 0;
 	}
@@ -200,6 +202,8 @@ int decoder__copy(struct decoder *d, struct decode_slot *slot, const void *data,
 	slot->size = (uint32_t)size;
 	if ((h->flags & SKBTOP_F_BASE) && d->bases && size == sizeof(struct skbtop_event))
 		base_note(d->bases, &slot->u.ev);
+	if (size == sizeof(struct skbtop_bytes_event) && slot->u.bytes.caplen > SKBTOP_SNAP_MAX)
+		slot->u.bytes.caplen = SKBTOP_SNAP_MAX;
 	if (size == sizeof(struct skbtop_nft_event)) {
 		/* The kernel copies names with bounded reads: never trust their terminator. */
 		slot->u.nft.table[SKBTOP_NAME_LEN - 1] = '\0';

@@ -20,10 +20,16 @@ struct decode_slot {
 		struct skbtop_event_hdr hdr;
 		struct skbtop_event ev;
 		struct skbtop_nft_event nft;
+		struct skbtop_bytes_event bytes;
 	} u;
 };
 
 struct decode_bases;
+/* Captured bytes make no slot larger, and the slot's size still tells the records apart. */
+_Static_assert(sizeof(struct skbtop_bytes_event) <= sizeof(struct skbtop_nft_event) &&
+		       sizeof(struct skbtop_bytes_event) != sizeof(struct skbtop_nft_event) &&
+		       sizeof(struct skbtop_bytes_event) != sizeof(struct skbtop_event),
+	       "struct skbtop_bytes_event must fit a slot and differ in size");
 
 /* Written by the poller thread only; other threads read it with decoder__bad(). */
 struct decoder {

@@ -21,13 +21,6 @@ struct writer {
 	const struct config *cfg;
 };
 
-static const char *layer_name(const struct config *cfg, int l)
-{
-	if (cfg && l >= 0 && l < cfg->n_layers && cfg->layers[l].name)
-		return cfg->layers[l].name;
-	return "?";
-}
-
 static void put_u64(FILE *f, const char *key, uint64_t v, int *first)
 {
 	json__key(f, key, first);
@@ -103,7 +96,7 @@ static void put_event(struct writer *w, const struct journey *j, const struct je
 	put_s(f, "func", p->name, &first);
 	if (p->module)
 		put_s(f, "module", p->module, &first);
-	put_s(f, "layer", layer_name(w->cfg, e->layer), &first);
+	put_s(f, "layer", layer__name(w->cfg, e->layer), &first);
 	if (e->ifindex) {
 		put_s(f, "ifname", names__ifname(w->n, e->netns, e->ifindex), &first);
 		put_u64(f, "ifindex", e->ifindex, &first);
@@ -154,6 +147,34 @@ static void put_functions(struct writer *w, const struct journey *j)
 	fputc(']', w->f);
 }
 
+/* The bytes captured, each with where and when, the data in hex. */
+static void put_captures(struct writer *w, const struct journey *j, int *first)
+{
+	FILE *f = w->f;
+
+	json__key(f, "captures", first);
+	fputc('[', f);
+	for (uint32_t i = 0; i < j->n_caps; i++) {
+		const struct jcapture *c = &j->caps[i];
+		int sub = 1;
+
+		fputs(i ? ",{" : "{", f);
+		put_u64(f, "t_ns", c->ts_ns - j->first_ns, &sub);
+		put_s(f, "kind", jcapture_kind__name(c->kind), &sub);
+		put_s(f, "ifname", names__ifname(w->n, c->netns, c->ifindex), &sub);
+		put_u64(f, "ifindex", c->ifindex, &sub);
+		put_u64(f, "netns", c->netns, &sub);
+		put_u64(f, "len", c->len, &sub);
+		put_s(f, "link", c->link == SKBTOP_LINK_ETH ? "ethernet" : "raw", &sub);
+		json__key(f, "data", &sub);
+		fputc('"', f);
+		for (uint16_t b = 0; b < c->caplen && b < SKBTOP_SNAP_MAX; b++)
+			fprintf(f, "%02x", c->data[b]);
+		fputs("\"}", f);
+	}
+	fputc(']', f);
+}
+
 static void put_journey(struct writer *w, const struct journey *j)
 {
 	FILE *f = w->f;
@@ -199,16 +220,18 @@ static void put_journey(struct writer *w, const struct journey *j)
 	fputc('{', f);
 	for (l = 0, sub = 1; l < MAX_LAYERS; l++)
 		if (j->layer_events[l] || j->layer_ns[l])
-			put_u64(f, layer_name(w->cfg, l), j->layer_ns[l], &sub);
+			put_u64(f, layer__name(w->cfg, l), j->layer_ns[l], &sub);
 	fputc('}', f);
 	json__key(f, "layer_events", &first);
 	fputc('{', f);
 	for (l = 0, sub = 1; l < MAX_LAYERS; l++)
 		if (j->layer_events[l])
-			put_u64(f, layer_name(w->cfg, l), j->layer_events[l], &sub);
+			put_u64(f, layer__name(w->cfg, l), j->layer_events[l], &sub);
 	fputc('}', f);
 	json__key(f, "functions", &first);
 	put_functions(w, j);
+	if (j->n_caps)
+		put_captures(w, j, &first);
 	json__key(f, "events", &first);
 	fputc('[', f);
 	for (i = 0; i < j->n_events; i++) {
@@ -262,7 +285,7 @@ static void put_header(struct writer *w, const struct export_meta *m)
 	for (l = 0; w->cfg && l < w->cfg->n_layers; l++) {
 		if (l)
 			fputc(',', w->f);
-		json__str(w->f, layer_name(w->cfg, l));
+		json__str(w->f, layer__name(w->cfg, l));
 	}
 	fputs("],\n", w->f);
 }

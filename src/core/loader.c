@@ -430,6 +430,7 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 		l->skel->rodata->skbtop_filter = *o->filter;
 	l->skel->rodata->skbtop_filter.self_tgid = (uint32_t)getpid();
 	l->skel->rodata->skbtop_empty_probes = o->empty_probes;
+	l->skel->rodata->skbtop_snaplen = o->snaplen;
 	if (o->pcap && filter_load__patch(l->skel->obj, o->pcap, err, errlen) < 0)
 		goto fail;
 	bpf_map__set_max_entries(l->skel->maps.skbtop_events, ringbuf_bytes(o->ringbuf_kb));

@@ -35,6 +35,7 @@ struct loader_opts {
 	const struct loader_func *funcs;	/* ignored by the tracepoint backend */
 	size_t n_funcs;
 	bool empty_probes; /* programs that return at once: the hooks' own cost */
+	uint32_t snaplen;  /* bytes of each packet to capture (SKBTOP_EV_BYTES), 0: none */
 };
 
 struct loader_stats {

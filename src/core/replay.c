@@ -353,8 +353,54 @@ static int read_layer_map(struct loader *ld, json_t *o, const char *key, struct 
 	return 0;
 }
 
+/* "captures": the bytes a live session kept, each checked like any outside input. */
+static int read_captures(struct loader *ld, json_t *o, struct journey *j, struct jcapture *caps)
+{
+	json_t *a = json_object_get(o, "captures"), *c;
+	size_t i;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > STORE_CAPTURES) {
+		bad(ld, "\"captures\" must be an array of at most 3");
+		return -1;
+	}
+	json_array_foreach(a, i, c)
+	{
+		struct jcapture *x = &caps[i];
+		int err = 0, kind;
+		const char *k = get_str(ld, c, "kind", &err), *link = get_str(ld, c, "link", &err);
+		const char *hex = get_str(ld, c, "data", &err);
+		uint64_t t;
+		size_t n;
+
+		memset(x, 0, sizeof(*x));
+		if (err || get_u64(ld, c, "t_ns", 0, &t) || get_u32(ld, c, "netns", &x->netns) ||
+		    get_u32(ld, c, "len", &x->len) || read_ifname(ld, c, x->netns, &x->ifindex))
+			return -1;
+		kind = k ? jcapture_kind__from_name(k) : -1;
+		n = hex ? strlen(hex) : 0;
+		if (kind < 0 || !link || (strcmp(link, "ethernet") && strcmp(link, "raw")) || n % 2 ||
+		    n / 2 > SKBTOP_SNAP_MAX || strspn(hex, "0123456789abcdef") != n) {
+			bad(ld, "a capture needs a known \"kind\" and \"link\", and \"data\" in "
+				"lower-case hex of at most 192 bytes");
+			return -1;
+		}
+		for (size_t b = 0; b < n / 2; b++)
+			sscanf(hex + 2 * b, "%2hhx", &x->data[b]);
+		x->caplen = (uint16_t)(n / 2);
+		x->kind = (uint8_t)kind;
+		x->link = strcmp(link, "ethernet") ? SKBTOP_LINK_RAW : SKBTOP_LINK_ETH;
+		x->ts_ns = j->first_ns + t;
+	}
+	j->caps = caps;
+	j->n_caps = (uint32_t)json_array_size(a);
+	return 0;
+}
+
 static int read_packet(struct loader *ld, json_t *o, struct store *s)
 {
+	struct jcapture caps[STORE_CAPTURES];
 	struct journey j = { 0 };
 	json_t *evs = json_object_get(o, "events"), *ended = json_object_get(o, "ended"), *e;
 	const char *fate, *nv, *loc;
@@ -431,6 +477,8 @@ static int read_packet(struct loader *ld, json_t *o, struct store *s)
 	}
 	if (j.n_events)
 		j.last_layer = j.events[j.n_events - 1].layer;
+	if (read_captures(ld, o, &j, caps))
+		goto out;
 	ret = store__import(s, &j) ? 0 : -1;
 out:
 	free(j.events);

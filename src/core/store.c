@@ -153,6 +153,7 @@ void store__free(struct store *s)
 	for (i = 0; s->slots && i < s->max_packets; i++) {
 		free(s->slots[i].events);
 		free(s->slots[i].nft);
+		free(s->slots[i].caps);
 	}
 	free(s->slots);
 	free(s->free_slots);
@@ -269,6 +270,7 @@ static struct journey *journey_new(struct store *s, uint64_t id, const struct jo
 {
 	struct jevent *ev;
 	struct jnft *nft;
+	struct jcapture *caps;
 	uint32_t cap_ev, cap_nft, slot;
 	struct journey *j;
 
@@ -278,11 +280,13 @@ static struct journey *journey_new(struct store *s, uint64_t id, const struct jo
 	j = &s->slots[slot];
 	ev = j->events;
 	nft = j->nft;
+	caps = j->caps;
 	cap_ev = j->cap_events;
 	cap_nft = j->cap_nft;
 	memset(j, 0, sizeof(*j));
 	j->events = ev;
 	j->nft = nft;
+	j->caps = caps;
 	j->cap_events = cap_ev;
 	j->cap_nft = cap_nft;
 	j->id = id;
@@ -711,11 +715,14 @@ const struct journey *store__import(struct store *s, const struct journey *src)
 	{
 		struct jevent *ev = j->events;
 		struct jnft *nft = j->nft;
+		struct jcapture *caps = j->caps;
 		uint32_t cap_ev = j->cap_events, cap_nft = j->cap_nft;
 
 		*j = *src;
 		j->events = ev;
 		j->nft = nft;
+		j->caps = caps;
+		j->n_caps = 0;
 		j->cap_events = cap_ev;
 		j->cap_nft = cap_nft;
 		j->n_events = j->n_nft = 0;
@@ -727,6 +734,9 @@ const struct journey *store__import(struct store *s, const struct journey *src)
 	while (j->cap_nft < n_nft)
 		if (grow_array((void **)&j->nft, &j->cap_nft, FIRST_NFT, sizeof(struct jnft),
 			       &s->mem_arrays))
+			goto nomem;
+	for (i = 0; i < src->n_caps && i < STORE_CAPTURES; i++)
+		if (store__capture(s, j->id, &src->caps[i]))
 			goto nomem;
 	if (n_ev)
 		memcpy(j->events, src->events, n_ev * sizeof(*j->events));
@@ -846,4 +856,35 @@ const char *nft_verdict__name(int32_t verdict)
 	if (v < 0)
 		return -v <= 5 ? nft[-v - 1] : "?";
 	return v < 6 ? nf[v] : "?";
+}
+
+int store__capture(struct store *s, uint64_t id, const struct jcapture *c)
+{
+	struct journey *j = (struct journey *)store__by_id(s, id);
+
+	if (!j || j->n_caps >= STORE_CAPTURES)
+		return 0;
+	if (!j->caps) {
+		j->caps = malloc(STORE_CAPTURES * sizeof(*j->caps));
+		if (!j->caps)
+			return -ENOMEM;
+		s->mem_arrays += STORE_CAPTURES * sizeof(*j->caps);
+	}
+	j->caps[j->n_caps++] = *c;
+	return 0;
+}
+
+static const char *const jcapture_kinds[JCAPTURE_KINDS] = { "first", "drop", "later" };
+
+const char *jcapture_kind__name(uint8_t kind)
+{
+	return kind < JCAPTURE_KINDS ? jcapture_kinds[kind] : "?";
+}
+
+int jcapture_kind__from_name(const char *name)
+{
+	for (int k = 0; k < JCAPTURE_KINDS; k++)
+		if (!strcmp(jcapture_kinds[k], name))
+			return k;
+	return -1;
 }

@@ -37,6 +37,24 @@ struct jnft {
 	char target[SKBTOP_NAME_LEN];
 };
 
+/* A packet's first bytes (SKBTOP_EV_BYTES), taken where jcapture.kind says. */
+#define STORE_CAPTURES 3
+enum jcapture_kind {
+	JCAPTURE_FIRST,
+	JCAPTURE_DROP,
+	JCAPTURE_LATER,
+	JCAPTURE_KINDS
+};
+struct jcapture {
+	uint64_t ts_ns;
+	uint32_t ifindex, netns;
+	uint32_t len; /* the packet's length from where data starts */
+	uint16_t caplen;
+	uint16_t link; /* SKBTOP_LINK_* */
+	uint8_t kind;  /* enum jcapture_kind */
+	uint8_t data[SKBTOP_SNAP_MAX];
+};
+
 struct jevent {
 	uint64_t ts_ns; /* absolute, kernel monotonic clock */
 	uint64_t aux;	/* drop location, clone's skb, ... */
@@ -80,6 +98,8 @@ struct journey {
 	uint32_t events_truncated; /* events past max_events_per_packet */
 	struct jnft *nft;
 	uint32_t n_nft, cap_nft;
+	struct jcapture *caps; /* STORE_CAPTURES of them once the first comes, else NULL */
+	uint32_t n_caps;
 
 	uint64_t layer_ns[MAX_LAYERS]; /* time attributed to each layer (until the next event) */
 	uint32_t layer_events[MAX_LAYERS];
@@ -153,7 +173,12 @@ const struct store_stats *store__stats(const struct store *s);
 struct store_stats *store__stats_mut(struct store *s);
 void store__clear(struct store *s);
 
-/* Replay: append a journey built by the loader; events/nft arrays are copied. */
+/* Keeps a capture with journey id (while the store holds it, up to STORE_CAPTURES); -ENOMEM. */
+int store__capture(struct store *s, uint64_t id, const struct jcapture *c);
+const char *jcapture_kind__name(uint8_t kind);	/* "first", "drop", "later" */
+int jcapture_kind__from_name(const char *name); /* -1 if unknown */
+
+/* Replay: append a journey built by the loader; events/nft/caps arrays are copied. */
 const struct journey *store__import(struct store *s, const struct journey *j);
 
 /* Per-layer totals, MAX_LAYERS entries indexed like config.layers. */

@@ -43,6 +43,7 @@ static const struct {
 	[SKBTOP_EV_NFT_CHAIN] = { "nft_chain", "CHAIN" },
 	[SKBTOP_EV_NFT_RULE] = { "nft_rule", "RULE" },
 	[SKBTOP_EV_NF_HOOK] = { "nf_hook", "HOOK" },
+	[SKBTOP_EV_BYTES] = { "bytes", "BYTES" },
 };
 
 const char *event_type__name(uint16_t type)

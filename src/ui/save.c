@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* 's': the selected packet as a session file with one journey, and a readable text beside it. */
+/*
+ * 's': the selected packet as a session file with one journey, a readable text beside it, and
+ * its captured bytes as pcapng when it has some (skbtop -w).
+ */
 #include <errno.h>
 #include <limits.h>
 #include <inttypes.h>
@@ -9,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/capture.h"
 #include "core/export.h"
 #include "core/file_atomic.h"
 #include "ui/ui_int.h"
@@ -29,7 +33,7 @@ void ui__save(struct ui *ui, const char *path)
 {
 	const struct journey *j = ui__selected(ui);
 	struct export_meta meta = { .backend = ui->feed->backend };
-	char txt[PATH_MAX];
+	char txt[PATH_MAX], pcap[PATH_MAX];
 	size_t len = strlen(path);
 	int err;
 
@@ -47,13 +51,19 @@ void ui__save(struct ui *ui, const char *path)
 		return;
 	}
 	if (len > 5 && !strcmp(path + len - 5, ".json"))
-		snprintf(txt, sizeof(txt), "%.*s.txt", (int)(len - 5), path);
-	else
-		snprintf(txt, sizeof(txt), "%s.txt", path);
+		len -= 5;
+	snprintf(txt, sizeof(txt), "%.*s.txt", (int)len, path);
+	snprintf(pcap, sizeof(pcap), "%.*s.pcapng", (int)len, path);
 	err = file__write_atomic(txt, 0600, fill_text, &(struct text_arg){ j, ui });
 	if (err)
 		ui__status(ui, "saved packet #%" PRIu64 " to %s; text %s failed: %s", j->id, path,
 			   txt, strerror(-err));
-	else
+	else if (!j->n_caps)
 		ui__status(ui, "saved packet #%" PRIu64 " to %s and %s", j->id, path, txt);
+	else if (capture__save(pcap, ui->store, j, ui->names, ui->cfg, ui->wall_off_ns))
+		ui__status(ui, "saved packet #%" PRIu64 " to %s and %s; %s failed", j->id, path,
+			   txt, pcap);
+	else
+		ui__status(ui, "saved packet #%" PRIu64 " to %s, %s and %s", j->id, path, txt,
+			   pcap);
 }

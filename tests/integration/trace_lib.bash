@@ -77,3 +77,11 @@ first_ids() {
 	jq -s -r "map(select(.id != null and .type != null and .src != null)) | group_by(.id) |
 		map(select(.[0] | $2)) | .[][0].id" "$1"
 }
+
+# check_refused ARGS...: `skbtop --stream ARGS` is bad usage: status 2 and one line on stderr.
+check_refused() {
+	timeout 10 "$SKBTOP" --stream "$@" >/dev/null 2>"$TRACE_DIR/err"
+	local rc=$?
+	check "$* is bad usage: status $rc, one line ($(cat "$TRACE_DIR/err"))" \
+		sh -c "[ $rc -eq 2 ] && [ \$(grep -c . '$TRACE_DIR/err') -eq 1 ]"
+}
