@@ -74,7 +74,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	struct skbtop_event *ev;
 	struct skbtop_parsed p;
 	struct skbtop_skb s;
-	bool parsed = false;
+	bool parsed = false, translated = false;
 
 	if (skbtop_empty_probes || !skb)
 		return 0;
@@ -97,6 +97,11 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		} else if (parsed) {
 			if (trk->ident != p.ident || !skbtop__same_tuple(&trk->tuple, &p.tuple))
 				trk->flags &= ~SKBTOP_TRK_SENT;
+			/* NAT: whole headers (ports known, as src/core/nat.c asks) now say
+			 * something else; ports filled in on the way out do not count. */
+			translated = trk->tuple.family == p.tuple.family &&
+				     trk->tuple.l4proto == p.tuple.l4proto && trk->tuple.sport &&
+				     trk->tuple.dport && !skbtop__same_tuple(&trk->tuple, &p.tuple);
 			trk->tuple = p.tuple;
 			trk->ident = p.ident;
 		}
@@ -113,7 +118,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 			return 0;
 	}
 	/* Before the event, so that user space holds the bytes when the event ends the journey. */
-	if (skbtop_snaplen && ((trk->flags & SKBTOP_TRK_NEW) || type == SKBTOP_EV_DROP))
+	if (skbtop_snaplen &&
+	    ((trk->flags & SKBTOP_TRK_NEW) || translated || type == SKBTOP_EV_DROP))
 		skbtop__capture(skb, &s, rd);
 	if ((type == SKBTOP_EV_FUNC || type == SKBTOP_EV_TP) && skbtop__repeats(trk, &s)) {
 		skbtop__hit(skb, func_id, parsed);

@@ -101,7 +101,8 @@ static uint64_t write_caps(struct pcapng *w, struct names *names, uint32_t snapl
 {
 	static const char *const at[JCAPTURE_KINDS] = { [JCAPTURE_FIRST] = "its first event",
 							[JCAPTURE_DROP] = "its drop",
-							[JCAPTURE_LATER] = "a later event" };
+							[JCAPTURE_LATER] =
+								"a change of its headers" };
 	char comment[4200];
 	uint64_t written = 0;
 
