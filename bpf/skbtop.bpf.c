@@ -97,11 +97,14 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		} else if (parsed) {
 			if (trk->ident != p.ident || !skbtop__same_tuple(&trk->tuple, &p.tuple))
 				trk->flags &= ~SKBTOP_TRK_SENT;
-			/* NAT: whole headers (ports known, as src/core/nat.c asks) now say
-			 * something else; ports filled in on the way out do not count. */
-			translated = trk->tuple.family == p.tuple.family &&
-				     trk->tuple.l4proto == p.tuple.l4proto && trk->tuple.sport &&
-				     trk->tuple.dport && !skbtop__same_tuple(&trk->tuple, &p.tuple);
+			/* Bytes again where the headers say something new: written in at last on
+			 * the way out (a kprobe sees a packet before its ports), or rewritten by
+			 * NAT. */
+			translated =
+				(!trk->tuple.family || (trk->tuple.family == p.tuple.family &&
+							trk->tuple.l4proto == p.tuple.l4proto)) &&
+				p.tuple.sport && p.tuple.dport &&
+				!skbtop__same_tuple(&trk->tuple, &p.tuple);
 			trk->tuple = p.tuple;
 			trk->ident = p.ident;
 		}
