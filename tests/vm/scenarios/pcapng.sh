@@ -2,9 +2,9 @@
 # Inside a tests/vm/run guest (real kprobes, default functions): -w captures a datagram dropped at a
 # closed port on every backend the kernel offers (the capture is BPF code each kernel's verifier must
 # take), writes as many packets as it says with no capture lost, and the file is pcapng with the
-# journey in it. The guest has no tshark: with the argument --base64 (tests/vm/run ... pcapng.sh
-# --base64) each file is printed in base64 between "# pcapng-begin BACKEND" and "# pcapng-end", for
-# tshark on the host.
+# journey in it. The guest has no tshark: each file is printed in base64 between
+# "# pcapng-begin KERNEL BACKEND" and "# pcapng-end", and tests/vm/pcapng_read reads it with tshark and
+# capinfos on the host.
 set -u
 . tests/lib.sh
 . tests/integration/trace_lib.bash
@@ -35,9 +35,7 @@ for b in $backends; do
 		test "$(od -An -tx1 -N4 "$f" | tr -d ' ')" = 0a0d0d0a
 	check "[$VM_KERNEL] $b: a packet's comment tells the drop at the closed port (NO_SOCKET)" \
 		grep -qa 'dropped NO_SOCKET at __udp4_lib_rcv' "$f"
-	if [ "${1:-}" = --base64 ]; then
-		echo "# pcapng-begin $b"
-		base64 "$f" | sed 's/^/# /'
-		echo "# pcapng-end"
-	fi
+	echo "# pcapng-begin $VM_KERNEL $b"
+	base64 "$f" | sed 's/^/# /'
+	echo "# pcapng-end"
 done
