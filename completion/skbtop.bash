@@ -35,7 +35,7 @@ _skbtop() {
 			;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '--config --no-color --folded --pcapng --help' -- "$cur"))
+			COMPREPLY=($(compgen -W '--config --no-color --no-mouse --folded --pcapng --help' -- "$cur"))
 		else
 			_filedir json
 		fi
@@ -116,7 +116,7 @@ _skbtop() {
 		COMPREPLY=($(compgen -W '--stream --format --output -w --snaplen --folded --metrics --duration --backend
 			--max-functions --functions --config --ringbuf-kb --proto --host --port
 			--netns --ifname --mark --filter-netns --filter-ifname --filter-mark
-			--filter-func --nft-rules --nft-netlink-trace --no-color --empty-probes
+			--filter-func --nft-rules --nft-netlink-trace --no-color --no-mouse --empty-probes
 			--verbose --help --version' -- "$cur"))
 	elif [[ -z $sub && $cword -eq 1 ]]; then
 		COMPREPLY=($(compgen -W 'replay discover trace' -- "$cur"))
