@@ -122,12 +122,21 @@ struct nft_ruleset *nft_ruleset__new(const char *nft)
 	return rs;
 }
 
+/* Rules whose texts are interned (a namespace's): the texts stay, as pointers to them may. */
 static void rules_free(struct rules *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		free(r->v[i].table);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+}
+
+/* Rules just parsed, not handed to ns_set_rules (which takes them): their texts are theirs. */
+static void parsed_free(struct rules *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].text);
+	rules_free(r);
 }
 
 void nft_ruleset__free(struct nft_ruleset *rs)
@@ -412,12 +421,12 @@ int nft_ruleset__parse(struct nft_ruleset *rs, uint32_t netns, const char *text)
 	if (ns) {
 		/* Not a listing: what was known is dropped, not half replaced. */
 		if (n < 0)
-			rules_free(&parsed);
+			parsed_free(&parsed);
 		ns_set_rules(rs, ns, &parsed);
 		ns->read = n >= 0;
 	}
 	pthread_mutex_unlock(&rs->lock);
-	rules_free(&parsed);
+	parsed_free(&parsed);
 	return ns ? n : -1;
 }
 
@@ -617,7 +626,7 @@ static void ns_check(void *ctx, uint64_t key)
 		}
 	}
 	pthread_mutex_unlock(&rs->lock);
-	rules_free(&parsed);
+	parsed_free(&parsed);
 }
 
 /* Under the lock: asks the refresher to check ns when it is due. */

@@ -380,7 +380,8 @@ static int read_captures(struct loader *ld, json_t *o, struct journey *j, struct
 			return -1;
 		kind = k ? jcapture_kind__from_name(k) : -1;
 		n = hex ? strlen(hex) : 0;
-		if (kind < 0 || !link || (strcmp(link, "ethernet") && strcmp(link, "raw")) || n % 2 ||
+		if (kind < 0 || !link || !hex ||
+		    (strcmp(link, "ethernet") && strcmp(link, "raw")) || n % 2 ||
 		    n / 2 > SKBTOP_SNAP_MAX || strspn(hex, "0123456789abcdef") != n) {
 			bad(ld, "a capture needs a known \"kind\" and \"link\", and \"data\" in "
 				"lower-case hex of at most 192 bytes");

@@ -28,6 +28,11 @@ static_neigh
 PORT=$(free_port)
 trace_start metrics --stream --format json --filter-netns "/run/netns/$NS_A" --metrics "$PORT" ||
 	{ not_ok "skbtop starts with --metrics $PORT"; exit 1; }
+# The server starts after the probes are attached, which trace_start waits for.
+for _ in $(seq 100); do
+	grep -q '^skbtop: metrics on ' "$TRACE_ERR" && break
+	sleep 0.1
+done
 check "skbtop says where it serves: http://127.0.0.1:$PORT/metrics" \
 	grep -qx "skbtop: metrics on http://127.0.0.1:$PORT/metrics" "$TRACE_ERR"
 listen=$(ss -Hltn "sport = :$PORT" | awk '{ print $4 }' | tr '\n' ' ')
