@@ -17,6 +17,9 @@ EXTRA_CLEANUP="rm -rf $work"
 ns_pair || { not_ok "two namespaces could be made"; exit 1; }
 ip netns exec "$NS_B" nft -f tests/nft/rulesets/mark.nft || { not_ok "marking table loads"; exit 1; }
 inode=$(netns_inode "$NS_B")
+# skbtop reads a new ruleset's text on a thread of its own once the kernel says it changed (never
+# on the event path): under emulation that takes about a second, which the packets leave it.
+CORPUS_SETTLE=2
 
 # trace-key: the whole corpus against the monitor.
 start_skbtop tk "$NS_B"
