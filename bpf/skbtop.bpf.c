@@ -91,7 +91,11 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		return 0;
 	if (trk) {
 		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
-		if (parsed && is_tp && trk->tuple.family && trk->ident != p.ident) {
+		/* A function sees headers being written, so only a change of address family tells
+		 * it that its address now holds another packet (freed unseen, say by a path with no
+		 * tracepoint); a tracepoint sees whole headers, so any other identity does. */
+		if (parsed && trk->tuple.family &&
+		    ((is_tp && trk->ident != p.ident) || p.tuple.family != trk->tuple.family)) {
 			bpf_map_delete_elem(&skbtop_tracked, &key);
 			trk = NULL;
 		} else if (parsed) {
