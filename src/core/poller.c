@@ -48,7 +48,14 @@ static bool push_slot(struct poller *p)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct poller *p = ctx;
+	struct decode_slot *slot = queue__reserve(p->q);
 
+	/* Decoded in place: a copy through p->slot costs as much as the decoding. */
+	if (slot) {
+		if (!decoder__copy(&p->dec, slot, data, size))
+			queue__commit(p->q, offsetof(struct decode_slot, u) + slot->size);
+		return 0;
+	}
 	if (decoder__copy(&p->dec, &p->slot, data, size) || push_slot(p))
 		return 0;
 	if (!p->draining) {
@@ -96,9 +103,14 @@ static void *run(void *arg)
 struct poller *poller__start(int ringbuf_fd, struct queue *q, uint32_t live_skbs, char *err,
 			     size_t errlen)
 {
-	struct poller *p = calloc(1, sizeof(*p));
+	struct poller *p;
 	int ret;
 
+	if (queue__slot_size(q) < sizeof(struct decode_slot)) {
+		snprintf(err, errlen, "the queue's slots are smaller than a decoded record");
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
 	if (!p || decoder__init(&p->dec, live_skbs)) {
 		snprintf(err, errlen, "out of memory");
 		free(p);

@@ -62,22 +62,34 @@ static struct slot_hdr *slot_at(struct queue *q, uint32_t idx)
 	return (struct slot_hdr *)(q->slots + (size_t)(idx & q->mask) * q->stride);
 }
 
-bool queue__push(struct queue *q, const void *rec, uint32_t size)
+void *queue__reserve(struct queue *q)
 {
 	uint32_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
-	struct slot_hdr *s;
 
-	if (size > q->stride - sizeof(struct slot_hdr))
-		return false;
 	if (tail - q->head_seen > q->mask) {
 		q->head_seen = atomic_load_explicit(&q->head, memory_order_acquire);
 		if (tail - q->head_seen > q->mask)
-			return false;
+			return NULL;
 	}
-	s = slot_at(q, tail);
-	s->size = size;
-	memcpy(s + 1, rec, size);
+	return slot_at(q, tail) + 1;
+}
+
+void queue__commit(struct queue *q, uint32_t size)
+{
+	uint32_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
+
+	slot_at(q, tail)->size = size;
 	atomic_store_explicit(&q->tail, tail + 1, memory_order_release);
+}
+
+bool queue__push(struct queue *q, const void *rec, uint32_t size)
+{
+	void *slot;
+
+	if (size > queue__slot_size(q) || !(slot = queue__reserve(q)))
+		return false;
+	memcpy(slot, rec, size);
+	queue__commit(q, size);
 	return true;
 }
 
@@ -109,6 +121,11 @@ uint32_t queue__len(const struct queue *q)
 
 	return atomic_load_explicit(&m->tail, memory_order_acquire) -
 	       atomic_load_explicit(&m->head, memory_order_acquire);
+}
+
+uint32_t queue__slot_size(const struct queue *q)
+{
+	return q->stride - sizeof(struct slot_hdr);
 }
 
 uint32_t queue__capacity(const struct queue *q)

@@ -19,11 +19,21 @@ void queue__free(struct queue *q);
 /* Producer: copies rec in; false when the queue is full or rec is larger than a slot. */
 bool queue__push(struct queue *q, const void *rec, uint32_t size);
 
+/*
+ * Producer, without the copy: the next free slot (room for the slot size given to queue__new),
+ * NULL when the queue is full. Nothing is published until queue__commit says how many bytes the
+ * record has; a slot reserved and not committed is reserved again by the next call.
+ */
+void *queue__reserve(struct queue *q);
+void queue__commit(struct queue *q, uint32_t size);
+
 /* Consumer: the oldest record (NULL when empty), valid until queue__release. */
 const void *queue__peek(struct queue *q, uint32_t *size);
 void queue__release(struct queue *q);
 
 uint32_t queue__len(const struct queue *q);
+/* The largest record a slot holds (at least the slot_size given to queue__new). */
+uint32_t queue__slot_size(const struct queue *q);
 uint32_t queue__capacity(const struct queue *q);
 
 #endif

@@ -59,6 +59,32 @@ static void test_oversized_record_refused(void **state)
 	queue__free(q);
 }
 
+static void test_reserved_slot_is_published_only_by_commit(void **state)
+{
+	struct queue *q = queue__new(2, 16);
+	uint32_t *slot, sz;
+
+	(void)state;
+	assert_true(queue__slot_size(q) >= 16);
+	slot = queue__reserve(q);
+	assert_non_null(slot);
+	*slot = 1;
+	assert_null(queue__peek(q, &sz));
+	/* Not committed: the same slot comes back. */
+	assert_ptr_equal(queue__reserve(q), slot);
+	*slot = 2;
+	queue__commit(q, sizeof(*slot));
+	slot = queue__reserve(q);
+	*slot = 3;
+	queue__commit(q, sizeof(*slot));
+	assert_null(queue__reserve(q));
+	assert_int_equal(*(const uint32_t *)queue__peek(q, &sz), 2);
+	assert_int_equal(sz, sizeof(*slot));
+	queue__release(q);
+	assert_int_equal(*(const uint32_t *)queue__peek(q, &sz), 3);
+	queue__free(q);
+}
+
 static void test_bad_arguments(void **state)
 {
 	(void)state;
@@ -109,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_fifo_order_and_sizes),
 		cmocka_unit_test(test_full_queue_refuses),
 		cmocka_unit_test(test_oversized_record_refused),
+		cmocka_unit_test(test_reserved_slot_is_published_only_by_commit),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_two_threads_keep_order),
 	};
