@@ -5,6 +5,7 @@
 
 #include "journey_note.h"
 #include "nft_ruleset.h"
+#include "nft_verdict.h"
 
 struct note {
 	char *buf;

@@ -7,6 +7,7 @@
 #include "decode.h"
 #include "log.h"
 #include "nat.h"
+#include "nft_verdict.h"
 #include "store.h"
 
 #define EVICT_WINDOW  64	 /* ended journeys are looked for among the oldest this many */
@@ -835,27 +836,6 @@ int fate__from_name(const char *name)
 		if (!strcmp(fate_names[f], name))
 			return f;
 	return -1;
-}
-
-/* Netfilter's codes (linux/netfilter.h) and nft's internal ones (nf_tables.h), by value. */
-int32_t nft_verdict__decode(int32_t verdict)
-{
-	if (verdict < 0)
-		return verdict;
-	if ((verdict & 0xff) == 2 && (verdict >> 16))
-		return 0;
-	return verdict & 0xff;
-}
-
-const char *nft_verdict__name(int32_t verdict)
-{
-	static const char *const nf[] = { "drop", "accept", "stolen", "queue", "repeat", "stop" };
-	static const char *const nft[] = { "continue", "break", "jump", "goto", "return" };
-	int32_t v = nft_verdict__decode(verdict);
-
-	if (v < 0)
-		return -v <= 5 ? nft[-v - 1] : "?";
-	return v < 6 ? nf[v] : "?";
 }
 
 int store__capture(struct store *s, uint64_t id, const struct jcapture *c)

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "json_util.h"
+#include "nft_verdict.h"
 #include "printable.h"
 #include "ethertype.h"
 #include "stream.h"

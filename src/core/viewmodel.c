@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "ethertype.h"
+#include "nft_verdict.h"
 #include "printable.h"
 #include "stream.h"
 #include "viewmodel.h"

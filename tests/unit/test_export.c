@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "core/export.h"
+#include "core/nft_verdict.h"
 #include "core/replay.h"
 #include "core/stream.h"
 #include "core/viewmodel.h"
