@@ -13,6 +13,7 @@
 #include "file_atomic.h"
 #include "json_util.h"
 #include "log.h"
+#include "nf_names.h"
 #include "nft_verdict.h"
 #include "stream.h"
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json_util.h"
+#include "nf_names.h"
 #include "nft_ruleset.h"
 #include "printable.h"
 #include "nft_verdict.h"
@@ -213,8 +214,8 @@ void nft_verdict__stats(FILE *f, const struct store *s, bool json)
 			if (ev->nft < 0 || (uint32_t)ev->nft >= j->n_nft)
 				continue;
 			x = &j->nft[ev->nft];
-			snprintf(key, sizeof(key), "%s %s %s", nft_family__name(x->family),
-				 x->table, x->chain);
+			snprintf(key, sizeof(key), "%s %s %s", nfproto__label(x->family), x->table,
+				 x->chain);
 			if (ev->type == SKBTOP_EV_NFT_CHAIN && !(ev->flags & SKBTOP_F_EXIT)) {
 				entered++;
 				continue;

@@ -11,6 +11,7 @@
 
 #include "export.h"
 #include "log.h"
+#include "nf_names.h"
 #include "nft_verdict.h"
 #include "replay.h"
 #include "stream.h"

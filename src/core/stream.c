@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "json_util.h"
+#include "nf_names.h"
 #include "nft_verdict.h"
 #include "printable.h"
 #include "ethertype.h"
@@ -143,64 +144,6 @@ void tuple__addrs(const struct skbtop_tuple *t, char *src, char *dst, size_t len
 		inet_ntop(AF_INET, &t->saddr.v4, src, (socklen_t)len);
 		inet_ntop(AF_INET, &t->daddr.v4, dst, (socklen_t)len);
 	}
-}
-
-/* NFPROTO_* values of linux/netfilter.h */
-const char *nfproto__name(uint8_t family)
-{
-	switch (family) {
-	case 1:
-		return "inet";
-	case 2:
-		return "ip";
-	case 3:
-		return "arp";
-	case 5:
-		return "netdev";
-	case 7:
-		return "bridge";
-	case 10:
-		return "ip6";
-	default:
-		return "?";
-	}
-}
-
-int nfproto__from_name(const char *name)
-{
-	int f;
-
-	for (f = 0; f < 256; f++)
-		if (strcmp(nfproto__name((uint8_t)f), "?") &&
-		    !strcmp(nfproto__name((uint8_t)f), name))
-			return f;
-	return -1;
-}
-
-int nfhook__from_name(uint8_t family, const char *name)
-{
-	int h;
-
-	if (!strcmp(name, "?"))
-		return -1;
-	for (h = 0; h < 8; h++)
-		if (!strcmp(nfhook__name(family, (uint8_t)h), name))
-			return h;
-	return -1;
-}
-
-const char *nfhook__name(uint8_t family, uint8_t hook)
-{
-	static const char *const inet[] = { "prerouting", "input",	 "forward",
-					    "output",	  "postrouting", "ingress" };
-	static const char *const arp[] = { "input", "output", "forward" };
-	static const char *const netdev[] = { "ingress", "egress" };
-
-	if (family == 3)
-		return hook < 3 ? arp[hook] : "?";
-	if (family == 5)
-		return hook < 2 ? netdev[hook] : "?";
-	return hook < 6 ? inet[hook] : "?";
 }
 
 /* "10.0.0.1:5353", "[fd77::1]:5353", or the bare address when the protocol has no ports. */

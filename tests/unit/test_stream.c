@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "core/json_util.h"
+#include "core/nf_names.h"
 #include "core/stream.h"
 #include "core/stream_hold.h"
 #include "fixture_store.h"
