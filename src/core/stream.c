@@ -339,18 +339,6 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 	putc_unlocked('\n', f);
 }
 
-static void json_u64(FILE *f, const char *key, uint64_t v, int *first)
-{
-	json__key(f, key, first);
-	json__u64(f, v);
-}
-
-static void json_s(FILE *f, const char *key, const char *v, int *first)
-{
-	json__key(f, key, first);
-	json__str(f, v);
-}
-
 /* The nft object of one event, the same in the stream and the saved files. */
 static void json_nft(FILE *f, struct names *n, uint32_t netns, uint16_t type, uint32_t flags,
 		     const struct jnft *x)
@@ -359,24 +347,24 @@ static void json_nft(FILE *f, struct names *n, uint32_t netns, uint16_t type, ui
 	int first = 1;
 
 	fputc('{', f);
-	json_s(f, "family", nfproto__name(x->family), &first);
+	json__key_str(f, "family", nfproto__name(x->family), &first);
 	if (type != SKBTOP_EV_NF_HOOK) {
-		json_s(f, "table", x->table, &first);
-		json_s(f, "chain", x->chain, &first);
-		json_u64(f, "chain_handle", x->chain_handle, &first);
+		json__key_str(f, "table", x->table, &first);
+		json__key_str(f, "chain", x->chain, &first);
+		json__key_u64(f, "chain_handle", x->chain_handle, &first);
 		json__key(f, "priority", &first);
 		fprintf(f, "%d", x->priority);
 	}
-	json_s(f, "hook", nfhook__name(x->family, x->hook), &first);
+	json__key_str(f, "hook", nfhook__name(x->family, x->hook), &first);
 	if (type == SKBTOP_EV_NFT_RULE)
-		json_u64(f, "handle", x->rule_handle, &first);
+		json__key_u64(f, "handle", x->rule_handle, &first);
 	if (type != SKBTOP_EV_NFT_CHAIN || (flags & SKBTOP_F_EXIT)) {
-		json_s(f, "verdict", nft_verdict__name(x->verdict), &first);
+		json__key_str(f, "verdict", nft_verdict__name(x->verdict), &first);
 		json__key(f, "verdict_code", &first);
 		fprintf(f, "%" PRId32, x->verdict);
 	}
 	if (x->target[0])
-		json_s(f, "target", x->target, &first);
+		json__key_str(f, "target", x->target, &first);
 	if (type == SKBTOP_EV_NFT_CHAIN) {
 		json__key(f, "exit", &first);
 		fputs(flags & SKBTOP_F_EXIT ? "true" : "false", f);
@@ -390,13 +378,13 @@ static void json_nft(FILE *f, struct names *n, uint32_t netns, uint16_t type, ui
 		fputs("true", f);
 	}
 	if (flags & SKBTOP_F_NETLINK)
-		json_s(f, "source", "netlink-trace", &first);
-	json_u64(f, "depth", x->depth, &first);
-	json_u64(f, "seq", x->seq, &first);
+		json__key_str(f, "source", "netlink-trace", &first);
+	json__key_u64(f, "depth", x->depth, &first);
+	json__key_u64(f, "seq", x->seq, &first);
 	if (type == SKBTOP_EV_NFT_RULE && x->rule_handle)
 		rule = names__rule_text(n, netns, x->family, x->table, x->rule_handle);
 	if (rule)
-		json_s(f, "rule", rule, &first);
+		json__key_str(f, "rule", rule, &first);
 	fputc('}', f);
 }
 
@@ -409,52 +397,53 @@ static void json_line(const struct stream *st, const struct journey *j, const st
 	int first = 1;
 
 	fputc('{', f);
-	json_u64(f, "id", j->id, &first);
+	json__key_u64(f, "id", j->id, &first);
 	if (j->parent_id)
-		json_u64(f, "parent", j->parent_id, &first);
-	json_u64(f, "ts_ns", v->ts, &first);
-	json_u64(f, "t_rel_ns", v->ts >= j->first_ns ? v->ts - j->first_ns : 0, &first);
-	json_s(f, "type", event_type__name(v->type), &first);
-	json_s(f, "func", p->name, &first);
+		json__key_u64(f, "parent", j->parent_id, &first);
+	json__key_u64(f, "ts_ns", v->ts, &first);
+	json__key_u64(f, "t_rel_ns", v->ts >= j->first_ns ? v->ts - j->first_ns : 0, &first);
+	json__key_str(f, "type", event_type__name(v->type), &first);
+	json__key_str(f, "func", p->name, &first);
 	if (p->module)
-		json_s(f, "module", p->module, &first);
+		json__key_str(f, "module", p->module, &first);
 	if (cfg && p->layer >= 0 && p->layer < cfg->n_layers && cfg->layers[p->layer].name)
-		json_s(f, "layer", cfg->layers[p->layer].name, &first);
-	json_s(f, "family", family__name(v->tuple, v->l3proto), &first);
+		json__key_str(f, "layer", cfg->layers[p->layer].name, &first);
+	json__key_str(f, "family", family__name(v->tuple, v->l3proto), &first);
 	tuple__addrs(v->tuple, src, dst, sizeof(src));
 	if (src[0]) {
-		json_s(f, "proto", proto__name(v->tuple->l4proto, pbuf, sizeof(pbuf)), &first);
-		json_s(f, "src", src, &first);
+		json__key_str(f, "proto", proto__name(v->tuple->l4proto, pbuf, sizeof(pbuf)),
+			      &first);
+		json__key_str(f, "src", src, &first);
 		if (proto__has_ports(v->tuple->l4proto))
-			json_u64(f, "sport", v->tuple->sport, &first);
-		json_s(f, "dst", dst, &first);
+			json__key_u64(f, "sport", v->tuple->sport, &first);
+		json__key_str(f, "dst", dst, &first);
 		if (proto__has_ports(v->tuple->l4proto))
-			json_u64(f, "dport", v->tuple->dport, &first);
+			json__key_u64(f, "dport", v->tuple->dport, &first);
 		if (v->tuple->l4proto == 1 || v->tuple->l4proto == 58) {
-			json_u64(f, "icmp_type", v->tuple->icmp_type, &first);
-			json_u64(f, "icmp_code", v->tuple->icmp_code, &first);
+			json__key_u64(f, "icmp_type", v->tuple->icmp_type, &first);
+			json__key_u64(f, "icmp_code", v->tuple->icmp_code, &first);
 		}
 	}
 	if (v->ifindex) {
-		json_s(f, "ifname", names__ifname(st->names, v->netns, v->ifindex), &first);
-		json_u64(f, "ifindex", v->ifindex, &first);
+		json__key_str(f, "ifname", names__ifname(st->names, v->netns, v->ifindex), &first);
+		json__key_u64(f, "ifindex", v->ifindex, &first);
 	}
-	json_u64(f, "netns", v->netns, &first);
-	json_u64(f, "cpu", v->cpu, &first);
-	json_u64(f, "pid", v->pid, &first);
-	json_u64(f, "len", v->len, &first);
-	json_u64(f, "mark", v->mark, &first);
+	json__key_u64(f, "netns", v->netns, &first);
+	json__key_u64(f, "cpu", v->cpu, &first);
+	json__key_u64(f, "pid", v->pid, &first);
+	json__key_u64(f, "len", v->len, &first);
+	json__key_u64(f, "mark", v->mark, &first);
 	if (v->type == SKBTOP_EV_DROP) {
-		json_s(f, "reason", names__drop_reason(st->names, v->reason), &first);
-		json_u64(f, "reason_code", v->reason, &first);
+		json__key_str(f, "reason", names__drop_reason(st->names, v->reason), &first);
+		json__key_u64(f, "reason_code", v->reason, &first);
 		if (v->aux)
-			json_s(f, "location", names__sym(st->names, v->aux, sym, sizeof(sym)),
-			       &first);
+			json__key_str(f, "location",
+				      names__sym(st->names, v->aux, sym, sizeof(sym)), &first);
 	}
 	if (v->type == SKBTOP_EV_DROP || v->type == SKBTOP_EV_CONSUME)
-		json_s(f, "fate", fate__name(j->fate), &first);
+		json__key_str(f, "fate", fate__name(j->fate), &first);
 	if (v->type == SKBTOP_EV_CLONE)
-		json_u64(f, "clone", child_id(st, v), &first);
+		json__key_u64(f, "clone", child_id(st, v), &first);
 	if (v->flags & SKBTOP_F_NAT) {
 		json__key(f, "nat", &first);
 		fputs("true", f);
@@ -579,7 +568,7 @@ static void json_func_hits(FILE *f, const struct store *s, const struct names *n
 
 		while (i + 1 < len && !strcmp(v[i].name, v[i + 1].name))
 			h += v[++i].hits;
-		json_u64(f, v[i].name, h, &sub);
+		json__key_u64(f, v[i].name, h, &sub);
 	}
 	fputc('}', f);
 	free(v);
@@ -671,19 +660,19 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 
 	flockfile(f);
 	fputc('{', f);
-	json_u64(f, "events", ss->events, &first);
-	json_u64(f, "packets", ss->packets, &first);
-	json_u64(f, "functions_hit", store__funcs_hit(s), &first);
-	json_u64(f, "lost_kernel", ss->lost_kernel, &first);
-	json_u64(f, "lost_queue", ss->lost_queue, &first);
-	json_u64(f, "evicted_packets", ss->evicted_packets, &first);
-	json_u64(f, "truncated_events", ss->truncated_events, &first);
-	json_u64(f, "bad_records", ss->bad_records, &first);
+	json__key_u64(f, "events", ss->events, &first);
+	json__key_u64(f, "packets", ss->packets, &first);
+	json__key_u64(f, "functions_hit", store__funcs_hit(s), &first);
+	json__key_u64(f, "lost_kernel", ss->lost_kernel, &first);
+	json__key_u64(f, "lost_queue", ss->lost_queue, &first);
+	json__key_u64(f, "evicted_packets", ss->evicted_packets, &first);
+	json__key_u64(f, "truncated_events", ss->truncated_events, &first);
+	json__key_u64(f, "bad_records", ss->bad_records, &first);
 	json__key(f, "fates", &first);
 	sub = 1;
 	fputc('{', f);
 	for (i = 0; i < FATE_COUNT; i++)
-		json_u64(f, fate__name((enum fate)i), ss->by_fate[i], &sub);
+		json__key_u64(f, fate__name((enum fate)i), ss->by_fate[i], &sub);
 	fputc('}', f);
 	json__key(f, "layers", &first);
 	sub = 1;
@@ -695,10 +684,10 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 			continue;
 		json__key(f, layer_name(cfg, (int)i, buf, sizeof(buf)), &sub);
 		fputc('{', f);
-		json_u64(f, "events", ly[i].events, &in);
-		json_u64(f, "packets", ly[i].packets, &in);
-		json_u64(f, "drops", ly[i].drops, &in);
-		json_u64(f, "ns", ly[i].ns, &in);
+		json__key_u64(f, "events", ly[i].events, &in);
+		json__key_u64(f, "packets", ly[i].packets, &in);
+		json__key_u64(f, "drops", ly[i].drops, &in);
+		json__key_u64(f, "ns", ly[i].ns, &in);
 		fputc('}', f);
 	}
 	fputc('}', f);
@@ -707,7 +696,7 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 	fputc('{', f);
 	r = store__drop_reasons(s, &nr);
 	for (i = 0; i < nr; i++)
-		json_u64(f, names__drop_reason(n, r[i].reason), r[i].count, &sub);
+		json__key_u64(f, names__drop_reason(n, r[i].reason), r[i].count, &sub);
 	fputc('}', f);
 	json__key(f, "functions", &first);
 	json_func_hits(f, s, n, count);
