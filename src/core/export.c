@@ -13,7 +13,7 @@
 #include "file_atomic.h"
 #include "json_util.h"
 #include "log.h"
-#include "nf_names.h"
+#include "nft_json.h"
 #include "nft_verdict.h"
 #include "stream.h"
 
@@ -40,36 +40,6 @@ static void put_tuple(FILE *f, const struct journey *j, const struct skbtop_tupl
 		json__key_u64(f, "icmp_type", t->icmp_type, &first);
 		json__key_u64(f, "icmp_code", t->icmp_code, &first);
 	}
-	fputc('}', f);
-}
-
-/* The nft object: the same keys as the stream's, raw codes kept so replay decodes them again. */
-static void put_nft(struct writer *w, const struct jevent *e, const struct jnft *x)
-{
-	const char *rule = NULL;
-	FILE *f = w->f;
-	int first = 1;
-
-	fputc('{', f);
-	json__key_str(f, "family", nfproto__name(x->family), &first);
-	json__key_str(f, "table", x->table, &first);
-	json__key_str(f, "chain", x->chain, &first);
-	json__key_u64(f, "chain_handle", x->chain_handle, &first);
-	json__key(f, "priority", &first);
-	fprintf(f, "%" PRId32, x->priority);
-	json__key_str(f, "hook", nfhook__name(x->family, x->hook), &first);
-	json__key_u64(f, "handle", x->rule_handle, &first);
-	json__key_str(f, "verdict", nft_verdict__name(x->verdict), &first);
-	json__key(f, "verdict_code", &first);
-	fprintf(f, "%" PRId32, x->verdict);
-	if (x->target[0])
-		json__key_str(f, "target", x->target, &first);
-	json__key_u64(f, "depth", x->depth, &first);
-	json__key_u64(f, "seq", x->seq, &first);
-	if (x->rule_handle)
-		rule = names__rule_text(w->n, e->netns, x->family, x->table, x->rule_handle);
-	if (rule)
-		json__key_str(f, "rule", rule, &first);
 	fputc('}', f);
 }
 
@@ -104,7 +74,7 @@ static void put_event(struct writer *w, const struct journey *j, const struct je
 	}
 	if (e->nft >= 0 && (uint32_t)e->nft < j->n_nft) {
 		json__key(f, "nft", &first);
-		put_nft(w, e, &j->nft[e->nft]);
+		nft_json__write(f, w->n, e->netns, e->type, e->flags, false, &j->nft[e->nft]);
 	}
 	fputc('}', f);
 }

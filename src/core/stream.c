@@ -7,6 +7,7 @@
 
 #include "json_util.h"
 #include "nf_names.h"
+#include "nft_json.h"
 #include "nft_verdict.h"
 #include "printable.h"
 #include "ethertype.h"
@@ -339,55 +340,6 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 	putc_unlocked('\n', f);
 }
 
-/* The nft object of one event, the same in the stream and the saved files. */
-static void json_nft(FILE *f, struct names *n, uint32_t netns, uint16_t type, uint32_t flags,
-		     const struct jnft *x)
-{
-	const char *rule = NULL;
-	int first = 1;
-
-	fputc('{', f);
-	json__key_str(f, "family", nfproto__name(x->family), &first);
-	if (type != SKBTOP_EV_NF_HOOK) {
-		json__key_str(f, "table", x->table, &first);
-		json__key_str(f, "chain", x->chain, &first);
-		json__key_u64(f, "chain_handle", x->chain_handle, &first);
-		json__key(f, "priority", &first);
-		fprintf(f, "%d", x->priority);
-	}
-	json__key_str(f, "hook", nfhook__name(x->family, x->hook), &first);
-	if (type == SKBTOP_EV_NFT_RULE)
-		json__key_u64(f, "handle", x->rule_handle, &first);
-	if (type != SKBTOP_EV_NFT_CHAIN || (flags & SKBTOP_F_EXIT)) {
-		json__key_str(f, "verdict", nft_verdict__name(x->verdict), &first);
-		json__key(f, "verdict_code", &first);
-		fprintf(f, "%" PRId32, x->verdict);
-	}
-	if (x->target[0])
-		json__key_str(f, "target", x->target, &first);
-	if (type == SKBTOP_EV_NFT_CHAIN) {
-		json__key(f, "exit", &first);
-		fputs(flags & SKBTOP_F_EXIT ? "true" : "false", f);
-	}
-	if (flags & SKBTOP_F_POLICY) {
-		json__key(f, "policy", &first);
-		fputs("true", f);
-	}
-	if (flags & SKBTOP_F_PARTIAL) {
-		json__key(f, "partial", &first);
-		fputs("true", f);
-	}
-	if (flags & SKBTOP_F_NETLINK)
-		json__key_str(f, "source", "netlink-trace", &first);
-	json__key_u64(f, "depth", x->depth, &first);
-	json__key_u64(f, "seq", x->seq, &first);
-	if (type == SKBTOP_EV_NFT_RULE && x->rule_handle)
-		rule = names__rule_text(n, netns, x->family, x->table, x->rule_handle);
-	if (rule)
-		json__key_str(f, "rule", rule, &first);
-	fputc('}', f);
-}
-
 static void json_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
 {
 	const struct probe_info *p = names__probe(st->names, v->func_id);
@@ -450,7 +402,7 @@ static void json_line(const struct stream *st, const struct journey *j, const st
 	}
 	if (v->nft) {
 		json__key(f, "nft", &first);
-		json_nft(f, st->names, v->netns, v->type, v->flags, v->nft);
+		nft_json__write(f, st->names, v->netns, v->type, v->flags, true, v->nft);
 	}
 	fputs("}\n", f);
 }
