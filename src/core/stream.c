@@ -459,29 +459,6 @@ void stream__event(const struct stream *st, const struct journey *j, const void 
 	print(st, j, &v);
 }
 
-void stream__jevent(const struct stream *st, const struct journey *j, const struct jevent *e)
-{
-	struct ev_view v = {
-		.type = e->type,
-		.cpu = e->cpu,
-		.flags = e->flags,
-		.ts = e->ts_ns,
-		.aux = e->aux,
-		.func_id = e->func_id,
-		.pid = j->pid,
-		.ifindex = e->ifindex,
-		.netns = e->netns,
-		.mark = j->mark,
-		.len = e->len,
-		.reason = e->reason,
-		.l3proto = j->l3proto,
-		.tuple = &j->tuple,
-		.nft = e->nft >= 0 && (uint32_t)e->nft < j->n_nft ? &j->nft[e->nft] : NULL,
-	};
-
-	print(st, j, &v);
-}
-
 /* ---- statistics ---- */
 
 struct name_hits {

@@ -39,8 +39,6 @@ int stream_format__parse(const char *s, enum stream_format *fmt);
  * the time of its first event). Records the store truncated are printed too.
  */
 void stream__event(const struct stream *st, const struct journey *j, const void *rec, size_t size);
-/* One line for an event held in a journey (replay, or printing a saved journey). */
-void stream__jevent(const struct stream *st, const struct journey *j, const struct jevent *e);
 
 /*
  * The statistics block: text (a header line and aligned rows) or one JSON object line. The cost

@@ -364,19 +364,6 @@ struct evil_world {
 	struct config *cfg;
 };
 
-static void evil_stream(FILE *f, void *arg)
-{
-	struct evil_world *e = arg;
-	struct stream st = {
-		.f = f, .format = STREAM_TEXT, .names = e->n, .cfg = e->cfg, .store = e->s
-	};
-	const struct journey *j = store__at(e->s, 0);
-
-	for (uint32_t i = 0; i < j->n_events; i++)
-		stream__jevent(&st, j, &j->events[i]);
-	stream__stats(&st, e->s);
-}
-
 static void evil_saved_text(FILE *f, void *arg)
 {
 	struct evil_world *e = arg;
@@ -408,16 +395,11 @@ static void test_replayed_names_are_shown_escaped(void **state)
 		   "\"location\":\"udp\\u001b[1m+0x10\"}]}]}");
 	e.s = replay__load(w->path, &w->cfg, e.n, NULL);
 	assert_non_null(e.s);
-	out = assert_printable_output(evil_stream, &e);
-	assert_non_null(strstr(out, "ip_rcv\\x1b]0;title\\x07"));
-	assert_non_null(strstr(out, "eth\\x1b[2J"));
-	assert_non_null(strstr(out, "t\\x1b[5m c\\xc2\\x9b31m"));
-	assert_non_null(strstr(out, "drop comment \"\\x1b[31m\\x7f\""));
-	assert_non_null(strstr(out, "NO\\x07SOCKET at udp\\x1b[1m+0x10"));
-	free(out);
 	out = assert_printable_output(evil_saved_text, &e);
 	assert_non_null(strstr(out, "ip_rcv\\x1b]0;title\\x07"));
-	assert_non_null(strstr(out, "\\x1b[31m\\x7f"));
+	assert_non_null(strstr(out, "eth\\x1b[2J"));
+	assert_non_null(strstr(out, "drop comment \"\\x1b[31m\\x7f\""));
+	assert_non_null(strstr(out, "NO\\x07SOCKET at udp\\x1b[1m+0x10"));
 	free(out);
 	store__free(e.s);
 	names__free(e.n);

@@ -228,6 +228,19 @@ static void test_text_nft(void **state)
 	world_free(w);
 }
 
+/* Table and chain names are anyone's in a traced namespace: the text line shows them escaped. */
+static void test_text_nft_names_are_escaped(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct skbtop_nft_event x = fx_nft(SKBTOP_EV_NFT_RULE, 0x300, 10, 9, 0);
+
+	(void)state;
+	strcpy(x.table, "t\x1b[5m");
+	strcpy(x.chain, "c\xc2\x9b" "31m");
+	assert_non_null(strstr(emit(w, &x, sizeof(x)), "inet t\\x1b[5m c\\xc2\\x9b31m rule #9"));
+	world_free(w);
+}
+
 static void test_json_lines(void **state)
 {
 	struct world *w = world_new(STREAM_JSON);
@@ -567,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_text_lines),
 		cmocka_unit_test(test_text_line_exact_columns),
 		cmocka_unit_test(test_text_nft),
+		cmocka_unit_test(test_text_nft_names_are_escaped),
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_stats_text_and_json),
 		cmocka_unit_test(test_stats_json_merges_probes_with_one_name),
