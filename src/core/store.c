@@ -422,6 +422,23 @@ static void count_event(struct store *s, struct journey *j, int layer, uint32_t 
 	count_hit(s, func_id);
 }
 
+void jnft__from_event(struct jnft *x, const struct skbtop_nft_event *nft)
+{
+	x->rule_handle = nft->rule_handle;
+	x->chain_handle = nft->chain_handle;
+	x->verdict = nft->verdict;
+	x->priority = nft->priority;
+	x->family = nft->family;
+	x->hook = nft->hook;
+	x->depth = nft->depth;
+	x->seq = nft->seq;
+	memcpy(x->table, nft->table, SKBTOP_NAME_LEN);
+	memcpy(x->chain, nft->chain, SKBTOP_NAME_LEN);
+	memcpy(x->target, nft->target, SKBTOP_NAME_LEN);
+	x->table[SKBTOP_NAME_LEN - 1] = x->chain[SKBTOP_NAME_LEN - 1] = '\0';
+	x->target[SKBTOP_NAME_LEN - 1] = '\0';
+}
+
 /* Keeps a copy of the event at index pos of j's events (unless j is full: then it counts). */
 static void hold_event(struct store *s, struct journey *j, const struct skbtop_event *ev,
 		       const struct skbtop_nft_event *nft, int layer, uint32_t pos)
@@ -454,21 +471,7 @@ static void hold_event(struct store *s, struct journey *j, const struct skbtop_e
 	s->events_held++;
 	if (nft && (j->n_nft < j->cap_nft || !grow_array((void **)&j->nft, &j->cap_nft, FIRST_NFT,
 							 sizeof(struct jnft), &s->mem_arrays))) {
-		struct jnft *x = &j->nft[j->n_nft];
-
-		x->rule_handle = nft->rule_handle;
-		x->chain_handle = nft->chain_handle;
-		x->verdict = nft->verdict;
-		x->priority = nft->priority;
-		x->family = nft->family;
-		x->hook = nft->hook;
-		x->depth = nft->depth;
-		x->seq = nft->seq;
-		memcpy(x->table, nft->table, SKBTOP_NAME_LEN);
-		memcpy(x->chain, nft->chain, SKBTOP_NAME_LEN);
-		memcpy(x->target, nft->target, SKBTOP_NAME_LEN);
-		x->table[SKBTOP_NAME_LEN - 1] = x->chain[SKBTOP_NAME_LEN - 1] = '\0';
-		x->target[SKBTOP_NAME_LEN - 1] = '\0';
+		jnft__from_event(&j->nft[j->n_nft], nft);
 		e->nft = (int16_t)j->n_nft++;
 	}
 }

@@ -37,6 +37,9 @@ struct jnft {
 	char target[SKBTOP_NAME_LEN];
 };
 
+/* The NFT details of a ring-buffer record, its names cut to a terminated string. */
+void jnft__from_event(struct jnft *x, const struct skbtop_nft_event *nft);
+
 /* A packet's first bytes (SKBTOP_EV_BYTES), taken where jcapture.kind says. */
 #define STORE_CAPTURES 3
 enum jcapture_kind {

@@ -439,21 +439,7 @@ void stream__event(const struct stream *st, const struct journey *j, const void 
 	v.l3proto = ev->l3proto;
 	v.tuple = &ev->tuple;
 	if (size == sizeof(struct skbtop_nft_event)) {
-		const struct skbtop_nft_event *n = rec;
-
-		x.rule_handle = n->rule_handle;
-		x.chain_handle = n->chain_handle;
-		x.verdict = n->verdict;
-		x.priority = n->priority;
-		x.family = n->family;
-		x.hook = n->hook;
-		x.depth = n->depth;
-		x.seq = n->seq;
-		memcpy(x.table, n->table, sizeof(x.table));
-		memcpy(x.chain, n->chain, sizeof(x.chain));
-		memcpy(x.target, n->target, sizeof(x.target));
-		x.table[SKBTOP_NAME_LEN - 1] = x.chain[SKBTOP_NAME_LEN - 1] = '\0';
-		x.target[SKBTOP_NAME_LEN - 1] = '\0';
+		jnft__from_event(&x, rec);
 		v.nft = &x;
 	}
 	print(st, j, &v);
