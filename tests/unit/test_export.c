@@ -47,11 +47,7 @@ static struct world *world_new(void)
 	assert_non_null(w);
 	fx_config(&w->cfg);
 	w->n = names__new();
-	fx_names(w->n);
-	names__set_offline(w->n);
-	names__set_ifname(w->n, 4026531840u, 1, "veth_b");
-	names__add_drop_reason(w->n, 2, "NO_SOCKET");
-	names__add_sym(w->n, 0xffffffff81000010ull, "udp_queue_rcv_one_skb+0x10");
+	fx_names_offline(w->n);
 	names__add_rule_text(w->n, 4026531840u, 1, "filter", 9, "udp dport 9999 drop");
 	w->s = store__new(16, 64, &w->cfg, w->n);
 

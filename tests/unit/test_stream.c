@@ -33,11 +33,7 @@ static struct world *world_new(enum stream_format fmt)
 	assert_non_null(w);
 	fx_config(&w->cfg);
 	w->n = names__new();
-	fx_names(w->n);
-	names__set_offline(w->n);
-	names__set_ifname(w->n, 4026531840u, 1, "veth_b");
-	names__add_drop_reason(w->n, 2, "NO_SOCKET");
-	names__add_sym(w->n, 0xffffffff81000010ull, "udp_queue_rcv_one_skb+0x10");
+	fx_names_offline(w->n);
 	w->s = store__new(16, 64, &w->cfg, w->n);
 	w->st.format = fmt;
 	w->st.names = w->n;
@@ -236,7 +232,8 @@ static void test_text_nft_names_are_escaped(void **state)
 
 	(void)state;
 	strcpy(x.table, "t\x1b[5m");
-	strcpy(x.chain, "c\xc2\x9b" "31m");
+	strcpy(x.chain, "c\xc2\x9b"
+			"31m");
 	assert_non_null(strstr(emit(w, &x, sizeof(x)), "inet t\\x1b[5m c\\xc2\\x9b31m rule #9"));
 	world_free(w);
 }
