@@ -232,8 +232,7 @@ static void test_text_nft_names_are_escaped(void **state)
 
 	(void)state;
 	strcpy(x.table, "t\x1b[5m");
-	strcpy(x.chain, "c\xc2\x9b"
-			"31m");
+	strcpy(x.chain, "c\xc2\x9b\x33\x31m"); /* "c", a C1 control, "31m" */
 	assert_non_null(strstr(emit(w, &x, sizeof(x)), "inet t\\x1b[5m c\\xc2\\x9b31m rule #9"));
 	world_free(w);
 }
