@@ -5,7 +5,6 @@
 
 #include "journey_note.h"
 #include "nf_names.h"
-#include "nft_ruleset.h"
 #include "nft_verdict.h"
 
 struct note {

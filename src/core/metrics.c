@@ -6,7 +6,6 @@
 
 #include "metrics.h"
 #include "nf_names.h"
-#include "nft_ruleset.h"
 #include "nft_verdict.h"
 #include "printable.h"
 #include "strmap.h"

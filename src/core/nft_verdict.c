@@ -6,7 +6,6 @@
 
 #include "json_util.h"
 #include "nf_names.h"
-#include "nft_ruleset.h"
 #include "printable.h"
 #include "nft_verdict.h"
 #include "store.h"
