@@ -323,63 +323,27 @@ SKBTOP_FENTRY(4)
 SKBTOP_FENTRY(5)
 
 /*
- * Tracepoints, each as tp_btf and as raw_tp (for kernels whose BTF lacks the tracepoint); the
- * loader keeps one of the two, and only where the kernel's prototype has an sk_buff at the
- * argument read here. The skb argument's index is in the loader's table too.
+ * The tracepoints of SKBTOP_TRACEPOINTS (skbtop_event.h), each as tp_btf and as raw_tp (for
+ * kernels whose BTF lacks the tracepoint); the loader keeps one of the two, and only where the
+ * kernel's prototype has an sk_buff at the argument read here.
  */
-#define SKBTOP_TP(cat, tp, id, type, idx)                                                          \
+#define SKBTOP_TP_PROGS(tp, id, type, idx, aux, reason)                                            \
 	SEC("tp_btf/" #tp)                                                                         \
 	int skbtop_tpb_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
-		return skbtop__on_skb((struct sk_buff *)ctx[idx], type, SKBTOP_TP_FLAG | id, 0, 0, \
+		return skbtop__on_skb((struct sk_buff *)ctx[idx], type,                            \
+				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, aux, reason,                \
 				      SKBTOP_RD_BTF);                                              \
 	}                                                                                          \
 	SEC("raw_tp/" #tp)                                                                         \
 	int skbtop_raw_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
-		return skbtop__on_skb((struct sk_buff *)ctx[idx], type, SKBTOP_TP_FLAG | id, 0, 0, \
+		return skbtop__on_skb((struct sk_buff *)ctx[idx], type,                            \
+				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, aux, reason,                \
 				      SKBTOP_RD_COPY);                                             \
 	}
+#define SKBTOP_TP(cat, tp, id, type, idx) SKBTOP_TP_PROGS(tp, id, type, idx, 0, 0)
+#define SKBTOP_TP_DROP(cat, tp, id, type, idx)                                                     \
+	SKBTOP_TP_PROGS(tp, id, type, idx, ctx[(idx) + 1], (__u32)ctx[(idx) + 2])
 
-/* skb:kfree_skb(skb, location, reason[, rx_sk]) */
-SEC("tp_btf/kfree_skb")
-int skbtop_tpb_kfree_skb(__u64 *ctx)
-{
-	return skbtop__on_skb((struct sk_buff *)ctx[0], SKBTOP_EV_DROP,
-			      SKBTOP_TP_FLAG | SKBTOP_TP_KFREE_SKB, ctx[1], (__u32)ctx[2],
-			      SKBTOP_RD_BTF);
-}
-
-SEC("raw_tp/kfree_skb")
-int skbtop_raw_kfree_skb(__u64 *ctx)
-{
-	return skbtop__on_skb((struct sk_buff *)ctx[0], SKBTOP_EV_DROP,
-			      SKBTOP_TP_FLAG | SKBTOP_TP_KFREE_SKB, ctx[1], (__u32)ctx[2],
-			      SKBTOP_RD_COPY);
-}
-
-/* skb:consume_skb(skb[, location]) */
-SKBTOP_TP(skb, consume_skb, SKBTOP_TP_CONSUME_SKB, SKBTOP_EV_CONSUME, 0)
-SKBTOP_TP(net, netif_receive_skb, SKBTOP_TP_NETIF_RECEIVE_SKB, SKBTOP_EV_TP, 0)
-SKBTOP_TP(net, netif_rx, SKBTOP_TP_NETIF_RX, SKBTOP_EV_TP, 0)
-SKBTOP_TP(net, napi_gro_receive_entry, SKBTOP_TP_NAPI_GRO_RECEIVE_ENTRY, SKBTOP_EV_TP, 0)
-SKBTOP_TP(net, net_dev_queue, SKBTOP_TP_NET_DEV_QUEUE, SKBTOP_EV_TP, 0)
-SKBTOP_TP(net, net_dev_start_xmit, SKBTOP_TP_NET_DEV_START_XMIT, SKBTOP_EV_TP, 0)
-SKBTOP_TP(net, net_dev_xmit, SKBTOP_TP_NET_DEV_XMIT, SKBTOP_EV_TP, 0)
-SKBTOP_TP(net, netif_receive_skb_entry, SKBTOP_TP_NETIF_RECEIVE_SKB_ENTRY, SKBTOP_EV_TP, 0)
-SKBTOP_TP(net, netif_rx_entry, SKBTOP_TP_NETIF_RX_ENTRY, SKBTOP_EV_TP, 0)
-SKBTOP_TP(net, netif_receive_skb_list_entry, SKBTOP_TP_NETIF_RECEIVE_SKB_LIST_ENTRY, SKBTOP_EV_TP,
-	  0)
-SKBTOP_TP(net, napi_gro_frags_entry, SKBTOP_TP_NAPI_GRO_FRAGS_ENTRY, SKBTOP_EV_TP, 0)
-SKBTOP_TP(skb, skb_copy_datagram_iovec, SKBTOP_TP_SKB_COPY_DATAGRAM_IOVEC, SKBTOP_EV_TP, 0)
-/* qdisc:qdisc_enqueue(qdisc, txq, skb), qdisc:qdisc_dequeue(qdisc, txq, packets, skb) */
-SKBTOP_TP(qdisc, qdisc_enqueue, SKBTOP_TP_QDISC_ENQUEUE, SKBTOP_EV_TP, 2)
-SKBTOP_TP(qdisc, qdisc_dequeue, SKBTOP_TP_QDISC_DEQUEUE, SKBTOP_EV_TP, 3)
-/* tcp:tcp_probe(sk, skb), tcp:tcp_retransmit_skb(sk, skb), tcp:tcp_send_reset(sk, skb[, ...]) */
-SKBTOP_TP(tcp, tcp_probe, SKBTOP_TP_TCP_PROBE, SKBTOP_EV_TP, 1)
-SKBTOP_TP(tcp, tcp_retransmit_skb, SKBTOP_TP_TCP_RETRANSMIT_SKB, SKBTOP_EV_TP, 1)
-SKBTOP_TP(tcp, tcp_send_reset, SKBTOP_TP_TCP_SEND_RESET, SKBTOP_EV_TP, 1)
-/* icmp:icmp_send(skb_in, type, code): the packet an ICMP error answers */
-SKBTOP_TP(icmp, icmp_send, SKBTOP_TP_ICMP_SEND, SKBTOP_EV_TP, 0)
-/* sock:sock_rcvqueue_full(sk, skb) */
-SKBTOP_TP(sock, sock_rcvqueue_full, SKBTOP_TP_SOCK_RCVQUEUE_FULL, SKBTOP_EV_TP, 1)
+SKBTOP_TRACEPOINTS(SKBTOP_TP_DROP, SKBTOP_TP)

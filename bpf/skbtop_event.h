@@ -47,29 +47,49 @@ enum skbtop_event_type {
 #define SKBTOP_POS_MASK	 0x7u
 #define SKBTOP_END_FLAG	 0x40000000u
 
+/*
+ * Every tracepoint skbtop attaches, one line each; the enum below, the BPF programs, the loader
+ * and the names are all made from this table. X(category, name, ID, event type, skb argument),
+ * the skb argument being the index of the struct sk_buff * among the tracepoint's arguments.
+ * skb:kfree_skb goes through DROP: its programs hand over the drop's location and reason too,
+ * the two arguments after the skb.
+ */
+#define SKBTOP_TRACEPOINTS(DROP, X)                                                                \
+	/* skb:kfree_skb(skb, location, reason[, rx_sk]) */                                        \
+	DROP(skb, kfree_skb, KFREE_SKB, SKBTOP_EV_DROP, 0)                                         \
+	/* skb:consume_skb(skb[, location]) */                                                     \
+	X(skb, consume_skb, CONSUME_SKB, SKBTOP_EV_CONSUME, 0)                                     \
+	X(net, netif_receive_skb, NETIF_RECEIVE_SKB, SKBTOP_EV_TP, 0)                              \
+	X(net, netif_rx, NETIF_RX, SKBTOP_EV_TP, 0)                                                \
+	X(net, napi_gro_receive_entry, NAPI_GRO_RECEIVE_ENTRY, SKBTOP_EV_TP, 0)                    \
+	X(net, net_dev_queue, NET_DEV_QUEUE, SKBTOP_EV_TP, 0)                                      \
+	X(net, net_dev_start_xmit, NET_DEV_START_XMIT, SKBTOP_EV_TP, 0)                            \
+	X(net, net_dev_xmit, NET_DEV_XMIT, SKBTOP_EV_TP, 0)                                        \
+	X(net, netif_receive_skb_entry, NETIF_RECEIVE_SKB_ENTRY, SKBTOP_EV_TP, 0)                  \
+	X(net, netif_rx_entry, NETIF_RX_ENTRY, SKBTOP_EV_TP, 0)                                    \
+	X(net, netif_receive_skb_list_entry, NETIF_RECEIVE_SKB_LIST_ENTRY, SKBTOP_EV_TP, 0)        \
+	X(net, napi_gro_frags_entry, NAPI_GRO_FRAGS_ENTRY, SKBTOP_EV_TP, 0)                        \
+	/* data copied to a socket's reader: delivered */                                          \
+	X(skb, skb_copy_datagram_iovec, SKB_COPY_DATAGRAM_IOVEC, SKBTOP_EV_TP, 0)                  \
+	/* qdisc:qdisc_enqueue(qdisc, txq, skb), qdisc:qdisc_dequeue(qdisc, txq, packets, skb) */  \
+	X(qdisc, qdisc_enqueue, QDISC_ENQUEUE, SKBTOP_EV_TP, 2)                                    \
+	X(qdisc, qdisc_dequeue, QDISC_DEQUEUE, SKBTOP_EV_TP, 3)                                    \
+	/* tcp:tcp_probe(sk, skb): the TCP receive path (tcp_rcv_established) */                   \
+	X(tcp, tcp_probe, TCP_PROBE, SKBTOP_EV_TP, 1)                                              \
+	/* tcp:tcp_retransmit_skb(sk, skb) */                                                      \
+	X(tcp, tcp_retransmit_skb, TCP_RETRANSMIT_SKB, SKBTOP_EV_TP, 1)                            \
+	/* tcp:tcp_send_reset(sk, skb[, ...]): the skb a RST answers */                            \
+	X(tcp, tcp_send_reset, TCP_SEND_RESET, SKBTOP_EV_TP, 1)                                    \
+	/* icmp:icmp_send(skb_in, type, code): the skb an ICMP error answers */                    \
+	X(icmp, icmp_send, ICMP_SEND, SKBTOP_EV_TP, 0)                                             \
+	/* sock:sock_rcvqueue_full(sk, skb) */                                                     \
+	X(sock, sock_rcvqueue_full, SOCK_RCVQUEUE_FULL, SKBTOP_EV_TP, 1)
+
+#define SKBTOP_TP_ENUM(cat, tp, id, type, skb_arg) SKBTOP_TP_##id,
 enum skbtop_tp {
-	SKBTOP_TP_KFREE_SKB = 0,
-	SKBTOP_TP_CONSUME_SKB,
-	SKBTOP_TP_NETIF_RECEIVE_SKB,
-	SKBTOP_TP_NETIF_RX,
-	SKBTOP_TP_NAPI_GRO_RECEIVE_ENTRY,
-	SKBTOP_TP_NET_DEV_QUEUE,
-	SKBTOP_TP_NET_DEV_START_XMIT,
-	SKBTOP_TP_NET_DEV_XMIT,
-	SKBTOP_TP_NETIF_RECEIVE_SKB_ENTRY,
-	SKBTOP_TP_NETIF_RX_ENTRY,
-	SKBTOP_TP_NETIF_RECEIVE_SKB_LIST_ENTRY,
-	SKBTOP_TP_NAPI_GRO_FRAGS_ENTRY,
-	SKBTOP_TP_SKB_COPY_DATAGRAM_IOVEC, /* data copied to a socket's reader: delivered */
-	SKBTOP_TP_QDISC_ENQUEUE,
-	SKBTOP_TP_QDISC_DEQUEUE,
-	SKBTOP_TP_TCP_PROBE, /* TCP receive path (tcp_rcv_established) */
-	SKBTOP_TP_TCP_RETRANSMIT_SKB,
-	SKBTOP_TP_TCP_SEND_RESET, /* the skb a RST answers */
-	SKBTOP_TP_ICMP_SEND,	  /* the skb an ICMP error answers */
-	SKBTOP_TP_SOCK_RCVQUEUE_FULL,
-	SKBTOP_TP_COUNT,
+	SKBTOP_TRACEPOINTS(SKBTOP_TP_ENUM, SKBTOP_TP_ENUM) SKBTOP_TP_COUNT,
 };
+#undef SKBTOP_TP_ENUM
 
 /* Event flags */
 #define SKBTOP_F_TUPLE_CACHED 0x1   /* headers unreadable here: the tuple is the cached one */

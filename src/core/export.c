@@ -13,6 +13,8 @@
 #include "file_atomic.h"
 #include "json_util.h"
 #include "log.h"
+#include "nft_json.h"
+#include "nft_verdict.h"
 #include "stream.h"
 
 struct writer {
@@ -21,65 +23,23 @@ struct writer {
 	const struct config *cfg;
 };
 
-static void put_u64(FILE *f, const char *key, uint64_t v, int *first)
-{
-	json__key(f, key, first);
-	json__u64(f, v);
-}
-
-static void put_s(FILE *f, const char *key, const char *v, int *first)
-{
-	json__key(f, key, first);
-	json__str(f, v);
-}
-
 static void put_tuple(FILE *f, const struct journey *j, const struct skbtop_tuple *t)
 {
 	char src[64], dst[64], pbuf[8];
 	int first = 1;
 
 	fputc('{', f);
-	put_s(f, "family", family__name(t, j->l3proto), &first);
+	json__key_str(f, "family", family__name(t, j->l3proto), &first);
 	tuple__addrs(t, src, dst, sizeof(src));
 	if (src[0]) {
-		put_s(f, "proto", proto__name(t->l4proto, pbuf, sizeof(pbuf)), &first);
-		put_s(f, "src", src, &first);
-		put_u64(f, "sport", t->sport, &first);
-		put_s(f, "dst", dst, &first);
-		put_u64(f, "dport", t->dport, &first);
-		put_u64(f, "icmp_type", t->icmp_type, &first);
-		put_u64(f, "icmp_code", t->icmp_code, &first);
+		json__key_str(f, "proto", proto__name(t->l4proto, pbuf, sizeof(pbuf)), &first);
+		json__key_str(f, "src", src, &first);
+		json__key_u64(f, "sport", t->sport, &first);
+		json__key_str(f, "dst", dst, &first);
+		json__key_u64(f, "dport", t->dport, &first);
+		json__key_u64(f, "icmp_type", t->icmp_type, &first);
+		json__key_u64(f, "icmp_code", t->icmp_code, &first);
 	}
-	fputc('}', f);
-}
-
-/* The nft object: the same keys as the stream's, raw codes kept so replay decodes them again. */
-static void put_nft(struct writer *w, const struct jevent *e, const struct jnft *x)
-{
-	const char *rule = NULL;
-	FILE *f = w->f;
-	int first = 1;
-
-	fputc('{', f);
-	put_s(f, "family", nfproto__name(x->family), &first);
-	put_s(f, "table", x->table, &first);
-	put_s(f, "chain", x->chain, &first);
-	put_u64(f, "chain_handle", x->chain_handle, &first);
-	json__key(f, "priority", &first);
-	fprintf(f, "%" PRId32, x->priority);
-	put_s(f, "hook", nfhook__name(x->family, x->hook), &first);
-	put_u64(f, "handle", x->rule_handle, &first);
-	put_s(f, "verdict", nft_verdict__name(x->verdict), &first);
-	json__key(f, "verdict_code", &first);
-	fprintf(f, "%" PRId32, x->verdict);
-	if (x->target[0])
-		put_s(f, "target", x->target, &first);
-	put_u64(f, "depth", x->depth, &first);
-	put_u64(f, "seq", x->seq, &first);
-	if (x->rule_handle)
-		rule = names__rule_text(w->n, e->netns, x->family, x->table, x->rule_handle);
-	if (rule)
-		put_s(f, "rule", rule, &first);
 	fputc('}', f);
 }
 
@@ -91,29 +51,30 @@ static void put_event(struct writer *w, const struct journey *j, const struct je
 	int first = 1;
 
 	fputc('{', f);
-	put_u64(f, "t_ns", e->ts_ns > j->first_ns ? e->ts_ns - j->first_ns : 0, &first);
-	put_s(f, "type", event_type__name(e->type), &first);
-	put_s(f, "func", p->name, &first);
+	json__key_u64(f, "t_ns", e->ts_ns > j->first_ns ? e->ts_ns - j->first_ns : 0, &first);
+	json__key_str(f, "type", event_type__name(e->type), &first);
+	json__key_str(f, "func", p->name, &first);
 	if (p->module)
-		put_s(f, "module", p->module, &first);
-	put_s(f, "layer", layer__name(w->cfg, e->layer), &first);
+		json__key_str(f, "module", p->module, &first);
+	json__key_str(f, "layer", layer__name(w->cfg, e->layer), &first);
 	if (e->ifindex) {
-		put_s(f, "ifname", names__ifname(w->n, e->netns, e->ifindex), &first);
-		put_u64(f, "ifindex", e->ifindex, &first);
+		json__key_str(f, "ifname", names__ifname(w->n, e->netns, e->ifindex), &first);
+		json__key_u64(f, "ifindex", e->ifindex, &first);
 	}
-	put_u64(f, "netns", e->netns, &first);
-	put_u64(f, "cpu", e->cpu, &first);
-	put_u64(f, "len", e->len, &first);
-	put_u64(f, "flags", e->flags, &first);
+	json__key_u64(f, "netns", e->netns, &first);
+	json__key_u64(f, "cpu", e->cpu, &first);
+	json__key_u64(f, "len", e->len, &first);
+	json__key_u64(f, "flags", e->flags, &first);
 	if (e->type == SKBTOP_EV_DROP) {
-		put_s(f, "reason", names__drop_reason(w->n, e->reason), &first);
-		put_u64(f, "reason_code", e->reason, &first);
+		json__key_str(f, "reason", names__drop_reason(w->n, e->reason), &first);
+		json__key_u64(f, "reason_code", e->reason, &first);
 		if (e->aux)
-			put_s(f, "location", names__sym(w->n, e->aux, sym, sizeof(sym)), &first);
+			json__key_str(f, "location", names__sym(w->n, e->aux, sym, sizeof(sym)),
+				      &first);
 	}
 	if (e->nft >= 0 && (uint32_t)e->nft < j->n_nft) {
 		json__key(f, "nft", &first);
-		put_nft(w, e, &j->nft[e->nft]);
+		nft_json__write(f, w->n, e->netns, e->type, e->flags, false, &j->nft[e->nft]);
 	}
 	fputc('}', f);
 }
@@ -159,13 +120,13 @@ static void put_captures(struct writer *w, const struct journey *j, int *first)
 		int sub = 1;
 
 		fputs(i ? ",{" : "{", f);
-		put_u64(f, "t_ns", c->ts_ns - j->first_ns, &sub);
-		put_s(f, "kind", jcapture_kind__name(c->kind), &sub);
-		put_s(f, "ifname", names__ifname(w->n, c->netns, c->ifindex), &sub);
-		put_u64(f, "ifindex", c->ifindex, &sub);
-		put_u64(f, "netns", c->netns, &sub);
-		put_u64(f, "len", c->len, &sub);
-		put_s(f, "link", c->link == SKBTOP_LINK_ETH ? "ethernet" : "raw", &sub);
+		json__key_u64(f, "t_ns", c->ts_ns - j->first_ns, &sub);
+		json__key_str(f, "kind", jcapture_kind__name(c->kind), &sub);
+		json__key_str(f, "ifname", names__ifname(w->n, c->netns, c->ifindex), &sub);
+		json__key_u64(f, "ifindex", c->ifindex, &sub);
+		json__key_u64(f, "netns", c->netns, &sub);
+		json__key_u64(f, "len", c->len, &sub);
+		json__key_str(f, "link", c->link == SKBTOP_LINK_ETH ? "ethernet" : "raw", &sub);
 		json__key(f, "data", &sub);
 		fputc('"', f);
 		for (uint16_t b = 0; b < c->caplen && b < SKBTOP_SNAP_MAX; b++)
@@ -183,9 +144,9 @@ static void put_journey(struct writer *w, const struct journey *j)
 	int first = 1, sub, l;
 
 	fputc('{', f);
-	put_u64(f, "id", j->id, &first);
-	put_u64(f, "parent", j->parent_id, &first);
-	put_u64(f, "start_ns", j->first_ns, &first);
+	json__key_u64(f, "id", j->id, &first);
+	json__key_u64(f, "parent", j->parent_id, &first);
+	json__key_u64(f, "start_ns", j->first_ns, &first);
 	json__key(f, "tuple", &first);
 	put_tuple(f, j, &j->tuple);
 	/* NAT: the headers it had last; its events say where they changed (SKBTOP_F_NAT). */
@@ -193,40 +154,40 @@ static void put_journey(struct writer *w, const struct journey *j)
 		json__key(f, "translated", &first);
 		put_tuple(f, j, &j->cur_tuple);
 	}
-	put_u64(f, "l3proto", j->l3proto, &first);
+	json__key_u64(f, "l3proto", j->l3proto, &first);
 	if (j->ifindex) {
-		put_s(f, "ifname", names__ifname(w->n, j->netns, j->ifindex), &first);
-		put_u64(f, "ifindex", j->ifindex, &first);
+		json__key_str(f, "ifname", names__ifname(w->n, j->netns, j->ifindex), &first);
+		json__key_u64(f, "ifindex", j->ifindex, &first);
 	}
-	put_u64(f, "netns", j->netns, &first);
-	put_u64(f, "mark", j->mark, &first);
-	put_u64(f, "len", j->len, &first);
-	put_u64(f, "pid", j->pid, &first);
-	put_s(f, "fate", fate__name(j->fate), &first);
+	json__key_u64(f, "netns", j->netns, &first);
+	json__key_u64(f, "mark", j->mark, &first);
+	json__key_u64(f, "len", j->len, &first);
+	json__key_u64(f, "pid", j->pid, &first);
+	json__key_str(f, "fate", fate__name(j->fate), &first);
 	json__key(f, "ended", &first);
 	fputs(j->ended ? "true" : "false", f);
 	if (j->fate == FATE_DROPPED) {
-		put_s(f, "drop_reason", names__drop_reason(w->n, j->drop_reason), &first);
-		put_u64(f, "drop_reason_code", j->drop_reason, &first);
+		json__key_str(f, "drop_reason", names__drop_reason(w->n, j->drop_reason), &first);
+		json__key_u64(f, "drop_reason_code", j->drop_reason, &first);
 		if (j->drop_location)
-			put_s(f, "drop_location",
-			      names__sym(w->n, j->drop_location, sym, sizeof(sym)), &first);
+			json__key_str(f, "drop_location",
+				      names__sym(w->n, j->drop_location, sym, sizeof(sym)), &first);
 	}
 	if (j->has_nft)
-		put_s(f, "nft_verdict", nft_verdict__name(j->nft_verdict), &first);
-	put_u64(f, "duration_ns", j->last_ns - j->first_ns, &first);
-	put_u64(f, "events_truncated", j->events_truncated, &first);
+		json__key_str(f, "nft_verdict", nft_verdict__name(j->nft_verdict), &first);
+	json__key_u64(f, "duration_ns", j->last_ns - j->first_ns, &first);
+	json__key_u64(f, "events_truncated", j->events_truncated, &first);
 	json__key(f, "layers", &first);
 	fputc('{', f);
 	for (l = 0, sub = 1; l < MAX_LAYERS; l++)
 		if (j->layer_events[l] || j->layer_ns[l])
-			put_u64(f, layer__name(w->cfg, l), j->layer_ns[l], &sub);
+			json__key_u64(f, layer__name(w->cfg, l), j->layer_ns[l], &sub);
 	fputc('}', f);
 	json__key(f, "layer_events", &first);
 	fputc('{', f);
 	for (l = 0, sub = 1; l < MAX_LAYERS; l++)
 		if (j->layer_events[l])
-			put_u64(f, layer__name(w->cfg, l), j->layer_events[l], &sub);
+			json__key_u64(f, layer__name(w->cfg, l), j->layer_events[l], &sub);
 	fputc('}', f);
 	json__key(f, "functions", &first);
 	put_functions(w, j);
@@ -249,13 +210,13 @@ static void put_journey_stats(FILE *f, const struct journey *j)
 	int first = 1, sub = 1, i;
 
 	fputc('{', f);
-	put_u64(f, "events", (uint64_t)j->n_events + j->events_truncated, &first);
-	put_u64(f, "packets", 1, &first);
-	put_u64(f, "truncated_events", j->events_truncated, &first);
+	json__key_u64(f, "events", (uint64_t)j->n_events + j->events_truncated, &first);
+	json__key_u64(f, "packets", 1, &first);
+	json__key_u64(f, "truncated_events", j->events_truncated, &first);
 	json__key(f, "fates", &first);
 	fputc('{', f);
 	for (i = 0; i < FATE_COUNT; i++)
-		put_u64(f, fate__name((enum fate)i), j->fate == (enum fate)i, &sub);
+		json__key_u64(f, fate__name((enum fate)i), j->fate == (enum fate)i, &sub);
 	fputs("}}", f);
 }
 
@@ -276,11 +237,11 @@ static void put_header(struct writer *w, const struct export_meta *m)
 		created = now;
 	}
 	fputc('{', w->f);
-	put_s(w->f, "format", EXPORT_FORMAT, &first);
-	put_u64(w->f, "version", EXPORT_VERSION, &first);
-	put_s(w->f, "kernel", kernel, &first);
-	put_s(w->f, "backend", m && m->backend ? m->backend : "unknown", &first);
-	put_s(w->f, "created", created, &first);
+	json__key_str(w->f, "format", EXPORT_FORMAT, &first);
+	json__key_u64(w->f, "version", EXPORT_VERSION, &first);
+	json__key_str(w->f, "kernel", kernel, &first);
+	json__key_str(w->f, "backend", m && m->backend ? m->backend : "unknown", &first);
+	json__key_str(w->f, "created", created, &first);
 	fputs(",\n\"layers\":[", w->f);
 	for (l = 0; w->cfg && l < w->cfg->n_layers; l++) {
 		if (l)

@@ -4,7 +4,8 @@
 #include <stdio.h>
 
 #include "journey_note.h"
-#include "nft_ruleset.h"
+#include "nf_names.h"
+#include "nft_verdict.h"
 
 struct note {
 	char *buf;
@@ -39,7 +40,7 @@ static void verdicts(struct note *o, const struct journey *j, struct names *n)
 		if (e->nft < 0 || (uint32_t)e->nft >= j->n_nft || e->type != SKBTOP_EV_NFT_RULE)
 			continue;
 		x = &j->nft[e->nft];
-		add(o, "%s %s %s %s", any ? ";" : "; nft:", nft_family__name(x->family), x->table,
+		add(o, "%s %s %s %s", any ? ";" : "; nft:", nfproto__label(x->family), x->table,
 		    x->chain);
 		if (x->rule_handle)
 			add(o, " handle %" PRIu64, x->rule_handle);

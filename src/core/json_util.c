@@ -55,3 +55,15 @@ void json__u64(FILE *f, uint64_t v)
 	} while (v);
 	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), f);
 }
+
+void json__key_str(FILE *f, const char *key, const char *v, int *first)
+{
+	json__key(f, key, first);
+	json__str(f, v);
+}
+
+void json__key_u64(FILE *f, const char *key, uint64_t v, int *first)
+{
+	json__key(f, key, first);
+	json__u64(f, v);
+}

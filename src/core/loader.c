@@ -36,32 +36,13 @@
 #define MAX_POS	       5
 #define DETACH_THREADS 16
 
+#define TP_DEF(cat, tp, id, type, skb_arg) { SKBTOP_TP_##id, #tp, skb_arg },
 static const struct tp_def {
 	uint32_t id;
 	const char *name; /* the tracepoint's name without its category */
 	int skb_arg;	  /* index of the struct sk_buff * among the tracepoint's arguments */
-} tp_defs[] = {
-	{ SKBTOP_TP_KFREE_SKB, "kfree_skb", 0 },
-	{ SKBTOP_TP_CONSUME_SKB, "consume_skb", 0 },
-	{ SKBTOP_TP_NETIF_RECEIVE_SKB, "netif_receive_skb", 0 },
-	{ SKBTOP_TP_NETIF_RX, "netif_rx", 0 },
-	{ SKBTOP_TP_NAPI_GRO_RECEIVE_ENTRY, "napi_gro_receive_entry", 0 },
-	{ SKBTOP_TP_NET_DEV_QUEUE, "net_dev_queue", 0 },
-	{ SKBTOP_TP_NET_DEV_START_XMIT, "net_dev_start_xmit", 0 },
-	{ SKBTOP_TP_NET_DEV_XMIT, "net_dev_xmit", 0 },
-	{ SKBTOP_TP_NETIF_RECEIVE_SKB_ENTRY, "netif_receive_skb_entry", 0 },
-	{ SKBTOP_TP_NETIF_RX_ENTRY, "netif_rx_entry", 0 },
-	{ SKBTOP_TP_NETIF_RECEIVE_SKB_LIST_ENTRY, "netif_receive_skb_list_entry", 0 },
-	{ SKBTOP_TP_NAPI_GRO_FRAGS_ENTRY, "napi_gro_frags_entry", 0 },
-	{ SKBTOP_TP_SKB_COPY_DATAGRAM_IOVEC, "skb_copy_datagram_iovec", 0 },
-	{ SKBTOP_TP_QDISC_ENQUEUE, "qdisc_enqueue", 2 },
-	{ SKBTOP_TP_QDISC_DEQUEUE, "qdisc_dequeue", 3 },
-	{ SKBTOP_TP_TCP_PROBE, "tcp_probe", 1 },
-	{ SKBTOP_TP_TCP_RETRANSMIT_SKB, "tcp_retransmit_skb", 1 },
-	{ SKBTOP_TP_TCP_SEND_RESET, "tcp_send_reset", 1 },
-	{ SKBTOP_TP_ICMP_SEND, "icmp_send", 0 },
-	{ SKBTOP_TP_SOCK_RCVQUEUE_FULL, "sock_rcvqueue_full", 1 },
-};
+} tp_defs[] = { SKBTOP_TRACEPOINTS(TP_DEF, TP_DEF) };
+#undef TP_DEF
 
 #define N_TP (sizeof(tp_defs) / sizeof(tp_defs[0]))
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "metrics.h"
-#include "nft_ruleset.h"
+#include "nf_names.h"
 #include "nft_verdict.h"
 #include "printable.h"
 #include "strmap.h"
@@ -66,7 +66,7 @@ int metrics__count(struct metrics *m, const void *rec, size_t size)
 		strcpy(handle, "policy");
 	else if (e->ev.hdr.type == SKBTOP_EV_NFT_RULE)
 		snprintf(handle, sizeof(handle), "%llu", (unsigned long long)e->rule_handle);
-	snprintf(key, sizeof(key), "%s\t%.*s\t%.*s\t%s%s%s", nft_family__name(e->family),
+	snprintf(key, sizeof(key), "%s\t%.*s\t%.*s\t%s%s%s", nfproto__label(e->family),
 		 SKBTOP_NAME_LEN, e->table, SKBTOP_NAME_LEN, e->chain, handle,
 		 handle[0] ? "\t" : "", nft_vkind__name(v.kind));
 	return bump(e->ev.hdr.type == SKBTOP_EV_NFT_RULE ? &m->rules : &m->chains, key);

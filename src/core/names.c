@@ -28,28 +28,9 @@
 #define IF_SWEEP_MIN	 4096	       /* interface slots held before gone namespaces are swept */
 #define MAX_WARM	 256	       /* namespaces whose interfaces are read at the start */
 
-static const char *const tp_names[SKBTOP_TP_COUNT] = {
-	[SKBTOP_TP_KFREE_SKB] = "skb:kfree_skb",
-	[SKBTOP_TP_CONSUME_SKB] = "skb:consume_skb",
-	[SKBTOP_TP_NETIF_RECEIVE_SKB] = "net:netif_receive_skb",
-	[SKBTOP_TP_NETIF_RX] = "net:netif_rx",
-	[SKBTOP_TP_NAPI_GRO_RECEIVE_ENTRY] = "net:napi_gro_receive_entry",
-	[SKBTOP_TP_NET_DEV_QUEUE] = "net:net_dev_queue",
-	[SKBTOP_TP_NET_DEV_START_XMIT] = "net:net_dev_start_xmit",
-	[SKBTOP_TP_NET_DEV_XMIT] = "net:net_dev_xmit",
-	[SKBTOP_TP_NETIF_RECEIVE_SKB_ENTRY] = "net:netif_receive_skb_entry",
-	[SKBTOP_TP_NETIF_RX_ENTRY] = "net:netif_rx_entry",
-	[SKBTOP_TP_NETIF_RECEIVE_SKB_LIST_ENTRY] = "net:netif_receive_skb_list_entry",
-	[SKBTOP_TP_NAPI_GRO_FRAGS_ENTRY] = "net:napi_gro_frags_entry",
-	[SKBTOP_TP_SKB_COPY_DATAGRAM_IOVEC] = "skb:skb_copy_datagram_iovec",
-	[SKBTOP_TP_QDISC_ENQUEUE] = "qdisc:qdisc_enqueue",
-	[SKBTOP_TP_QDISC_DEQUEUE] = "qdisc:qdisc_dequeue",
-	[SKBTOP_TP_TCP_PROBE] = "tcp:tcp_probe",
-	[SKBTOP_TP_TCP_RETRANSMIT_SKB] = "tcp:tcp_retransmit_skb",
-	[SKBTOP_TP_TCP_SEND_RESET] = "tcp:tcp_send_reset",
-	[SKBTOP_TP_ICMP_SEND] = "icmp:icmp_send",
-	[SKBTOP_TP_SOCK_RCVQUEUE_FULL] = "sock:sock_rcvqueue_full",
-};
+#define TP_NAME(cat, tp, id, type, skb_arg) [SKBTOP_TP_##id] = #cat ":" #tp,
+static const char *const tp_names[SKBTOP_TP_COUNT] = { SKBTOP_TRACEPOINTS(TP_NAME, TP_NAME) };
+#undef TP_NAME
 
 /* Names made up for values nobody named, kept so the pointers we hand out stay valid. */
 struct placeholder {

@@ -7,31 +7,11 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "nf_names.h"
 #include "nft_chains.h"
 #include "nft_exec.h"
 #include "netns.h"
 #include "nft_ruleset.h"
-
-static const char *const hook_names[] = { "prerouting", "input", "forward", "output",
-					  "postrouting" };
-
-const char *nft_hook__name(uint8_t hook)
-{
-	static __thread char buf[16];
-
-	if (hook < sizeof(hook_names) / sizeof(hook_names[0]))
-		return hook_names[hook];
-	snprintf(buf, sizeof(buf), "hook#%u", hook);
-	return buf;
-}
-
-static int hook_num(const char *name)
-{
-	for (size_t i = 0; i < sizeof(hook_names) / sizeof(hook_names[0]); i++)
-		if (!strcmp(name, hook_names[i]))
-			return (int)i;
-	return -1;
-}
 
 int nft_chains__parse(const char *json, uint32_t netns, struct nft_chain_def *out, int max)
 {
@@ -58,9 +38,10 @@ int nft_chains__parse(const char *json, uint32_t netns, struct nft_chain_def *ou
 		if (!fam || !hook || !table || !name ||
 		    !json_is_integer(json_object_get(c, "prio")))
 			continue;
-		f = nft_family__parse(fam);
-		h = hook_num(hook);
-		if ((f != NFPROTO_INET_V && f != NFPROTO_IPV4_V && f != NFPROTO_IPV6_V) || h < 0)
+		f = nfproto__from_name(fam);
+		h = f < 0 ? -1 : nfhook__from_name((uint8_t)f, hook);
+		if ((f != NFPROTO_INET_V && f != NFPROTO_IPV4_V && f != NFPROTO_IPV6_V) || h < 0 ||
+		    h > NF_INET_POST_ROUTING_V)
 			continue;
 		out[n].netns = netns;
 		out[n].family = f;

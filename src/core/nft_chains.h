@@ -16,6 +16,8 @@
 #define NFPROTO_INET_V 1
 #define NFPROTO_IPV4_V 2
 #define NFPROTO_IPV6_V 10
+/* NF_INET_POST_ROUTING: the base chains read are those of prerouting ... postrouting. */
+#define NF_INET_POST_ROUTING_V 4
 
 struct nft_chain_def {
 	uint32_t netns;
@@ -29,8 +31,5 @@ struct nft_chain_def {
 int nft_chains__parse(const char *json, uint32_t netns, struct nft_chain_def *out, int max);
 /* Runs `nft -j list chains` in netns and parses it; 0 when the namespace is gone, -1 on error. */
 int nft_chains__list(const char *nft, uint32_t netns, struct nft_chain_def *out, int max);
-
-/* "prerouting", ... for NF_INET_PRE_ROUTING ... NF_INET_POST_ROUTING; "hook#N" otherwise. */
-const char *nft_hook__name(uint8_t hook);
 
 #endif /* SKBTOP_NFT_CHAINS_H */

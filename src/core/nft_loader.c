@@ -15,6 +15,7 @@
 #include "log.h"
 #include "netns.h"
 /* The skeleton names the rodata type: its definition comes first. */
+#include "nf_names.h"
 #include "nft_cfg.bpf.h"
 #include "nft.skel.h"
 #include "nft_chains.h"
@@ -409,7 +410,8 @@ static void start_brackets(struct nft_loader *l)
 		close(ns);
 		if (fd < 0) {
 			p_debug("nft: netfilter link at %s priority %d: %s",
-				nft_hook__name(slots[i].hook), slots[i].prio, strerror(errno));
+				nfhook__name(slots[i].pf, slots[i].hook), slots[i].prio,
+				strerror(errno));
 			l->brackets_failed++;
 			continue;
 		}

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "log.h"
 #include "netns.h"
+#include "nf_names.h"
 #include "nft_exec.h"
 #include "nft_ruleset.h"
 #include "refresher.h"
@@ -78,32 +79,6 @@ struct nft_ruleset {
 	size_t n_texts, cap_texts;
 	struct strmap text_ids; /* text -> index in texts */
 };
-
-static const struct {
-	uint8_t proto;
-	const char *name;
-} families[] = {
-	{ 1, "inet" }, { 2, "ip" }, { 3, "arp" }, { 5, "netdev" }, { 7, "bridge" }, { 10, "ip6" },
-};
-
-int nft_family__parse(const char *name)
-{
-	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		if (!strcmp(name, families[i].name))
-			return families[i].proto;
-	return -1;
-}
-
-const char *nft_family__name(uint8_t family)
-{
-	static __thread char buf[16];
-
-	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		if (families[i].proto == family)
-			return families[i].name;
-	snprintf(buf, sizeof(buf), "family#%u", family);
-	return buf;
-}
 
 struct nft_ruleset *nft_ruleset__new(const char *nft)
 {
@@ -344,7 +319,7 @@ static int parse_listing(const char *text, struct rules *out)
 				return -1;
 			p += 6;
 			if (!next_word(&p, word, sizeof(word)) ||
-			    (family = nft_family__parse(word)) < 0 ||
+			    (family = nfproto__from_name(word)) < 0 ||
 			    !next_word(&p, table, sizeof(table)))
 				return -1;
 		} else if (depth == 1) {

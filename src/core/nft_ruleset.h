@@ -54,10 +54,6 @@ void nft_ruleset__wait(struct nft_ruleset *rs);
 const char *nft_ruleset__names_cb(void *rs, uint32_t netns, uint8_t family, const char *table,
 				  uint64_t handle);
 
-/* NFPROTO_* <-> "ip", "ip6", "inet", "arp", "bridge", "netdev"; -1 / "family#N" when unknown. */
-int nft_family__parse(const char *name);
-const char *nft_family__name(uint8_t family);
-
 /* The ruleset generation id of the namespace behind a NETLINK_NETFILTER socket; -1 on error. */
 int64_t nft_ruleset__genid(int nl_fd);
 

@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "json_util.h"
-#include "nft_ruleset.h"
+#include "nf_names.h"
 #include "printable.h"
 #include "nft_verdict.h"
 #include "store.h"
 
 /* Kernel uapi values, spelled out so this module stays usable in replay on any machine. */
+#define NF_DROP			0
+#define NF_STOP			5
 #define NF_VERDICT_MASK		0x000000ffu
 #define NF_VERDICT_QBITS	16
 #define NF_VERDICT_FLAG_QBYPASS 0x00008000u
@@ -86,34 +88,34 @@ const char *nft_vkind__name(enum nft_vkind kind)
 	return kind_names[kind];
 }
 
-enum nft_vkind nft_vkind__parse(const char *name)
-{
-	for (int k = 0; k < NFT_V_COUNT; k++)
-		if (name && !strcmp(name, kind_names[k]))
-			return k;
-	return NFT_V_UNKNOWN;
-}
-
-int nft_verdict__format(char *buf, size_t len, int32_t code, const char *target, bool policy)
-{
-	struct nft_vdecoded d = nft_verdict__split(code);
-	const char *pre = policy ? "policy " : "";
-	const char *name = nft_vkind__name(d.kind);
-
-	if ((d.kind == NFT_V_JUMP || d.kind == NFT_V_GOTO) && target && *target)
-		return snprintf(buf, len, "%s%s %s", pre, name, target);
-	if (d.kind == NFT_V_QUEUE)
-		return snprintf(buf, len, "%s%s %u%s", pre, name, d.queue,
-				d.queue_bypass ? " bypass" : "");
-	if (d.kind == NFT_V_UNKNOWN)
-		return snprintf(buf, len, "%sverdict#%d", pre, code);
-	return snprintf(buf, len, "%s%s", pre, name);
-}
-
 bool nft_vkind__is_final(enum nft_vkind kind)
 {
 	return kind == NFT_V_DROP || kind == NFT_V_ACCEPT || kind == NFT_V_STOLEN ||
 	       kind == NFT_V_QUEUE || kind == NFT_V_STOP;
+}
+
+int32_t nft_verdict__decode(int32_t code)
+{
+	if (nft_verdict__split(code).kind == NFT_V_DROP)
+		return NF_DROP;
+	return code < 0 ? code : (int32_t)((uint32_t)code & NF_VERDICT_MASK);
+}
+
+const char *nft_verdict__name(int32_t code)
+{
+	enum nft_vkind kind = nft_verdict__split(code).kind;
+
+	return kind == NFT_V_UNKNOWN ? "?" : nft_vkind__name(kind);
+}
+
+int32_t nft_verdict__parse(const char *name)
+{
+	int32_t code;
+
+	for (code = NFT_RETURN; code <= NF_STOP; code++)
+		if (!strcmp(nft_verdict__name(code), name))
+			break;
+	return code;
 }
 
 struct vcount {
@@ -211,8 +213,8 @@ void nft_verdict__stats(FILE *f, const struct store *s, bool json)
 			if (ev->nft < 0 || (uint32_t)ev->nft >= j->n_nft)
 				continue;
 			x = &j->nft[ev->nft];
-			snprintf(key, sizeof(key), "%s %s %s", nft_family__name(x->family),
-				 x->table, x->chain);
+			snprintf(key, sizeof(key), "%s %s %s", nfproto__label(x->family), x->table,
+				 x->chain);
 			if (ev->type == SKBTOP_EV_NFT_CHAIN && !(ev->flags & SKBTOP_F_EXIT)) {
 				entered++;
 				continue;

@@ -42,15 +42,18 @@ struct nft_vdecoded {
 struct nft_vdecoded nft_verdict__split(int32_t code);
 /* "accept", "drop", "continue", "jump", "goto", "return", "queue", "stolen", ...; never NULL. */
 const char *nft_vkind__name(enum nft_vkind kind);
-/* The kind by its name as nft prints it, NFT_V_UNKNOWN if none. */
-enum nft_vkind nft_vkind__parse(const char *name);
-/*
- * The verdict as nft would print it: "drop", "jump sub" (target may be NULL or empty),
- * "queue 3", "policy drop" when policy is set. Returns the length snprintf would have written.
- */
-int nft_verdict__format(char *buf, size_t len, int32_t code, const char *target, bool policy);
 /* True when the packet's fate ends here: accept, drop, stolen, queue (not continue/jump/...). */
 bool nft_vkind__is_final(enum nft_vkind kind);
+
+/*
+ * The code as a packet's journey keeps it: NF_DROP (0) ... NF_STOP (5) without the upper bits, a
+ * STOLEN that carries an error as NF_DROP, nf_tables' own codes (-1 ... -5) as they are.
+ */
+int32_t nft_verdict__decode(int32_t code);
+/* The verdict's name as the stream, the saved files and the screen write it; "?" if unknown. */
+const char *nft_verdict__name(int32_t code);
+/* The decoded code whose name is name; a code named "?" when there is none. */
+int32_t nft_verdict__parse(const char *name);
 
 struct store;
 

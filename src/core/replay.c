@@ -11,6 +11,8 @@
 
 #include "export.h"
 #include "log.h"
+#include "nf_names.h"
+#include "nft_verdict.h"
 #include "replay.h"
 #include "stream.h"
 #include "strmap.h"
@@ -447,9 +449,7 @@ static int read_packet(struct loader *ld, json_t *o, struct store *s)
 	j.last_layer = -1;
 	if (nv) {
 		j.has_nft = true;
-		for (j.nft_verdict = -5; j.nft_verdict < 6; j.nft_verdict++)
-			if (!strcmp(nft_verdict__name(j.nft_verdict), nv))
-				break;
+		j.nft_verdict = nft_verdict__parse(nv);
 	}
 	if (evs && !json_is_array(evs)) {
 		bad(ld, "\"events\" must be an array");

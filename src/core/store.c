@@ -7,6 +7,7 @@
 #include "decode.h"
 #include "log.h"
 #include "nat.h"
+#include "nft_verdict.h"
 #include "store.h"
 
 #define EVICT_WINDOW  64	 /* ended journeys are looked for among the oldest this many */
@@ -421,6 +422,23 @@ static void count_event(struct store *s, struct journey *j, int layer, uint32_t 
 	count_hit(s, func_id);
 }
 
+void jnft__from_event(struct jnft *x, const struct skbtop_nft_event *nft)
+{
+	x->rule_handle = nft->rule_handle;
+	x->chain_handle = nft->chain_handle;
+	x->verdict = nft->verdict;
+	x->priority = nft->priority;
+	x->family = nft->family;
+	x->hook = nft->hook;
+	x->depth = nft->depth;
+	x->seq = nft->seq;
+	memcpy(x->table, nft->table, SKBTOP_NAME_LEN);
+	memcpy(x->chain, nft->chain, SKBTOP_NAME_LEN);
+	memcpy(x->target, nft->target, SKBTOP_NAME_LEN);
+	x->table[SKBTOP_NAME_LEN - 1] = x->chain[SKBTOP_NAME_LEN - 1] = '\0';
+	x->target[SKBTOP_NAME_LEN - 1] = '\0';
+}
+
 /* Keeps a copy of the event at index pos of j's events (unless j is full: then it counts). */
 static void hold_event(struct store *s, struct journey *j, const struct skbtop_event *ev,
 		       const struct skbtop_nft_event *nft, int layer, uint32_t pos)
@@ -453,21 +471,7 @@ static void hold_event(struct store *s, struct journey *j, const struct skbtop_e
 	s->events_held++;
 	if (nft && (j->n_nft < j->cap_nft || !grow_array((void **)&j->nft, &j->cap_nft, FIRST_NFT,
 							 sizeof(struct jnft), &s->mem_arrays))) {
-		struct jnft *x = &j->nft[j->n_nft];
-
-		x->rule_handle = nft->rule_handle;
-		x->chain_handle = nft->chain_handle;
-		x->verdict = nft->verdict;
-		x->priority = nft->priority;
-		x->family = nft->family;
-		x->hook = nft->hook;
-		x->depth = nft->depth;
-		x->seq = nft->seq;
-		memcpy(x->table, nft->table, SKBTOP_NAME_LEN);
-		memcpy(x->chain, nft->chain, SKBTOP_NAME_LEN);
-		memcpy(x->target, nft->target, SKBTOP_NAME_LEN);
-		x->table[SKBTOP_NAME_LEN - 1] = x->chain[SKBTOP_NAME_LEN - 1] = '\0';
-		x->target[SKBTOP_NAME_LEN - 1] = '\0';
+		jnft__from_event(&j->nft[j->n_nft], nft);
 		e->nft = (int16_t)j->n_nft++;
 	}
 }
@@ -835,27 +839,6 @@ int fate__from_name(const char *name)
 		if (!strcmp(fate_names[f], name))
 			return f;
 	return -1;
-}
-
-/* Netfilter's codes (linux/netfilter.h) and nft's internal ones (nf_tables.h), by value. */
-int32_t nft_verdict__decode(int32_t verdict)
-{
-	if (verdict < 0)
-		return verdict;
-	if ((verdict & 0xff) == 2 && (verdict >> 16))
-		return 0;
-	return verdict & 0xff;
-}
-
-const char *nft_verdict__name(int32_t verdict)
-{
-	static const char *const nf[] = { "drop", "accept", "stolen", "queue", "repeat", "stop" };
-	static const char *const nft[] = { "continue", "break", "jump", "goto", "return" };
-	int32_t v = nft_verdict__decode(verdict);
-
-	if (v < 0)
-		return -v <= 5 ? nft[-v - 1] : "?";
-	return v < 6 ? nf[v] : "?";
 }
 
 int store__capture(struct store *s, uint64_t id, const struct jcapture *c)

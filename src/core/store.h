@@ -37,6 +37,9 @@ struct jnft {
 	char target[SKBTOP_NAME_LEN];
 };
 
+/* The NFT details of a ring-buffer record, its names cut to a terminated string. */
+void jnft__from_event(struct jnft *x, const struct skbtop_nft_event *nft);
+
 /* A packet's first bytes (SKBTOP_EV_BYTES), taken where jcapture.kind says. */
 #define STORE_CAPTURES 3
 enum jcapture_kind {
@@ -197,11 +200,6 @@ uint64_t store__events_held(const struct store *s);
 const char *fate__name(enum fate f); /* "delivered", "dropped", ... */
 /* The fate of a name as fate__name writes it, or -1. */
 int fate__from_name(const char *name);
-const char *nft_verdict__name(int32_t verdict); /* decodes 0x10002 as "drop" */
-/* NF_DROP, NF_ACCEPT, ... of a raw verdict. STOLEN with an error is NF_DROP: since 6.7 (and in
- * Debian's 6.1.192) nft_do_chain frees a dropped skb itself and returns (EPERM << 16) | NF_STOLEN.
- */
-int32_t nft_verdict__decode(int32_t verdict);
 /* Journey of a live skb address, or NULL. */
 const struct journey *store__by_skb(const struct store *s, uint64_t skb);
 

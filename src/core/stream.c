@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 
 #include "json_util.h"
+#include "nf_names.h"
+#include "nft_json.h"
+#include "nft_verdict.h"
 #include "printable.h"
 #include "ethertype.h"
 #include "stream.h"
@@ -142,64 +145,6 @@ void tuple__addrs(const struct skbtop_tuple *t, char *src, char *dst, size_t len
 		inet_ntop(AF_INET, &t->saddr.v4, src, (socklen_t)len);
 		inet_ntop(AF_INET, &t->daddr.v4, dst, (socklen_t)len);
 	}
-}
-
-/* NFPROTO_* values of linux/netfilter.h */
-const char *nfproto__name(uint8_t family)
-{
-	switch (family) {
-	case 1:
-		return "inet";
-	case 2:
-		return "ip";
-	case 3:
-		return "arp";
-	case 5:
-		return "netdev";
-	case 7:
-		return "bridge";
-	case 10:
-		return "ip6";
-	default:
-		return "?";
-	}
-}
-
-int nfproto__from_name(const char *name)
-{
-	int f;
-
-	for (f = 0; f < 256; f++)
-		if (strcmp(nfproto__name((uint8_t)f), "?") &&
-		    !strcmp(nfproto__name((uint8_t)f), name))
-			return f;
-	return -1;
-}
-
-int nfhook__from_name(uint8_t family, const char *name)
-{
-	int h;
-
-	if (!strcmp(name, "?"))
-		return -1;
-	for (h = 0; h < 8; h++)
-		if (!strcmp(nfhook__name(family, (uint8_t)h), name))
-			return h;
-	return -1;
-}
-
-const char *nfhook__name(uint8_t family, uint8_t hook)
-{
-	static const char *const inet[] = { "prerouting", "input",	 "forward",
-					    "output",	  "postrouting", "ingress" };
-	static const char *const arp[] = { "input", "output", "forward" };
-	static const char *const netdev[] = { "ingress", "egress" };
-
-	if (family == 3)
-		return hook < 3 ? arp[hook] : "?";
-	if (family == 5)
-		return hook < 2 ? netdev[hook] : "?";
-	return hook < 6 ? inet[hook] : "?";
 }
 
 /* "10.0.0.1:5353", "[fd77::1]:5353", or the bare address when the protocol has no ports. */
@@ -395,67 +340,6 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 	putc_unlocked('\n', f);
 }
 
-static void json_u64(FILE *f, const char *key, uint64_t v, int *first)
-{
-	json__key(f, key, first);
-	json__u64(f, v);
-}
-
-static void json_s(FILE *f, const char *key, const char *v, int *first)
-{
-	json__key(f, key, first);
-	json__str(f, v);
-}
-
-/* The nft object of one event, the same in the stream and the saved files. */
-static void json_nft(FILE *f, struct names *n, uint32_t netns, uint16_t type, uint32_t flags,
-		     const struct jnft *x)
-{
-	const char *rule = NULL;
-	int first = 1;
-
-	fputc('{', f);
-	json_s(f, "family", nfproto__name(x->family), &first);
-	if (type != SKBTOP_EV_NF_HOOK) {
-		json_s(f, "table", x->table, &first);
-		json_s(f, "chain", x->chain, &first);
-		json_u64(f, "chain_handle", x->chain_handle, &first);
-		json__key(f, "priority", &first);
-		fprintf(f, "%d", x->priority);
-	}
-	json_s(f, "hook", nfhook__name(x->family, x->hook), &first);
-	if (type == SKBTOP_EV_NFT_RULE)
-		json_u64(f, "handle", x->rule_handle, &first);
-	if (type != SKBTOP_EV_NFT_CHAIN || (flags & SKBTOP_F_EXIT)) {
-		json_s(f, "verdict", nft_verdict__name(x->verdict), &first);
-		json__key(f, "verdict_code", &first);
-		fprintf(f, "%" PRId32, x->verdict);
-	}
-	if (x->target[0])
-		json_s(f, "target", x->target, &first);
-	if (type == SKBTOP_EV_NFT_CHAIN) {
-		json__key(f, "exit", &first);
-		fputs(flags & SKBTOP_F_EXIT ? "true" : "false", f);
-	}
-	if (flags & SKBTOP_F_POLICY) {
-		json__key(f, "policy", &first);
-		fputs("true", f);
-	}
-	if (flags & SKBTOP_F_PARTIAL) {
-		json__key(f, "partial", &first);
-		fputs("true", f);
-	}
-	if (flags & SKBTOP_F_NETLINK)
-		json_s(f, "source", "netlink-trace", &first);
-	json_u64(f, "depth", x->depth, &first);
-	json_u64(f, "seq", x->seq, &first);
-	if (type == SKBTOP_EV_NFT_RULE && x->rule_handle)
-		rule = names__rule_text(n, netns, x->family, x->table, x->rule_handle);
-	if (rule)
-		json_s(f, "rule", rule, &first);
-	fputc('}', f);
-}
-
 static void json_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
 {
 	const struct probe_info *p = names__probe(st->names, v->func_id);
@@ -465,59 +349,60 @@ static void json_line(const struct stream *st, const struct journey *j, const st
 	int first = 1;
 
 	fputc('{', f);
-	json_u64(f, "id", j->id, &first);
+	json__key_u64(f, "id", j->id, &first);
 	if (j->parent_id)
-		json_u64(f, "parent", j->parent_id, &first);
-	json_u64(f, "ts_ns", v->ts, &first);
-	json_u64(f, "t_rel_ns", v->ts >= j->first_ns ? v->ts - j->first_ns : 0, &first);
-	json_s(f, "type", event_type__name(v->type), &first);
-	json_s(f, "func", p->name, &first);
+		json__key_u64(f, "parent", j->parent_id, &first);
+	json__key_u64(f, "ts_ns", v->ts, &first);
+	json__key_u64(f, "t_rel_ns", v->ts >= j->first_ns ? v->ts - j->first_ns : 0, &first);
+	json__key_str(f, "type", event_type__name(v->type), &first);
+	json__key_str(f, "func", p->name, &first);
 	if (p->module)
-		json_s(f, "module", p->module, &first);
+		json__key_str(f, "module", p->module, &first);
 	if (cfg && p->layer >= 0 && p->layer < cfg->n_layers && cfg->layers[p->layer].name)
-		json_s(f, "layer", cfg->layers[p->layer].name, &first);
-	json_s(f, "family", family__name(v->tuple, v->l3proto), &first);
+		json__key_str(f, "layer", cfg->layers[p->layer].name, &first);
+	json__key_str(f, "family", family__name(v->tuple, v->l3proto), &first);
 	tuple__addrs(v->tuple, src, dst, sizeof(src));
 	if (src[0]) {
-		json_s(f, "proto", proto__name(v->tuple->l4proto, pbuf, sizeof(pbuf)), &first);
-		json_s(f, "src", src, &first);
+		json__key_str(f, "proto", proto__name(v->tuple->l4proto, pbuf, sizeof(pbuf)),
+			      &first);
+		json__key_str(f, "src", src, &first);
 		if (proto__has_ports(v->tuple->l4proto))
-			json_u64(f, "sport", v->tuple->sport, &first);
-		json_s(f, "dst", dst, &first);
+			json__key_u64(f, "sport", v->tuple->sport, &first);
+		json__key_str(f, "dst", dst, &first);
 		if (proto__has_ports(v->tuple->l4proto))
-			json_u64(f, "dport", v->tuple->dport, &first);
+			json__key_u64(f, "dport", v->tuple->dport, &first);
 		if (v->tuple->l4proto == 1 || v->tuple->l4proto == 58) {
-			json_u64(f, "icmp_type", v->tuple->icmp_type, &first);
-			json_u64(f, "icmp_code", v->tuple->icmp_code, &first);
+			json__key_u64(f, "icmp_type", v->tuple->icmp_type, &first);
+			json__key_u64(f, "icmp_code", v->tuple->icmp_code, &first);
 		}
 	}
 	if (v->ifindex) {
-		json_s(f, "ifname", names__ifname(st->names, v->netns, v->ifindex), &first);
-		json_u64(f, "ifindex", v->ifindex, &first);
+		json__key_str(f, "ifname", names__ifname(st->names, v->netns, v->ifindex), &first);
+		json__key_u64(f, "ifindex", v->ifindex, &first);
 	}
-	json_u64(f, "netns", v->netns, &first);
-	json_u64(f, "cpu", v->cpu, &first);
-	json_u64(f, "pid", v->pid, &first);
-	json_u64(f, "len", v->len, &first);
-	json_u64(f, "mark", v->mark, &first);
+	json__key_u64(f, "netns", v->netns, &first);
+	json__key_u64(f, "cpu", v->cpu, &first);
+	json__key_u64(f, "pid", v->pid, &first);
+	json__key_u64(f, "len", v->len, &first);
+	json__key_u64(f, "mark", v->mark, &first);
 	if (v->type == SKBTOP_EV_DROP) {
-		json_s(f, "reason", names__drop_reason(st->names, v->reason), &first);
-		json_u64(f, "reason_code", v->reason, &first);
+		json__key_str(f, "reason", names__drop_reason(st->names, v->reason), &first);
+		json__key_u64(f, "reason_code", v->reason, &first);
 		if (v->aux)
-			json_s(f, "location", names__sym(st->names, v->aux, sym, sizeof(sym)),
-			       &first);
+			json__key_str(f, "location",
+				      names__sym(st->names, v->aux, sym, sizeof(sym)), &first);
 	}
 	if (v->type == SKBTOP_EV_DROP || v->type == SKBTOP_EV_CONSUME)
-		json_s(f, "fate", fate__name(j->fate), &first);
+		json__key_str(f, "fate", fate__name(j->fate), &first);
 	if (v->type == SKBTOP_EV_CLONE)
-		json_u64(f, "clone", child_id(st, v), &first);
+		json__key_u64(f, "clone", child_id(st, v), &first);
 	if (v->flags & SKBTOP_F_NAT) {
 		json__key(f, "nat", &first);
 		fputs("true", f);
 	}
 	if (v->nft) {
 		json__key(f, "nft", &first);
-		json_nft(f, st->names, v->netns, v->type, v->flags, v->nft);
+		nft_json__write(f, st->names, v->netns, v->type, v->flags, true, v->nft);
 	}
 	fputs("}\n", f);
 }
@@ -554,46 +439,9 @@ void stream__event(const struct stream *st, const struct journey *j, const void 
 	v.l3proto = ev->l3proto;
 	v.tuple = &ev->tuple;
 	if (size == sizeof(struct skbtop_nft_event)) {
-		const struct skbtop_nft_event *n = rec;
-
-		x.rule_handle = n->rule_handle;
-		x.chain_handle = n->chain_handle;
-		x.verdict = n->verdict;
-		x.priority = n->priority;
-		x.family = n->family;
-		x.hook = n->hook;
-		x.depth = n->depth;
-		x.seq = n->seq;
-		memcpy(x.table, n->table, sizeof(x.table));
-		memcpy(x.chain, n->chain, sizeof(x.chain));
-		memcpy(x.target, n->target, sizeof(x.target));
-		x.table[SKBTOP_NAME_LEN - 1] = x.chain[SKBTOP_NAME_LEN - 1] = '\0';
-		x.target[SKBTOP_NAME_LEN - 1] = '\0';
+		jnft__from_event(&x, rec);
 		v.nft = &x;
 	}
-	print(st, j, &v);
-}
-
-void stream__jevent(const struct stream *st, const struct journey *j, const struct jevent *e)
-{
-	struct ev_view v = {
-		.type = e->type,
-		.cpu = e->cpu,
-		.flags = e->flags,
-		.ts = e->ts_ns,
-		.aux = e->aux,
-		.func_id = e->func_id,
-		.pid = j->pid,
-		.ifindex = e->ifindex,
-		.netns = e->netns,
-		.mark = j->mark,
-		.len = e->len,
-		.reason = e->reason,
-		.l3proto = j->l3proto,
-		.tuple = &j->tuple,
-		.nft = e->nft >= 0 && (uint32_t)e->nft < j->n_nft ? &j->nft[e->nft] : NULL,
-	};
-
 	print(st, j, &v);
 }
 
@@ -635,7 +483,7 @@ static void json_func_hits(FILE *f, const struct store *s, const struct names *n
 
 		while (i + 1 < len && !strcmp(v[i].name, v[i + 1].name))
 			h += v[++i].hits;
-		json_u64(f, v[i].name, h, &sub);
+		json__key_u64(f, v[i].name, h, &sub);
 	}
 	fputc('}', f);
 	free(v);
@@ -727,19 +575,19 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 
 	flockfile(f);
 	fputc('{', f);
-	json_u64(f, "events", ss->events, &first);
-	json_u64(f, "packets", ss->packets, &first);
-	json_u64(f, "functions_hit", store__funcs_hit(s), &first);
-	json_u64(f, "lost_kernel", ss->lost_kernel, &first);
-	json_u64(f, "lost_queue", ss->lost_queue, &first);
-	json_u64(f, "evicted_packets", ss->evicted_packets, &first);
-	json_u64(f, "truncated_events", ss->truncated_events, &first);
-	json_u64(f, "bad_records", ss->bad_records, &first);
+	json__key_u64(f, "events", ss->events, &first);
+	json__key_u64(f, "packets", ss->packets, &first);
+	json__key_u64(f, "functions_hit", store__funcs_hit(s), &first);
+	json__key_u64(f, "lost_kernel", ss->lost_kernel, &first);
+	json__key_u64(f, "lost_queue", ss->lost_queue, &first);
+	json__key_u64(f, "evicted_packets", ss->evicted_packets, &first);
+	json__key_u64(f, "truncated_events", ss->truncated_events, &first);
+	json__key_u64(f, "bad_records", ss->bad_records, &first);
 	json__key(f, "fates", &first);
 	sub = 1;
 	fputc('{', f);
 	for (i = 0; i < FATE_COUNT; i++)
-		json_u64(f, fate__name((enum fate)i), ss->by_fate[i], &sub);
+		json__key_u64(f, fate__name((enum fate)i), ss->by_fate[i], &sub);
 	fputc('}', f);
 	json__key(f, "layers", &first);
 	sub = 1;
@@ -751,10 +599,10 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 			continue;
 		json__key(f, layer_name(cfg, (int)i, buf, sizeof(buf)), &sub);
 		fputc('{', f);
-		json_u64(f, "events", ly[i].events, &in);
-		json_u64(f, "packets", ly[i].packets, &in);
-		json_u64(f, "drops", ly[i].drops, &in);
-		json_u64(f, "ns", ly[i].ns, &in);
+		json__key_u64(f, "events", ly[i].events, &in);
+		json__key_u64(f, "packets", ly[i].packets, &in);
+		json__key_u64(f, "drops", ly[i].drops, &in);
+		json__key_u64(f, "ns", ly[i].ns, &in);
 		fputc('}', f);
 	}
 	fputc('}', f);
@@ -763,7 +611,7 @@ void stream__stats_json(FILE *f, const struct store *s, const struct names *n,
 	fputc('{', f);
 	r = store__drop_reasons(s, &nr);
 	for (i = 0; i < nr; i++)
-		json_u64(f, names__drop_reason(n, r[i].reason), r[i].count, &sub);
+		json__key_u64(f, names__drop_reason(n, r[i].reason), r[i].count, &sub);
 	fputc('}', f);
 	json__key(f, "functions", &first);
 	json_func_hits(f, s, n, count);

@@ -39,8 +39,6 @@ int stream_format__parse(const char *s, enum stream_format *fmt);
  * the time of its first event). Records the store truncated are printed too.
  */
 void stream__event(const struct stream *st, const struct journey *j, const void *rec, size_t size);
-/* One line for an event held in a journey (replay, or printing a saved journey). */
-void stream__jevent(const struct stream *st, const struct journey *j, const struct jevent *e);
 
 /*
  * The statistics block: text (a header line and aligned rows) or one JSON object line. The cost
@@ -73,11 +71,5 @@ int proto__from_name(const char *name); /* -1 if not a name or number */
 bool proto__has_ports(uint8_t proto);
 /* The tuple's source and destination addresses as text ("" when no family). */
 void tuple__addrs(const struct skbtop_tuple *t, char *src, char *dst, size_t len);
-/* NFPROTO_* as nft writes it: "inet", "ip", "ip6", "arp", "bridge", "netdev". */
-const char *nfproto__name(uint8_t family);
-int nfproto__from_name(const char *name); /* -1 if unknown */
-/* The hook as nft writes it for that family: "prerouting", "input", ..., "ingress". */
-const char *nfhook__name(uint8_t family, uint8_t hook);
-int nfhook__from_name(uint8_t family, const char *name); /* -1 if unknown */
 
 #endif /* SKBTOP_STREAM_H */

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "ethertype.h"
+#include "nf_names.h"
+#include "nft_verdict.h"
 #include "printable.h"
 #include "stream.h"
 #include "viewmodel.h"
@@ -684,20 +686,6 @@ void vm__packet_row(const struct journey *j, struct names *n, int64_t wall_off_n
 		snprintf(row->nft, sizeof(row->nft), "%s", nft_verdict__name(j->nft_verdict));
 }
 
-const char *vm__nf_hook(uint8_t family, uint8_t hook)
-{
-	static const char *const inet[] = { "prerouting", "input",	 "forward",
-					    "output",	  "postrouting", "ingress" };
-	static const char *const arp[] = { "input", "output", "forward" };
-	static const char *const netdev[] = { "ingress", "egress" };
-
-	if (family == 5)
-		return hook < 2 ? netdev[hook] : "hook?";
-	if (family == 3)
-		return hook < 3 ? arp[hook] : "hook?";
-	return hook < 6 ? inet[hook] : "hook?";
-}
-
 static const char *event_func(const struct jevent *e, struct names *n)
 {
 	switch (e->type) {
@@ -722,7 +710,7 @@ static void nft_detail(const struct jevent *e, const struct jnft *x, char *buf, 
 				 x->chain, v);
 		else
 			snprintf(buf, len, "%s %s %s (%s, prio %d)", nfproto__name(x->family),
-				 x->table, x->chain, vm__nf_hook(x->family, x->hook), x->priority);
+				 x->table, x->chain, nfhook__name(x->family, x->hook), x->priority);
 		break;
 	case SKBTOP_EV_NFT_RULE:
 		if (e->flags & SKBTOP_F_POLICY)
@@ -735,7 +723,7 @@ static void nft_detail(const struct jevent *e, const struct jnft *x, char *buf, 
 			snprintf(buf, len, "rule #%" PRIu64 " %s", x->rule_handle, v);
 		break;
 	default:
-		snprintf(buf, len, "hook %s -> %s", vm__nf_hook(x->family, x->hook), v);
+		snprintf(buf, len, "hook %s -> %s", nfhook__name(x->family, x->hook), v);
 	}
 }
 
@@ -832,7 +820,7 @@ size_t vm__nft_rows(const struct journey *j, struct names *n, struct vm_nft_row 
 				r->verdict[0] = '\0';
 				snprintf(r->text, sizeof(r->text), "%s %s %s (hook %s, prio %d)",
 					 nfproto__name(x->family), x->table, x->chain,
-					 vm__nf_hook(x->family, x->hook), x->priority);
+					 nfhook__name(x->family, x->hook), x->priority);
 			}
 			break;
 		case SKBTOP_EV_NFT_RULE:
@@ -856,7 +844,7 @@ size_t vm__nft_rows(const struct journey *j, struct names *n, struct vm_nft_row 
 		default:
 			r->kind = VMN_HOOK;
 			snprintf(r->text, sizeof(r->text), "%s hook %s", nfproto__name(x->family),
-				 vm__nf_hook(x->family, x->hook));
+				 nfhook__name(x->family, x->hook));
 		}
 		k++;
 	}

@@ -208,8 +208,6 @@ struct vm_nft_row {
 /* Rows of the NFT drill-down, in event order; returns how many were written (at most max). */
 size_t vm__nft_rows(const struct journey *j, struct names *n, struct vm_nft_row *rows, size_t max);
 
-const char *vm__nf_hook(uint8_t family, uint8_t hook);
-
 /* The packet's timeline and nftables path as readable text, the companion of a saved trace. */
 int vm__write_text(FILE *f, const struct journey *j, struct names *n, const struct config *cfg,
 		   int64_t wall_off_ns);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "nft_verdict.h"
 #include "vm_sort.h"
 
 #define KEY_LEN 32

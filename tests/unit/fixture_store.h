@@ -87,6 +87,16 @@ static inline void fx_names(struct names *n)
 	names__add_probe(n, TP(NET_DEV_XMIT), "net:net_dev_xmit", NULL, L_XMIT, PRIO_CRITICAL);
 }
 
+/* fx_names, offline, with the interface, drop reason and symbol the fixture's events name. */
+static inline void fx_names_offline(struct names *n)
+{
+	fx_names(n);
+	names__set_offline(n);
+	names__set_ifname(n, 4026531840u, 1, "veth_b");
+	names__add_drop_reason(n, 2, "NO_SOCKET");
+	names__add_sym(n, 0xffffffff81000010ull, "udp_queue_rcv_one_skb+0x10");
+}
+
 /* An IPv4 UDP record 10.0.0.1:5353 -> 10.0.0.2:53 on ifindex 1 of netns 4026531840. */
 static inline struct skbtop_event fx_ev(uint16_t type, uint64_t skb, uint32_t func_id, uint64_t ts)
 {

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "core/export.h"
+#include "core/nft_verdict.h"
 #include "core/replay.h"
 #include "core/stream.h"
 #include "core/viewmodel.h"
@@ -46,11 +47,7 @@ static struct world *world_new(void)
 	assert_non_null(w);
 	fx_config(&w->cfg);
 	w->n = names__new();
-	fx_names(w->n);
-	names__set_offline(w->n);
-	names__set_ifname(w->n, 4026531840u, 1, "veth_b");
-	names__add_drop_reason(w->n, 2, "NO_SOCKET");
-	names__add_sym(w->n, 0xffffffff81000010ull, "udp_queue_rcv_one_skb+0x10");
+	fx_names_offline(w->n);
 	names__add_rule_text(w->n, 4026531840u, 1, "filter", 9, "udp dport 9999 drop");
 	w->s = store__new(16, 64, &w->cfg, w->n);
 
@@ -363,19 +360,6 @@ struct evil_world {
 	struct config *cfg;
 };
 
-static void evil_stream(FILE *f, void *arg)
-{
-	struct evil_world *e = arg;
-	struct stream st = {
-		.f = f, .format = STREAM_TEXT, .names = e->n, .cfg = e->cfg, .store = e->s
-	};
-	const struct journey *j = store__at(e->s, 0);
-
-	for (uint32_t i = 0; i < j->n_events; i++)
-		stream__jevent(&st, j, &j->events[i]);
-	stream__stats(&st, e->s);
-}
-
 static void evil_saved_text(FILE *f, void *arg)
 {
 	struct evil_world *e = arg;
@@ -407,16 +391,11 @@ static void test_replayed_names_are_shown_escaped(void **state)
 		   "\"location\":\"udp\\u001b[1m+0x10\"}]}]}");
 	e.s = replay__load(w->path, &w->cfg, e.n, NULL);
 	assert_non_null(e.s);
-	out = assert_printable_output(evil_stream, &e);
-	assert_non_null(strstr(out, "ip_rcv\\x1b]0;title\\x07"));
-	assert_non_null(strstr(out, "eth\\x1b[2J"));
-	assert_non_null(strstr(out, "t\\x1b[5m c\\xc2\\x9b31m"));
-	assert_non_null(strstr(out, "drop comment \"\\x1b[31m\\x7f\""));
-	assert_non_null(strstr(out, "NO\\x07SOCKET at udp\\x1b[1m+0x10"));
-	free(out);
 	out = assert_printable_output(evil_saved_text, &e);
 	assert_non_null(strstr(out, "ip_rcv\\x1b]0;title\\x07"));
-	assert_non_null(strstr(out, "\\x1b[31m\\x7f"));
+	assert_non_null(strstr(out, "eth\\x1b[2J"));
+	assert_non_null(strstr(out, "drop comment \"\\x1b[31m\\x7f\""));
+	assert_non_null(strstr(out, "NO\\x07SOCKET at udp\\x1b[1m+0x10"));
 	free(out);
 	store__free(e.s);
 	names__free(e.n);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "core/nf_names.h"
 #include "core/nft_ruleset.h"
 
 #define NS 4026532000u
@@ -145,11 +146,11 @@ static void test_not_a_listing_is_refused(void **state)
 static void test_family_names(void **state)
 {
 	(void)state;
-	assert_int_equal(nft_family__parse("ip6"), 10);
-	assert_int_equal(nft_family__parse("inet"), 1);
-	assert_int_equal(nft_family__parse("x"), -1);
-	assert_string_equal(nft_family__name(7), "bridge");
-	assert_string_equal(nft_family__name(99), "family#99");
+	assert_int_equal(nfproto__from_name("ip6"), 10);
+	assert_int_equal(nfproto__from_name("inet"), 1);
+	assert_int_equal(nfproto__from_name("x"), -1);
+	assert_string_equal(nfproto__label(7), "bridge");
+	assert_string_equal(nfproto__label(99), "family#99");
 }
 
 /*

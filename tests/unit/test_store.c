@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "core/nft_verdict.h"
 #include "core/store.h"
 #include "fixture_store.h"
 

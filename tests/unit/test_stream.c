@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "core/json_util.h"
+#include "core/nf_names.h"
 #include "core/stream.h"
 #include "core/stream_hold.h"
 #include "fixture_store.h"
@@ -32,11 +33,7 @@ static struct world *world_new(enum stream_format fmt)
 	assert_non_null(w);
 	fx_config(&w->cfg);
 	w->n = names__new();
-	fx_names(w->n);
-	names__set_offline(w->n);
-	names__set_ifname(w->n, 4026531840u, 1, "veth_b");
-	names__add_drop_reason(w->n, 2, "NO_SOCKET");
-	names__add_sym(w->n, 0xffffffff81000010ull, "udp_queue_rcv_one_skb+0x10");
+	fx_names_offline(w->n);
 	w->s = store__new(16, 64, &w->cfg, w->n);
 	w->st.format = fmt;
 	w->st.names = w->n;
@@ -224,6 +221,19 @@ static void test_text_nft(void **state)
 	x.ev.hdr.flags = SKBTOP_F_POLICY;
 	line = emit(w, &x, sizeof(x));
 	assert_non_null(strstr(line, "policy accept"));
+	world_free(w);
+}
+
+/* Table and chain names are anyone's in a traced namespace: the text line shows them escaped. */
+static void test_text_nft_names_are_escaped(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct skbtop_nft_event x = fx_nft(SKBTOP_EV_NFT_RULE, 0x300, 10, 9, 0);
+
+	(void)state;
+	strcpy(x.table, "t\x1b[5m");
+	strcpy(x.chain, "c\xc2\x9b\x33\x31m"); /* "c", a C1 control, "31m" */
+	assert_non_null(strstr(emit(w, &x, sizeof(x)), "inet t\\x1b[5m c\\xc2\\x9b31m rule #9"));
 	world_free(w);
 }
 
@@ -566,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_text_lines),
 		cmocka_unit_test(test_text_line_exact_columns),
 		cmocka_unit_test(test_text_nft),
+		cmocka_unit_test(test_text_nft_names_are_escaped),
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_stats_text_and_json),
 		cmocka_unit_test(test_stats_json_merges_probes_with_one_name),
