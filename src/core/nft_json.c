@@ -27,9 +27,13 @@ void nft_json__write(FILE *f, struct names *n, uint32_t netns, uint16_t type, ui
 	fprintf(f, "%" PRId32, x->priority);
 	json__key_str(f, "hook", nfhook__name(x->family, x->hook), &first);
 	json__key_u64(f, "handle", x->rule_handle, &first);
-	json__key_str(f, "verdict", nft_verdict__name(x->verdict), &first);
-	json__key(f, "verdict_code", &first);
-	fprintf(f, "%" PRId32, x->verdict);
+	/* A chain's entry has no verdict: the stream says none; saved files keep the 0 their
+	 * readers expect. */
+	if (!spell_flags || type != SKBTOP_EV_NFT_CHAIN || (flags & SKBTOP_F_EXIT)) {
+		json__key_str(f, "verdict", nft_verdict__name(x->verdict), &first);
+		json__key(f, "verdict_code", &first);
+		fprintf(f, "%" PRId32, x->verdict);
+	}
 	if (x->target[0])
 		json__key_str(f, "target", x->target, &first);
 	if (spell_flags && type == SKBTOP_EV_NFT_CHAIN) {
