@@ -39,6 +39,8 @@ check "the drop is the kernel's NETFILTER_DROP" \
 	test "$(jq -r 'select(.dport == 9001 and .type == "drop") | .reason' "$out/s.json")" = NETFILTER_DROP
 check "an accepted packet passed the three chains in priority order" \
 	test "$pass" = "f1/pre:entry f1/pre:exit:accept f1/in:entry f1/in:exit:accept f2/in2:entry f2/in2:exit:accept"
+check "a chain's entry carries no verdict, its exit does" \
+	test "$(jq -r 'select(.type == "nft_chain") | "\(.nft.exit) \(.nft | has("verdict"))"' "$out/s.json" | sort -u | paste -sd,)" = "false false,true true"
 check "the ruleset is left as it was" test "$(ip netns exec "$NS_B" nft list ruleset | md5sum)" = "$before"
 [ "$drop" = "f1/pre:entry f1/pre:exit:accept f1/in:entry f1/in:exit:drop" ] || { echo "# drop: $drop"; cat "$out/err"; }
 [ "${pass%% f2*}" != "$pass" ] || echo "# pass: $pass"
