@@ -28,6 +28,9 @@ bool nat__follow(struct skbtop_tuple *cur, const struct skbtop_tuple *next)
 		*cur = *next;
 		return false;
 	}
+	/* Most events repeat the tuple: one comparison instead of a dozen. */
+	if (!memcmp(cur, next, sizeof(*cur)))
+		return false;
 	changed |= follow_field(&cur->saddr, &next->saddr, alen);
 	changed |= follow_field(&cur->daddr, &next->daddr, alen);
 	changed |= follow_field(&cur->sport, &next->sport, sizeof(cur->sport));
