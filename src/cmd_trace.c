@@ -964,13 +964,15 @@ static int follow(struct trace *t, const struct trace_args *a, const struct load
 	return ui__run(t->store, t->names, &t->cfg, &feed);
 }
 
-/* Both loaders' probes off, once; the time it took is said. */
+/* Both loaders' probes off, once; the time it took is said. The session reads them no more. */
 static void detach(struct trace *t)
 {
 	nft_loader__detach(t->nft);
+	t->kernel.nl = NULL;
 	if (t->loader)
 		fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
 	t->loader = NULL;
+	t->kernel.loader = NULL;
 }
 
 /* Stop: the rest of the events, the counts, the detach, then the files. Returns 0 or 1. */
