@@ -93,7 +93,7 @@ static int kernel_nl_read(void *ctx, struct nft_trace_rec *out, int max)
 {
 	const struct session_kernel *k = ctx;
 
-	return nft_nltrace__read(k->nl, out, max);
+	return k->nl ? nft_nltrace__read(k->nl, out, max) : 0;
 }
 
 void session__kernel_source(struct session_kernel *k, struct session_source *src)

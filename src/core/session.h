@@ -63,7 +63,10 @@ struct session_outputs {
 };
 
 struct session;
-/* s and q are the session's store and the poller's queue; NULL when out of memory. */
+/*
+ * s and q are the session's store and the poller's queue; src is copied, its ctx must outlive the
+ * session. /metrics has its first figures at once. NULL when out of memory.
+ */
 struct session *session__new(struct store *s, struct queue *q, const struct session_source *src,
 			     const struct session_outputs *out);
 void session__free(struct session *ss);
