@@ -34,8 +34,8 @@
 #include "core/metrics.h"
 #include "core/metrics_http.h"
 #include "core/names.h"
+#include "core/session.h"
 #include "core/signals.h"
-#include "core/nft_join.h"
 #include "core/nft_loader.h"
 #include "core/nft_nltrace.h"
 #include "core/nft_verdict.h"
@@ -43,21 +43,12 @@
 #include "core/queue.h"
 #include "core/store.h"
 #include "core/stream.h"
-#include "core/stream_hold.h"
 #include "ui/ui.h"
 #include "core/clock.h"
 
-#define QUEUE_SLOTS	(1u << 16)
-#define PUMP_BATCH	4096
-#define LOSS_REFRESH_MS 200
-/* Stream lines held for the netlink trace (about 4 MiB), and how long after its chain ran a
- * trace message is read at the least and at the most. */
-#define HOLD_LINES   16384
-#define HOLD_READ_NS 20000000ull
-#define HOLD_MAX_NS  1000000000ull /* no line waits longer for a slow reader */
+#define QUEUE_SLOTS (1u << 16)
 /* Tracepoints miss some frees: a packet quiet this long is no longer shown as in flight. */
 #define UNSEEN_END_MS 5000
-#define METRICS_MS    1000 /* how often /metrics gets a new snapshot */
 #define NFT_LATE_MS   1000 /* how long -w waits for the netlink trace's verdicts */
 
 struct trace_args {
@@ -78,8 +69,9 @@ struct trace_args {
 	long ringbuf_kb; /* -1 = from the configuration */
 	char *proto, *host, *port;
 	struct filter_opts filter;
-	const char *nft_rules; /* --nft-rules, NULL = from the configuration */
-	bool nft_netlink;      /* --nft-netlink-trace */
+	bool nft_rules_given; /* --nft-rules, else the configuration's */
+	enum nft_rules_mode nft_rules;
+	bool nft_netlink; /* --nft-netlink-trace */
 	bool no_color;
 	bool no_mouse;
 	bool empty_probes; /* --empty-probes */
@@ -104,28 +96,23 @@ struct trace {
 	struct poller *poller;
 	struct loader *loader;
 	struct nft_loader *nft;
-	struct nft_join *join;
 	struct cost *cost;
-	uint64_t ring_ns; /* the latest kernel time among the ring buffer's records so far */
-	bool draining;	  /* stopping: the netlink trace is read once more, not with every pump */
+	struct session_kernel kernel; /* what the session reads of the loaders and the poller */
+	struct session *session;
+	struct func_list list; /* what discovery found: the functions' names live here */
 	struct loader_func *funcs;
 	size_t n_funcs;
 	unsigned int skipped; /* functions left out before attaching (untraceable, bad parameter) */
 	enum backend backend;
 	char why[256];
 	char filter_text[512];
-	struct pcapfilter pcap; /* the translated expression, until load */
-	const struct stream *stream;
-	struct stream_hold *hold; /* --stream with the netlink trace: lines wait for their rules */
-	uint64_t nl_read_ns;	  /* the latest read of the netlink trace */
-	uint64_t nl_gap_ns;	  /* the largest recent gap between two reads */
-	struct folded *folded;	  /* --folded: each journey added when it ends */
-	struct capture *capture;  /* -w: packets written as their journey ends */
+	struct pcapfilter pcap;	 /* the translated expression, until load */
+	struct stream st;	 /* --stream */
+	struct folded *folded;	 /* --folded: each journey added when it ends */
+	struct capture *capture; /* -w: packets written as their journey ends */
 	FILE *pcapng;
 	struct metrics *metrics;
 	struct metrics_http *http;
-	double last_metrics_ms;
-	double last_loss_ms;
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
 };
@@ -378,14 +365,11 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		case OPT_PORT:
 			a->port = optarg;
 			break;
-		case OPT_NFT_RULES: {
-			enum nft_rules_mode m;
-
-			if (nft_loader__parse_rules(optarg, &m))
+		case OPT_NFT_RULES:
+			if (nft_loader__parse_rules(optarg, &a->nft_rules))
 				return -1;
-			a->nft_rules = optarg;
+			a->nft_rules_given = true;
 			break;
-		}
 		case OPT_NFT_NETLINK:
 			a->nft_netlink = true;
 			break;
@@ -599,206 +583,6 @@ static void add_tracepoint_names(struct trace *t)
 	}
 }
 
-/* Kernel ring buffer failures, queue overflow and refused records into the store's counters. */
-static void refresh_losses(struct trace *t, struct store *s, bool force)
-{
-	struct nft_nltrace *nl = nft_loader__nltrace(t->nft);
-	uint64_t cnt[SKBTOP_CNT_MAX];
-	struct poller_stats ps;
-	struct store_stats *st;
-	double now = clock__ms();
-
-	if (!force && now - t->last_loss_ms < LOSS_REFRESH_MS)
-		return;
-	t->last_loss_ms = now;
-	st = store__stats_mut(s);
-	if (t->loader && !loader__counters(t->loader, cnt))
-		st->lost_kernel = cnt[SKBTOP_CNT_RB_FAIL];
-	if (t->poller) {
-		poller__stats(t->poller, &ps);
-		st->lost_queue = ps.lost_queue;
-		st->bad_records = ps.bad;
-	}
-	if (nl) {
-		struct nft_nltrace_stats ns;
-
-		nft_nltrace__stats(nl, &ns);
-		st->lost_nft_trace = ns.overruns + nft_join__stats(t->join)->dropped;
-	}
-}
-
-/* A stream line now, or held until the rule events that go before it are joined. */
-static void stream_line(struct trace *t, const struct journey *j, const void *rec, size_t size)
-{
-	if (t->hold)
-		stream_hold__push(t->hold, t->stream, j, rec, size);
-	else
-		stream__event(t->stream, j, rec, size);
-}
-
-/* A record the store took, for the outputs that count as events come. */
-static void count_metrics(struct trace *t, const void *rec, size_t size)
-{
-	if (t->metrics && metrics__count(t->metrics, rec, size))
-		p_warn("metrics: out of memory, some nftables verdicts are not counted");
-}
-
-/* Rendered here, by the thread that owns the store; the HTTP thread only copies it. */
-static void publish_metrics(struct trace *t, bool force)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
-	double now = clock__ms();
-
-	if (!t->http || (!force && now - t->last_metrics_ms < METRICS_MS))
-		return;
-	t->last_metrics_ms = now;
-	f = open_memstream(&text, &len);
-	if (!f)
-		return;
-	if (metrics__render(t->metrics, t->store, t->cost ? cost__live(t->cost) : NULL, f)) {
-		fclose(f);
-		free(text);
-		return;
-	}
-	if (fclose(f)) {
-		free(text);
-		return;
-	}
-	metrics_http__publish(t->http, text, len);
-}
-
-static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nft_event *e)
-{
-	struct trace *t = ctx;
-
-	(void)j;
-	count_metrics(t, e, sizeof(*e));
-
-	if (t->stream)
-		stream_line(t, j, e, sizeof(*e));
-}
-
-/*
- * The time before which no rule event can still join: every trace message the kernel sent before
- * ready has been read (the socket is read after the queue is drained), so what has not joined yet
- * waits in the join, stamped when it was read. It was sent after the read before that one, so at
- * most the gap between two reads earlier; the gap grows when the machine is busy.
- */
-static uint64_t hold_until(const struct trace *t, uint64_t ready)
-{
-	uint64_t oldest = nft_join__oldest_ns(t->join);
-	uint64_t upto = oldest < ready ? oldest : ready;
-	uint64_t back = 2 * t->nl_gap_ns > HOLD_READ_NS ? 2 * t->nl_gap_ns : HOLD_READ_NS;
-
-	return upto > back ? upto - back : 0;
-}
-
-/*
- * A netlink trace event waits until its packet's ring buffer records are surely in the store:
- * until the store has a record from after the time the event was read, or the poller found the
- * ring buffer empty after it (caught_up_ns, 0 if unknown) and the queue has been drained since.
- * No wait by the clock: a poller held up (a loaded guest) would let events look for journeys
- * that are still on their way. all joins the ones still waiting (at exit).
- */
-static size_t pump_netlink(struct trace *t, struct store *s, uint64_t caught_up_ns, bool all)
-{
-	struct nft_nltrace *nl = nft_loader__nltrace(t->nft);
-	struct nft_trace_rec recs[256];
-	uint64_t ready;
-	int n;
-
-	if (!nl)
-		return 0;
-	if (t->hold) {
-		uint64_t now = clock__ns(), gap = now - t->nl_read_ns;
-
-		if (gap > HOLD_MAX_NS)
-			gap = HOLD_MAX_NS;
-		/* It shrinks slowly: after one slow read the next may be slow too. */
-		t->nl_gap_ns = gap > t->nl_gap_ns ? gap : t->nl_gap_ns - t->nl_gap_ns / 64;
-		t->nl_read_ns = now;
-	}
-	n = nft_nltrace__read(nl, recs, 256);
-	for (int i = 0; i < n; i++)
-		nft_join__push(t->join, &recs[i]);
-	ready = t->ring_ns > caught_up_ns ? t->ring_ns : caught_up_ns;
-	/* A record is stamped a little before it is committed to the ring buffer. */
-	ready = ready > 1000000 ? ready - 1000000 : 0;
-	n += (int)nft_join__run(t->join, s, all ? UINT64_MAX : ready, on_joined, t);
-	if (t->hold)
-		stream_hold__flush(t->hold, t->stream, all ? UINT64_MAX : hold_until(t, ready));
-	return (size_t)n;
-}
-
-/* What the outputs do with each record the store took into j. */
-static void record_outputs(struct trace *t, const struct journey *j, const struct decode_slot *slot)
-{
-	if (t->stream && j->translated && j->nat_ns == slot->u.hdr.ts_ns) {
-		/* The store found the headers translated at this event. */
-		struct decode_slot nat = *slot;
-
-		nat.u.hdr.flags |= SKBTOP_F_NAT;
-		stream_line(t, j, &nat.u, nat.size);
-	} else if (t->stream) {
-		stream_line(t, j, &slot->u, slot->size);
-	}
-	count_metrics(t, &slot->u, slot->size);
-	/* Folded as it ends: the store may evict it long before skbtop exits. */
-	if (t->folded && j->ended &&
-	    (slot->u.hdr.type == SKBTOP_EV_DROP || slot->u.hdr.type == SKBTOP_EV_CONSUME) &&
-	    folded__add(t->folded, j))
-		p_warn("folded stacks: out of memory, some packets are left out");
-	if (t->capture)
-		capture__joined(t->capture, t->store, j, (uint64_t)clock__ms());
-}
-
-static size_t pump(void *ctx, struct store *s)
-{
-	struct trace *t = ctx;
-	/* Read before draining: what the poller had queued by then is in the store after. */
-	uint64_t caught_up = poller__caught_up_ns(t->poller);
-	struct nft_nltrace *nl = nft_loader__nltrace(t->nft);
-	const void *rec;
-	uint32_t size;
-	size_t n = 0;
-
-	while (n < PUMP_BATCH && (rec = queue__peek(t->q, &size))) {
-		const struct decode_slot *slot = rec;
-		const struct journey *j = NULL;
-
-		if (slot->u.hdr.ts_ns > t->ring_ns)
-			t->ring_ns = slot->u.hdr.ts_ns;
-		/* nft_do_chain sees the marking chains of the netlink trace: they are ours. */
-		if (slot->u.hdr.type == SKBTOP_EV_BYTES) {
-			if (t->capture)
-				capture__bytes(t->capture, &slot->u.bytes);
-		} else if (!nl || slot->size != sizeof(struct skbtop_nft_event) ||
-			   !nft_nltrace__own_table(slot->u.nft.table)) {
-			j = store__add(s, &slot->u, slot->size);
-		}
-		if (j)
-			record_outputs(t, j, slot);
-		queue__release(t->q);
-		n++;
-	}
-	if (!t->draining)
-		n += pump_netlink(t, s, n < PUMP_BATCH ? caught_up : 0, false);
-	refresh_losses(t, s, false);
-	cost__sample(t->cost);
-	publish_metrics(t, false);
-	if (t->capture)
-		capture__tick(t->capture, s, (uint64_t)clock__ms());
-	return n;
-}
-
-static void clear_store(void *ctx, struct store *s)
-{
-	(void)ctx;
-	store__clear(s);
-}
-
 /* The poller thread must not take the signals: they are for the main loop. */
 static struct poller *start_poller(struct trace *t, char *err, size_t errlen)
 {
@@ -836,7 +620,7 @@ static void run_stream(struct trace *t, const struct trace_args *a)
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
 
 	while (!signals__stop() && (!end || clock__ms() < end)) {
-		if (!pump(t, t->store)) {
+		if (!session__pump(t->session, t->store)) {
 			fflush(stdout);
 			nanosleep(&nap, NULL);
 		}
@@ -870,7 +654,7 @@ static void print_status(const struct trace *t, const struct loader_stats *ls)
 /* What the kernel side sent and lost, so that a reader can check nothing vanished on the way. */
 static void print_counts(const struct trace *t)
 {
-	const struct nft_nltrace *nl = nft_loader__nltrace(t->nft);
+	const struct nft_nltrace *nl = t->kernel.nl;
 	const struct store_stats *ss = store__stats(t->store);
 	uint64_t cnt[SKBTOP_CNT_MAX];
 
@@ -896,7 +680,7 @@ static void print_counts(const struct trace *t)
 				ps.unbased);
 	}
 	if (nl) {
-		const struct nft_join_stats *js = nft_join__stats(t->join);
+		const struct nft_join_stats *js = session__join_stats(t->session);
 		struct nft_nltrace_stats ns;
 
 		nft_nltrace__stats(nl, &ns);
@@ -984,18 +768,19 @@ static int save_folded(struct trace *t, const char *path)
 	return folded__save(t->folded, path);
 }
 
-static int run(struct trace *t, struct trace_args *a)
+/*
+ * Start: the backend, the functions, both loaders loaded and attached. Returns 0, EXIT_USAGE for
+ * a bad option, or 1; what it made is freed by teardown.
+ */
+static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 {
 	struct loader_opts lo = {};
-	struct loader_stats ls = {};
+	struct nft_loader_opts no = {};
 	struct skbtop_filter_cfg kcfg = {};
 	struct backend_probe bp;
-	struct func_list list = {};
-	struct stream st = {};
-	struct cost_figures session;
-	char err[512], notice[300], nft_why[300];
+	char err[512];
 	enum backend want = t->cfg.backend;
-	int rc = 1;
+	int rc;
 
 	if (a->backend_word && backend__parse(a->backend_word, &want)) {
 		p_err("--backend: '%s' is not one of auto, kprobe-multi, kprobe, fentry, "
@@ -1034,16 +819,13 @@ static int run(struct trace *t, struct trace_args *a)
 	names__warm(t->names, kcfg.netns);
 	names__load_drop_reasons(t->names, NULL);
 	add_tracepoint_names(t);
-	rc = choose_functions(t, a, &list);
-	if (rc) {
-		rc = rc == EXIT_USAGE ? EXIT_USAGE : 1;
-		goto out;
-	}
-	rc = 1;
+	rc = choose_functions(t, a, &t->list);
+	if (rc)
+		return rc == EXIT_USAGE ? EXIT_USAGE : 1;
 	t->phase_ms[PH_FUNCS] = clock__ms();
 
 	if (a->pcapng && start_capture(t, a))
-		goto out;
+		return 1;
 	lo.backend = t->backend;
 	lo.ringbuf_kb = t->cfg.ringbuf_kb;
 	lo.track_max = t->cfg.track_max;
@@ -1057,30 +839,41 @@ static int run(struct trace *t, struct trace_args *a)
 	t->loader = loader__new(&lo, err, sizeof(err));
 	if (!t->loader) {
 		p_err("%s", err);
-		goto out;
+		return 1;
 	}
 	t->phase_ms[PH_LOAD] = clock__ms();
 	/* Before the main attach, so a chain's drop is reported before the skb's free. The floor
 	 * has none of its probes or brackets. */
-	if (!a->empty_probes)
-		t->nft = nft_loader__start(t->loader, t->names, &t->cfg, a->nft_rules,
-					   t->backend != BACKEND_TRACEPOINT, kcfg.netns,
-					   a->nft_netlink);
-	if (nft_loader__nltrace(t->nft) && !(t->join = nft_join__new())) {
-		p_err("out of memory");
-		goto out;
+	if (!a->empty_probes) {
+		no.rules = a->nft_rules_given ? a->nft_rules : t->cfg.nft_rules;
+		no.kprobes = t->backend != BACKEND_TRACEPOINT;
+		no.netlink_trace = a->nft_netlink;
+		no.netns = kcfg.netns;
+		no.names = t->names;
+		no.cfg = &t->cfg;
+		loader__shared_fds(t->loader, &no.fds);
+		t->nft = nft_loader__new(&no);
+		if (!t->nft) {
+			p_err("out of memory");
+			return 1;
+		}
 	}
 	t->phase_ms[PH_NFT] = clock__ms();
-	if (loader__attach(t->loader, &ls, err, sizeof(err))) {
+	if (loader__attach(t->loader, ls, err, sizeof(err))) {
 		p_err("%s", err);
-		goto out;
+		return 1;
 	}
 	t->phase_ms[PH_ATTACH] = clock__ms();
-	print_status(t, &ls);
-	if (signals__stop()) {
-		rc = 0;
-		goto out;
-	}
+	print_status(t, ls);
+	return 0;
+}
+
+/* The store, the queue, the outputs and the poller, joined by the session. */
+static int open_session(struct trace *t, const struct trace_args *a)
+{
+	struct session_source src;
+	struct session_outputs out = {};
+	char err[512];
 
 	t->store = store__new(t->cfg.max_packets, t->cfg.max_events_per_packet, &t->cfg, t->names);
 	t->q = queue__new(QUEUE_SLOTS, sizeof(struct decode_slot));
@@ -1090,23 +883,21 @@ static int run(struct trace *t, struct trace_args *a)
 		t->metrics = metrics__new(&t->cfg, t->names);
 	if (!t->store || !t->q || (a->folded && !t->folded) || (a->metrics && !t->metrics)) {
 		p_err("out of memory");
-		goto out;
+		return -1;
 	}
 	t->poller = start_poller(t, err, sizeof(err));
 	if (!t->poller) {
 		p_err("%s", err);
-		goto out;
+		return -1;
 	}
 	if (start_cost(t))
-		goto out;
+		return -1;
 	if (a->metrics) {
 		t->http = metrics_http__start(&a->metrics_addr, a->metrics_len);
 		if (!t->http)
-			goto out;
+			return -1;
 		fprintf(stderr, "skbtop: metrics on %s\n", metrics_http__url(t->http));
-		publish_metrics(t, true);
 	}
-
 	if (a->stream) {
 		static char out_buf[1 << 16];
 
@@ -1114,77 +905,100 @@ static int run(struct trace *t, struct trace_args *a)
 		 * terminal keeps its lines as they come. */
 		if (!isatty(STDOUT_FILENO))
 			setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
-		st.f = stdout;
-		st.format = a->format;
-		st.names = t->names;
-		st.cfg = &t->cfg;
-		st.store = t->store;
-		t->stream = &st;
-		if (t->join && !(t->hold = stream_hold__new(HOLD_LINES))) {
-			p_err("out of memory");
-			goto out;
-		}
-		t->nl_read_ns = clock__ns();
-		run_stream(t, a);
-		rc = 0;
-	} else {
-		struct ui_feed feed = {
-			.pump = pump,
-			.clear = clear_store,
-			.ctx = t,
-			.live = true,
-			.backend = backend__label(t->backend),
-			.backend_why = t->why,
-			.attached = ls.attached,
-			.tp_attached = ls.tp_attached,
-			.failed = ls.failed,
-			.skipped = ls.skipped + t->skipped,
-			.filter = t->filter_text,
-			.cost = cost__live(t->cost),
-		};
-
-		status_notice(t, notice, sizeof(notice));
-		feed.notice = notice[0] ? notice : NULL;
-		if (t->backend == BACKEND_TRACEPOINT)
-			feed.unseen_end_ms = UNSEEN_END_MS;
-		/* Without kprobes a packet with no nft events may still have met rules we cannot
-		 * see. */
-		if (t->backend == BACKEND_TRACEPOINT && !nft_loader__nltrace(t->nft)) {
-			snprintf(nft_why, sizeof(nft_why),
-				 "rule verdicts need kprobes or fentry (tracepoint backend); %s",
-				 nft_loader__status(t->nft));
-			feed.nft_why = nft_why;
-		}
-		rc = ui__run(t->store, t->names, &t->cfg, &feed);
+		t->st.f = stdout;
+		t->st.format = a->format;
+		t->st.names = t->names;
+		t->st.cfg = &t->cfg;
+		t->st.store = t->store;
+		out.stream = &t->st;
 	}
+	out.folded = t->folded;
+	out.capture = t->capture;
+	out.metrics = t->metrics;
+	out.http = t->http;
+	out.cost = t->cost;
+	t->kernel = (struct session_kernel){ t->poller, t->loader, nft_loader__nltrace(t->nft) };
+	session__kernel_source(&t->kernel, &src);
+	t->session = session__new(t->store, t->q, &src, &out);
+	if (!t->session) {
+		p_err("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* The screen, or the lines of --stream, until the user or --duration stops. */
+static int follow(struct trace *t, const struct trace_args *a, const struct loader_stats *ls)
+{
+	char notice[300], nft_why[300];
+	struct ui_feed feed = {
+		.pump = session__pump,
+		.clear = session__clear,
+		.ctx = t->session,
+		.live = true,
+		.backend = backend__label(t->backend),
+		.backend_why = t->why,
+		.attached = ls->attached,
+		.tp_attached = ls->tp_attached,
+		.failed = ls->failed,
+		.skipped = ls->skipped + t->skipped,
+		.filter = t->filter_text,
+		.cost = cost__live(t->cost),
+	};
+
+	if (a->stream) {
+		run_stream(t, a);
+		return 0;
+	}
+	status_notice(t, notice, sizeof(notice));
+	feed.notice = notice[0] ? notice : NULL;
+	if (t->backend == BACKEND_TRACEPOINT)
+		feed.unseen_end_ms = UNSEEN_END_MS;
+	/* Without kprobes a packet with no nft events may still have met rules we cannot see. */
+	if (t->backend == BACKEND_TRACEPOINT && !t->kernel.nl) {
+		snprintf(nft_why, sizeof(nft_why),
+			 "rule verdicts need kprobes or fentry (tracepoint backend); %s",
+			 nft_loader__status(t->nft));
+		feed.nft_why = nft_why;
+	}
+	return ui__run(t->store, t->names, &t->cfg, &feed);
+}
+
+/* Both loaders' probes off, once; the time it took is said. The session reads them no more. */
+static void detach(struct trace *t)
+{
+	nft_loader__detach(t->nft);
+	t->kernel.nl = NULL;
+	if (t->loader)
+		fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
+	t->loader = NULL;
+	t->kernel.loader = NULL;
+}
+
+/* Stop: the rest of the events, the counts, the detach, then the files. Returns 0 or 1. */
+static int stop(struct trace *t, const struct trace_args *a)
+{
+	struct cost_figures session;
+	int rc = 0;
 
 	/* Stop reading, then take what is still in the ring buffer and the queue. */
 	poller__stop(t->poller);
-	t->draining = true;
-	while (pump(t, t->store))
-		;
-	/* What the sockets hold now, not what traffic goes on sending. */
-	for (int i = 0; i < 64 && pump_netlink(t, t->store, 0, true); i++)
-		;
-	refresh_losses(t, t->store, true);
-	publish_metrics(t, true);
+	session__finish(t->session);
 	if (t->http)
 		fprintf(stderr, "skbtop: metrics: %lu requests answered\n",
 			metrics_http__requests(t->http));
 	/* Before the detach: the programs' last runs are part of the session. */
 	cost__finish(t->cost, &session);
-	st.cost = &session;
+	t->st.cost = &session;
 	print_counts(t);
 	/* The screen's users see the session's cost too, once the screen is gone. */
 	fputs("skbtop: cost:", stderr);
 	stream__cost_text(stderr, &session);
 	fputc('\n', stderr);
-	nft_loader__detach(t->nft);
-	fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
-	t->loader = NULL;
-	if (t->stream) {
+	detach(t);
+	if (a->stream) {
 		fflush(stdout);
-		stream__stats(t->stream, t->store);
+		stream__stats(&t->st, t->store);
 		nft_verdict__stats(stdout, t->store, a->format == STREAM_JSON);
 	}
 	if (a->folded && save_folded(t, a->folded))
@@ -1197,24 +1011,31 @@ static int run(struct trace *t, struct trace_args *a)
 		if (export__session(a->output, t->store, t->names, &t->cfg, &m))
 			rc = 1;
 	}
-out:
-	metrics_http__stop(t->http);
-	t->http = NULL;
-	cost__free(t->cost);
-	t->cost = NULL;
-	poller__free(t->poller);
-	t->poller = NULL;
-	nft_loader__free(t->nft);
-	t->nft = NULL;
-	nft_join__free(t->join);
-	t->join = NULL;
-	stream_hold__free(t->hold);
-	t->hold = NULL;
-	if (t->loader)
-		fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
-	t->loader = NULL;
-	discover__free(&list);
 	return rc;
+}
+
+/* Everything start and open_session made, however far they got. */
+static void teardown(struct trace *t)
+{
+	metrics_http__stop(t->http);
+	cost__free(t->cost);
+	poller__free(t->poller);
+	session__free(t->session);
+	detach(t);
+	nft_loader__free(t->nft);
+	discover__free(&t->list);
+	folded__free(t->folded);
+	capture__free(t->capture);
+	if (t->pcapng && t->pcapng != stdout)
+		fclose(t->pcapng);
+	metrics__free(t->metrics);
+	store__free(t->store);
+	queue__free(t->q);
+	names__free(t->names);
+	free(t->funcs);
+	pcapfilter__free(&t->pcap);
+	config__free(&t->cfg);
+	kernel_btf__release();
 }
 
 /* Say so before tracing, not after the user waited: the file is only written at exit. */
@@ -1230,10 +1051,36 @@ static bool output_unwritable(const char *opt, const char *path)
 	return bad;
 }
 
+/* The options that cannot go together, or need what is not there. */
+static int check_args(const struct trace_args *a)
+{
+	if (!a->stream && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		p_err("the screen needs a terminal: use --stream for lines, or run in a terminal");
+		return 1;
+	}
+	if ((a->output && output_unwritable("--output", a->output)) ||
+	    (a->folded && output_unwritable("--folded", a->folded)))
+		return EXIT_USAGE;
+	if (a->pcapng && !a->snaplen) {
+		p_err("-w with --snaplen 0 would write no packet: give a snap length, or no -w");
+		return EXIT_USAGE;
+	}
+	if (a->pcapng && !strcmp(a->pcapng, "-") && a->stream) {
+		p_err("-w - writes pcapng to stdout, where --stream writes its lines: choose one");
+		return EXIT_USAGE;
+	}
+	if (a->empty_probes && a->nft_netlink) {
+		p_err("--empty-probes follows no packet: it cannot go with --nft-netlink-trace");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_args a = {};
 	struct trace t = {};
+	struct loader_stats ls = {};
 	char err[512];
 	int rc;
 
@@ -1242,31 +1089,9 @@ int cmd_trace(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_args;
 	}
-	if (!a.stream && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		p_err("the screen needs a terminal: use --stream for lines, or run in a terminal");
-		rc = 1;
+	rc = check_args(&a);
+	if (rc)
 		goto out_args;
-	}
-	if ((a.output && output_unwritable("--output", a.output)) ||
-	    (a.folded && output_unwritable("--folded", a.folded))) {
-		rc = EXIT_USAGE;
-		goto out_args;
-	}
-	if (a.pcapng && !a.snaplen) {
-		p_err("-w with --snaplen 0 would write no packet: give a snap length, or no -w");
-		rc = EXIT_USAGE;
-		goto out_args;
-	}
-	if (a.pcapng && !strcmp(a.pcapng, "-") && a.stream) {
-		p_err("-w - writes pcapng to stdout, where --stream writes its lines: choose one");
-		rc = EXIT_USAGE;
-		goto out_args;
-	}
-	if (a.empty_probes && a.nft_netlink) {
-		p_err("--empty-probes follows no packet: it cannot go with --nft-netlink-trace");
-		rc = EXIT_USAGE;
-		goto out_args;
-	}
 	if (geteuid() != 0)
 		p_warn("not running as root: loading BPF programs will probably be refused");
 	if (config__load(&t.cfg, a.config, NULL, err, sizeof(err))) {
@@ -1278,22 +1103,21 @@ int cmd_trace(int argc, char **argv)
 		t.cfg.color = false;
 	if (a.no_mouse)
 		t.cfg.mouse = false;
-	if (a.nft_netlink && a.nft_rules)
+	if (a.nft_netlink && a.nft_rules_given)
 		p_warn("--nft-rules %s is not used: --nft-netlink-trace gives the rule verdicts",
-		       a.nft_rules);
-	rc = run(&t, &a);
-	folded__free(t.folded);
-	capture__free(t.capture);
-	if (t.pcapng && t.pcapng != stdout)
-		fclose(t.pcapng);
-	metrics__free(t.metrics);
-	store__free(t.store);
-	queue__free(t.q);
-	names__free(t.names);
-	free(t.funcs);
-	pcapfilter__free(&t.pcap);
-	config__free(&t.cfg);
-	kernel_btf__release();
+		       nft_rules__name(a.nft_rules));
+	rc = start(&t, &a, &ls);
+	/* A signal during the attach: nothing was followed, nothing is to be said of it. */
+	if (!rc && !signals__stop()) {
+		if (open_session(&t, &a)) {
+			rc = 1;
+		} else {
+			rc = follow(&t, &a, &ls);
+			if (stop(&t, &a))
+				rc = 1;
+		}
+	}
+	teardown(&t);
 out_args:
 	filter_opts__free(&a.filter);
 	free(a.functions);

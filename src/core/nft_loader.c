@@ -537,25 +537,6 @@ int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode)
 	return -1;
 }
 
-struct nft_loader *nft_loader__start(const struct loader *main, struct names *names,
-				     const struct config *cfg, const char *rules_word, bool kprobes,
-				     uint32_t netns, bool netlink_trace)
-{
-	struct nft_loader_opts o = {
-		.rules = cfg->nft_rules,
-		.kprobes = kprobes,
-		.netlink_trace = netlink_trace,
-		.netns = netns,
-		.names = names,
-		.cfg = cfg,
-	};
-
-	if (rules_word && nft_loader__parse_rules(rules_word, &o.rules))
-		return NULL;
-	loader__shared_fds(main, &o.fds);
-	return nft_loader__new(&o);
-}
-
 const char *nft_loader__status(const struct nft_loader *l)
 {
 	return l ? l->status : "nft: off";

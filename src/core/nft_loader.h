@@ -36,13 +36,6 @@ struct nft_loader;
 
 /* Call after loader__new and before loader__attach. NULL only when out of memory. */
 struct nft_loader *nft_loader__new(const struct nft_loader_opts *o);
-/*
- * What cmd_trace calls: the options from the command line and the configuration. rules_word
- * (--nft-rules) overrides cfg->nft_rules when not NULL; it was checked by nft_loader__parse_rules.
- */
-struct nft_loader *nft_loader__start(const struct loader *main, struct names *names,
-				     const struct config *cfg, const char *rules_word, bool kprobes,
-				     uint32_t netns, bool netlink_trace);
 /* The netlink trace to read events from, NULL when it is not on. */
 struct nft_nltrace *nft_loader__nltrace(const struct nft_loader *l);
 /* "trace-key", "immediate", "off"; -1 after p_err for anything else. */
