@@ -53,7 +53,7 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 
-CORE_SRCS := $(wildcard src/core/*.c)
+CORE_SRCS := $(wildcard src/core/*/*.c)
 UI_SRCS := $(wildcard src/ui/*.c)
 STATIC_SRCS := src/static_shims.c src/static_no_metrics.c
 CLI_SRCS := $(filter-out $(STATIC_SRCS),$(wildcard src/*.c))
@@ -117,8 +117,9 @@ $(OUT)/%.skel.h: $(OUT)/bpf/%.bpf.o
 
 # The skeletons are generated before any compile; the dependency files then say which source
 # includes which skeleton, so a BPF change recompiles only those.
-$(OUT)/obj/%.o: src/%.c | $(SKELS) $(OUT)/obj/core $(OUT)/obj/ui
+$(OUT)/obj/%.o: src/%.c | $(SKELS)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJS)
@@ -163,7 +164,7 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(CORE_LIB) | $(OUT)/fuzz
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer -Itests $< $(CORE_LIB) $(LDLIBS) -o $@
 
-$(OUT)/bpf $(OUT)/obj/core $(OUT)/obj/ui $(OUT)/tests $(OUT)/tools $(OUT)/bench $(OUT)/fuzz:
+$(OUT)/bpf $(OUT)/tests $(OUT)/tools $(OUT)/bench $(OUT)/fuzz:
 	$(Q)mkdir -p $@
 
 tools: $(TOOL_BINS)
@@ -216,7 +217,7 @@ format:
 clean:
 	rm -rf $(OUT)
 
--include $(wildcard $(OUT)/obj/*.d $(OUT)/obj/*/*.d)
+-include $(wildcard $(OUT)/obj/*.d $(OUT)/obj/*/*.d $(OUT)/obj/core/*/*.d)
 
 # The YAML defaults are compiled in with .incbin; make must know they are inputs.
-$(OUT)/obj/core/builtin_config.o: config/skbtop.yaml config/layers.yaml
+$(OUT)/obj/core/base/builtin_config.o: config/skbtop.yaml config/layers.yaml

@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/classify.h"
-#include "core/config.h"
-#include "core/discover.h"
+#include "core/discover/classify.h"
+#include "core/base/config.h"
+#include "core/discover/discover.h"
 
 #define RUNS 15
 

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/decode.h"
-#include "core/queue.h"
+#include "core/kernel/decode.h"
+#include "core/kernel/queue.h"
 
 #define RECORDS 8000000ul
 #define SLOTS	(1u << 16)

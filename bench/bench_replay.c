@@ -12,11 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/config.h"
-#include "core/log.h"
-#include "core/names.h"
-#include "core/replay.h"
-#include "core/store.h"
+#include "core/base/config.h"
+#include "core/base/log.h"
+#include "core/session/names.h"
+#include "core/outputs/replay.h"
+#include "core/session/store.h"
 
 #define PACKETS 80000
 #define GOAL	4.0

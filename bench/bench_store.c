@@ -12,9 +12,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "core/decode.h"
-#include "core/names.h"
-#include "core/store.h"
+#include "core/kernel/decode.h"
+#include "core/session/names.h"
+#include "core/session/store.h"
 
 #define RECORDS	   6000000ul
 #define TARGET	   5000000.0

@@ -21,9 +21,9 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include "core/config.h"
-#include "core/names.h"
-#include "core/store.h"
+#include "core/base/config.h"
+#include "core/session/names.h"
+#include "core/session/store.h"
 #include "ui/ui.h"
 
 #define RATE		  1000000.0

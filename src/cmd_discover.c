@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "cmds.h"
-#include "core/config.h"
-#include "core/discover.h"
-#include "core/file_atomic.h"
-#include "core/kernel_btf.h"
-#include "core/log.h"
-#include "core/clock.h"
+#include "core/base/config.h"
+#include "core/discover/discover.h"
+#include "core/base/file_atomic.h"
+#include "core/kernel/kernel_btf.h"
+#include "core/base/log.h"
+#include "core/base/clock.h"
 
 struct stats {
 	size_t total;

@@ -6,13 +6,13 @@
 #include <time.h>
 
 #include "cmds.h"
-#include "core/capture.h"
-#include "core/config.h"
-#include "core/folded.h"
-#include "core/log.h"
-#include "core/names.h"
-#include "core/replay.h"
-#include "core/store.h"
+#include "core/outputs/capture.h"
+#include "core/base/config.h"
+#include "core/outputs/folded.h"
+#include "core/base/log.h"
+#include "core/session/names.h"
+#include "core/outputs/replay.h"
+#include "core/session/store.h"
 #include "ui/ui.h"
 
 static void usage(FILE *f)

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Linked into the static binary only, in place of src/core/metrics_http.c: Debian's
+ * Linked into the static binary only, in place of src/core/outputs/metrics_http.c: Debian's
  * libmicrohttpd.a needs GnuTLS, whose static link needs p11-kit and libunistring, which Debian
  * ships no static libraries of. The static binary (the one the QEMU guests run) refuses
  * --metrics with one line instead; everything else is the same.
  */
 #include <stdlib.h>
 
-#include "core/log.h"
-#include "core/metrics_http.h"
+#include "core/base/log.h"
+#include "core/outputs/metrics_http.h"
 
 int metrics_http__parse(const char *spec, struct sockaddr_storage *addr, socklen_t *len)
 {

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <pcap/bpf.h>
 
-#include "core/pcapfilter.h"
+#include "core/filter/pcapfilter.h"
 #include "filter_cfg.bpf.h"
 
 struct vm {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/printable.h"
+#include "core/base/printable.h"
 #include "ui/draw.h"
 
 /* Decodes up to max wide characters that fit in w columns; returns their width. */

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/capture.h"
-#include "core/export.h"
-#include "core/file_atomic.h"
+#include "core/outputs/capture.h"
+#include "core/outputs/export.h"
+#include "core/base/file_atomic.h"
 #include "ui/ui_int.h"
 
 struct text_arg {

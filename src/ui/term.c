@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/signals.h"
+#include "core/base/log.h"
+#include "core/base/signals.h"
 #include "ui/term.h"
 
 static SCREEN *screen;

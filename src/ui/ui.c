@@ -12,12 +12,12 @@
 #include <time.h>
 #include <wchar.h>
 
-#include "core/signals.h"
+#include "core/base/signals.h"
 #include "ui/chrome.h"
 #include "ui/draw.h"
 #include "ui/term.h"
 #include "ui/ui_int.h"
-#include "core/clock.h"
+#include "core/base/clock.h"
 
 #define FRAME_MS       80 /* 12.5 redraws per second: at least 10 even with some jitter */
 #define PUMP_BUDGET_MS 30 /* keys are read between pumps: their latency stays below 100 ms */

@@ -9,10 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/config.h"
-#include "core/cost.h"
-#include "core/names.h"
-#include "core/store.h"
+#include "core/base/config.h"
+#include "core/kernel/cost.h"
+#include "core/session/names.h"
+#include "core/session/store.h"
 
 struct ui_feed {
 	/* Moves what the poller queued into the store (live), or NULL (replay). Never blocks. */

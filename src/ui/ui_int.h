@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/viewmodel.h"
-#include "core/vm_drops.h"
-#include "core/vm_sort.h"
+#include "core/view/viewmodel.h"
+#include "core/view/vm_drops.h"
+#include "core/view/vm_sort.h"
 #include "ui/keys.h"
 #include "ui/layout.h"
 #include "ui/ui.h"

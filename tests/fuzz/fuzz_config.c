@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/classify.h"
-#include "core/config.h"
+#include "core/discover/classify.h"
+#include "core/base/config.h"
 
 static const char small_layers[] = "layers:\n"
 				   "  - { name: IPv4, color: green }\n"

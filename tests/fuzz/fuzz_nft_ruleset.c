@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/nft_ruleset.h"
+#include "core/nft/nft_ruleset.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

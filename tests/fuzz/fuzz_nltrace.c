@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/nft_nltrace.h"
+#include "core/nft/nft_nltrace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,10 +6,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "core/config.h"
-#include "core/names.h"
-#include "core/replay.h"
-#include "core/store.h"
+#include "core/base/config.h"
+#include "core/session/names.h"
+#include "core/outputs/replay.h"
+#include "core/session/store.h"
 
 static struct config cfg;
 static int fd = -1;

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "core/config.h"
-#include "core/names.h"
-#include "core/store.h"
+#include "core/base/config.h"
+#include "core/session/names.h"
+#include "core/session/store.h"
 
 enum {
 	L_DEVICE,

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "core/backend.h"
+#include "core/kernel/backend.h"
 
 static struct backend_probe kernel(bool kprobe, bool multi, bool fentry)
 {

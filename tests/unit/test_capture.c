@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "core/capture.h"
-#include "core/export.h"
-#include "core/replay.h"
+#include "core/outputs/capture.h"
+#include "core/outputs/export.h"
+#include "core/outputs/replay.h"
 #include "fixture_store.h"
 
 struct world {

@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "core/classify.h"
-#include "core/config.h"
+#include "core/discover/classify.h"
+#include "core/base/config.h"
 
 static char err[1024];
 

@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "core/classify.h"
-#include "core/backend.h"
-#include "core/config.h"
+#include "core/discover/classify.h"
+#include "core/kernel/backend.h"
+#include "core/base/config.h"
 
 #define DATA "tests/unit/data/"
 

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "core/cost.h"
-#include "core/viewmodel.h"
+#include "core/kernel/cost.h"
+#include "core/view/viewmodel.h"
 
 #define MS 1000000ull
 

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "core/decode.h"
+#include "core/kernel/decode.h"
 
 static void test_sizes_by_type(void **state)
 {

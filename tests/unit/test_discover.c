@@ -10,9 +10,9 @@
 #include <bpf/btf.h>
 #include <cmocka.h>
 
-#include "core/classify.h"
-#include "core/config.h"
-#include "core/discover.h"
+#include "core/discover/classify.h"
+#include "core/base/config.h"
+#include "core/discover/discover.h"
 
 #define DATA	"tests/unit/data/"
 #define VMLINUX "/sys/kernel/btf/vmlinux"

@@ -13,11 +13,11 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "core/export.h"
-#include "core/nft_verdict.h"
-#include "core/replay.h"
-#include "core/stream.h"
-#include "core/viewmodel.h"
+#include "core/outputs/export.h"
+#include "core/nft/nft_verdict.h"
+#include "core/outputs/replay.h"
+#include "core/outputs/stream.h"
+#include "core/view/viewmodel.h"
 #include "fixture_store.h"
 
 struct world {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/file_atomic.h"
+#include "core/base/file_atomic.h"
 
 static char dir[] = "/tmp/skbtop-atomic-XXXXXX";
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/config.h"
-#include "core/filter_opts.h"
+#include "core/base/config.h"
+#include "core/filter/filter_opts.h"
 
 static void test_mark(void **state)
 {

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "core/folded.h"
+#include "core/outputs/folded.h"
 #include "fixture_store.h"
 
 struct world {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/log.h"
+#include "core/base/log.h"
 
 static void test_held_messages_are_bounded_and_the_rest_counted(void **state)
 {

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "core/metrics.h"
+#include "core/outputs/metrics.h"
 #include "fixture_store.h"
 
 struct world {

@@ -18,8 +18,8 @@
 
 #include <bpf/btf.h>
 
-#include "../../bpf/skbtop_event.h"
-#include "core/names.h"
+#include "skbtop_event.h"
+#include "core/session/names.h"
 #include "fixture_netns.h"
 
 static void test_probes_and_placeholders(void **state)

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "core/nat.h"
+#include "core/session/nat.h"
 
 static struct skbtop_tuple udp4(const char *src, uint16_t sport, const char *dst, uint16_t dport)
 {

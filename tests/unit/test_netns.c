@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "core/netns.h"
+#include "core/base/netns.h"
 #include "fixture_netns.h"
 
 static uint32_t inode_of(const char *path)

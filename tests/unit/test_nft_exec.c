@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <sys/stat.h>
 
-#include "core/nft_exec.h"
+#include "core/nft/nft_exec.h"
 
 static char dir[] = "/tmp/test_nft_exec.XXXXXX";
 

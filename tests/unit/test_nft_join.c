@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "core/nft_join.h"
+#include "core/nft/nft_join.h"
 #include "fixture_store.h"
 
 #define NS    4026531840u

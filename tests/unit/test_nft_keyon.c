@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "core/nft_keyon.h"
+#include "core/nft/nft_keyon.h"
 
 static char dir[] = "/tmp/test_nft_keyon.XXXXXX";
 static char fake[300], logf[300];

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/nft_loader.h"
+#include "core/nft/nft_loader.h"
 
 static void test_param_count_from_btf(void **state)
 {

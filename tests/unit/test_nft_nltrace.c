@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "core/nft_nltrace.h"
+#include "core/nft/nft_nltrace.h"
 
 struct msg {
 	union {

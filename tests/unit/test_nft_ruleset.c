@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "core/nf_names.h"
-#include "core/nft_ruleset.h"
+#include "core/nft/nf_names.h"
+#include "core/nft/nft_ruleset.h"
 
 #define NS 4026532000u
 

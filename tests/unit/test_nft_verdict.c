@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "core/nft_verdict.h"
+#include "core/nft/nft_verdict.h"
 #include "fixture_store.h"
 
 /* What nft_do_chain returns for a drop on 6.1 before the backport: plain NF_DROP. */

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "core/journey_note.h"
-#include "core/pcapng.h"
+#include "core/outputs/journey_note.h"
+#include "core/outputs/pcapng.h"
 #include "fixture_store.h"
 
 struct out {

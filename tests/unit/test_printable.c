@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "core/log.h"
-#include "core/printable.h"
+#include "core/base/log.h"
+#include "core/base/printable.h"
 
 /* What printable__fputs writes for s. */
 static char *shown(const char *s)

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "core/queue.h"
+#include "core/kernel/queue.h"
 
 static void test_fifo_order_and_sizes(void **state)
 {

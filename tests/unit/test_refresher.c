@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <cmocka.h>
 
-#include "core/refresher.h"
+#include "core/session/refresher.h"
 
 struct held {
 	pthread_mutex_t lock;

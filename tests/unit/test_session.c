@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "core/decode.h"
-#include "core/session.h"
+#include "core/kernel/decode.h"
+#include "core/session/session.h"
 #include "fixture_store.h"
 
 #define NS    4026531840u

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/signals.h"
+#include "core/base/signals.h"
 
 /* The child stands for skbtop after the screen has gone: it has seen the first signal and is in
  * a detach that would take minutes. Exit 2: the first signal was not noted; 3: the second one

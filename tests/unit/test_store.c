@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "core/nft_verdict.h"
-#include "core/store.h"
+#include "core/nft/nft_verdict.h"
+#include "core/session/store.h"
 #include "fixture_store.h"
 
 struct world {

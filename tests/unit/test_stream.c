@@ -11,10 +11,10 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "core/json_util.h"
-#include "core/nf_names.h"
-#include "core/stream.h"
-#include "core/stream_hold.h"
+#include "core/base/json_util.h"
+#include "core/nft/nf_names.h"
+#include "core/outputs/stream.h"
+#include "core/outputs/stream_hold.h"
 #include "fixture_store.h"
 
 struct world {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "core/strmap.h"
+#include "core/base/strmap.h"
 
 static void test_keys_found_after_growing_and_values_replaced(void **state)
 {

@@ -12,12 +12,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "core/config.h"
-#include "core/names.h"
-#include "core/store.h"
-#include "core/viewmodel.h"
-#include "core/vm_drops.h"
-#include "core/vm_sort.h"
+#include "core/base/config.h"
+#include "core/session/names.h"
+#include "core/session/store.h"
+#include "core/view/viewmodel.h"
+#include "core/view/vm_drops.h"
+#include "core/view/vm_sort.h"
 
 #define US    1000ull
 #define NETNS 4026531840u

@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * open -> rodata and map sizes -> load -> attach, for one of four backends:
+ *   kprobe.multi  one link per parameter position over an explicit list of symbols, the probe ids
+ *                 as cookies; a list the kernel refuses is split in halves until the culprits are
+ *                 alone, so one untraceable symbol does not cost the others;
+ *   kprobe        one link per function, the probe id as cookie;
+ *   fentry        one program per function: the object's program for a position is verified
+ *                 against one function, and copies of its final instructions are loaded for the
+ *                 others with their own attach_btf_id; the id comes from the function's address;
+ *   tracepoint    only the path tracepoints, which every backend attaches too.
+ */
+#include "core/kernel/loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <search.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/filter/filter_load.h"
+#include "core/kernel/kernel_btf.h"
+#include "core/base/log.h"
+#include "skbtop.skel.h"
+#include "core/base/clock.h"
+
+#define MAX_POS	       5
+#define DETACH_THREADS 16
+
+#define TP_DEF(cat, tp, id, type, skb_arg) { SKBTOP_TP_##id, #tp, skb_arg },
+static const struct tp_def {
+	uint32_t id;
+	const char *name; /* the tracepoint's name without its category */
+	int skb_arg;	  /* index of the struct sk_buff * among the tracepoint's arguments */
+} tp_defs[] = { SKBTOP_TRACEPOINTS(TP_DEF, TP_DEF) };
+#undef TP_DEF
+
+#define N_TP (sizeof(tp_defs) / sizeof(tp_defs[0]))
+
+const char *const loader_end_funcs[] = {
+	"kfree_skbmem",	     "napi_skb_cache_put", "__kfree_skb",
+	"kfree_skb_partial", "__napi_kfree_skb",   NULL,
+};
+
+const char *const loader_clone_funcs[] = {
+	"skb_clone", "skb_copy", "__pskb_copy_fclone", "skb_copy_expand", NULL,
+};
+
+struct module_btf {
+	char *name;
+	struct btf *btf;
+	int fd;
+};
+
+struct loader {
+	struct skbtop_bpf *skel;
+	struct loader_opts o;
+	struct btf *vmlinux;
+	struct module_btf *mods;
+	size_t n_mods;
+	struct bpf_program *func_prog[MAX_POS + 1];
+	struct bpf_program *tp_prog[N_TP];
+	struct bpf_program *clone_entry, *clone_exit; /* NULL when clones are not linked */
+	/* fentry: the function each position's program was verified against (index into funcs) */
+	long template[MAX_POS + 1];
+	struct bpf_link **links;
+	size_t n_links, cap_links;
+	int *fds; /* fentry copies' links */
+	size_t n_fds, cap_fds;
+	struct loader_stats st;
+};
+
+/* libbpf's words, a line each: a verifier log is thousands of lines in one message. */
+static int libbpf_to_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char *msg, *line, *save = NULL;
+
+	if (level == LIBBPF_DEBUG || log_verbosity < 2)
+		return 0;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return 0;
+	for (line = strtok_r(msg, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		p_debug("libbpf: %s", line);
+	free(msg);
+	return 0;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+static const struct btf_type *skip_mods(const struct btf *btf, uint32_t id, uint32_t *out_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t))) {
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	if (out_id)
+		*out_id = id;
+	return t;
+}
+
+static bool is_skb_ptr(const struct btf *btf, uint32_t type_id)
+{
+	const struct btf_type *t = skip_mods(btf, type_id, NULL);
+
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = skip_mods(btf, t->type, NULL);
+	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "sk_buff");
+}
+
+/* The tracepoint's prototype has a struct sk_buff * at argument idx (after the hidden ctx). */
+static int tp_arg_check(const struct btf *btf, const char *tp, int idx)
+{
+	const struct btf_type *t;
+	char name[128];
+	int id;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -ENOENT;
+	t = skip_mods(btf, id, NULL);
+	if (!t || !btf_is_ptr(t))
+		return -EINVAL;
+	t = skip_mods(btf, t->type, NULL);
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) <= idx + 1)
+		return -EINVAL;
+	return is_skb_ptr(btf, btf_params(t)[idx + 1].type) ? 0 : -EINVAL;
+}
+
+/* Trampolines take up to 6 arguments, each at most 8 bytes and not a struct. */
+static bool fentry_proto_ok(const struct btf *btf, uint32_t func_id, int pos)
+{
+	const struct btf_type *t = btf__type_by_id(btf, func_id);
+	const struct btf_param *p;
+
+	if (!t || !btf_is_func(t))
+		return false;
+	t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) > 6 || btf_vlen(t) < pos)
+		return false;
+	p = btf_params(t);
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const struct btf_type *a = skip_mods(btf, p[i].type, NULL);
+
+		if (!a || btf_is_composite(a) ||
+		    (!btf_is_ptr(a) && !btf_is_int(a) && !btf_is_enum(a) && !btf_is_enum64(a)))
+			return false;
+	}
+	return is_skb_ptr(btf, p[pos - 1].type);
+}
+
+static int module_btf_fd(const char *name)
+{
+	__u32 id = 0;
+
+	while (!bpf_btf_get_next_id(id, &id)) {
+		struct bpf_btf_info info = {};
+		__u32 len = sizeof(info);
+		char buf[64] = "";
+		int fd = bpf_btf_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		info.name = (__u64)(unsigned long)buf;
+		info.name_len = sizeof(buf);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.kernel_btf &&
+		    !strcmp(buf, name))
+			return fd;
+		close(fd);
+	}
+	return -ENOENT;
+}
+
+/* The BTF holding func (vmlinux or its module's) and the fd of that BTF object (0 = vmlinux). */
+static struct btf *func_btf(struct loader *l, const char *module, int *obj_fd)
+{
+	struct module_btf *m;
+
+	*obj_fd = 0;
+	if (!module)
+		return l->vmlinux;
+	for (size_t i = 0; i < l->n_mods; i++) {
+		if (!strcmp(l->mods[i].name, module)) {
+			*obj_fd = l->mods[i].fd;
+			return l->mods[i].btf;
+		}
+	}
+	m = realloc(l->mods, (l->n_mods + 1) * sizeof(*m));
+	if (!m)
+		return NULL;
+	l->mods = m;
+	m = &l->mods[l->n_mods++];
+	m->name = strdup(module);
+	m->btf = l->vmlinux ? btf__load_module_btf(module, l->vmlinux) : NULL;
+	m->fd = m->btf ? module_btf_fd(module) : -1;
+	if (m->fd < 0) {
+		btf__free(m->btf);
+		m->btf = NULL;
+	}
+	*obj_fd = m->fd;
+	return m->btf;
+}
+
+static int func_btf_id(struct loader *l, const struct loader_func *f, int *obj_fd)
+{
+	struct btf *btf = func_btf(l, f->module, obj_fd);
+	int id;
+
+	if (!btf)
+		return -ENOENT;
+	id = f->btf_id ? (int)f->btf_id : btf__find_by_name_kind(btf, f->name, BTF_KIND_FUNC);
+	if (id <= 0 || !fentry_proto_ok(btf, id, f->param_pos))
+		return -EINVAL;
+	return id;
+}
+
+static bool func_usable(const struct loader_func *f)
+{
+	return f->name && f->param_pos >= 1 && f->param_pos <= MAX_POS;
+}
+
+static const char *prog_name(char *buf, size_t len, const char *kind, int pos)
+{
+	snprintf(buf, len, "skbtop_%s%d", kind, pos);
+	return buf;
+}
+
+static int prepare_funcs(struct loader *l, char *err, size_t errlen)
+{
+	struct bpf_object *obj = l->skel->obj;
+	char name[64];
+
+	/*
+	 * kprobes take the skb's position from the cookie: one program serves every position. Where
+	 * the kernel has bpf_rdonly_cast, the variant that reads the skb by plain loads.
+	 */
+	bool cast = l->vmlinux &&
+		    btf__find_by_name_kind(l->vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+	struct bpf_program *kmulti =
+		cast ? l->skel->progs.skbtop_kmulti_cast : l->skel->progs.skbtop_kmulti;
+	struct bpf_program *kprobe =
+		cast ? l->skel->progs.skbtop_kprobe_cast : l->skel->progs.skbtop_kprobe;
+
+	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_cast, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe_cast, false);
+	if (l->o.backend == BACKEND_KPROBE_MULTI || l->o.backend == BACKEND_KPROBE)
+		p_debug("kprobes read the sk_buff %s", cast ? "by plain loads (bpf_rdonly_cast)"
+							    : "by bpf_probe_read_kernel copies");
+	for (int pos = 1; pos <= MAX_POS; pos++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(
+			obj, prog_name(name, sizeof(name), "fentry", pos));
+
+		if (!p) {
+			snprintf(err, errlen, "BPF object has no program %s", name);
+			return -1;
+		}
+		bpf_program__set_autoload(p, false);
+		if (l->o.backend == BACKEND_KPROBE_MULTI)
+			l->func_prog[pos] = kmulti;
+		else if (l->o.backend == BACKEND_KPROBE)
+			l->func_prog[pos] = kprobe;
+		else if (l->o.backend == BACKEND_FENTRY)
+			l->func_prog[pos] = p;
+	}
+	if (l->o.backend == BACKEND_TRACEPOINT)
+		return 0;
+
+	for (int pos = 1; pos <= MAX_POS; pos++)
+		l->template[pos] = -1;
+	for (size_t i = 0; i < l->o.n_funcs; i++) {
+		const struct loader_func *f = &l->o.funcs[i];
+		int fd;
+
+		if (!func_usable(f))
+			continue;
+		if (l->o.backend != BACKEND_FENTRY) {
+			bpf_program__set_autoload(l->func_prog[f->param_pos], true);
+			continue;
+		}
+		if (l->template[f->param_pos] >= 0 || f->module || func_btf_id(l, f, &fd) < 0)
+			continue;
+		if (bpf_program__set_attach_target(l->func_prog[f->param_pos], 0, f->name))
+			continue;
+		bpf_program__set_autoload(l->func_prog[f->param_pos], true);
+		l->template[f->param_pos] = (long)i;
+	}
+	if (l->o.backend == BACKEND_FENTRY)
+		bpf_map__set_max_entries(l->skel->maps.skbtop_ip2id,
+					 l->o.n_funcs ? 2 * l->o.n_funcs : 1);
+	return 0;
+}
+
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; name && *list; list++)
+		if (!strcmp(*list, name))
+			return true;
+	return false;
+}
+
+/* Clone links need a return probe: kprobes, whatever backend traces the functions. */
+static void prepare_clones(struct loader *l)
+{
+	struct bpf_program *entry, *exit;
+	bool want = false;
+
+	entry = bpf_object__find_program_by_name(l->skel->obj, "skbtop_clone_entry");
+	exit = bpf_object__find_program_by_name(l->skel->obj, "skbtop_clone_exit");
+	if (!entry || !exit)
+		return;
+	for (size_t i = 0; i < l->o.n_funcs && !want; i++)
+		want = in_list(loader_clone_funcs, l->o.funcs[i].name);
+	want = want && l->o.backend != BACKEND_TRACEPOINT &&
+	       !access("/sys/bus/event_source/devices/kprobe/type", F_OK);
+	bpf_program__set_autoload(entry, want);
+	bpf_program__set_autoload(exit, want);
+	if (want) {
+		l->clone_entry = entry;
+		l->clone_exit = exit;
+	}
+}
+
+static void prepare_tps(struct loader *l)
+{
+	char name[96];
+
+	for (size_t i = 0; i < N_TP; i++) {
+		struct bpf_program *tpb, *raw;
+
+		snprintf(name, sizeof(name), "skbtop_tpb_%s", tp_defs[i].name);
+		tpb = bpf_object__find_program_by_name(l->skel->obj, name);
+		snprintf(name, sizeof(name), "skbtop_raw_%s", tp_defs[i].name);
+		raw = bpf_object__find_program_by_name(l->skel->obj, name);
+		if (!tpb || !raw) {
+			l->st.tp_skipped++;
+			continue;
+		}
+		bpf_program__set_autoload(tpb, false);
+		bpf_program__set_autoload(raw, false);
+		if (!l->vmlinux) {
+			/* No BTF to check the prototype: the kernel checks the arity at attach. */
+			bpf_program__set_autoload(raw, true);
+			l->tp_prog[i] = raw;
+		} else if (!tp_arg_check(l->vmlinux, tp_defs[i].name, tp_defs[i].skb_arg)) {
+			bpf_program__set_autoload(tpb, true);
+			l->tp_prog[i] = tpb;
+		} else {
+			p_debug("tracepoint %s: not in this kernel with an skb at argument %d",
+				tp_defs[i].name, tp_defs[i].skb_arg);
+			l->st.tp_skipped++;
+		}
+	}
+}
+
+static uint32_t ringbuf_bytes(uint32_t kb)
+{
+	uint64_t want = (uint64_t)kb * 1024, size = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	while (size < want && size < (1u << 30))
+		size <<= 1;
+	if (size != want)
+		p_warn("ring buffer of %u KiB: the kernel wants a power-of-two number of pages, "
+		       "using "
+		       "%" PRIu64 " KiB",
+		       kb, size / 1024);
+	return (uint32_t)size;
+}
+
+struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen)
+{
+	struct loader *l = calloc(1, sizeof(*l));
+	double t0 = clock__ms();
+	int ret;
+
+	if (!l) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	l->o = *o;
+	libbpf_set_print(libbpf_to_log);
+	raise_fd_limit();
+	l->vmlinux = kernel_btf__vmlinux();
+	l->skel = skbtop_bpf__open();
+	if (!l->skel) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	if (o->filter)
+		l->skel->rodata->skbtop_filter = *o->filter;
+	l->skel->rodata->skbtop_filter.self_tgid = (uint32_t)getpid();
+	l->skel->rodata->skbtop_empty_probes = o->empty_probes;
+	l->skel->rodata->skbtop_snaplen = o->snaplen;
+	if (o->pcap && filter_load__patch(l->skel->obj, o->pcap, err, errlen) < 0)
+		goto fail;
+	bpf_map__set_max_entries(l->skel->maps.skbtop_events, ringbuf_bytes(o->ringbuf_kb));
+	if (o->track_max)
+		bpf_map__set_max_entries(l->skel->maps.skbtop_tracked, o->track_max);
+	if (prepare_funcs(l, err, errlen))
+		goto fail;
+	prepare_tps(l);
+	prepare_clones(l);
+	ret = skbtop_bpf__load(l->skel);
+	if (ret) {
+		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-ret),
+			 log_verbosity < 2 ? " (-d shows the verifier's words)" : "");
+		goto fail;
+	}
+	l->st.load_ms = clock__ms() - t0;
+	return l;
+fail:
+	loader__free(l);
+	return NULL;
+}
+
+static int keep_link(struct loader *l, struct bpf_link *link)
+{
+	if (l->n_links == l->cap_links) {
+		size_t cap = l->cap_links ? 2 * l->cap_links : 64;
+		struct bpf_link **v = realloc(l->links, cap * sizeof(*v));
+
+		if (!v) {
+			bpf_link__destroy(link);
+			return -ENOMEM;
+		}
+		l->links = v;
+		l->cap_links = cap;
+	}
+	l->links[l->n_links++] = link;
+	return 0;
+}
+
+static int keep_fd(struct loader *l, int fd)
+{
+	if (l->n_fds == l->cap_fds) {
+		size_t cap = l->cap_fds ? 2 * l->cap_fds : 64;
+		int *v = realloc(l->fds, cap * sizeof(*v));
+
+		if (!v) {
+			close(fd);
+			return -ENOMEM;
+		}
+		l->fds = v;
+		l->cap_fds = cap;
+	}
+	l->fds[l->n_fds++] = fd;
+	return 0;
+}
+
+static void note_failure(struct loader *l, const char *what, int err)
+{
+	l->st.failed++;
+	if (!l->st.first_error[0])
+		snprintf(l->st.first_error, sizeof(l->st.first_error), "%s: %s", what,
+			 strerror(err < 0 ? -err : err));
+	p_debug("attach %s: %s", what, strerror(err < 0 ? -err : err));
+}
+
+/* What a probe is told of its function: its id, its skb argument, and whether it ends an skb. */
+static __u32 probe_cookie(const struct loader_func *f)
+{
+	return (f->id & SKBTOP_ID_MASK) | (uint32_t)f->param_pos << SKBTOP_POS_SHIFT |
+	       (in_list(loader_end_funcs, f->name) ? SKBTOP_END_FLAG : 0);
+}
+
+static void attach_multi_range(struct loader *l, struct bpf_program *prog, const char **syms,
+			       const __u64 *cookies, size_t n)
+{
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, opts);
+	struct bpf_link *link;
+	int err;
+
+	if (!n)
+		return;
+	opts.syms = syms;
+	opts.cookies = cookies;
+	opts.cnt = n;
+	link = bpf_program__attach_kprobe_multi_opts(prog, NULL, &opts);
+	if (link) {
+		if (!keep_link(l, link))
+			l->st.attached += n;
+		return;
+	}
+	err = -errno;
+	if (n == 1) {
+		note_failure(l, syms[0], err);
+		return;
+	}
+	attach_multi_range(l, prog, syms, cookies, n / 2);
+	attach_multi_range(l, prog, syms + n / 2, cookies + n / 2, n - n / 2);
+}
+
+static void attach_kprobe_multi(struct loader *l)
+{
+	const char **syms = calloc(l->o.n_funcs + 1, sizeof(*syms));
+	__u64 *cookies = calloc(l->o.n_funcs + 1, sizeof(*cookies));
+	size_t n = 0;
+	double t0;
+
+	if (!syms || !cookies) {
+		free(syms);
+		free(cookies);
+		return;
+	}
+	for (size_t i = 0; i < l->o.n_funcs; i++) {
+		if (!func_usable(&l->o.funcs[i]))
+			continue;
+		syms[n] = l->o.funcs[i].name;
+		cookies[n++] = probe_cookie(&l->o.funcs[i]);
+	}
+	t0 = clock__ms();
+	attach_multi_range(l, l->func_prog[1], syms, cookies, n);
+	if (n)
+		p_debug("kprobe.multi: %zu functions in one link, %.0f ms", n, clock__ms() - t0);
+	free(syms);
+	free(cookies);
+}
+
+static void attach_kprobe(struct loader *l)
+{
+	for (size_t i = 0; i < l->o.n_funcs; i++) {
+		const struct loader_func *f = &l->o.funcs[i];
+		LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = probe_cookie(f));
+		struct bpf_link *link;
+
+		if (!func_usable(f))
+			continue;
+		link = bpf_program__attach_kprobe_opts(l->func_prog[f->param_pos], f->name, &opts);
+		if (!link) {
+			note_failure(l, f->name, -errno);
+			continue;
+		}
+		if (!keep_link(l, link))
+			l->st.attached++;
+	}
+}
+
+/* kallsyms addresses of the fentry functions, into skbtop_ip2id (name -> id). */
+static void fill_ip2id(struct loader *l)
+{
+	int map = bpf_map__fd(l->skel->maps.skbtop_ip2id);
+	struct hsearch_data h = {};
+	char line[512], name[256];
+	unsigned long long addr;
+	FILE *f;
+
+	if (!hcreate_r(l->o.n_funcs * 2 + 16, &h))
+		return;
+	for (size_t i = 0; i < l->o.n_funcs; i++) {
+		ENTRY e = { .key = (char *)l->o.funcs[i].name, .data = (void *)&l->o.funcs[i] };
+		ENTRY *r;
+
+		if (func_usable(&l->o.funcs[i]))
+			hsearch_r(e, ENTER, &r, &h);
+	}
+	f = fopen("/proc/kallsyms", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		ENTRY e = { .key = name }, *r;
+		char type;
+
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 ||
+		    (type != 't' && type != 'T'))
+			continue;
+		if (hsearch_r(e, FIND, &r, &h) && r) {
+			const struct loader_func *fn = r->data;
+			__u32 id = probe_cookie(fn);
+			__u64 key = addr;
+
+			/* With IBT the traced address may be past the 4-byte endbr64. */
+			bpf_map_update_elem(map, &key, &id, BPF_ANY);
+			key = addr + 4;
+			bpf_map_update_elem(map, &key, &id, BPF_ANY);
+		}
+	}
+	if (f)
+		fclose(f);
+	hdestroy_r(&h);
+}
+
+static void attach_fentry(struct loader *l)
+{
+	fill_ip2id(l);
+	for (size_t i = 0; i < l->o.n_funcs; i++) {
+		const struct loader_func *f = &l->o.funcs[i];
+		struct bpf_program *tmpl;
+		int id, obj_fd, prog, link;
+
+		if (!func_usable(f))
+			continue;
+		tmpl = l->func_prog[f->param_pos];
+		if (l->template[f->param_pos] == (long)i) {
+			struct bpf_link *bl = bpf_program__attach_trace(tmpl);
+
+			if (!bl)
+				note_failure(l, f->name, -errno);
+			else if (!keep_link(l, bl))
+				l->st.attached++;
+			continue;
+		}
+		id = func_btf_id(l, f, &obj_fd);
+		if (l->template[f->param_pos] < 0 || id < 0) {
+			p_debug("fentry %s: skipped (no usable BTF prototype)", f->name);
+			l->st.skipped++;
+			continue;
+		}
+		LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_TRACE_FENTRY,
+			    .attach_btf_id = id, .attach_btf_obj_fd = obj_fd);
+		prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, bpf_program__name(tmpl), "GPL",
+				     bpf_program__insns(tmpl), bpf_program__insn_cnt(tmpl), &popts);
+		if (prog < 0) {
+			note_failure(l, f->name, -errno);
+			continue;
+		}
+		link = bpf_raw_tracepoint_open(NULL, prog);
+		close(prog);
+		if (link < 0) {
+			note_failure(l, f->name, -errno);
+			continue;
+		}
+		if (!keep_fd(l, link))
+			l->st.attached++;
+	}
+}
+
+static void attach_clones(struct loader *l)
+{
+	if (!l->clone_entry)
+		return;
+	for (size_t i = 0; i < l->o.n_funcs; i++) {
+		const struct loader_func *f = &l->o.funcs[i];
+
+		if (!in_list(loader_clone_funcs, f->name))
+			continue;
+		for (int ret = 0; ret <= 1; ret++) {
+			LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = f->id, .retprobe = ret);
+			struct bpf_link *link = bpf_program__attach_kprobe_opts(
+				ret ? l->clone_exit : l->clone_entry, f->name, &opts);
+
+			if (!link)
+				p_debug("clone %s %s: %s", ret ? "return" : "entry", f->name,
+					strerror(errno));
+			else if (!keep_link(l, link))
+				l->st.clone_probes++;
+		}
+	}
+}
+
+static void attach_tps(struct loader *l)
+{
+	for (size_t i = 0; i < N_TP; i++) {
+		struct bpf_link *link;
+
+		if (!l->tp_prog[i])
+			continue;
+		link = bpf_program__attach(l->tp_prog[i]);
+		if (!link) {
+			p_debug("tracepoint %s: %s", tp_defs[i].name, strerror(errno));
+			l->st.tp_failed++;
+			continue;
+		}
+		if (!keep_link(l, link)) {
+			l->st.tp_attached++;
+			l->st.tp_attached_mask[tp_defs[i].id] = true;
+		}
+	}
+}
+
+int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t errlen)
+{
+	double t0 = clock__ms(), t1, t2;
+
+	switch (l->o.backend) {
+	case BACKEND_KPROBE_MULTI:
+		attach_kprobe_multi(l);
+		break;
+	case BACKEND_KPROBE:
+		attach_kprobe(l);
+		break;
+	case BACKEND_FENTRY:
+		attach_fentry(l);
+		break;
+	case BACKEND_TRACEPOINT:
+	case BACKEND_AUTO:
+		break;
+	}
+	t1 = clock__ms();
+	attach_clones(l);
+	t2 = clock__ms();
+	attach_tps(l);
+	l->st.attach_ms = clock__ms() - t0;
+	p_debug("attach: functions %.0f ms, clone probes %.0f ms, tracepoints %.0f ms", t1 - t0,
+		t2 - t1, clock__ms() - t2);
+	if (st)
+		*st = l->st;
+	if (!l->st.attached && !l->st.tp_attached) {
+		snprintf(err, errlen, "nothing could be attached%s%s",
+			 l->st.first_error[0] ? ": " : "", l->st.first_error);
+		return -1;
+	}
+	return 0;
+}
+
+void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out)
+{
+	out->events = bpf_map__fd(l->skel->maps.skbtop_events);
+	out->tracked = bpf_map__fd(l->skel->maps.skbtop_tracked);
+	out->counters = bpf_map__fd(l->skel->maps.skbtop_counters);
+}
+
+void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, l->skel->obj)
+	{
+		if (bpf_program__fd(p) >= 0)
+			fn(ctx, bpf_program__fd(p));
+	}
+	/* A copy's program fd was closed once linked: its link leads to it. */
+	for (size_t i = 0; i < l->n_fds; i++) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (bpf_obj_get_info_by_fd(l->fds[i], &info, &len))
+			continue;
+		fd = bpf_prog_get_fd_by_id(info.prog_id);
+		if (fd < 0)
+			continue;
+		fn(ctx, fd);
+		close(fd);
+	}
+}
+
+int loader__counters(const struct loader *l, uint64_t *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(l->skel->maps.skbtop_counters);
+	__u64 *vals;
+
+	if (ncpu <= 0)
+		return -1;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -1;
+	for (__u32 k = 0; k < SKBTOP_CNT_MAX; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+	free(vals);
+	return 0;
+}
+
+struct detacher {
+	struct loader *l;
+	size_t first, step;
+};
+
+static void *detach_some(void *arg)
+{
+	struct detacher *d = arg;
+
+	for (size_t i = d->first; i < d->l->n_links; i += d->step)
+		bpf_link__destroy(d->l->links[i]);
+	for (size_t i = d->first; i < d->l->n_fds; i += d->step)
+		close(d->l->fds[i]);
+	return NULL;
+}
+
+/*
+ * Each kprobe or trampoline removed waits for an RCU grace period; removing them from several
+ * threads lets those waits overlap instead of adding up (30 s -> a few for 300 kprobes in QEMU).
+ */
+static void detach_all(struct loader *l)
+{
+	struct detacher d[DETACH_THREADS];
+	pthread_t th[DETACH_THREADS];
+	size_t n = (l->n_links + l->n_fds) / 32 + 1, started = 0;
+
+	if (n > DETACH_THREADS)
+		n = DETACH_THREADS;
+	for (size_t k = 0; k < n; k++) {
+		d[k] = (struct detacher){ .l = l, .first = k, .step = n };
+		if (k && !pthread_create(&th[k], NULL, detach_some, &d[k]))
+			started |= 1ul << k;
+	}
+	detach_some(&d[0]);
+	for (size_t k = 1; k < n; k++) {
+		if (started & (1ul << k))
+			pthread_join(th[k], NULL);
+		else
+			detach_some(&d[k]);
+	}
+}
+
+double loader__free(struct loader *l)
+{
+	double t0 = clock__ms();
+
+	if (!l)
+		return 0;
+	detach_all(l);
+	skbtop_bpf__destroy(l->skel);
+	for (size_t i = 0; i < l->n_mods; i++) {
+		free(l->mods[i].name);
+		btf__free(l->mods[i].btf);
+		if (l->mods[i].fd > 0)
+			close(l->mods[i].fd);
+	}
+	free(l->mods);
+	free(l->links);
+	free(l->fds);
+	free(l);
+	return clock__ms() - t0;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The loader: opens skbtop's BPF object, sets its read-only data (filter) and map sizes, loads
+ * it and attaches the chosen backend's probes and the path tracepoints, counting what attached,
+ * failed and was skipped. loader__free detaches everything; since no link is pinned, a process
+ * that dies leaves nothing behind either.
+ */
+#ifndef SKBTOP_LOADER_H
+#define SKBTOP_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter_cfg.bpf.h"
+#include "skbtop_event.h"
+#include "core/base/config.h"
+#include "core/filter/pcapfilter.h"
+
+/* A function to probe; id is the probe id events carry (the names table's index). */
+struct loader_func {
+	const char *name;
+	const char *module; /* NULL for vmlinux */
+	int param_pos;	    /* 1..5 */
+	uint32_t btf_id;    /* in its module's BTF; 0 = look up by name (fentry only) */
+	uint32_t id;
+};
+
+struct loader_opts {
+	enum backend backend; /* already chosen: never BACKEND_AUTO */
+	uint32_t ringbuf_kb;  /* rounded up to a power-of-two number of pages */
+	uint32_t track_max;
+	const struct skbtop_filter_cfg *filter; /* NULL: every packet */
+	const struct pcapfilter *pcap;		/* the tcpdump expression, NULL if none */
+	const struct loader_func *funcs;	/* ignored by the tracepoint backend */
+	size_t n_funcs;
+	bool empty_probes; /* programs that return at once: the hooks' own cost */
+	uint32_t snaplen;  /* bytes of each packet to capture (SKBTOP_EV_BYTES), 0: none */
+};
+
+struct loader_stats {
+	unsigned int attached, failed, skipped; /* functions */
+	unsigned int tp_attached, tp_failed, tp_skipped;
+	unsigned int clone_probes; /* kprobe/kretprobe links that link clones to their parent */
+	bool tp_attached_mask[SKBTOP_TP_COUNT];
+	double load_ms, attach_ms;
+	char first_error[160]; /* the first attach failure, for the user */
+};
+
+struct loader_shared_fds {
+	int events;   /* ring buffer */
+	int tracked;  /* LRU of tracked skbs */
+	int counters; /* per-CPU enum skbtop_counter */
+};
+
+/*
+ * Functions after which an sk_buff no longer exists, whatever freed it: the kernel side forgets the
+ * address there, so the next packet at that address starts its own journey. NULL-terminated.
+ */
+extern const char *const loader_end_funcs[];
+/* Functions that return a clone or copy of their first argument; linked where kprobes exist. */
+extern const char *const loader_clone_funcs[];
+
+struct loader;
+
+/* open, set rodata and map sizes, load. Returns NULL after writing one sentence into err. */
+struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen);
+/* Attaches the probes; failures are counted, not fatal. -1 only when nothing at all attached. */
+int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t errlen);
+/* The maps a second object (nft.bpf.o) reuses with bpf_map__reuse_fd(). */
+void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out);
+/* Gets the fd of one program; the fd stays the loader's. */
+typedef void (*loader_prog_fn)(void *ctx, int prog_fd);
+/* Every program loaded, the fentry copies too: their kernel statistics are skbtop's cost. */
+void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx);
+/* Sums the per-CPU counters into out[SKBTOP_CNT_MAX]. */
+int loader__counters(const struct loader *l, uint64_t *out);
+/* Detaches and frees everything; returns how long the detach took, in ms. */
+double loader__free(struct loader *l);
+
+#endif

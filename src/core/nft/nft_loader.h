@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loads bpf/nft.bpf.c after the main object, on the main object's maps, and attaches what the
+ * kernel allows:
+ *   kprobes   nft_do_chain entry/exit (chain level), __nft_trace_packet with the dormant table
+ *             (trace-key) or nft_immediate_eval (immediate) for the rule level, nf_hook_slow;
+ *   no kprobes  a netfilter program just before and just after each IPv4/IPv6 base chain of the
+ *             traced namespaces (kernel >= 6.4), which names the chain a packet entered and left;
+ *             with --nft-netlink-trace, the kernel's own trace for the rules (nft_nltrace.h).
+ * Both also report a NETFILTER_DROP free inside a chain as that chain's drop. Nothing here is
+ * fatal: what could not be had is said once, in the status line and on stderr.
+ */
+#ifndef SKBTOP_NFT_LOADER_H
+#define SKBTOP_NFT_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/base/config.h"
+#include "core/kernel/loader.h"
+#include "core/session/names.h"
+
+struct nft_loader_opts {
+	enum nft_rules_mode rules;
+	bool kprobes;	     /* the chosen backend can attach kprobes */
+	bool netlink_trace;  /* rules from the kernel's netlink trace (nft_nltrace.h) */
+	uint32_t netns;	     /* bracket only this namespace (inode); 0 = every namespace found */
+	const char *nft;     /* the nft binary, NULL for cfg->nft_path (nft_exec.h) */
+	struct names *names; /* gets the rule text lookup; may be NULL */
+	const struct config *cfg; /* layers for the NFT events' names; may be NULL */
+	struct loader_shared_fds fds;
+};
+
+struct nft_loader;
+
+/* Call after loader__new and before loader__attach. NULL only when out of memory. */
+struct nft_loader *nft_loader__new(const struct nft_loader_opts *o);
+/* The netlink trace to read events from, NULL when it is not on. */
+struct nft_nltrace *nft_loader__nltrace(const struct nft_loader *l);
+/* "trace-key", "immediate", "off"; -1 after p_err for anything else. */
+int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode);
+/* One line for the status bar and stderr: what is attached and what is missing, and why. */
+const char *nft_loader__status(const struct nft_loader *l);
+/* Every program loaded (probes and bracket copies), as loader__for_each_prog. */
+void nft_loader__for_each_prog(const struct nft_loader *l, loader_prog_fn fn, void *ctx);
+/*
+ * Detach every probe, link, the dormant table and the netlink trace, but keep the rule text: the
+ * session is exported after the detach, and its rule events still need their text.
+ */
+void nft_loader__detach(struct nft_loader *l);
+/* Detaches if that was not done yet, then frees the rule text. */
+void nft_loader__free(struct nft_loader *l);
+
+/*
+ * The number of parameters of func in the BTF of the kernel or of the module (NULL: vmlinux),
+ * -1 when there is no such function: picks between __nft_trace_packet's two signatures.
+ */
+int nft_loader__btf_params(const char *module, const char *func);
+
+/*
+ * The exact kallsyms name of func (GCC may have renamed it func.isra.0 or func.constprop.0) into
+ * buf; -1 when the kernel has no such symbol.
+ */
+int nft_loader__ksym(const char *func, char *buf, size_t len);
+
+#endif /* SKBTOP_NFT_LOADER_H */
