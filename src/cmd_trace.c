@@ -735,12 +735,14 @@ static size_t pump_netlink(struct trace *t, struct store *s, uint64_t caught_up_
 /* What the outputs do with each record the store took into j. */
 static void record_outputs(struct trace *t, const struct journey *j, const struct decode_slot *slot)
 {
-	if (t->stream && j->translated && j->nat_ns == slot->u.hdr.ts_ns) {
-		/* The store found the headers translated at this event. */
-		struct decode_slot nat = *slot;
+	uint32_t marks = store__marks_at(j, slot->u.hdr.ts_ns);
 
-		nat.u.hdr.flags |= SKBTOP_F_NAT;
-		stream_line(t, j, &nat.u, nat.size);
+	if (t->stream && marks) {
+		/* The store found something at this event (NAT, a flowtable): the line says so. */
+		struct decode_slot marked = *slot;
+
+		marked.u.hdr.flags |= marks;
+		stream_line(t, j, &marked.u, marked.size);
 	} else if (t->stream) {
 		stream_line(t, j, &slot->u, slot->size);
 	}

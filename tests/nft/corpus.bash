@@ -30,7 +30,8 @@ start_skbtop() {
 # (each with a source port of its own, from 40001 up, counted across calls) under
 # `nft -a monitor trace` (started after the load: nft prints the text and handle of rules only
 # from its own cache), and removes it. "#send PROTO ADDR PORT" sends from NS_A; "#reply PROTO ADDR
-# PORT" sends from NS_B, from PORT to ADDR at the source port of the packet sent before it. The
+# PORT" sends from NS_B, from PORT to ADDR at the source port of the packet sent before it. "#flow
+# PROTO ADDR PORT N" sends N packets of one flow (one source port) from NS_A, 200 ms apart. The
 # monitor gets CORPUS_SETTLE seconds (default 1) to start.
 CORPUS_SPORT=${CORPUS_SPORT:-40000}
 send_corpus() {
@@ -41,7 +42,7 @@ send_corpus() {
 		ip netns exec "$ns" nft -a monitor trace >>"$1" 2>&1 &
 		mon=$!
 		sleep "${CORPUS_SETTLE:-1}"
-		while read -r kind proto addr port; do
+		while read -r kind proto addr port count; do
 			if [ "$kind" = "#reply" ]; then
 				ip netns exec "$NS_B" "${SENDPKT:-sendpkt}" "$proto" "$addr" "$CORPUS_SPORT" \
 					--src-port "$port" --timeout 1 >/dev/null 2>&1
@@ -49,8 +50,9 @@ send_corpus() {
 			fi
 			CORPUS_SPORT=$((CORPUS_SPORT + 1))
 			ip netns exec "$NS_A" "${SENDPKT:-sendpkt}" "$proto" "$addr" "$port" \
-				--src-port $CORPUS_SPORT --timeout 1 >/dev/null 2>&1
-		done < <(grep -E '^#(send|reply) ' "$f")
+				--src-port $CORPUS_SPORT --count "${count:-1}" --interval 200 --timeout 1 \
+				>/dev/null 2>&1
+		done < <(grep -E '^#(send|reply|flow) ' "$f")
 		sleep 1
 		stop_bg $mon TERM
 		grep -E '^table ' "$f" | while read -r _ fam name _; do
