@@ -11,7 +11,7 @@
 # The implicit return of a chain that ran out of rules ("- continue") is left out on both sides:
 # nft prints it on 6.1 (trace type RETURN) and not on 6.4+ (type RULE without a handle), and it
 # carries no decision. With --immediate, the monitor's steps are cut to what immediate mode can
-# see (rules whose own immediate gave accept/drop/jump/goto/return; no policy, vmap, reject).
+# see (rules whose own immediate gave accept/drop/jump/goto/return; no policy, vmap, reject, NAT).
 # On 6.1 an explicit return is traced with type RETURN, which nft prints as "verdict return"
 # without the rule handle the kernel sent: when the monitor shows that form, skbtop's returns are
 # compared without their handle too.
@@ -58,7 +58,7 @@ monitor_steps() {
 			if (imm) {
 				split(v, vw, " ")
 				if (vw[1] !~ /^(accept|drop|jump|goto|return)$/) next
-				if ($0 ~ / vmap | reject/) next
+				if ($0 ~ / vmap | reject| (dnat|snat|masquerade|redirect)( |$)/) next
 			}
 			step = table " " chain " " w[3] " " v
 		} else if (kind == "verdict") {
