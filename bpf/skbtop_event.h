@@ -102,6 +102,7 @@ enum skbtop_tp {
 #define SKBTOP_F_NETLINK      0x80  /* NFT rule from the kernel's netlink trace (user space only) */
 #define SKBTOP_F_BASE	      0x100 /* what the skb's next SKBTOP_EV_HIT records repeat */
 #define SKBTOP_F_NAT	      0x200 /* addresses or ports changed here (user space only: the store) */
+#define SKBTOP_F_FLOWTABLE    0x400 /* sent from a flowtable's hook, past the chains (the store) */
 
 /* Address family values as in the kernel (AF_INET 2, AF_INET6 10). */
 struct skbtop_tuple {

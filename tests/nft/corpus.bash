@@ -29,19 +29,33 @@ start_skbtop() {
 # oracle-[0-9]*.nft, the two-namespace corpus) in NETNS (default NS_B), sends its packets from NS_A
 # (each with a source port of its own, from 40001 up, counted across calls) under
 # `nft -a monitor trace` (started after the load: nft prints the text and handle of rules only
-# from its own cache), and removes it. "#send PROTO ADDR PORT" sends from NS_A; "#reply PROTO ADDR
-# PORT" sends from NS_B, from PORT to ADDR at the source port of the packet sent before it. The
+# from its own cache; packets go once it listens), and removes it. "#send PROTO ADDR PORT" sends from NS_A; "#reply PROTO ADDR
+# PORT" sends from NS_B, from PORT to ADDR at the source port of the packet sent before it. "#flow
+# PROTO ADDR PORT N" sends N packets of one flow (one source port) from NS_A, 200 ms apart. The
 # monitor gets CORPUS_SETTLE seconds (default 1) to start.
 CORPUS_SPORT=${CORPUS_SPORT:-40000}
+
+# trace_listeners NETNS: how many netlink sockets in NETNS are in the nftables trace group
+# (NFNLGRP_NFTRACE, 9: bit 8 of the Groups column of /proc/net/netlink).
+trace_listeners() {
+	ip netns exec "$1" awk '$2 == 12 && substr($4, 6, 1) ~ /[13579bdf]/' /proc/net/netlink | wc -l
+}
+
 send_corpus() {
-	local f kind proto addr port mon ns=${3:-$NS_B}
+	local f kind proto addr port count mon n ns=${3:-$NS_B}
 	: >"$1"
 	for f in tests/nft/rulesets/${2:-oracle-[0-9]*.nft}; do
 		ip netns exec "$ns" nft -f "$f" || { not_ok "$f loads"; continue; }
+		n=$(trace_listeners "$ns")
 		ip netns exec "$ns" nft -a monitor trace >>"$1" 2>&1 &
 		mon=$!
+		# A packet sent before the monitor joined the group is missing from its side.
+		for _ in $(seq 100); do
+			[ "$(trace_listeners "$ns")" -gt "$n" ] && break
+			sleep 0.1
+		done
 		sleep "${CORPUS_SETTLE:-1}"
-		while read -r kind proto addr port; do
+		while read -r kind proto addr port count; do
 			if [ "$kind" = "#reply" ]; then
 				ip netns exec "$NS_B" "${SENDPKT:-sendpkt}" "$proto" "$addr" "$CORPUS_SPORT" \
 					--src-port "$port" --timeout 1 >/dev/null 2>&1
@@ -49,8 +63,9 @@ send_corpus() {
 			fi
 			CORPUS_SPORT=$((CORPUS_SPORT + 1))
 			ip netns exec "$NS_A" "${SENDPKT:-sendpkt}" "$proto" "$addr" "$port" \
-				--src-port $CORPUS_SPORT --timeout 1 >/dev/null 2>&1
-		done < <(grep -E '^#(send|reply) ' "$f")
+				--src-port $CORPUS_SPORT --count "${count:-1}" --interval 200 --timeout 1 \
+				>/dev/null 2>&1
+		done < <(grep -E '^#(send|reply|flow) ' "$f")
 		sleep 1
 		stop_bg $mon TERM
 		grep -E '^table ' "$f" | while read -r _ fam name _; do

@@ -4,13 +4,14 @@
 # own trace, the ground truth) with the nft_rule events of skbtop's JSON lines in that namespace.
 # A packet is known by protocol and ports as it was sent (each test packet gets its own source
 # port): the monitor's first packet line of a trace id, skbtop's first tuple of a journey, since
-# NAT changes them on the way. A step is
+# NAT changes them on the way. Packets of one flow share them: the second is "PROTO SPORT DPORT #2"
+# and so on, in the order the monitor traced them and skbtop saw them in a chain. A step is
 # "table chain handle verdict" ("-" when there is no rule handle, "policy V" for a policy).
 # Tables of skbtop's own (skbtop_*) are left out of the monitor's side: skbtop does not report them.
 # The implicit return of a chain that ran out of rules ("- continue") is left out on both sides:
 # nft prints it on 6.1 (trace type RETURN) and not on 6.4+ (type RULE without a handle), and it
 # carries no decision. With --immediate, the monitor's steps are cut to what immediate mode can
-# see (rules whose own immediate gave accept/drop/jump/goto/return; no policy, vmap, reject).
+# see (rules whose own immediate gave accept/drop/jump/goto/return; no policy, vmap, reject, NAT).
 # On 6.1 an explicit return is traced with type RETURN, which nft prints as "verdict return"
 # without the rule handle the kernel sent: when the monitor shows that form, skbtop's returns are
 # compared without their handle too.
@@ -27,13 +28,20 @@ monitor_steps() {
 	$1 == "trace" && $2 == "id" {
 		id = $3; table = $5; chain = $6; kind = $7
 		if (kind == "packet:") {
+			# Printed at each base chain: one the id has passed already starts a new packet.
+			at = id " " table " " chain
+			if ((id in pkt) && !(at in seen)) { seen[at] = 1; next }
+			for (h in seen) if (index(h, id " ") == 1) delete seen[h]
+			delete key[id]
+			pkt[id] = 1; seen[at] = 1
 			proto = ""; sp = ""; dp = ""
 			for (i = 8; i < NF; i++) {
 				if (($i == "udp" || $i == "tcp") && $(i + 1) == "sport") { proto = $i; sp = $(i + 2) }
 				if (($i == "udp" || $i == "tcp") && $(i + 1) == "dport") dp = $(i + 2)
 			}
-			if (proto != "" && !(id in key)) {
-				key[id] = proto " " sp " " dp
+			if (proto != "") {
+				k = proto " " sp " " dp
+				key[id] = ++nth[k] > 1 ? k " #" nth[k] : k
 				print key[id] "\t"
 			}
 			next
@@ -50,7 +58,7 @@ monitor_steps() {
 			if (imm) {
 				split(v, vw, " ")
 				if (vw[1] !~ /^(accept|drop|jump|goto|return)$/) next
-				if ($0 ~ / vmap | reject/) next
+				if ($0 ~ / vmap | reject| (dnat|snat|masquerade|redirect)( |$)/) next
 			}
 			step = table " " chain " " w[3] " " v
 		} else if (kind == "verdict") {
@@ -68,7 +76,12 @@ monitor_steps() {
 skbtop_steps() {
 	jq -r --argjson ns "$netns" -n '[inputs] as $all |
 		(reduce ($all[] | select(.id != null and .sport != null)) as $e ({};
-			if has($e.id | tostring) then . else .[$e.id | tostring] = "\($e.proto) \($e.sport) \($e.dport)" end)) as $first |
+			if has($e.id | tostring) then . else .[$e.id | tostring] = "\($e.proto) \($e.sport) \($e.dport)" end)) as $tuple |
+		([$all[] | select((.type == "nft_rule" or .type == "nft_chain") and .netns == $ns) | .id] |
+			unique | map(select($tuple[tostring] != null)) | group_by($tuple[tostring]) |
+			map(to_entries[] | {key: (.value | tostring),
+				value: ($tuple[.value | tostring] + (if .key > 0 then " #\(.key + 1)" else "" end))}) |
+			from_entries) as $first |
 		$all[] | select(.type == "nft_rule" and .netns == $ns) |
 		($first[.id | tostring] // (if .sport != null then "\(.proto) \(.sport) \(.dport)" else null end)) as $k |
 		select($k != null) | "\($k)\t\(.nft.table) \(.nft.chain) " +

@@ -22,12 +22,14 @@ enum {
 	L_XMIT,
 	L_SKB,
 	L_NFT,
+	L_FLOWTABLE,
 	L_UNKNOWN,
 	L_COUNT,
 };
 
 static const char *const fx_layer_names[L_COUNT] = {
-	"Device", "GRO", "IPv4", "IPv6", "UDP", "TCP", "Socket", "Xmit", "Skb", "NFT", "Unknown",
+	"Device", "GRO",  "IPv4", "IPv6", "UDP",       "TCP",
+	"Socket", "Xmit", "Skb",  "NFT",  "Flowtable", "Unknown",
 };
 
 enum {

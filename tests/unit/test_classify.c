@@ -49,6 +49,8 @@ static const struct {
 	{ "ip_route_input_noref", "Routing", PRIO_CRITICAL },
 	{ "nf_hook_slow", "Netfilter", PRIO_CRITICAL },
 	{ "nft_do_chain_ipv4", "NFT", PRIO_CRITICAL },
+	{ "nf_flow_offload_inet_hook", "Flowtable", PRIO_CRITICAL },
+	{ "nf_flow_offload_ip_hook", "Flowtable", PRIO_CRITICAL },
 	{ "nf_conntrack_in", "Conntrack", PRIO_CRITICAL },
 	{ "tcp_v4_rcv", "TCP", PRIO_CRITICAL },
 	{ "tcp_rcv_established", "TCP", PRIO_CRITICAL },

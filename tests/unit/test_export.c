@@ -87,6 +87,14 @@ static struct world *world_new(void)
 	e = fx_ev(SKBTOP_EV_FUNC, 0x400, 1234, 7100); /* a probe id nobody named */
 	ADD(w->s, e);
 
+	/* Sent on by a flowtable's hook (probe P_COUNT): the session keeps where. */
+	names__add_probe(w->n, P_COUNT, "nf_flow_offload_inet_hook", NULL, L_FLOWTABLE,
+			 PRIO_CRITICAL);
+	e = fx_ev(SKBTOP_EV_FUNC, 0x600, P_COUNT, 7500);
+	ADD(w->s, e);
+	e = fx_ev(SKBTOP_EV_FUNC, 0x600, P_DEV_QUEUE_XMIT, 7600);
+	ADD(w->s, e);
+
 	/* ARP: not IP, its sender and target protocol addresses in the tuple's IPv4 fields. */
 	e = fx_ev(SKBTOP_EV_FUNC, 0x500, P_NETIF_CORE, 8000);
 	e.l3proto = 0x0806;
@@ -135,6 +143,8 @@ static void assert_same_journey(const struct journey *a, struct names *na, const
 	assert_int_equal(a->translated, b->translated);
 	assert_memory_equal(&a->cur_tuple, &b->cur_tuple, sizeof(a->cur_tuple));
 	assert_int_equal(a->nat_ns, b->nat_ns);
+	assert_int_equal(a->flowtable, b->flowtable);
+	assert_int_equal(a->flow_ns, b->flow_ns);
 	assert_int_equal(a->l3proto, b->l3proto);
 	assert_int_equal(a->fate, b->fate);
 	assert_int_equal(a->ended, b->ended);
@@ -220,6 +230,7 @@ static void test_session_round_trip(void **state)
 	store__stats_mut(w->s)->lost_kernel = 11;
 	assert_true(store__by_id(w->s, 1)->translated);
 	assert_int_equal(store__by_id(w->s, 1)->cur_tuple.dport, 5300);
+	assert_true(store__by_id(w->s, 5)->flowtable);
 	assert_int_equal(export__session(w->path, w->s, w->n, &w->cfg, &meta), 0);
 	assert_int_equal(stat(w->path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);

@@ -13,6 +13,8 @@
 #include "core/session/store.h"
 #include "fixture_store.h"
 
+#define P_FLOW_HOOK P_COUNT /* a flowtable's hook, known to the flowtable test alone */
+
 struct world {
 	struct config cfg;
 	struct names *n;
@@ -316,6 +318,41 @@ static void test_translation_is_marked_where_the_headers_changed(void **state)
 	world_free(w);
 }
 
+/* Two packets meet a flowtable's hook: the one its hook returns goes on to a netfilter verdict
+ * and is not marked; the one the hook transmits itself is marked at the transmit, in the store,
+ * in what the outputs ask of it, and once only. */
+static void test_flowtable_bypass_is_marked_at_the_transmit(void **state)
+{
+	struct world *w = world_new(8, 16);
+	struct skbtop_nft_event hook = fx_nft(SKBTOP_EV_NF_HOOK, 0x50, 30, 0, 1);
+	const struct journey *j;
+
+	(void)state;
+	names__add_probe(w->n, P_FLOW_HOOK, "nf_flow_offload_inet_hook", NULL, L_FLOWTABLE,
+			 PRIO_CRITICAL);
+	feed(w, SKBTOP_EV_TP, 0x50, TP(NETIF_RECEIVE_SKB), 10);
+	j = feed(w, SKBTOP_EV_FUNC, 0x50, P_FLOW_HOOK, 20);
+	assert_true(j->flow_hook);
+	ADD(w->s, hook);
+	assert_false(j->flow_hook);
+	feed(w, SKBTOP_EV_FUNC, 0x50, P_IP_FORWARD, 40);
+	feed(w, SKBTOP_EV_FUNC, 0x50, P_DEV_QUEUE_XMIT, 50);
+	assert_false(j->flowtable);
+	assert_int_equal(store__marks_at(j, 50), 0);
+
+	feed(w, SKBTOP_EV_TP, 0x60, TP(NETIF_RECEIVE_SKB), 110);
+	j = feed(w, SKBTOP_EV_FUNC, 0x60, P_FLOW_HOOK, 120);
+	feed(w, SKBTOP_EV_FUNC, 0x60, P_DEV_QUEUE_XMIT, 130);
+	feed(w, SKBTOP_EV_TP, 0x60, TP(NET_DEV_XMIT), 140);
+	assert_true(j->flowtable);
+	assert_int_equal(j->flow_ns, 130);
+	assert_true(j->events[2].flags & SKBTOP_F_FLOWTABLE);
+	assert_false(j->events[3].flags & SKBTOP_F_FLOWTABLE);
+	assert_int_equal(store__marks_at(j, 130), SKBTOP_F_FLOWTABLE);
+	assert_int_equal(store__marks_at(j, 140), 0);
+	world_free(w);
+}
+
 static void test_nft_events_and_verdict(void **state)
 {
 	struct world *w = world_new(8, 8);
@@ -428,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_truncation_keeps_fate),
 		cmocka_unit_test(test_bad_records_refused),
 		cmocka_unit_test(test_translation_is_marked_where_the_headers_changed),
+		cmocka_unit_test(test_flowtable_bypass_is_marked_at_the_transmit),
 		cmocka_unit_test(test_nft_events_and_verdict),
 		cmocka_unit_test(test_clear_and_names),
 		cmocka_unit_test(test_index_matches_model),

@@ -176,6 +176,24 @@ static void test_text_lines(void **state)
 	world_free(w);
 }
 
+/* A transmit the store found made by a flowtable's hook: both formats say the chains were bypassed.
+ */
+static void test_flowtable_mark(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct skbtop_event e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_DEV_QUEUE_XMIT, 1000);
+
+	(void)state;
+	assert_null(strstr(emit(w, &e, sizeof(e)), "flowtable"));
+	e.hdr.flags = SKBTOP_F_FLOWTABLE;
+	assert_non_null(strstr(emit(w, &e, sizeof(e)), "  flowtable: bypassed chains"));
+	w->st.format = STREAM_JSON;
+	assert_non_null(strstr(emit(w, &e, sizeof(e)), "\"flowtable\":true"));
+	e.hdr.flags = 0;
+	assert_null(strstr(emit(w, &e, sizeof(e)), "flowtable"));
+	world_free(w);
+}
+
 /* The columns are the ones a reader's scripts cut on: widths, padding and escapes byte for byte. */
 static void test_text_line_exact_columns(void **state)
 {
@@ -574,6 +592,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_lines),
+		cmocka_unit_test(test_flowtable_mark),
 		cmocka_unit_test(test_text_line_exact_columns),
 		cmocka_unit_test(test_text_nft),
 		cmocka_unit_test(test_text_nft_names_are_escaped),

@@ -671,6 +671,37 @@ static void nat_shows_both_tuples_and_marks_the_event(void **state)
 	assert_string_equal(t.detail, "NAT now 10.91.0.1:40001 -> 10.92.0.2:9911");
 }
 
+/* A packet its flowtable sent on: the list's verdict says flowtable (not the hook's stolen),
+ * the timeline notes it at the transmit the store marked. */
+static void flowtable_bypass_shows_in_list_and_timeline(void **state)
+{
+	struct fx *f = *state;
+	struct jevent e[2] = {
+		{ .ts_ns = 1000, .func_id = P_IP_RCV },
+		{ .ts_ns = 2000, .func_id = P_IP_RCV, .flags = SKBTOP_F_FLOWTABLE },
+	};
+	struct journey j = { .id = 10,
+			     .has_nft = true,
+			     .nft_verdict = 2 /* NF_STOLEN */,
+			     .first_ns = 1000,
+			     .last_ns = 2000,
+			     .flow_ns = 2000,
+			     .events = e,
+			     .n_events = 2 };
+	struct vm_packet_row r;
+	struct vm_timeline_row t;
+
+	vm__packet_row(&j, f->n, 0, 0, 0, false, &r);
+	assert_string_equal(r.nft, "stolen");
+	j.flowtable = true;
+	vm__packet_row(&j, f->n, 0, 0, 0, false, &r);
+	assert_string_equal(r.nft, "flowtable");
+	vm__timeline_row(&j, 0, f->n, &f->cfg, false, &t);
+	assert_null(strstr(t.detail, "flowtable"));
+	vm__timeline_row(&j, 1, f->n, &f->cfg, false, &t);
+	assert_string_equal(t.detail, "flowtable: bypassed chains");
+}
+
 static void timeline_rows(void **state)
 {
 	struct fx *f = *state;
@@ -785,6 +816,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(layer_aggregates, setup, teardown),
 		cmocka_unit_test_setup_teardown(packet_row_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(nat_shows_both_tuples_and_marks_the_event, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(flowtable_bypass_shows_in_list_and_timeline, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(timeline_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(nft_rows_show_chain_jump_rule_policy, setup,

@@ -73,6 +73,8 @@ char *journey_note(char *buf, size_t len, const struct journey *j, struct names 
 			add(&o, " at %s", names__sym(n, j->drop_location, sym, sizeof(sym)));
 	}
 	verdicts(&o, j, n);
+	if (j->flowtable)
+		add(&o, "; " STORE_FLOWTABLE_NOTE);
 	add(&o, "; %" PRIu64 " ns in", j->last_ns - j->first_ns);
 	for (int l = 0; cfg && l < cfg->n_layers && l < MAX_LAYERS; l++) {
 		if (!j->layer_events[l])

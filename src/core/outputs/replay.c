@@ -472,6 +472,10 @@ static int read_packet(struct loader *ld, json_t *o, struct store *s)
 			goto out;
 		if (j.events[j.n_events].flags & SKBTOP_F_NAT)
 			j.nat_ns = j.events[j.n_events].ts_ns;
+		if (j.events[j.n_events].flags & SKBTOP_F_FLOWTABLE) {
+			j.flowtable = true;
+			j.flow_ns = j.events[j.n_events].ts_ns;
+		}
 		if (!json_object_get(o, "layer_events"))
 			j.layer_events[j.events[j.n_events].layer]++;
 		j.n_events++;

@@ -332,6 +332,8 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 	}
 	if (v->flags & SKBTOP_F_NAT)
 		line_str(&l, "  NAT");
+	if (v->flags & SKBTOP_F_FLOWTABLE)
+		line_str(&l, "  " STORE_FLOWTABLE_NOTE);
 	l.buf[l.n] = '\0';
 	printable__fputs(f, l.buf);
 	if (v->nft && (v->type == SKBTOP_EV_NFT_CHAIN || v->type == SKBTOP_EV_NFT_RULE ||
@@ -398,6 +400,10 @@ static void json_line(const struct stream *st, const struct journey *j, const st
 		json__key_u64(f, "clone", child_id(st, v), &first);
 	if (v->flags & SKBTOP_F_NAT) {
 		json__key(f, "nat", &first);
+		fputs("true", f);
+	}
+	if (v->flags & SKBTOP_F_FLOWTABLE) {
+		json__key(f, "flowtable", &first);
 		fputs("true", f);
 	}
 	if (v->nft) {

@@ -244,12 +244,14 @@ static size_t pump_netlink(struct session *ss, struct store *s, uint64_t caught_
 static void record_outputs(struct session *ss, const struct journey *j,
 			   const struct decode_slot *slot)
 {
-	if (ss->out.stream && j->translated && j->nat_ns == slot->u.hdr.ts_ns) {
-		/* The store found the headers translated at this event. */
-		struct decode_slot nat = *slot;
+	uint32_t marks = store__marks_at(j, slot->u.hdr.ts_ns);
 
-		nat.u.hdr.flags |= SKBTOP_F_NAT;
-		stream_line(ss, j, &nat.u, nat.size);
+	if (ss->out.stream && marks) {
+		/* The store found something at this event (NAT, a flowtable): the line says so. */
+		struct decode_slot marked = *slot;
+
+		marked.u.hdr.flags |= marks;
+		stream_line(ss, j, &marked.u, marked.size);
 	} else if (ss->out.stream) {
 		stream_line(ss, j, &slot->u, slot->size);
 	}

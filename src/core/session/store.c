@@ -26,6 +26,7 @@ struct store {
 	struct names *names;
 	uint32_t max_packets, max_events;
 	int unknown_layer;
+	int flowtable_layer; /* the layer of flowtables' hooks, -1: none */
 	uint8_t layer_role[MAX_LAYERS];
 
 	struct journey *slots; /* max_packets of them; their event arrays are reused */
@@ -121,11 +122,15 @@ struct store *store__new(uint32_t max_packets, uint32_t max_events_per_packet,
 				   : 0;
 	if (names)
 		names__set_unknown_layer(names, s->unknown_layer);
-	for (l = 0; cfg && l < cfg->n_layers && l < MAX_LAYERS; l++)
+	s->flowtable_layer = -1;
+	for (l = 0; cfg && l < cfg->n_layers && l < MAX_LAYERS; l++) {
+		if (cfg->layers[l].name && !strcasecmp(cfg->layers[l].name, "Flowtable"))
+			s->flowtable_layer = l;
 		for (k = 0; k < sizeof(layer_roles) / sizeof(layer_roles[0]); k++)
 			if (cfg->layers[l].name &&
 			    !strcasecmp(cfg->layers[l].name, layer_roles[k].layer))
 				s->layer_role[l] |= layer_roles[k].role;
+	}
 
 	s->order_mask = pow2_at_least(max_packets) - 1;
 	s->hash_mask = pow2_at_least((size_t)max_packets * 2) - 1;
@@ -484,7 +489,10 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 	uint8_t role = s->layer_role[layer];
 	uint64_t ts = ev->hdr.ts_ns;
 	uint32_t held = j->n_events;
-	bool nat = false;
+	bool nat = false, bypass = false;
+
+	if (ev->func_id & SKBTOP_TP_FLAG)
+		role |= tp_role(ev->func_id & ~SKBTOP_TP_FLAG);
 
 	if (!j->ident && !(ev->hdr.flags & SKBTOP_F_NETLINK))
 		j->ident = ev->ident;
@@ -493,6 +501,21 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 	    nat__follow(&j->cur_tuple, &ev->tuple)) {
 		j->translated = nat = true;
 		j->nat_ns = ts;
+	}
+
+	/*
+	 * A flowtable's hook that holds the packet's flow transmits it itself and steals it; one
+	 * that does not returns it to the netfilter hook, which reports its verdict. So a transmit
+	 * after the hook, before any netfilter or nftables event, went past every chain.
+	 */
+	if (ev->hdr.type == SKBTOP_EV_FUNC && layer == s->flowtable_layer) {
+		j->flow_hook = true;
+	} else if (nft) {
+		j->flow_hook = false;
+	} else if (j->flow_hook && (role & STORE_PATH_XMIT)) {
+		j->flow_hook = false;
+		j->flowtable = bypass = true;
+		j->flow_ns = ts;
 	}
 
 	if (j->last_layer >= 0 && ts > j->last_ns) {
@@ -505,8 +528,6 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 
 	if (ev->hdr.type == SKBTOP_EV_TP || ev->hdr.type == SKBTOP_EV_FUNC ||
 	    ev->hdr.type == SKBTOP_EV_CONSUME) {
-		if (ev->func_id & SKBTOP_TP_FLAG)
-			role |= tp_role(ev->func_id & ~SKBTOP_TP_FLAG);
 		if (role) {
 			j->path |= role;
 			/* A layer with two roles (rare) counts as its strongest: socket. */
@@ -534,6 +555,8 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 	hold_event(s, j, ev, nft, layer, j->n_events);
 	if (nat && j->n_events > held)
 		j->events[held].flags |= SKBTOP_F_NAT;
+	if (bypass && j->n_events > held)
+		j->events[held].flags |= SKBTOP_F_FLOWTABLE;
 
 	if (ev->hdr.type == SKBTOP_EV_DROP) {
 		int at = j->last_layer >= 0 ? j->last_layer : layer;
@@ -548,6 +571,12 @@ static void journey_add(struct store *s, struct journey *j, const struct skbtop_
 	}
 	j->last_layer = (int16_t)layer;
 	j->born_clone = 0;
+}
+
+uint32_t store__marks_at(const struct journey *j, uint64_t ts)
+{
+	return (j->translated && j->nat_ns == ts ? SKBTOP_F_NAT : 0) |
+	       (j->flowtable && j->flow_ns == ts ? SKBTOP_F_FLOWTABLE : 0);
 }
 
 const struct journey *store__add(struct store *s, const void *rec, size_t size)

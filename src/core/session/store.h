@@ -83,6 +83,10 @@ struct journey {
 	struct skbtop_tuple cur_tuple;
 	bool translated;
 	uint64_t nat_ns;
+	/* A flowtable's hook sent it on past the netfilter chains, at events flagged
+	 * SKBTOP_F_FLOWTABLE (flow_ns: the latest); flow_hook: such a hook has just seen it. */
+	bool flowtable, flow_hook;
+	uint64_t flow_ns;
 	uint64_t ident; /* identity from the headers (IPv4 id, TCP seq/ack/flags), 0: none seen */
 	uint16_t l3proto;
 	uint32_t ifindex, netns, mark, len; /* as first seen */
@@ -113,6 +117,12 @@ struct journey {
 	uint8_t last_role;   /* the STORE_PATH_* role of the latest event that had one */
 	uint64_t born_clone; /* skb of the parent when created by EV_CLONE and nothing joined yet */
 };
+
+/* What every output says at an event flagged SKBTOP_F_FLOWTABLE. */
+#define STORE_FLOWTABLE_NOTE "flowtable: bypassed chains"
+
+/* The flags the store put on the event of j at time ts (SKBTOP_F_NAT, SKBTOP_F_FLOWTABLE). */
+uint32_t store__marks_at(const struct journey *j, uint64_t ts);
 
 /* Roles of layers and tracepoints the fate is decided from (see store.c: layer names). */
 #define STORE_PATH_RX	   0x1 /* received by a device */

@@ -682,7 +682,10 @@ void vm__packet_row(const struct journey *j, struct names *n, int64_t wall_off_n
 		snprintf(row->fate, sizeof(row->fate), "no end seen");
 	else
 		snprintf(row->fate, sizeof(row->fate), "%s", fate__name(j->fate));
-	if (j->has_nft)
+	/* The hook's own verdict (stolen) would hide why no chain decided. */
+	if (j->flowtable)
+		snprintf(row->nft, sizeof(row->nft), "flowtable");
+	else if (j->has_nft)
 		snprintf(row->nft, sizeof(row->nft), "%s", nft_verdict__name(j->nft_verdict));
 }
 
@@ -789,6 +792,14 @@ void vm__timeline_row(const struct journey *j, uint32_t i, struct names *n,
 			snprintf(nat + k, sizeof(nat) - k, "  %s", row->detail);
 		snprintf(row->detail, sizeof(row->detail), "%.*s", (int)sizeof(row->detail) - 1,
 			 nat);
+	}
+	if (e->flags & SKBTOP_F_FLOWTABLE) {
+		char note[2 * sizeof(row->detail)];
+
+		snprintf(note, sizeof(note), "%s%s%s", STORE_FLOWTABLE_NOTE,
+			 row->detail[0] ? "  " : "", row->detail);
+		snprintf(row->detail, sizeof(row->detail), "%.*s", (int)sizeof(row->detail) - 1,
+			 note);
 	}
 }
 
