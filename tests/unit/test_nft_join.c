@@ -253,6 +253,32 @@ static void test_an_id_of_a_packet_freed_long_ago_goes_to_the_new_packet(void **
 	world_free(w);
 }
 
+/* A flow's later packet at the same skb address gets the same id before a second has passed:
+ * its headers' identity takes it to its own journey. */
+static void test_an_id_with_another_identity_goes_to_the_new_packet(void **state)
+{
+	struct world *w = world_new();
+	const struct journey *a = packet_id(w, 0x1000, MS(1), 111), *b;
+	struct skbtop_event fr = fx_ev(SKBTOP_EV_CONSUME, 0x1000, TP(CONSUME_SKB), MS(1) + 400);
+	struct nft_trace_rec r = rec(7, MS(2), true, true, 1);
+
+	(void)state;
+	ADD(w->s, fr);
+	r.e.ev.ident = 111;
+	push(w, r);
+	nft_join__run(w->jn, w->s, NEVER, NULL, NULL);
+	b = packet_id(w, 0x1000, MS(200), 222);
+	r = rec(7, MS(201), true, true, 0);
+	r.e.ev.ident = 222;
+	push(w, r);
+	push(w, rec(7, MS(201), true, false, 0));
+	nft_join__run(w->jn, w->s, NEVER, NULL, NULL);
+	assert_int_equal(a->n_nft, 3);
+	assert_int_equal(b->n_nft, 4);
+	assert_int_equal(b->nft[2].verdict, 0);
+	world_free(w);
+}
+
 static void test_identity_skips_a_packet_of_the_flow_that_was_never_traced(void **state)
 {
 	struct world *w = world_new();
@@ -305,6 +331,7 @@ int main(void)
 			test_events_of_other_packets_namespaces_or_old_journeys_are_unmatched),
 		cmocka_unit_test(test_one_id_goes_to_one_journey_even_when_another_matches),
 		cmocka_unit_test(test_an_id_of_a_packet_freed_long_ago_goes_to_the_new_packet),
+		cmocka_unit_test(test_an_id_with_another_identity_goes_to_the_new_packet),
 		cmocka_unit_test(test_identity_skips_a_packet_of_the_flow_that_was_never_traced),
 		cmocka_unit_test(
 			test_many_ids_are_forgotten_oldest_first_without_losing_the_newest),

@@ -250,8 +250,11 @@ static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec 
 	bool first = r->e.ev.tuple.family != 0;
 	uint64_t entry;
 
-	/* The trace id is a hash of the packet: a later one may share it once this one is gone. */
-	if (j && j->ended && j->last_ns + ID_REUSE_NS < r->e.ev.hdr.ts_ns) {
+	/* The trace id is a hash of the packet: a later one may share it once this one is gone, or
+	 * sooner (packets of one flow, 200 ms apart, at one skb address); headers with another
+	 * identity say so at once. */
+	if (j && ((j->ended && j->last_ns + ID_REUSE_NS < r->e.ev.hdr.ts_ns) ||
+		  (first && r->e.ev.ident && j->ident && r->e.ev.ident != j->ident))) {
 		const struct journey *next = first_journey(jn, s, r);
 
 		if (next) {
