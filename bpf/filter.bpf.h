@@ -55,7 +55,7 @@ static __always_inline __u64 skbtop_filter__pcap_run(struct skbtop_pcap_ctx *ctx
  */
 static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int rd)
 {
-	struct skbtop_pcap_ctx ctx = {};
+	struct skbtop_pcap_ctx ctx; /* not zeroed: see struct skbtop_pcap_ctx */
 	__u32 end = s->data + s->len;
 	__u32 start;
 	__u16 type;
@@ -69,6 +69,7 @@ static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int 
 	} else if (s->nh != SKBTOP_HDR_UNSET && s->nh != 0) {
 		/* A fresh skb has network_header 0 until IP sets it: no match yet. */
 		start = s->nh;
+		ctx.l2 = 0;
 	} else {
 		return false;
 	}

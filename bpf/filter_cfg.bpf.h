@@ -28,7 +28,8 @@ struct skbtop_filter_cfg {
  */
 #define SKBTOP_PCAP_MAGIC 0x5cb7f117
 #define SKBTOP_PCAP_SLOTS 2048
-#define SKBTOP_PCAP_HEAD  64 /* packet bytes copied once, where most loads land */
+#define SKBTOP_PCAP_HEAD  64 /* at most this many packet bytes copied once, where most loads land  \
+			      */
 
 struct skbtop_pcap_ctx {
 	__u64 data;	/* kernel address of the first byte the expression sees */
@@ -38,7 +39,12 @@ struct skbtop_pcap_ctx {
 	__u32 l2;	/* 1: data is an Ethernet header, 0: an IPv4 or IPv6 header */
 	__u32 tmp;	/* the bytes of one load */
 	__u32 mem[16];	/* classic BPF scratch memory M[] */
-	__u8 head[SKBTOP_PCAP_HEAD]; /* the first bytes from data (zeros past linear) */
+	__u8 head[SKBTOP_PCAP_HEAD]; /* the first bytes from data, as many as the loads read */
 };
+
+/*
+ * The probe sets data, len, linear and l2 only: the translated code writes saved, tmp and head
+ * before it reads them, and zeroes the scratch words it loads (src/core/pcapfilter.c).
+ */
 
 #endif /* SKBTOP_FILTER_CFG_BPF_H */

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A model of the kernel running the tcpdump filter's eBPF placeholder (bpf/filter.bpf.h): the
- * stack, probe_read_kernel with bounds, and what the verifier insists on. Shared by the unit test
- * of pcapfilter and its differential fuzzer; the includer defines MODEL_CHECK(cond) and
+ * stack, probe_read_kernel with bounds, and what the verifier insists on (no load of stack bytes
+ * nothing wrote: the probe sets only data, len, linear and l2 of the context). Shared by the unit
+ * test of pcapfilter and its differential fuzzer; the includer defines MODEL_CHECK(cond) and
  * MODEL_FAIL(fmt, ...), which must not return when the model finds the code wrong.
  */
 #ifndef SKBTOP_TESTS_EBPF_MODEL_H
 #define SKBTOP_TESTS_EBPF_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <pcap/bpf.h>
@@ -19,6 +21,7 @@
 struct vm {
 	uint64_t r[11];
 	uint8_t stack[512];
+	bool written[512];
 	const uint8_t *pkt;
 	size_t pkt_len;
 	int probe_reads;
@@ -43,6 +46,25 @@ static uint8_t *stack_addr(struct vm *m, uint64_t addr, int size)
 	if (size == 1 || size == 2 || size == 4 || size == 8)
 		MODEL_CHECK(((addr - lo) % size) == (0));
 	return (uint8_t *)(uintptr_t)addr;
+}
+
+static uint8_t *stack_write(struct vm *m, uint64_t addr, int size)
+{
+	uint8_t *a = stack_addr(m, addr, size);
+
+	memset(m->written + (a - m->stack), 1, size);
+	return a;
+}
+
+static uint8_t *stack_read(struct vm *m, uint64_t addr, int size)
+{
+	uint8_t *a = stack_addr(m, addr, size);
+
+	for (int i = 0; i < size; i++)
+		if (!m->written[a - m->stack + i])
+			MODEL_FAIL("load of stack byte %td, which nothing wrote",
+				   a - m->stack + i - (ptrdiff_t)sizeof(m->stack));
+	return a;
 }
 
 static uint64_t alu(uint8_t op, uint64_t a, uint64_t b, bool is64)
@@ -111,6 +133,11 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 	long steps = 0;
 
 	memcpy(ctx, ctx_init, sizeof(*ctx));
+	memset(m->written, 0, sizeof(m->written));
+	stack_write(m, (uintptr_t)&ctx->data, sizeof(ctx->data));
+	stack_write(m, (uintptr_t)&ctx->len, sizeof(ctx->len));
+	stack_write(m, (uintptr_t)&ctx->linear, sizeof(ctx->linear));
+	stack_write(m, (uintptr_t)&ctx->l2, sizeof(ctx->l2));
 	memset(m->r, 0, sizeof(m->r));
 	m->r[1] = (uintptr_t)ctx;
 	m->r[6] = saved[0];
@@ -147,7 +174,7 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 			break;
 		case BPF_LDX: {
 			int size = (int[]){ 4, 2, 1, 8 }[(i->code >> 3) & 3];
-			uint8_t *a = stack_addr(m, m->r[src] + i->off, size);
+			uint8_t *a = stack_read(m, m->r[src] + i->off, size);
 			uint64_t v = 0;
 
 			memcpy(&v, a, size);
@@ -157,7 +184,15 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 		case BPF_STX: {
 			int size = (int[]){ 4, 2, 1, 8 }[(i->code >> 3) & 3];
 
-			memcpy(stack_addr(m, m->r[dst] + i->off, size), &m->r[src], size);
+			memcpy(stack_write(m, m->r[dst] + i->off, size), &m->r[src], size);
+			break;
+		}
+		case BPF_ST: {
+			int size = (int[]){ 4, 2, 1, 8 }[(i->code >> 3) & 3];
+			uint64_t v = (uint64_t)(int64_t)i->imm;
+
+			MODEL_CHECK((src) == (0));
+			memcpy(stack_write(m, m->r[dst] + i->off, size), &v, size);
 			break;
 		}
 		case 0x05: /* JMP */
@@ -168,7 +203,7 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 				MODEL_CHECK((i->imm) == (113));
 				m->probe_reads++;
 				if (addr >= base && addr + m->r[2] <= base + m->pkt_len) {
-					memcpy(stack_addr(m, m->r[1], (int)m->r[2]),
+					memcpy(stack_write(m, m->r[1], (int)m->r[2]),
 					       (void *)(uintptr_t)addr, m->r[2]);
 					m->r[0] = 0;
 				} else {
@@ -200,8 +235,11 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 static uint64_t run_view(const struct pcapfilter *pf, const uint8_t *data, size_t wire, size_t cap,
 			 bool l2)
 {
-	struct skbtop_pcap_ctx ctx = { 0 };
+	struct skbtop_pcap_ctx ctx;
 	struct vm m = { 0 };
+
+	/* What the probe leaves unset holds garbage, as its stack would. */
+	memset(&ctx, 0xa5, sizeof(ctx));
 
 	ctx.data = (uintptr_t)data;
 	ctx.len = wire;

@@ -62,6 +62,8 @@ struct fixup {
 struct emit {
 	struct pf_insn *v;
 	size_t n, cap;
+	int head; /* bytes the prologue copies (at most SKBTOP_PCAP_HEAD): where loads read the
+		     stack */
 	struct fixup *fix;
 	size_t nfix, fixcap;
 	long *label_pos;
@@ -175,7 +177,7 @@ static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool i
 	if (!ind) {
 		put(e, BPF_LDX | BPF_MEM | BPF_W, R0, R_CTX, CTX_OFF(linear), 0);
 		jump(e, BPF_JMP | E_JLT | BPF_K, R0, 0, (int32_t)(k + size), ret0);
-		if (k + size <= SKBTOP_PCAP_HEAD) {
+		if (k + size <= (uint32_t)e->head) {
 			put(e, E_ALU64 | E_MOV | BPF_X, R1, R_CTX, 0, 0);
 			load_head(e, dst, size, CTX_OFF(head) + (int16_t)k);
 			return;
@@ -194,7 +196,10 @@ static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool i
 	put(e, BPF_LDX | BPF_MEM | BPF_W, R1, R_CTX, CTX_OFF(linear), 0);
 	jump(e, BPF_JMP | BPF_JGT | BPF_X, R2, R1, 0, ret0);
 	/* The bound on r0 itself is what lets the verifier accept the variable stack offset. */
-	jump(e, BPF_JMP | BPF_JGT | BPF_K, R0, 0, SKBTOP_PCAP_HEAD - size, slow);
+	if (e->head < size)
+		ja(e, slow);
+	else
+		jump(e, BPF_JMP | BPF_JGT | BPF_K, R0, 0, e->head - size, slow);
 	put(e, E_ALU64 | E_MOV | BPF_X, R1, R_CTX, 0, 0);
 	put(e, E_ALU64 | BPF_ADD | BPF_X, R1, R0, 0, 0);
 	load_head(e, dst, size, CTX_OFF(head));
@@ -236,6 +241,42 @@ static bool label_used(const struct emit *e, int label)
 		if (e->fix[i].label == label)
 			return true;
 	return false;
+}
+
+/*
+ * What the prologue must prepare for p: the bytes of the head its loads read (a constant load's
+ * end; an indirect one's end past an IPv4 header without options, libpcap's X at its transport
+ * loads), and in *mem_read the scratch words it loads. Classic BPF's checker in Linux refuses
+ * reading a word never stored; libpcap stores first, and the words read start at 0 all the same.
+ */
+static int head_needed(const struct cbpf_insn *p, size_t n, uint32_t *mem_read)
+{
+	int head = 0;
+
+	for (size_t pc = 0; pc < n; pc++) {
+		uint16_t c = p[pc].code;
+		uint32_t end, size = BPF_SIZE(c) == BPF_W ? 4 : BPF_SIZE(c) == BPF_H ? 2 : 1;
+
+		if (BPF_CLASS(c) != BPF_LD && BPF_CLASS(c) != BPF_LDX)
+			continue;
+		switch (BPF_MODE(c)) {
+		case BPF_MEM:
+			*mem_read |= 1u << p[pc].k;
+			continue;
+		case BPF_ABS:
+		case BPF_MSH:
+			end = p[pc].k + (BPF_MODE(c) == BPF_MSH ? 1 : size);
+			break;
+		case BPF_IND:
+			end = p[pc].k + 20 + size;
+			break;
+		default:
+			continue;
+		}
+		if (end > (uint32_t)head)
+			head = end > SKBTOP_PCAP_HEAD ? SKBTOP_PCAP_HEAD : (int)end;
+	}
+	return head;
 }
 
 /* Translates a checked program; every return jumps to label done with r0 set. */
@@ -445,7 +486,8 @@ static int build(struct pcapfilter *pf, const struct bpf_program *l2, const stru
 		 char *err, size_t errlen)
 {
 	struct emit e = { 0 };
-	int labels, done, l3_start, unreadable;
+	int labels, done, l3_start, unreadable, l3_head = 0;
+	uint32_t mem_read = 0;
 	size_t pad;
 	int rc = PCAPFILTER_EUNSUPPORTED;
 
@@ -453,17 +495,28 @@ static int build(struct pcapfilter *pf, const struct bpf_program *l2, const stru
 	done = labels;
 	l3_start = labels + 1;
 	unreadable = labels + 2;
+	e.head = head_needed((const struct cbpf_insn *)l2->bf_insns, l2->bf_len, &mem_read);
+	if (l3)
+		l3_head =
+			head_needed((const struct cbpf_insn *)l3->bf_insns, l3->bf_len, &mem_read);
+	if (l3_head > e.head)
+		e.head = l3_head;
 	for (int r = R6; r <= R8; r++)
 		put(&e, BPF_STX | BPF_MEM | E_DW, R1, r, CTX_OFF(saved) + (r - R6) * 8, 0);
 	put(&e, E_ALU64 | E_MOV | BPF_X, R_CTX, R1, 0, 0);
-	/* One helper call copies the packet's head; most loads then read the stack. */
-	put(&e, BPF_LDX | BPF_MEM | BPF_W, R2, R_CTX, CTX_OFF(linear), 0);
-	put(&e, BPF_JMP | E_JLE | BPF_K, R2, 0, 1, SKBTOP_PCAP_HEAD);
-	put(&e, E_ALU64 | E_MOV | BPF_K, R2, 0, 0, SKBTOP_PCAP_HEAD);
-	put(&e, E_ALU64 | BPF_ADD | BPF_K, R1, 0, 0, CTX_OFF(head));
-	put(&e, BPF_LDX | BPF_MEM | E_DW, R3, R_CTX, CTX_OFF(data), 0);
-	put(&e, BPF_JMP | E_CALL, 0, 0, 0, E_PROBE_READ_KERNEL);
-	jump(&e, BPF_JMP | E_JNE | BPF_K, R0, 0, 0, unreadable);
+	for (uint32_t k = 0; k < CBPF_MEMWORDS; k++)
+		if (mem_read & 1u << k)
+			put(&e, BPF_ST | BPF_MEM | BPF_W, R_CTX, 0, mem_off(k), 0);
+	/* One helper call copies the head the loads read; most loads then read the stack. */
+	if (e.head) {
+		put(&e, BPF_LDX | BPF_MEM | BPF_W, R2, R_CTX, CTX_OFF(linear), 0);
+		put(&e, BPF_JMP | E_JLE | BPF_K, R2, 0, 1, e.head);
+		put(&e, E_ALU64 | E_MOV | BPF_K, R2, 0, 0, e.head);
+		put(&e, E_ALU64 | BPF_ADD | BPF_K, R1, 0, 0, CTX_OFF(head));
+		put(&e, BPF_LDX | BPF_MEM | E_DW, R3, R_CTX, CTX_OFF(data), 0);
+		put(&e, BPF_JMP | E_CALL, 0, 0, 0, E_PROBE_READ_KERNEL);
+		jump(&e, BPF_JMP | E_JNE | BPF_K, R0, 0, 0, unreadable);
+	}
 	put(&e, BPF_ALU | E_MOV | BPF_K, R_A, 0, 0, 0);
 	put(&e, BPF_ALU | E_MOV | BPF_K, R_X, 0, 0, 0);
 	put(&e, BPF_LDX | BPF_MEM | BPF_W, R0, R_CTX, CTX_OFF(l2), 0);
@@ -473,8 +526,11 @@ static int build(struct pcapfilter *pf, const struct bpf_program *l2, const stru
 	/* Without a network-layer program such packets wait for their link-layer header. */
 	if (l3)
 		translate(&e, (const struct cbpf_insn *)l3->bf_insns, l3->bf_len, done);
-	bind_label(&e, unreadable);
-	put(&e, BPF_ALU | E_MOV | BPF_K, R0, 0, 0, 0);
+	/* The verifier refuses code no path reaches: without a copy, nothing jumps here. */
+	if (!l3 || label_used(&e, unreadable)) {
+		bind_label(&e, unreadable);
+		put(&e, BPF_ALU | E_MOV | BPF_K, R0, 0, 0, 0);
+	}
 	bind_label(&e, done);
 	put(&e, BPF_LDX | BPF_MEM | E_DW, R_A, R_CTX, CTX_OFF(saved) + 8, 0);
 	put(&e, BPF_LDX | BPF_MEM | E_DW, R_X, R_CTX, CTX_OFF(saved) + 16, 0);

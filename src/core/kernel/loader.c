@@ -424,7 +424,7 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 	ret = skbtop_bpf__load(l->skel);
 	if (ret) {
 		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-ret),
-			 log_verbosity < 2 ? " (-d shows the verifier's words)" : "");
+			 log_verbosity < 2 ? " (-vv shows the verifier's words)" : "");
 		goto fail;
 	}
 	l->st.load_ms = clock__ms() - t0;
