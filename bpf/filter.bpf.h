@@ -26,8 +26,8 @@ const volatile struct skbtop_filter_cfg skbtop_filter = {};
 #define skbtop_str(x)	__skbtop_str(x)
 
 /*
- * The placeholder src/core/filter/filter_load.c overwrites with the translated tcpdump expression (the
- * contract is in filter_cfg.bpf.h). Inline assembly keeps its registers fixed and its length
+ * The placeholder src/core/filter/filter_load.c overwrites with the translated tcpdump expression
+ * (the contract is in filter_cfg.bpf.h). Inline assembly keeps its registers fixed and its length
  * exact; the nops cost nothing once the verifier has removed them.
  */
 static __always_inline __u64 skbtop_filter__pcap_run(struct skbtop_pcap_ctx *ctx)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The in-kernel filter's configuration, one rodata struct shared by filter.bpf.h and user space
- * (src/core/filter/filter_opts.c fills it, the loader copies it into the skeleton before load). A field
- * at 0 asks for nothing, so an all-zero struct lets every packet through.
+ * (src/core/filter/filter_opts.c fills it, the loader copies it into the skeleton before load). A
+ * field at 0 asks for nothing, so an all-zero struct lets every packet through.
  */
 #ifndef SKBTOP_FILTER_CFG_BPF_H
 #define SKBTOP_FILTER_CFG_BPF_H
@@ -21,15 +21,16 @@ struct skbtop_filter_cfg {
 };
 
 /*
- * The tcpdump expression runs as eBPF translated from libpcap's classic BPF (src/core/filter/pcapfilter.c)
- * and written over a placeholder before load: an instruction "r0 = SKBTOP_PCAP_MAGIC" followed by
- * nops, SKBTOP_PCAP_SLOTS instructions in all. On entry r1 points to a struct skbtop_pcap_ctx on
- * the stack; on exit r0 is non-zero for a match, and r1-r5 are clobbered, r6-r9 kept.
+ * The tcpdump expression runs as eBPF translated from libpcap's classic BPF
+ * (src/core/filter/pcapfilter.c) and written over a placeholder before load: an instruction "r0 =
+ * SKBTOP_PCAP_MAGIC" followed by nops, SKBTOP_PCAP_SLOTS instructions in all. On entry r1 points to
+ * a struct skbtop_pcap_ctx on the stack; on exit r0 is non-zero for a match, and r1-r5 are
+ * clobbered, r6-r9 kept.
  */
 #define SKBTOP_PCAP_MAGIC 0x5cb7f117
 #define SKBTOP_PCAP_SLOTS 2048
-#define SKBTOP_PCAP_HEAD  64 /* at most this many packet bytes copied once, where most loads land  \
-			      */
+/* At most this many packet bytes are copied once, where most loads land. */
+#define SKBTOP_PCAP_HEAD 64
 
 struct skbtop_pcap_ctx {
 	__u64 data;	/* kernel address of the first byte the expression sees */

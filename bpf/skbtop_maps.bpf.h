@@ -101,8 +101,9 @@ static __always_inline void *skbtop__reserve(__u64 size)
 /*
  * A wakeup costs the traced path more than the event itself (an interrupt to itself, a VM exit on
  * a guest), so records are handed over without one: the poller finds them at its next timeout
- * (src/core/kernel/poller.c). Only the record that fills the ring past a sixteenth wakes it, and past
- * half every record does, in case that one was missed; once awake it reads until the ring is empty.
+ * (src/core/kernel/poller.c). Only the record that fills the ring past a sixteenth wakes it, and
+ * past half every record does, in case that one was missed; once awake it reads until the ring is
+ * empty.
  */
 static __always_inline void skbtop__submit(void *rec)
 {
