@@ -41,6 +41,9 @@ check "a chain that dropped reports drop at its exit" \
 	test "$(jq -r 'select(.type == "nft_chain" and .dport == 9204 and .nft.table == "o2" and .nft.exit) | .nft.verdict' "$work/tk.json" | head -1)" = drop
 check "a reject's reply ran through OUTPUT nested in the INPUT call" \
 	test "$(jq -r 'select(.type == "nft_chain" and .nft.chain == "out" and .nft.depth == 1) | .id' "$work/tk.json" | wc -l)" -gt 0
+[ "$(jq -r 'select(.type == "nft_chain" and .nft.chain == "out" and .nft.depth == 1) | .id' "$work/tk.json" | wc -l)" -gt 0 ] ||
+	jq -c 'select(.type == "nft_chain" and .nft.chain == "out") | {id, proto, src, dst, sport, dport, depth: .nft.depth, exit: .nft.exit}' \
+		"$work/tk.json" | head -6 | sed 's/^/# out chain: /'
 
 # immediate: what it can see of the same corpus.
 start_skbtop imm "$NS_B" --nft-rules immediate

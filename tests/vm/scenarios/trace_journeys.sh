@@ -107,6 +107,8 @@ data='.proto == "tcp" and .dport == 8080 and .dst == "10.77.0.2"'
 check "the TCP data reaches tcp_v4_rcv" any_event "$out" "($data) and .func == \"tcp_v4_rcv\""
 check "no TCP packet towards the listener is dropped" \
 	sh -c "! jq -s -e 'any(.[]; ($data) and .type == \"drop\")' '$out' >/dev/null"
+jq -c "select(($data) and .type == \"drop\") | {id, func, reason, location, sport, flags}" "$out" |
+	head -3 | sed 's/^/# dropped: /'
 check "the data is copied to the reader (skb_copy_datagram_iovec)" \
 	any_event "$out" "($data) and .func == \"skb:skb_copy_datagram_iovec\""
 check "traffic of another namespace pair makes no journey (--filter-netns)" \
