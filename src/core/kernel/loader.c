@@ -415,6 +415,7 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 	if (o->pcap && filter_load__patch(l->skel->obj, o->pcap, err, errlen) < 0)
 		goto fail;
 	bpf_map__set_max_entries(l->skel->maps.skbtop_events, ringbuf_bytes(o->ringbuf_kb));
+	l->skel->rodata->skbtop_ring_bytes = bpf_map__max_entries(l->skel->maps.skbtop_events);
 	if (o->track_max)
 		bpf_map__set_max_entries(l->skel->maps.skbtop_tracked, o->track_max);
 	if (prepare_funcs(l, err, errlen))
