@@ -108,19 +108,20 @@ static __always_inline void *skbtop__reserve(__u64 size)
  * A wakeup costs the traced path more than the event itself (an interrupt to itself, a VM exit on
  * a guest), so records are handed over without one: the poller finds them at its next timeout
  * (src/core/kernel/poller.c). Only the record that fills the ring past a sixteenth wakes it, and
- * the one past each further sixteenth, in case that one was missed; once awake it reads until the
- * ring is empty. A wakeup at every record past half cost the traced path microseconds
- * a record whenever user space fell behind.
+ * past half every record does, in case that one was missed; once awake it reads until the ring is
+ * empty. Those wakeups past half, microseconds each, are also what slows the traced path to user
+ * space's pace when user space falls behind: without them the ring overflowed on a loaded machine.
  */
 static __always_inline void skbtop__submit(void *rec)
 {
 	__u64 waiting = bpf_ringbuf_query(&skbtop_events, BPF_RB_AVAIL_DATA);
-	__u64 step = skbtop_ring_bytes / 16;
+	__u64 ring = skbtop_ring_bytes;
 	/* The largest record and its 8-byte header: no record can step over this window. */
 	bool crossed =
-		waiting >= step && (waiting & (step - 1)) < sizeof(struct skbtop_nft_event) + 8;
+		waiting >= ring / 16 && waiting < ring / 16 + sizeof(struct skbtop_nft_event) + 8;
 
-	bpf_ringbuf_submit(rec, crossed ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(rec,
+			   crossed || waiting >= ring / 2 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	skbtop__count(SKBTOP_CNT_EVENTS);
 }
 
