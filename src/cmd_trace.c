@@ -94,6 +94,7 @@ struct trace {
 	struct store *store;
 	struct queue *q;
 	struct poller *poller;
+	struct loader_preopen *preopen; /* until the loader takes it */
 	struct loader *loader;
 	struct nft_loader *nft;
 	struct cost *cost;
@@ -836,6 +837,8 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	lo.empty_probes = a->empty_probes;
 	/* Only an output that writes bytes has the kernel copy them. */
 	lo.snaplen = t->capture ? (uint32_t)a->snaplen : 0;
+	lo.preopen = t->preopen;
+	t->preopen = NULL;
 	t->loader = loader__new(&lo, err, sizeof(err));
 	if (!t->loader) {
 		p_err("%s", err);
@@ -1022,6 +1025,7 @@ static void teardown(struct trace *t)
 	poller__free(t->poller);
 	session__free(t->session);
 	detach(t);
+	loader__preopen_free(t->preopen);
 	nft_loader__free(t->nft);
 	discover__free(&t->list);
 	folded__free(t->folded);
@@ -1094,8 +1098,12 @@ int cmd_trace(int argc, char **argv)
 		goto out_args;
 	if (geteuid() != 0)
 		p_warn("not running as root: loading BPF programs will probably be refused");
+	/* The object and libbpf's read of the kernel's BTF, while the configuration is read and
+	 * the backend probed. */
+	t.preopen = loader__preopen();
 	if (config__load(&t.cfg, a.config, NULL, err, sizeof(err))) {
 		p_err("%s", err);
+		loader__preopen_free(t.preopen);
 		rc = EXIT_USAGE;
 		goto out_args;
 	}

@@ -3,15 +3,47 @@
 
 #include <bpf/btf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static struct btf *vmlinux;
 static int vmlinux_err;
 
+/*
+ * Kernels from 6.16 map /sys/kernel/btf/vmlinux: one copy into the parsed BTF instead of a read a
+ * page at a time into a buffer and a copy of that buffer. Start-up waits for it, and where each
+ * first touch of a page is slow (a virtual machine whose memory the host backs lazily) half the
+ * pages is felt. NULL where the file cannot be mapped: the caller reads it.
+ */
+static struct btf *map_vmlinux(void)
+{
+	struct btf *btf = NULL;
+	struct stat st;
+	void *data;
+	int fd = open(KERNEL_BTF_DIR "/vmlinux", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &st) && st.st_size > 0) {
+		data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (data != MAP_FAILED) {
+			btf = btf__new(data, (__u32)st.st_size);
+			munmap(data, (size_t)st.st_size);
+		}
+	}
+	close(fd);
+	return btf;
+}
+
 struct btf *kernel_btf__vmlinux(void)
 {
 	if (!vmlinux && !vmlinux_err) {
-		vmlinux = btf__load_vmlinux_btf();
+		vmlinux = map_vmlinux();
+		if (!vmlinux)
+			vmlinux = btf__load_vmlinux_btf();
 		if (!vmlinux)
 			vmlinux_err = errno ? errno : ENOENT;
 	}
