@@ -97,6 +97,7 @@ struct trace {
 	struct loader_preopen *preopen; /* until the loader takes it */
 	struct loader *loader;
 	struct nft_loader *nft;
+	struct nft_chains_read *chains; /* until the nft loader takes it */
 	struct cost *cost;
 	struct session_kernel kernel; /* what the session reads of the loaders and the poller */
 	struct session *session;
@@ -812,6 +813,16 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 		return 1;
 	}
 	t->phase_ms[PH_BACKEND] = clock__ms();
+	/* The floor has none of nft's probes or brackets. The chains to bracket are read while the
+	 * BPF object loads. */
+	if (!a->empty_probes) {
+		no.rules = a->nft_rules_given ? a->nft_rules : t->cfg.nft_rules;
+		no.kprobes = t->backend != BACKEND_TRACEPOINT;
+		no.netlink_trace = a->nft_netlink;
+		no.netns = kcfg.netns;
+		no.cfg = &t->cfg;
+		t->chains = nft_loader__read_chains(&no);
+	}
 	t->names = names__new();
 	if (!t->names) {
 		p_err("out of memory");
@@ -845,16 +856,12 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 		return 1;
 	}
 	t->phase_ms[PH_LOAD] = clock__ms();
-	/* Before the main attach, so a chain's drop is reported before the skb's free. The floor
-	 * has none of its probes or brackets. */
+	/* Before the main attach, so a chain's drop is reported before the skb's free. */
 	if (!a->empty_probes) {
-		no.rules = a->nft_rules_given ? a->nft_rules : t->cfg.nft_rules;
-		no.kprobes = t->backend != BACKEND_TRACEPOINT;
-		no.netlink_trace = a->nft_netlink;
-		no.netns = kcfg.netns;
 		no.names = t->names;
-		no.cfg = &t->cfg;
 		loader__shared_fds(t->loader, &no.fds);
+		no.chains = t->chains;
+		t->chains = NULL;
 		t->nft = nft_loader__new(&no);
 		if (!t->nft) {
 			p_err("out of memory");
@@ -1026,6 +1033,7 @@ static void teardown(struct trace *t)
 	session__free(t->session);
 	detach(t);
 	loader__preopen_free(t->preopen);
+	nft_loader__chains_free(t->chains);
 	nft_loader__free(t->nft);
 	discover__free(&t->list);
 	folded__free(t->folded);

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,19 +349,95 @@ static struct nft_bpf *load_copy(struct nft_loader *l, const struct nft_bracket_
 	return skel;
 }
 
+/* The base chains of the traced namespaces, one nft run per namespace. */
+static int read_chains(const char *nft, uint32_t netns, struct nft_chain_def *chains)
+{
+	uint32_t nss[MAX_NETNS];
+	int n_ns = netns__list(netns, nss, MAX_NETNS), n_chains = 0;
+
+	for (int i = 0; i < n_ns && n_chains < MAX_BRACKETS; i++) {
+		int n = nft_chains__list(nft, nss[i], chains + n_chains, MAX_BRACKETS - n_chains);
+
+		if (n > 0)
+			n_chains += n;
+	}
+	return n_chains;
+}
+
+struct nft_chains_read {
+	pthread_t thread;
+	char nft[PATH_MAX];
+	uint32_t netns;
+	struct nft_chain_def chains[MAX_BRACKETS];
+	int n_chains;
+};
+
+static void *chains_run(void *arg)
+{
+	struct nft_chains_read *r = arg;
+
+	r->n_chains = read_chains(r->nft, r->netns, r->chains);
+	return NULL;
+}
+
+struct nft_chains_read *nft_loader__read_chains(const struct nft_loader_opts *o)
+{
+	struct nft_chains_read *r;
+	sigset_t all, old;
+	char err[256];
+	int rc;
+
+	if (o->kprobes)
+		return NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	if (o->cfg && o->cfg->nft_timeout_ms)
+		nft_exec__set_timeout(o->cfg->nft_timeout_ms);
+	/* No nft: nft_loader__new says so, once. */
+	if (nft_exec__find(o->nft   ? o->nft
+			   : o->cfg ? o->cfg->nft_path
+				    : NULL,
+			   r->nft, sizeof(r->nft), err, sizeof(err))) {
+		free(r);
+		return NULL;
+	}
+	r->netns = o->netns;
+	/* The signals are for the main loop. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&r->thread, NULL, chains_run, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void nft_loader__chains_free(struct nft_chains_read *r)
+{
+	if (!r)
+		return;
+	pthread_join(r->thread, NULL);
+	free(r);
+}
+
 static void start_brackets(struct nft_loader *l)
 {
 	static struct nft_chain_def chains[MAX_BRACKETS];
 	static struct bracket_slot slots[MAX_BRACKETS * 2];
-	uint32_t nss[MAX_NETNS];
-	int n_ns = netns__list(l->o.netns, nss, MAX_NETNS), n_chains = 0, n_slots = 0;
+	struct nft_chains_read *r = l->o.chains;
+	int n_chains, n_slots = 0;
 
-	for (int i = 0; i < n_ns && n_chains < MAX_BRACKETS; i++) {
-		int n = nft_chains__list(l->nft, nss[i], chains + n_chains,
-					 MAX_BRACKETS - n_chains);
-
-		if (n > 0)
-			n_chains += n;
+	if (r) {
+		pthread_join(r->thread, NULL);
+		n_chains = r->n_chains;
+		memcpy(chains, r->chains, (size_t)n_chains * sizeof(*chains));
+		free(r);
+		l->o.chains = NULL;
+	} else {
+		n_chains = read_chains(l->nft, l->o.netns, chains);
 	}
 	for (int i = 0; i < n_chains; i++) {
 		const struct nft_chain_def *c = &chains[i];
@@ -487,8 +565,10 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 	struct nft_loader *l = calloc(1, sizeof(*l));
 	char err[256];
 
-	if (!l)
+	if (!l) {
+		nft_loader__chains_free(o->chains);
 		return NULL;
+	}
 	l->o = *o;
 	if (o->cfg && o->cfg->nft_timeout_ms)
 		nft_exec__set_timeout(o->cfg->nft_timeout_ms);
@@ -511,6 +591,8 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 		start_kprobes(l);
 	else
 		start_brackets(l);
+	nft_loader__chains_free(l->o.chains);
+	l->o.chains = NULL;
 	if (o->netlink_trace)
 		start_netlink(l);
 	if (o->names)
