@@ -19,7 +19,6 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <search.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +30,7 @@
 #include "core/filter/filter_load.h"
 #include "core/kernel/kernel_btf.h"
 #include "core/base/log.h"
+#include "core/base/signals.h"
 #include "skbtop.skel.h"
 #include "core/base/clock.h"
 
@@ -419,18 +419,11 @@ static void *preopen_run(void *arg)
 struct loader_preopen *loader__preopen(void)
 {
 	struct loader_preopen *p = calloc(1, sizeof(*p));
-	sigset_t all, old;
-	int err;
 
 	if (!p)
 		return NULL;
 	libbpf_set_print(libbpf_to_log);
-	/* The signals are for the main loop. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	err = pthread_create(&p->thread, NULL, preopen_run, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
+	if (signals__thread(&p->thread, preopen_run, p)) {
 		free(p);
 		return NULL;
 	}

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "core/kernel/kernel_btf.h"
 #include "core/base/log.h"
 #include "core/base/netns.h"
+#include "core/base/signals.h"
 /* The skeleton names the rodata type: its definition comes first. */
 #include "core/nft/nf_names.h"
 #include "nft_cfg.bpf.h"
@@ -364,12 +364,25 @@ static int read_chains(const char *nft, uint32_t netns, struct nft_chain_def *ch
 	return n_chains;
 }
 
+/* The nft binary to run (o->nft, else the configuration's), with the configuration's timeout. */
+static int find_nft(const struct nft_loader_opts *o, char *nft, size_t len, char *err,
+		    size_t errlen)
+{
+	if (o->cfg && o->cfg->nft_timeout_ms)
+		nft_exec__set_timeout(o->cfg->nft_timeout_ms);
+	return nft_exec__find(o->nft   ? o->nft
+			      : o->cfg ? o->cfg->nft_path
+				       : NULL,
+			      nft, len, err, errlen);
+}
+
 struct nft_chains_read {
 	pthread_t thread;
 	char nft[PATH_MAX];
 	uint32_t netns;
 	struct nft_chain_def chains[MAX_BRACKETS];
 	int n_chains;
+	bool joined;
 };
 
 static void *chains_run(void *arg)
@@ -383,43 +396,35 @@ static void *chains_run(void *arg)
 struct nft_chains_read *nft_loader__read_chains(const struct nft_loader_opts *o)
 {
 	struct nft_chains_read *r;
-	sigset_t all, old;
 	char err[256];
-	int rc;
 
 	if (o->kprobes)
 		return NULL;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
-	if (o->cfg && o->cfg->nft_timeout_ms)
-		nft_exec__set_timeout(o->cfg->nft_timeout_ms);
-	/* No nft: nft_loader__new says so, once. */
-	if (nft_exec__find(o->nft   ? o->nft
-			   : o->cfg ? o->cfg->nft_path
-				    : NULL,
-			   r->nft, sizeof(r->nft), err, sizeof(err))) {
-		free(r);
-		return NULL;
-	}
 	r->netns = o->netns;
-	/* The signals are for the main loop. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&r->thread, NULL, chains_run, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc) {
+	/* No nft: nft_loader__new says so, once. */
+	if (find_nft(o, r->nft, sizeof(r->nft), err, sizeof(err)) ||
+	    signals__thread(&r->thread, chains_run, r)) {
 		free(r);
 		return NULL;
 	}
 	return r;
 }
 
+static void chains_wait(struct nft_chains_read *r)
+{
+	if (!r->joined)
+		pthread_join(r->thread, NULL);
+	r->joined = true;
+}
+
 void nft_loader__chains_free(struct nft_chains_read *r)
 {
 	if (!r)
 		return;
-	pthread_join(r->thread, NULL);
+	chains_wait(r);
 	free(r);
 }
 
@@ -431,7 +436,6 @@ static void start_brackets(struct nft_loader *l)
 	int n_chains, n_slots = 0;
 
 	if (r) {
-		pthread_join(r->thread, NULL);
 		n_chains = r->n_chains;
 		memcpy(chains, r->chains, (size_t)n_chains * sizeof(*chains));
 		free(r);
@@ -570,13 +574,11 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 		return NULL;
 	}
 	l->o = *o;
-	if (o->cfg && o->cfg->nft_timeout_ms)
-		nft_exec__set_timeout(o->cfg->nft_timeout_ms);
+	/* The read ahead runs nft too: from here on nft runs one at a time. */
+	if (o->chains)
+		chains_wait(o->chains);
 	/* Without one, every run says "nft not found": what nft would have given is missing. */
-	if (nft_exec__find(o->nft   ? o->nft
-			   : o->cfg ? o->cfg->nft_path
-				    : NULL,
-			   l->nft, sizeof(l->nft), err, sizeof(err))) {
+	if (find_nft(o, l->nft, sizeof(l->nft), err, sizeof(err))) {
 		p_warn("%s", err);
 		l->nft[0] = '\0';
 	}
