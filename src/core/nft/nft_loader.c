@@ -57,7 +57,13 @@ struct nft_loader {
 	bool keyon;
 	struct nft_bpf *skel;
 	struct bpf_link *links[KP_COUNT];
-	struct nft_bpf *copies[MAX_BRACKETS];
+	/* The first bracket program, as libbpf loaded it (with nft_kfree_skb): the others are
+	 * copies of its instructions. */
+	struct nft_bpf *bracket_obj;
+	struct bracket_copy {
+		struct nft_bracket_cfg cfg;
+		int fd; /* copies[0]'s is bracket_obj's */
+	} copies[MAX_BRACKETS];
 	size_t n_copies;
 	int nf_links[MAX_BRACKETS * 2];
 	size_t n_nf_links;
@@ -319,24 +325,22 @@ static int link_netfilter(void *arg)
 	return (int)syscall(__NR_bpf, CMD_LINK_CREATE, &attr, sizeof(attr));
 }
 
-static struct nft_bpf *load_copy(struct nft_loader *l, const struct nft_bracket_cfg *cfg)
+/* The first bracket program, loaded by libbpf on the shared maps. */
+static int load_first_bracket(struct nft_loader *l, const struct nft_bracket_cfg *cfg)
 {
 	struct nft_bpf *skel = nft_bpf__open();
 	struct bpf_program *p;
 
 	if (!skel)
-		return NULL;
-	if (reuse_shared(skel, &l->o.fds) ||
-	    (l->n_copies && bpf_map__reuse_fd(skel->maps.nft_open_brackets,
-					      bpf_map__fd(l->copies[0]->maps.nft_open_brackets)))) {
+		return -1;
+	if (reuse_shared(skel, &l->o.fds)) {
 		nft_bpf__destroy(skel);
-		return NULL;
+		return -1;
 	}
 	bpf_object__for_each_program(p, skel->obj)
 	{
-		bpf_program__set_autoload(p,
-					  p == skel->progs.nft_bracket_prog ||
-						  (!l->n_copies && p == skel->progs.nft_kfree_skb));
+		bpf_program__set_autoload(p, p == skel->progs.nft_bracket_prog ||
+						     p == skel->progs.nft_kfree_skb);
 	}
 	bpf_program__set_type(skel->progs.nft_bracket_prog, PROG_TYPE_NETFILTER);
 	bpf_program__set_expected_attach_type(skel->progs.nft_bracket_prog, ATTACH_NETFILTER);
@@ -344,9 +348,59 @@ static struct nft_bpf *load_copy(struct nft_loader *l, const struct nft_bracket_
 	skel->rodata->nft_func_base = l->func_base;
 	if (nft_bpf__load(skel)) {
 		nft_bpf__destroy(skel);
-		return NULL;
+		return -1;
 	}
-	return skel;
+	l->bracket_obj = skel;
+	return bpf_program__fd(skel->progs.nft_bracket_prog);
+}
+
+/*
+ * Another bracket: the first one's instructions as the kernel took them, on a .rodata of its own
+ * (frozen, so that the verifier still reads the chain's role as constants). Each object libbpf
+ * loads reads the kernel's BTF again, 100 ms and more on a loaded machine, and a firewall makes a
+ * dozen brackets.
+ */
+static int copy_bracket(const struct nft_loader *l, const struct nft_bracket_cfg *cfg)
+{
+	const struct nft_bpf *first = l->bracket_obj;
+	const struct bpf_program *p = first->progs.nft_bracket_prog;
+	size_t size = bpf_map__value_size(first->maps.rodata), n = bpf_program__insn_cnt(p);
+	size_t cfg_at =
+		(size_t)((const char *)&first->rodata->nft_bracket - (const char *)first->rodata);
+	int old_fd = bpf_map__fd(first->maps.rodata), map_fd = -1, prog_fd = -1;
+	LIBBPF_OPTS(bpf_map_create_opts, mopts, .map_flags = BPF_F_RDONLY_PROG);
+	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = ATTACH_NETFILTER);
+	struct bpf_insn *insns = malloc(n * sizeof(*insns));
+	char *ro = malloc(size);
+	__u32 zero = 0;
+
+	if (!insns || !ro)
+		goto out;
+	memcpy(ro, (const void *)first->rodata, size);
+	memcpy(ro + cfg_at, cfg, sizeof(*cfg));
+	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "nft_bpf.rodata", sizeof(zero), (__u32)size, 1,
+				&mopts);
+	if (map_fd < 0 || bpf_map_update_elem(map_fd, &zero, ro, BPF_ANY) || bpf_map_freeze(map_fd))
+		goto out;
+	memcpy(insns, bpf_program__insns(p), n * sizeof(*insns));
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (insns[i].code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		if ((insns[i].src_reg == BPF_PSEUDO_MAP_VALUE ||
+		     insns[i].src_reg == BPF_PSEUDO_MAP_FD) &&
+		    insns[i].imm == old_fd)
+			insns[i].imm = map_fd;
+		i++; /* the second half of the 16-byte load */
+	}
+	prog_fd = bpf_prog_load(PROG_TYPE_NETFILTER, bpf_program__name(p), "GPL", insns, n, &popts);
+	if (prog_fd < 0)
+		p_debug("nft: bracket copy refused: %s", strerror(errno));
+out:
+	if (map_fd >= 0)
+		close(map_fd);
+	free(insns);
+	free(ro);
+	return prog_fd;
 }
 
 /* The base chains of the traced namespaces, one nft run per namespace. */
@@ -466,28 +520,27 @@ static void start_brackets(struct nft_loader *l)
 		l->chains_bracketed += placed;
 	}
 	for (int i = 0; i < n_slots; i++) {
-		struct nft_bpf *skel = NULL;
 		struct link_req r;
-		int fd, ns;
+		int prog = -1, fd, ns;
 
-		for (size_t k = 0; k < l->n_copies && !skel; k++)
-			if (!memcmp(&l->copies[k]->rodata->nft_bracket, &slots[i].cfg,
-				    sizeof(slots[i].cfg)))
-				skel = l->copies[k];
-		if (!skel && l->n_copies < MAX_BRACKETS) {
-			skel = load_copy(l, &slots[i].cfg);
-			if (skel)
-				l->copies[l->n_copies++] = skel;
+		for (size_t k = 0; k < l->n_copies && prog < 0; k++)
+			if (!memcmp(&l->copies[k].cfg, &slots[i].cfg, sizeof(slots[i].cfg)))
+				prog = l->copies[k].fd;
+		if (prog < 0 && l->n_copies < MAX_BRACKETS) {
+			prog = l->n_copies ? copy_bracket(l, &slots[i].cfg)
+					   : load_first_bracket(l, &slots[i].cfg);
+			if (prog >= 0)
+				l->copies[l->n_copies++] =
+					(struct bracket_copy){ slots[i].cfg, prog };
 		}
 		ns = netns__open(slots[i].netns);
-		if (!skel || ns < 0) {
+		if (prog < 0 || ns < 0) {
 			l->brackets_failed++;
 			if (ns >= 0)
 				close(ns);
 			continue;
 		}
-		r = (struct link_req){ bpf_program__fd(skel->progs.nft_bracket_prog), slots[i].pf,
-				       slots[i].hook, slots[i].prio };
+		r = (struct link_req){ prog, slots[i].pf, slots[i].hook, slots[i].prio };
 		fd = netns__call(ns, link_netfilter, &r);
 		close(ns);
 		if (fd < 0) {
@@ -499,8 +552,8 @@ static void start_brackets(struct nft_loader *l)
 		}
 		l->nf_links[l->n_nf_links++] = fd;
 	}
-	if (l->n_copies &&
-	    !(l->links[KP_KFREE] = bpf_program__attach(l->copies[0]->progs.nft_kfree_skb)))
+	if (l->bracket_obj &&
+	    !(l->links[KP_KFREE] = bpf_program__attach(l->bracket_obj->progs.nft_kfree_skb)))
 		add_status(l, "no NETFILTER_DROP attribution");
 	if (!n_chains) {
 		add_status(l, "nft chains: no IPv4/IPv6 base chain found to bracket");
@@ -644,8 +697,9 @@ void nft_loader__for_each_prog(const struct nft_loader *l, loader_prog_fn fn, vo
 	if (!l)
 		return;
 	object_progs(l->skel, fn, ctx);
-	for (size_t i = 0; i < l->n_copies; i++)
-		object_progs(l->copies[i], fn, ctx);
+	object_progs(l->bracket_obj, fn, ctx);
+	for (size_t i = 1; i < l->n_copies; i++)
+		fn(ctx, l->copies[i].fd);
 }
 
 void nft_loader__detach(struct nft_loader *l)
@@ -662,9 +716,11 @@ void nft_loader__detach(struct nft_loader *l)
 		bpf_link__destroy(l->links[i]);
 		l->links[i] = NULL;
 	}
-	for (size_t i = 0; i < l->n_copies; i++)
-		nft_bpf__destroy(l->copies[i]);
+	for (size_t i = 1; i < l->n_copies; i++)
+		close(l->copies[i].fd);
 	l->n_copies = 0;
+	nft_bpf__destroy(l->bracket_obj);
+	l->bracket_obj = NULL;
 	nft_bpf__destroy(l->skel);
 	l->skel = NULL;
 	if (l->keyon)
