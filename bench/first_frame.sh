@@ -2,7 +2,8 @@
 # Start to first frame on this machine: from exec of `skbtop` in a tmux pane to the first drawn screen
 # (the header's "▶ live"), median of ROUNDS (default 5). Beside it, from the same rounds:
 #  - where the start-up time goes (skbtop -v: configuration, backend probe, function choice, BPF load,
-#    nft, attach);
+#    nft, attach, session, screen; and the process's own start to first frame, which leaves out the
+#    exec and the dynamic linking);
 #  - the floor, `skbtop --empty-probes` (the same start with programs the verifier finds empty: what
 #    the verifier's work on skbtop's programs adds);
 #  - BASE=path/to/another/skbtop: that build too, alternated with this one round by round (before and
@@ -58,11 +59,13 @@ phases() {
 		echo "phases not printed by this skbtop"
 		return
 	}
-	for p in "options and configuration" "backend probe" "function choice" "BPF load" "nft" "attach"; do
-		v=$(cat "$work/$1".err.* | sed -nE "s/.*start-up:.* $p ([0-9]+) ms.*/\1/p" | median)
-		out+="${out:+, }$p $v"
+	for p in "options and configuration" "backend probe" "function choice" "BPF load" "nft" "attach" \
+		"session" "screen"; do
+		v=$(cat "$work/$1".err.* | sed -nE "s/.*start-up:.*[ (]$p ([0-9]+) ms.*/\1/p" | median)
+		out+="${out:+, }$p ${v:-?}"
 	done
-	echo "$out ms"
+	v=$(cat "$work/$1".err.* | sed -nE "s/.*start-up: first frame ([0-9]+) ms after start.*/\1/p" | median)
+	echo "$out ms; in the process, start to first frame ${v:-?} ms"
 }
 
 loads=()

@@ -85,6 +85,8 @@ enum {
 	PH_LOAD,
 	PH_NFT,
 	PH_ATTACH,
+	PH_SESSION, /* the store, the queue, the poller */
+	PH_FRAME,   /* the screen's first update */
 	PH_COUNT
 };
 
@@ -902,6 +904,7 @@ static int open_session(struct trace *t, const struct trace_args *a)
 	}
 	if (start_cost(t))
 		return -1;
+	t->phase_ms[PH_SESSION] = clock__ms();
 	if (a->metrics) {
 		t->http = metrics_http__start(&a->metrics_addr, a->metrics_len);
 		if (!t->http)
@@ -937,14 +940,34 @@ static int open_session(struct trace *t, const struct trace_args *a)
 	return 0;
 }
 
+static size_t screen_pump(void *ctx, struct store *s)
+{
+	return session__pump(((struct trace *)ctx)->session, s);
+}
+
+static void screen_clear(void *ctx, struct store *s)
+{
+	session__clear(((struct trace *)ctx)->session, s);
+}
+
+static void screen_drawn(void *ctx)
+{
+	struct trace *t = ctx;
+
+	if (!t->phase_ms[PH_FRAME])
+		t->phase_ms[PH_FRAME] = clock__ms();
+}
+
 /* The screen, or the lines of --stream, until the user or --duration stops. */
 static int follow(struct trace *t, const struct trace_args *a, const struct loader_stats *ls)
 {
 	char notice[300], nft_why[300];
+	int rc;
 	struct ui_feed feed = {
-		.pump = session__pump,
-		.clear = session__clear,
-		.ctx = t->session,
+		.pump = screen_pump,
+		.clear = screen_clear,
+		.drawn = screen_drawn,
+		.ctx = t,
 		.live = true,
 		.backend = backend__label(t->backend),
 		.backend_why = t->why,
@@ -971,7 +994,14 @@ static int follow(struct trace *t, const struct trace_args *a, const struct load
 			 nft_loader__status(t->nft));
 		feed.nft_why = nft_why;
 	}
-	return ui__run(t->store, t->names, &t->cfg, &feed);
+	rc = ui__run(t->store, t->names, &t->cfg, &feed);
+	if (t->phase_ms[PH_FRAME])
+		p_info("start-up: first frame %.0f ms after start (session %.0f ms, screen %.0f "
+		       "ms)",
+		       t->phase_ms[PH_FRAME] - t->start_ms,
+		       t->phase_ms[PH_SESSION] - t->phase_ms[PH_ATTACH],
+		       t->phase_ms[PH_FRAME] - t->phase_ms[PH_SESSION]);
+	return rc;
 }
 
 /* Both loaders' probes off, once; the time it took is said. The session reads them no more. */
