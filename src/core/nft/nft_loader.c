@@ -325,12 +325,28 @@ static int link_netfilter(void *arg)
 	return (int)syscall(__NR_bpf, CMD_LINK_CREATE, &attr, sizeof(attr));
 }
 
-/* The first bracket program, loaded by libbpf on the shared maps. */
-static int load_first_bracket(struct nft_loader *l, const struct nft_bracket_cfg *cfg)
+/*
+ * The object of the first bracket, opened, with the kernel's BTF read by libbpf: setting a
+ * program's target (its own) is libbpf 1.1's only way to have that read before the load, which
+ * keeps it. NULL if it cannot be opened.
+ */
+static struct nft_bpf *open_bracket_obj(void)
 {
 	struct nft_bpf *skel = nft_bpf__open();
+
+	if (skel)
+		bpf_program__set_attach_target(skel->progs.nft_kfree_skb, 0, "kfree_skb");
+	return skel;
+}
+
+/* The first bracket program, loaded by libbpf on the shared maps; skel: opened ahead, or NULL. */
+static int load_first_bracket(struct nft_loader *l, const struct nft_bracket_cfg *cfg,
+			      struct nft_bpf *skel)
+{
 	struct bpf_program *p;
 
+	if (!skel)
+		skel = nft_bpf__open();
 	if (!skel)
 		return -1;
 	if (reuse_shared(skel, &l->o.fds)) {
@@ -436,6 +452,7 @@ struct nft_chains_read {
 	uint32_t netns;
 	struct nft_chain_def chains[MAX_BRACKETS];
 	int n_chains;
+	struct nft_bpf *skel; /* where there are chains: the first bracket's object, opened */
 	bool joined;
 };
 
@@ -444,6 +461,9 @@ static void *chains_run(void *arg)
 	struct nft_chains_read *r = arg;
 
 	r->n_chains = read_chains(r->nft, r->netns, r->chains);
+	/* Its BTF read too overlaps the main object's load. */
+	if (r->n_chains)
+		r->skel = open_bracket_obj();
 	return NULL;
 }
 
@@ -479,6 +499,7 @@ void nft_loader__chains_free(struct nft_chains_read *r)
 	if (!r)
 		return;
 	chains_wait(r);
+	nft_bpf__destroy(r->skel);
 	free(r);
 }
 
@@ -487,11 +508,13 @@ static void start_brackets(struct nft_loader *l)
 	static struct nft_chain_def chains[MAX_BRACKETS];
 	static struct bracket_slot slots[MAX_BRACKETS * 2];
 	struct nft_chains_read *r = l->o.chains;
+	struct nft_bpf *ahead = NULL;
 	int n_chains, n_slots = 0;
 
 	if (r) {
 		n_chains = r->n_chains;
 		memcpy(chains, r->chains, (size_t)n_chains * sizeof(*chains));
+		ahead = r->skel;
 		free(r);
 		l->o.chains = NULL;
 	} else {
@@ -528,7 +551,8 @@ static void start_brackets(struct nft_loader *l)
 				prog = l->copies[k].fd;
 		if (prog < 0 && l->n_copies < MAX_BRACKETS) {
 			prog = l->n_copies ? copy_bracket(l, &slots[i].cfg)
-					   : load_first_bracket(l, &slots[i].cfg);
+					   : load_first_bracket(l, &slots[i].cfg, ahead);
+			ahead = NULL;
 			if (prog >= 0)
 				l->copies[l->n_copies++] =
 					(struct bracket_copy){ slots[i].cfg, prog };
@@ -552,6 +576,7 @@ static void start_brackets(struct nft_loader *l)
 		}
 		l->nf_links[l->n_nf_links++] = fd;
 	}
+	nft_bpf__destroy(ahead);
 	if (l->bracket_obj &&
 	    !(l->links[KP_KFREE] = bpf_program__attach(l->bracket_obj->progs.nft_kfree_skb)))
 		add_status(l, "no NETFILTER_DROP attribution");
