@@ -465,6 +465,7 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 	raise_fd_limit();
 	l->vmlinux = kernel_btf__vmlinux();
 	l->skel = o->preopen ? preopen_join(o->preopen) : skbtop_bpf__open();
+	p_debug("BPF object: %.0f ms to have it open, its kernel BTF read", clock__ms() - t0);
 	if (!l->skel) {
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
 		goto fail;
