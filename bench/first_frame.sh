@@ -6,8 +6,9 @@
 #    exec and the dynamic linking);
 #  - the floor, `skbtop --empty-probes` (the same start with programs the verifier finds empty: what
 #    the verifier's work on skbtop's programs adds);
-#  - BASE=path/to/another/skbtop: that build too, alternated with this one round by round (before and
-#    after a change).
+#  - BASE=path/to/another/skbtop: that build too (before and after a change).
+# The builds alternate within each round, each round starting with the next one, and each start waits
+# for the previous one's exit (its detach, the kernel freeing its programs).
 # The load average is printed with the figures: on a shared machine they move with it.
 # Needs root and tmux; the goal is under 1 s.
 set -u
@@ -37,9 +38,9 @@ one() {
 	local key=$1 bin=$2 i
 	shift 2
 	i=$(($(cat "$work/$key.frame" 2>/dev/null | wc -l) + 1))
-	rm -f "$work/start"
+	rm -f "$work/start" "$work/end"
 	T -f /dev/null new-session -d -s t -x 120 -y 36 \
-		"export LANG=C.UTF-8 TERM=tmux-256color; echo \$EPOCHREALTIME >'$work/start'; exec '$bin' -v $* 2>'$work/$key.err.$i'"
+		"export LANG=C.UTF-8 TERM=tmux-256color; echo \$EPOCHREALTIME >'$work/start'; '$bin' -v $* 2>'$work/$key.err.$i'; touch '$work/end'"
 	for _ in $(seq 2000); do [ -s "$work/start" ] && break; sleep 0.005; done
 	for _ in $(seq 500); do
 		T capture-pane -p -t t 2>/dev/null | grep -q '▶ live' && break
@@ -48,8 +49,11 @@ one() {
 	end=$EPOCHREALTIME
 	awk -v a="$(cat "$work/start")" -v b="$end" 'BEGIN { printf "%.3f\n", b - a }' >>"$work/$key.frame"
 	T send-keys -t t q
-	sleep 0.5
+	# The next start must not share the machine with this one's detach and exit, nor with the
+	# kernel freeing its programs: wait for the exit, then a second.
+	for _ in $(seq 500); do [ -e "$work/end" ] && break; sleep 0.02; done
 	T kill-server 2>/dev/null
+	sleep 1
 }
 
 # phases KEY: the medians of skbtop -v's start-up phases over KEY's rounds.
@@ -68,12 +72,16 @@ phases() {
 	echo "$out ms; in the process, start to first frame ${v:-?} ms"
 }
 
+# Each round starts with another of the builds, so that none always follows the same one.
+runs=("skbtop $SKBTOP" "floor $SKBTOP --empty-probes")
+[ -z "$BASE" ] || runs+=("base $BASE")
 loads=()
-for _ in $(seq "$ROUNDS"); do
+for r in $(seq "$ROUNDS"); do
 	loads+=("$(cut -d' ' -f1 /proc/loadavg)")
-	one skbtop "$SKBTOP"
-	one floor "$SKBTOP" --empty-probes
-	[ -z "$BASE" ] || one base "$BASE"
+	for k in $(seq 0 $((${#runs[@]} - 1))); do
+		# shellcheck disable=SC2086 # key, binary and options as words
+		one ${runs[$(((r + k) % ${#runs[@]}))]}
+	done
 done
 report() {
 	printf 'first_frame: %-28s %.2f s from exec to the first frame (median of %d); start-up medians: %s\n' \
