@@ -12,7 +12,7 @@
 # The load average is printed with the figures: on a shared machine they move with it.
 # Needs root and tmux; the goal is under 1 s.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . bench/lib.bash
 OUT=${OUT:-build}
 SKBTOP=${SKBTOP:-$OUT/skbtop}
@@ -37,7 +37,8 @@ trap 'T kill-server 2>/dev/null; rm -rf "$work"' EXIT
 one() {
 	local key=$1 bin=$2 i
 	shift 2
-	i=$(($(cat "$work/$key.frame" 2>/dev/null | wc -l) + 1))
+	touch "$work/$key.frame"
+	i=$(($(wc -l <"$work/$key.frame") + 1))
 	rm -f "$work/start" "$work/end"
 	T -f /dev/null new-session -d -s t -x 120 -y 36 \
 		"export LANG=C.UTF-8 TERM=tmux-256color; echo \$EPOCHREALTIME >'$work/start'; '$bin' -v $* 2>'$work/$key.err.$i'; touch '$work/end'"
