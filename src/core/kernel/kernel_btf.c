@@ -2,6 +2,7 @@
 #include "core/kernel/kernel_btf.h"
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -56,6 +57,16 @@ struct btf *kernel_btf__open(const char *path, bool *owned)
 {
 	*owned = strcmp(path, KERNEL_BTF_DIR "/vmlinux") != 0;
 	return *owned ? btf__parse(path, NULL) : kernel_btf__vmlinux();
+}
+
+void kernel_btf__drop_unloaded(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+	struct bpf_map *m;
+
+	bpf_object__for_each_program(p, obj) bpf_program__set_autoload(p, false);
+	bpf_object__for_each_map(m, obj) bpf_map__set_autocreate(m, false);
+	bpf_object__load(obj);
 }
 
 void kernel_btf__release(void)

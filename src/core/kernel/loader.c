@@ -444,8 +444,11 @@ static struct skbtop_bpf *preopen_join(struct loader_preopen *p)
 
 void loader__preopen_free(struct loader_preopen *p)
 {
-	if (p)
-		skbtop_bpf__destroy(preopen_join(p));
+	struct skbtop_bpf *skel = p ? preopen_join(p) : NULL;
+
+	if (skel)
+		kernel_btf__drop_unloaded(skel->obj);
+	skbtop_bpf__destroy(skel);
 }
 
 struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen)

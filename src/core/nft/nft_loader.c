@@ -339,6 +339,14 @@ static struct nft_bpf *open_bracket_obj(void)
 	return skel;
 }
 
+/* A bracket object opened ahead and not used. */
+static void drop_bracket_obj(struct nft_bpf *skel)
+{
+	if (skel)
+		kernel_btf__drop_unloaded(skel->obj);
+	nft_bpf__destroy(skel);
+}
+
 /* The first bracket program, loaded by libbpf on the shared maps; skel: opened ahead, or NULL. */
 static int load_first_bracket(struct nft_loader *l, const struct nft_bracket_cfg *cfg,
 			      struct nft_bpf *skel)
@@ -499,7 +507,7 @@ void nft_loader__chains_free(struct nft_chains_read *r)
 	if (!r)
 		return;
 	chains_wait(r);
-	nft_bpf__destroy(r->skel);
+	drop_bracket_obj(r->skel);
 	free(r);
 }
 
@@ -576,7 +584,7 @@ static void start_brackets(struct nft_loader *l)
 		}
 		l->nf_links[l->n_nf_links++] = fd;
 	}
-	nft_bpf__destroy(ahead);
+	drop_bracket_obj(ahead);
 	if (l->bracket_obj &&
 	    !(l->links[KP_KFREE] = bpf_program__attach(l->bracket_obj->progs.nft_kfree_skb)))
 		add_status(l, "no NETFILTER_DROP attribution");
