@@ -1,46 +1,94 @@
 #!/usr/bin/env bash
 # Start to first frame on this machine: from exec of `skbtop` in a tmux pane to the first drawn screen
-# (the header's "▶ live"), median of ROUNDS (default 5). Beside it, from the same rounds, where the
-# start-up time goes (skbtop -v: configuration, backend probe, function choice, BPF load, nft, attach).
+# (the header's "▶ live"), median of ROUNDS (default 5). Beside it, from the same rounds:
+#  - where the start-up time goes (skbtop -v: configuration, backend probe, function choice, BPF load,
+#    nft, attach, session, screen; and the process's own start to first frame, which leaves out the
+#    exec and the dynamic linking);
+#  - the floor, `skbtop --empty-probes` (the same start with programs the verifier finds empty: what
+#    the verifier's work on skbtop's programs adds);
+#  - BASE=path/to/another/skbtop: that build too (before and after a change).
+# The builds alternate within each round, each round starting with the next one, and each start waits
+# for the previous one's exit (its detach, the kernel freeing its programs).
+# The load average is printed with the figures: on a shared machine they move with it.
 # Needs root and tmux; the goal is under 1 s.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
+. bench/lib.bash
 OUT=${OUT:-build}
 SKBTOP=${SKBTOP:-$OUT/skbtop}
+BASE=${BASE:-}
 ROUNDS=${ROUNDS:-5}
 if [ "$(id -u)" -ne 0 ] || ! command -v tmux >/dev/null || [ ! -x "$SKBTOP" ]; then
 	echo "first_frame: skipped (needs root, tmux and $SKBTOP)"
 	exit 0
+fi
+if [ -n "$BASE" ] && [ ! -x "$BASE" ]; then
+	echo "first_frame: BASE=$BASE is not an executable" >&2
+	exit 1
 fi
 work=$(mktemp -d)
 sock="skbtop-ff-$$"
 T() { tmux -L "$sock" "$@"; }
 trap 'T kill-server 2>/dev/null; rm -rf "$work"' EXIT
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
-
-for i in $(seq "$ROUNDS"); do
-	rm -f "$work/start"
+# one KEY BINARY [OPTION]: one start in a fresh tmux server; the seconds to "▶ live" are added to
+# $work/KEY.frame, skbtop's -v lines to $work/KEY.err.N. The pane is polled every 20 ms: a tighter
+# poll forks a tmux client so often that it takes a core from the start it measures.
+one() {
+	local key=$1 bin=$2 i
+	shift 2
+	touch "$work/$key.frame"
+	i=$(($(wc -l <"$work/$key.frame") + 1))
+	rm -f "$work/start" "$work/end"
 	T -f /dev/null new-session -d -s t -x 120 -y 36 \
-		"export LANG=C.UTF-8 TERM=tmux-256color; echo \$EPOCHREALTIME >'$work/start'; exec '$SKBTOP' -v 2>'$work/err.$i'"
+		"export LANG=C.UTF-8 TERM=tmux-256color; echo \$EPOCHREALTIME >'$work/start'; '$bin' -v $* 2>'$work/$key.err.$i'; touch '$work/end'"
 	for _ in $(seq 2000); do [ -s "$work/start" ] && break; sleep 0.005; done
-	for _ in $(seq 2000); do
+	for _ in $(seq 500); do
 		T capture-pane -p -t t 2>/dev/null | grep -q '▶ live' && break
-		sleep 0.005
+		sleep 0.02
 	done
 	end=$EPOCHREALTIME
-	awk -v a="$(cat "$work/start")" -v b="$end" 'BEGIN { printf "%.3f\n", b - a }' >>"$work/frame"
+	awk -v a="$(cat "$work/start")" -v b="$end" 'BEGIN { printf "%.3f\n", b - a }' >>"$work/$key.frame"
 	T send-keys -t t q
-	sleep 0.5
+	# The next start must not share the machine with this one's detach and exit, nor with the
+	# kernel freeing its programs: wait for the exit, then a second.
+	for _ in $(seq 500); do [ -e "$work/end" ] && break; sleep 0.02; done
 	T kill-server 2>/dev/null
+	sleep 1
+}
+
+# phases KEY: the medians of skbtop -v's start-up phases over KEY's rounds.
+phases() {
+	local out="" p v
+	grep -q 'start-up:' "$work/$1".err.* || {
+		echo "phases not printed by this skbtop"
+		return
+	}
+	for p in "options and configuration" "backend probe" "function choice" "BPF load" "nft" "attach" \
+		"session" "screen"; do
+		v=$(cat "$work/$1".err.* | sed -nE "s/.*start-up:.*[ (]$p ([0-9]+) ms.*/\1/p" | median)
+		out+="${out:+, }$p ${v:-?}"
+	done
+	v=$(cat "$work/$1".err.* | sed -nE "s/.*start-up: first frame ([0-9]+) ms after start.*/\1/p" | median)
+	echo "$out ms; in the process, start to first frame ${v:-?} ms"
+}
+
+# Each round starts with another of the builds, so that none always follows the same one.
+runs=("skbtop $SKBTOP" "floor $SKBTOP --empty-probes")
+[ -z "$BASE" ] || runs+=("base $BASE")
+loads=()
+for r in $(seq "$ROUNDS"); do
+	loads+=("$(cut -d' ' -f1 /proc/loadavg)")
+	for k in $(seq 0 $((${#runs[@]} - 1))); do
+		# shellcheck disable=SC2086 # key, binary and options as words
+		one ${runs[$(((r + k) % ${#runs[@]}))]}
+	done
 done
-frame=$(median <"$work/frame")
-phases=""
-grep -q 'start-up:' "$work"/err.* || phases="not printed by this skbtop"
-[ -n "$phases" ] || for p in "options and configuration" "backend probe" "function choice" "BPF load" "nft" "attach"; do
-	# shellcheck disable=SC2002 # one pipeline per phase
-	v=$(cat "$work"/err.* | sed -nE "s/.*start-up:.* $p ([0-9]+) ms.*/\1/p" | median)
-	phases+="${phases:+, }$p $v ms"
-done
-printf 'first_frame: %.2f s from exec to the first frame (median of %d; goal < 1 s); start-up medians: %s\n' \
-	"$frame" "$ROUNDS" "$phases"
+report() {
+	printf 'first_frame: %-28s %.2f s from exec to the first frame (median of %d); start-up medians: %s\n' \
+		"$1" "$(median <"$work/$2.frame")" "$ROUNDS" "$(phases "$2")"
+}
+report "skbtop" skbtop
+report "--empty-probes (floor)" floor
+[ -z "$BASE" ] || report "BASE=$BASE" base
+echo "first_frame: goal < 1 s; load average (1 min) at each round: ${loads[*]}"

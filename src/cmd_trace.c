@@ -85,6 +85,8 @@ enum {
 	PH_LOAD,
 	PH_NFT,
 	PH_ATTACH,
+	PH_SESSION, /* the store, the queue, the poller */
+	PH_FRAME,   /* the screen's first update */
 	PH_COUNT
 };
 
@@ -94,8 +96,10 @@ struct trace {
 	struct store *store;
 	struct queue *q;
 	struct poller *poller;
+	struct loader_preopen *preopen; /* until the loader takes it */
 	struct loader *loader;
 	struct nft_loader *nft;
+	struct nft_chains_read *chains; /* until the nft loader takes it */
 	struct cost *cost;
 	struct session_kernel kernel; /* what the session reads of the loaders and the poller */
 	struct session *session;
@@ -811,6 +815,16 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 		return 1;
 	}
 	t->phase_ms[PH_BACKEND] = clock__ms();
+	/* The floor has none of nft's probes or brackets. The chains to bracket are read while the
+	 * BPF object loads. */
+	if (!a->empty_probes) {
+		no.rules = a->nft_rules_given ? a->nft_rules : t->cfg.nft_rules;
+		no.kprobes = t->backend != BACKEND_TRACEPOINT;
+		no.netlink_trace = a->nft_netlink;
+		no.netns = kcfg.netns;
+		no.cfg = &t->cfg;
+		t->chains = nft_loader__read_chains(&no);
+	}
 	t->names = names__new();
 	if (!t->names) {
 		p_err("out of memory");
@@ -836,22 +850,20 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	lo.empty_probes = a->empty_probes;
 	/* Only an output that writes bytes has the kernel copy them. */
 	lo.snaplen = t->capture ? (uint32_t)a->snaplen : 0;
+	lo.preopen = t->preopen;
+	t->preopen = NULL;
 	t->loader = loader__new(&lo, err, sizeof(err));
 	if (!t->loader) {
 		p_err("%s", err);
 		return 1;
 	}
 	t->phase_ms[PH_LOAD] = clock__ms();
-	/* Before the main attach, so a chain's drop is reported before the skb's free. The floor
-	 * has none of its probes or brackets. */
+	/* Before the main attach, so a chain's drop is reported before the skb's free. */
 	if (!a->empty_probes) {
-		no.rules = a->nft_rules_given ? a->nft_rules : t->cfg.nft_rules;
-		no.kprobes = t->backend != BACKEND_TRACEPOINT;
-		no.netlink_trace = a->nft_netlink;
-		no.netns = kcfg.netns;
 		no.names = t->names;
-		no.cfg = &t->cfg;
 		loader__shared_fds(t->loader, &no.fds);
+		no.chains = t->chains;
+		t->chains = NULL;
 		t->nft = nft_loader__new(&no);
 		if (!t->nft) {
 			p_err("out of memory");
@@ -892,6 +904,7 @@ static int open_session(struct trace *t, const struct trace_args *a)
 	}
 	if (start_cost(t))
 		return -1;
+	t->phase_ms[PH_SESSION] = clock__ms();
 	if (a->metrics) {
 		t->http = metrics_http__start(&a->metrics_addr, a->metrics_len);
 		if (!t->http)
@@ -927,14 +940,34 @@ static int open_session(struct trace *t, const struct trace_args *a)
 	return 0;
 }
 
+static size_t screen_pump(void *ctx, struct store *s)
+{
+	return session__pump(((struct trace *)ctx)->session, s);
+}
+
+static void screen_clear(void *ctx, struct store *s)
+{
+	session__clear(((struct trace *)ctx)->session, s);
+}
+
+static void screen_drawn(void *ctx)
+{
+	struct trace *t = ctx;
+
+	if (!t->phase_ms[PH_FRAME])
+		t->phase_ms[PH_FRAME] = clock__ms();
+}
+
 /* The screen, or the lines of --stream, until the user or --duration stops. */
 static int follow(struct trace *t, const struct trace_args *a, const struct loader_stats *ls)
 {
 	char notice[300], nft_why[300];
+	int rc;
 	struct ui_feed feed = {
-		.pump = session__pump,
-		.clear = session__clear,
-		.ctx = t->session,
+		.pump = screen_pump,
+		.clear = screen_clear,
+		.drawn = screen_drawn,
+		.ctx = t,
 		.live = true,
 		.backend = backend__label(t->backend),
 		.backend_why = t->why,
@@ -961,7 +994,14 @@ static int follow(struct trace *t, const struct trace_args *a, const struct load
 			 nft_loader__status(t->nft));
 		feed.nft_why = nft_why;
 	}
-	return ui__run(t->store, t->names, &t->cfg, &feed);
+	rc = ui__run(t->store, t->names, &t->cfg, &feed);
+	if (t->phase_ms[PH_FRAME])
+		p_info("start-up: first frame %.0f ms after start (session %.0f ms, screen %.0f "
+		       "ms)",
+		       t->phase_ms[PH_FRAME] - t->start_ms,
+		       t->phase_ms[PH_SESSION] - t->phase_ms[PH_ATTACH],
+		       t->phase_ms[PH_FRAME] - t->phase_ms[PH_SESSION]);
+	return rc;
 }
 
 /* Both loaders' probes off, once; the time it took is said. The session reads them no more. */
@@ -1022,6 +1062,8 @@ static void teardown(struct trace *t)
 	poller__free(t->poller);
 	session__free(t->session);
 	detach(t);
+	loader__preopen_free(t->preopen);
+	nft_loader__chains_free(t->chains);
 	nft_loader__free(t->nft);
 	discover__free(&t->list);
 	folded__free(t->folded);
@@ -1094,8 +1136,12 @@ int cmd_trace(int argc, char **argv)
 		goto out_args;
 	if (geteuid() != 0)
 		p_warn("not running as root: loading BPF programs will probably be refused");
+	/* The object and libbpf's read of the kernel's BTF, while the configuration is read and
+	 * the backend probed. */
+	t.preopen = loader__preopen();
 	if (config__load(&t.cfg, a.config, NULL, err, sizeof(err))) {
 		p_err("%s", err);
+		loader__preopen_free(t.preopen);
 		rc = EXIT_USAGE;
 		goto out_args;
 	}

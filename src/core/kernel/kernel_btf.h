@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 struct btf;
+struct bpf_object;
 
 #define KERNEL_BTF_DIR "/sys/kernel/btf"
 
@@ -19,6 +20,13 @@ struct btf *kernel_btf__vmlinux(void);
 /* The vmlinux BTF at path: the shared copy when path is the running kernel's, otherwise parsed
  * for the caller, who frees it when *owned. NULL (errno set) when unreadable. */
 struct btf *kernel_btf__open(const char *path, bool *owned);
+
+/*
+ * Frees what libbpf read of the kernel's BTF for obj ahead of its load (through
+ * bpf_program__set_attach_target), when obj is given up unloaded: libbpf 1.1 frees it only in
+ * bpf_object__load, so obj is loaded empty (no program, no map). Then obj is still to be closed.
+ */
+void kernel_btf__drop_unloaded(struct bpf_object *obj);
 
 /* Frees the shared copy (at exit). */
 void kernel_btf__release(void);

@@ -30,6 +30,7 @@
 #include "core/filter/filter_load.h"
 #include "core/kernel/kernel_btf.h"
 #include "core/base/log.h"
+#include "core/base/signals.h"
 #include "skbtop.skel.h"
 #include "core/base/clock.h"
 
@@ -388,6 +389,68 @@ static uint32_t ringbuf_bytes(uint32_t kb)
 	return (uint32_t)size;
 }
 
+struct loader_preopen {
+	pthread_t thread;
+	struct skbtop_bpf *skel;
+	int err; /* errno of a failed open */
+};
+
+static void *preopen_run(void *arg)
+{
+	struct loader_preopen *p = arg;
+	struct bpf_program *prog;
+	char name[96];
+
+	p->skel = skbtop_bpf__open();
+	if (!p->skel) {
+		p->err = errno;
+		return NULL;
+	}
+	/* Setting a program's target is what makes libbpf read the kernel's BTF before the load,
+	 * and keep it for the load. The target is the one the program's section names already;
+	 * one the kernel lacks changes nothing (prepare_tps leaves that program out). */
+	snprintf(name, sizeof(name), "skbtop_tpb_%s", tp_defs[0].name);
+	prog = bpf_object__find_program_by_name(p->skel->obj, name);
+	if (prog)
+		bpf_program__set_attach_target(prog, 0, tp_defs[0].name);
+	return NULL;
+}
+
+struct loader_preopen *loader__preopen(void)
+{
+	struct loader_preopen *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	libbpf_set_print(libbpf_to_log);
+	if (signals__thread(&p->thread, preopen_run, p)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* The opened object (NULL, errno set, if the open failed); p is freed. */
+static struct skbtop_bpf *preopen_join(struct loader_preopen *p)
+{
+	struct skbtop_bpf *skel;
+
+	pthread_join(p->thread, NULL);
+	skel = p->skel;
+	errno = p->err;
+	free(p);
+	return skel;
+}
+
+void loader__preopen_free(struct loader_preopen *p)
+{
+	struct skbtop_bpf *skel = p ? preopen_join(p) : NULL;
+
+	if (skel)
+		kernel_btf__drop_unloaded(skel->obj);
+	skbtop_bpf__destroy(skel);
+}
+
 struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct loader *l = calloc(1, sizeof(*l));
@@ -395,14 +458,17 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 	int ret;
 
 	if (!l) {
+		loader__preopen_free(o->preopen);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	l->o = *o;
+	l->o.preopen = NULL;
 	libbpf_set_print(libbpf_to_log);
 	raise_fd_limit();
 	l->vmlinux = kernel_btf__vmlinux();
-	l->skel = skbtop_bpf__open();
+	l->skel = o->preopen ? preopen_join(o->preopen) : skbtop_bpf__open();
+	p_debug("BPF object: %.0f ms to have it open, its kernel BTF read", clock__ms() - t0);
 	if (!l->skel) {
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
 		goto fail;

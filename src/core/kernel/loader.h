@@ -36,6 +36,7 @@ struct loader_opts {
 	size_t n_funcs;
 	bool empty_probes; /* programs that return at once: the hooks' own cost */
 	uint32_t snaplen;  /* bytes of each packet to capture (SKBTOP_EV_BYTES), 0: none */
+	struct loader_preopen *preopen; /* from loader__preopen(), taken over; NULL: opened here */
 };
 
 struct loader_stats {
@@ -65,6 +66,14 @@ struct loader;
 
 /* open, set rodata and map sizes, load. Returns NULL after writing one sentence into err. */
 struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen);
+/*
+ * Opens the BPF object in a thread of its own and has libbpf read the kernel's BTF there, while
+ * start-up goes on: libbpf cannot take the BTF skbtop has read, so its own read overlaps the rest
+ * of start-up instead of following it. NULL if no thread could start (loader__new then opens).
+ */
+struct loader_preopen *loader__preopen(void);
+/* A preopened object start-up ended without (a bad option): waits for the thread, frees. */
+void loader__preopen_free(struct loader_preopen *p);
 /* Attaches the probes; failures are counted, not fatal. -1 only when nothing at all attached. */
 int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t errlen);
 /* The maps a second object (nft.bpf.o) reuses with bpf_map__reuse_fd(). */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "core/kernel/kernel_btf.h"
 #include "core/base/log.h"
 #include "core/base/netns.h"
+#include "core/base/signals.h"
 /* The skeleton names the rodata type: its definition comes first. */
 #include "core/nft/nf_names.h"
 #include "nft_cfg.bpf.h"
@@ -55,7 +57,13 @@ struct nft_loader {
 	bool keyon;
 	struct nft_bpf *skel;
 	struct bpf_link *links[KP_COUNT];
-	struct nft_bpf *copies[MAX_BRACKETS];
+	/* The first bracket program, as libbpf loaded it (with nft_kfree_skb): the others are
+	 * copies of its instructions. */
+	struct nft_bpf *bracket_obj;
+	struct bracket_copy {
+		struct nft_bracket_cfg cfg;
+		int fd; /* copies[0]'s is bracket_obj's */
+	} copies[MAX_BRACKETS];
 	size_t n_copies;
 	int nf_links[MAX_BRACKETS * 2];
 	size_t n_nf_links;
@@ -319,24 +327,46 @@ static int link_netfilter(void *arg)
 	return (int)syscall(__NR_bpf, CMD_LINK_CREATE, &attr, sizeof(attr));
 }
 
-static struct nft_bpf *load_copy(struct nft_loader *l, const struct nft_bracket_cfg *cfg)
+/*
+ * The object of the first bracket, opened, with the kernel's BTF read by libbpf: setting a
+ * program's target (its own) is libbpf 1.1's only way to have that read before the load, which
+ * keeps it. NULL if it cannot be opened.
+ */
+static struct nft_bpf *open_bracket_obj(void)
 {
 	struct nft_bpf *skel = nft_bpf__open();
+
+	if (skel)
+		bpf_program__set_attach_target(skel->progs.nft_kfree_skb, 0, "kfree_skb");
+	return skel;
+}
+
+/* A bracket object opened ahead and not used. */
+static void drop_bracket_obj(struct nft_bpf *skel)
+{
+	if (skel)
+		kernel_btf__drop_unloaded(skel->obj);
+	nft_bpf__destroy(skel);
+}
+
+/* The first bracket program, loaded by libbpf on the shared maps; skel: opened ahead, or NULL. */
+static int load_first_bracket(struct nft_loader *l, const struct nft_bracket_cfg *cfg,
+			      struct nft_bpf *skel)
+{
 	struct bpf_program *p;
 
 	if (!skel)
-		return NULL;
-	if (reuse_shared(skel, &l->o.fds) ||
-	    (l->n_copies && bpf_map__reuse_fd(skel->maps.nft_open_brackets,
-					      bpf_map__fd(l->copies[0]->maps.nft_open_brackets)))) {
+		skel = nft_bpf__open();
+	if (!skel)
+		return -1;
+	if (reuse_shared(skel, &l->o.fds)) {
 		nft_bpf__destroy(skel);
-		return NULL;
+		return -1;
 	}
 	bpf_object__for_each_program(p, skel->obj)
 	{
-		bpf_program__set_autoload(p,
-					  p == skel->progs.nft_bracket_prog ||
-						  (!l->n_copies && p == skel->progs.nft_kfree_skb));
+		bpf_program__set_autoload(p, p == skel->progs.nft_bracket_prog ||
+						     p == skel->progs.nft_kfree_skb);
 	}
 	bpf_program__set_type(skel->progs.nft_bracket_prog, PROG_TYPE_NETFILTER);
 	bpf_program__set_expected_attach_type(skel->progs.nft_bracket_prog, ATTACH_NETFILTER);
@@ -344,24 +374,161 @@ static struct nft_bpf *load_copy(struct nft_loader *l, const struct nft_bracket_
 	skel->rodata->nft_func_base = l->func_base;
 	if (nft_bpf__load(skel)) {
 		nft_bpf__destroy(skel);
+		return -1;
+	}
+	l->bracket_obj = skel;
+	return bpf_program__fd(skel->progs.nft_bracket_prog);
+}
+
+/*
+ * Another bracket: the first one's instructions as the kernel took them, on a .rodata of its own
+ * (frozen, so that the verifier still reads the chain's role as constants). Each object libbpf
+ * loads reads the kernel's BTF again, 100 ms and more on a loaded machine, and a firewall makes a
+ * dozen brackets.
+ */
+static int copy_bracket(const struct nft_loader *l, const struct nft_bracket_cfg *cfg)
+{
+	const struct nft_bpf *first = l->bracket_obj;
+	const struct bpf_program *p = first->progs.nft_bracket_prog;
+	size_t size = bpf_map__value_size(first->maps.rodata), n = bpf_program__insn_cnt(p);
+	size_t cfg_at =
+		(size_t)((const char *)&first->rodata->nft_bracket - (const char *)first->rodata);
+	int old_fd = bpf_map__fd(first->maps.rodata), map_fd = -1, prog_fd = -1;
+	LIBBPF_OPTS(bpf_map_create_opts, mopts, .map_flags = BPF_F_RDONLY_PROG);
+	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = ATTACH_NETFILTER);
+	struct bpf_insn *insns = malloc(n * sizeof(*insns));
+	char *ro = malloc(size);
+	__u32 zero = 0;
+
+	if (!insns || !ro)
+		goto out;
+	memcpy(ro, (const void *)first->rodata, size);
+	memcpy(ro + cfg_at, cfg, sizeof(*cfg));
+	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "nft_bpf.rodata", sizeof(zero), (__u32)size, 1,
+				&mopts);
+	if (map_fd < 0 || bpf_map_update_elem(map_fd, &zero, ro, BPF_ANY) || bpf_map_freeze(map_fd))
+		goto out;
+	memcpy(insns, bpf_program__insns(p), n * sizeof(*insns));
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (insns[i].code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		if ((insns[i].src_reg == BPF_PSEUDO_MAP_VALUE ||
+		     insns[i].src_reg == BPF_PSEUDO_MAP_FD) &&
+		    insns[i].imm == old_fd)
+			insns[i].imm = map_fd;
+		i++; /* the second half of the 16-byte load */
+	}
+	prog_fd = bpf_prog_load(PROG_TYPE_NETFILTER, bpf_program__name(p), "GPL", insns, n, &popts);
+	if (prog_fd < 0)
+		p_debug("nft: bracket copy refused: %s", strerror(errno));
+out:
+	if (map_fd >= 0)
+		close(map_fd);
+	free(insns);
+	free(ro);
+	return prog_fd;
+}
+
+/* The base chains of the traced namespaces, one nft run per namespace. */
+static int read_chains(const char *nft, uint32_t netns, struct nft_chain_def *chains)
+{
+	uint32_t nss[MAX_NETNS];
+	int n_ns = netns__list(netns, nss, MAX_NETNS), n_chains = 0;
+
+	for (int i = 0; i < n_ns && n_chains < MAX_BRACKETS; i++) {
+		int n = nft_chains__list(nft, nss[i], chains + n_chains, MAX_BRACKETS - n_chains);
+
+		if (n > 0)
+			n_chains += n;
+	}
+	return n_chains;
+}
+
+/* The nft binary to run (o->nft, else the configuration's), with the configuration's timeout. */
+static int find_nft(const struct nft_loader_opts *o, char *nft, size_t len, char *err,
+		    size_t errlen)
+{
+	if (o->cfg && o->cfg->nft_timeout_ms)
+		nft_exec__set_timeout(o->cfg->nft_timeout_ms);
+	return nft_exec__find(o->nft   ? o->nft
+			      : o->cfg ? o->cfg->nft_path
+				       : NULL,
+			      nft, len, err, errlen);
+}
+
+struct nft_chains_read {
+	pthread_t thread;
+	char nft[PATH_MAX];
+	uint32_t netns;
+	struct nft_chain_def chains[MAX_BRACKETS];
+	int n_chains;
+	struct nft_bpf *skel; /* where there are chains: the first bracket's object, opened */
+	bool joined;
+};
+
+static void *chains_run(void *arg)
+{
+	struct nft_chains_read *r = arg;
+
+	r->n_chains = read_chains(r->nft, r->netns, r->chains);
+	/* Its BTF read too overlaps the main object's load. */
+	if (r->n_chains)
+		r->skel = open_bracket_obj();
+	return NULL;
+}
+
+struct nft_chains_read *nft_loader__read_chains(const struct nft_loader_opts *o)
+{
+	struct nft_chains_read *r;
+	char err[256];
+
+	if (o->kprobes)
+		return NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->netns = o->netns;
+	/* No nft: nft_loader__new says so, once. */
+	if (find_nft(o, r->nft, sizeof(r->nft), err, sizeof(err)) ||
+	    signals__thread(&r->thread, chains_run, r)) {
+		free(r);
 		return NULL;
 	}
-	return skel;
+	return r;
+}
+
+static void chains_wait(struct nft_chains_read *r)
+{
+	if (!r->joined)
+		pthread_join(r->thread, NULL);
+	r->joined = true;
+}
+
+void nft_loader__chains_free(struct nft_chains_read *r)
+{
+	if (!r)
+		return;
+	chains_wait(r);
+	drop_bracket_obj(r->skel);
+	free(r);
 }
 
 static void start_brackets(struct nft_loader *l)
 {
 	static struct nft_chain_def chains[MAX_BRACKETS];
 	static struct bracket_slot slots[MAX_BRACKETS * 2];
-	uint32_t nss[MAX_NETNS];
-	int n_ns = netns__list(l->o.netns, nss, MAX_NETNS), n_chains = 0, n_slots = 0;
+	struct nft_chains_read *r = l->o.chains;
+	struct nft_bpf *ahead = NULL;
+	int n_chains, n_slots = 0;
 
-	for (int i = 0; i < n_ns && n_chains < MAX_BRACKETS; i++) {
-		int n = nft_chains__list(l->nft, nss[i], chains + n_chains,
-					 MAX_BRACKETS - n_chains);
-
-		if (n > 0)
-			n_chains += n;
+	if (r) {
+		n_chains = r->n_chains;
+		memcpy(chains, r->chains, (size_t)n_chains * sizeof(*chains));
+		ahead = r->skel;
+		free(r);
+		l->o.chains = NULL;
+	} else {
+		n_chains = read_chains(l->nft, l->o.netns, chains);
 	}
 	for (int i = 0; i < n_chains; i++) {
 		const struct nft_chain_def *c = &chains[i];
@@ -386,28 +553,28 @@ static void start_brackets(struct nft_loader *l)
 		l->chains_bracketed += placed;
 	}
 	for (int i = 0; i < n_slots; i++) {
-		struct nft_bpf *skel = NULL;
 		struct link_req r;
-		int fd, ns;
+		int prog = -1, fd, ns;
 
-		for (size_t k = 0; k < l->n_copies && !skel; k++)
-			if (!memcmp(&l->copies[k]->rodata->nft_bracket, &slots[i].cfg,
-				    sizeof(slots[i].cfg)))
-				skel = l->copies[k];
-		if (!skel && l->n_copies < MAX_BRACKETS) {
-			skel = load_copy(l, &slots[i].cfg);
-			if (skel)
-				l->copies[l->n_copies++] = skel;
+		for (size_t k = 0; k < l->n_copies && prog < 0; k++)
+			if (!memcmp(&l->copies[k].cfg, &slots[i].cfg, sizeof(slots[i].cfg)))
+				prog = l->copies[k].fd;
+		if (prog < 0 && l->n_copies < MAX_BRACKETS) {
+			prog = l->n_copies ? copy_bracket(l, &slots[i].cfg)
+					   : load_first_bracket(l, &slots[i].cfg, ahead);
+			ahead = NULL;
+			if (prog >= 0)
+				l->copies[l->n_copies++] =
+					(struct bracket_copy){ slots[i].cfg, prog };
 		}
 		ns = netns__open(slots[i].netns);
-		if (!skel || ns < 0) {
+		if (prog < 0 || ns < 0) {
 			l->brackets_failed++;
 			if (ns >= 0)
 				close(ns);
 			continue;
 		}
-		r = (struct link_req){ bpf_program__fd(skel->progs.nft_bracket_prog), slots[i].pf,
-				       slots[i].hook, slots[i].prio };
+		r = (struct link_req){ prog, slots[i].pf, slots[i].hook, slots[i].prio };
 		fd = netns__call(ns, link_netfilter, &r);
 		close(ns);
 		if (fd < 0) {
@@ -419,8 +586,9 @@ static void start_brackets(struct nft_loader *l)
 		}
 		l->nf_links[l->n_nf_links++] = fd;
 	}
-	if (l->n_copies &&
-	    !(l->links[KP_KFREE] = bpf_program__attach(l->copies[0]->progs.nft_kfree_skb)))
+	drop_bracket_obj(ahead);
+	if (l->bracket_obj &&
+	    !(l->links[KP_KFREE] = bpf_program__attach(l->bracket_obj->progs.nft_kfree_skb)))
 		add_status(l, "no NETFILTER_DROP attribution");
 	if (!n_chains) {
 		add_status(l, "nft chains: no IPv4/IPv6 base chain found to bracket");
@@ -489,16 +657,16 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 	struct nft_loader *l = calloc(1, sizeof(*l));
 	char err[256];
 
-	if (!l)
+	if (!l) {
+		nft_loader__chains_free(o->chains);
 		return NULL;
+	}
 	l->o = *o;
-	if (o->cfg && o->cfg->nft_timeout_ms)
-		nft_exec__set_timeout(o->cfg->nft_timeout_ms);
+	/* The read ahead runs nft too: from here on nft runs one at a time. */
+	if (o->chains)
+		chains_wait(o->chains);
 	/* Without one, every run says "nft not found": what nft would have given is missing. */
-	if (nft_exec__find(o->nft   ? o->nft
-			   : o->cfg ? o->cfg->nft_path
-				    : NULL,
-			   l->nft, sizeof(l->nft), err, sizeof(err))) {
+	if (find_nft(o, l->nft, sizeof(l->nft), err, sizeof(err))) {
 		p_warn("%s", err);
 		l->nft[0] = '\0';
 	}
@@ -513,6 +681,8 @@ struct nft_loader *nft_loader__new(const struct nft_loader_opts *o)
 		start_kprobes(l);
 	else
 		start_brackets(l);
+	nft_loader__chains_free(l->o.chains);
+	l->o.chains = NULL;
 	if (o->netlink_trace)
 		start_netlink(l);
 	if (o->names)
@@ -562,8 +732,9 @@ void nft_loader__for_each_prog(const struct nft_loader *l, loader_prog_fn fn, vo
 	if (!l)
 		return;
 	object_progs(l->skel, fn, ctx);
-	for (size_t i = 0; i < l->n_copies; i++)
-		object_progs(l->copies[i], fn, ctx);
+	object_progs(l->bracket_obj, fn, ctx);
+	for (size_t i = 1; i < l->n_copies; i++)
+		fn(ctx, l->copies[i].fd);
 }
 
 void nft_loader__detach(struct nft_loader *l)
@@ -580,9 +751,11 @@ void nft_loader__detach(struct nft_loader *l)
 		bpf_link__destroy(l->links[i]);
 		l->links[i] = NULL;
 	}
-	for (size_t i = 0; i < l->n_copies; i++)
-		nft_bpf__destroy(l->copies[i]);
+	for (size_t i = 1; i < l->n_copies; i++)
+		close(l->copies[i].fd);
 	l->n_copies = 0;
+	nft_bpf__destroy(l->bracket_obj);
+	l->bracket_obj = NULL;
 	nft_bpf__destroy(l->skel);
 	l->skel = NULL;
 	if (l->keyon)

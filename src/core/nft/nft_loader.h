@@ -30,9 +30,22 @@ struct nft_loader_opts {
 	struct names *names; /* gets the rule text lookup; may be NULL */
 	const struct config *cfg; /* layers for the NFT events' names; may be NULL */
 	struct loader_shared_fds fds;
+	struct nft_chains_read
+		*chains; /* from nft_loader__read_chains, taken over; NULL: read here */
 };
 
 struct nft_loader;
+struct nft_chains_read;
+
+/*
+ * Without kprobes the base chains to bracket are read with nft, once per namespace: this starts
+ * that read in a thread of its own, so that it runs while the main BPF object loads, and
+ * nft_loader__new takes it through opts.chains. NULL when there is nothing to read ahead (kprobes,
+ * no nft, no thread): nft_loader__new reads them itself.
+ */
+struct nft_chains_read *nft_loader__read_chains(const struct nft_loader_opts *o);
+/* A read start-up ended without: waits for it, frees it. */
+void nft_loader__chains_free(struct nft_chains_read *r);
 
 /* Call after loader__new and before loader__attach. NULL only when out of memory. */
 struct nft_loader *nft_loader__new(const struct nft_loader_opts *o);
