@@ -50,6 +50,7 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
 		return NULL;
 	}
 	skbtop__count(SKBTOP_CNT_TRACKED);
+	skbtop__live_add(1);
 	return bpf_map_lookup_elem(&skbtop_tracked, &key);
 }
 
@@ -63,6 +64,13 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
  * the transmit path fills headers in while we watch. Once a full record (SKBTOP_F_BASE) went out,
  * a function or path tracepoint that finds the same headers, device, length and mark sends a
  * short one (struct skbtop_hit): most of a journey says the same thing again.
+
+ *
+ * While no skb is followed (skbtop_live), the filter decides before the table is read, so an
+ * unmatched skb costs no lookup; an skb followed whose headers no longer match (NAT, a kprobe
+ * before the ports are written) is then live, and every run looks it up first, as it must. End
+ * functions always look: they remove the ended entry that would swallow the functions of the
+ * next packet at the same address.
  */
 static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 cookie, __u64 aux,
 					  __u32 reason, int rd)
@@ -74,11 +82,12 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	struct skbtop_event *ev;
 	struct skbtop_parsed p;
 	struct skbtop_skb s;
-	bool parsed = false, translated = false;
+	bool parsed = false, translated = false, early;
 
 	if (skbtop_empty_probes || !skb)
 		return 0;
-	trk = bpf_map_lookup_elem(&skbtop_tracked, &key);
+	early = !is_end && skbtop__none_live();
+	trk = early ? NULL : bpf_map_lookup_elem(&skbtop_tracked, &key);
 	if (trk && (trk->flags & SKBTOP_TRK_ENDED)) {
 		if (!is_tp && !is_end)
 			return 0;
@@ -96,7 +105,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		 * tracepoint); a tracepoint sees whole headers, so any other identity does. */
 		if (parsed && trk->tuple.family &&
 		    ((is_tp && trk->ident != p.ident) || p.tuple.family != trk->tuple.family)) {
-			bpf_map_delete_elem(&skbtop_tracked, &key);
+			skbtop__untrack(key, trk);
 			trk = NULL;
 		} else if (parsed) {
 			if (trk->ident != p.ident || !skbtop__same_tuple(&trk->tuple, &p.tuple))
@@ -116,6 +125,13 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	if (!trk) {
 		if (!skbtop_filter_match(&s, rd))
 			return 0;
+		/* Looked up only now: an ended entry still swallows its release path; a live one
+		 * (the count ran behind) is dropped, and the skb starts afresh. */
+		if (early && (trk = bpf_map_lookup_elem(&skbtop_tracked, &key))) {
+			if ((trk->flags & SKBTOP_TRK_ENDED) && !is_tp)
+				return 0;
+			skbtop__untrack(key, trk);
+		}
 		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd))
 			return 0;
 		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
@@ -144,9 +160,9 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		}
 	}
 	if (type == SKBTOP_EV_DROP || type == SKBTOP_EV_CONSUME)
-		trk->flags |= SKBTOP_TRK_ENDED;
+		skbtop__end(trk);
 	else if (is_end)
-		skbtop__untrack(skb);
+		skbtop__untrack(key, trk);
 	return 0;
 }
 

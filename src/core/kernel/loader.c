@@ -726,6 +726,7 @@ void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out)
 	out->events = bpf_map__fd(l->skel->maps.skbtop_events);
 	out->tracked = bpf_map__fd(l->skel->maps.skbtop_tracked);
 	out->counters = bpf_map__fd(l->skel->maps.skbtop_counters);
+	out->live = bpf_map__fd(l->skel->maps.skbtop_live);
 }
 
 void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx)
@@ -773,6 +774,15 @@ int loader__counters(const struct loader *l, uint64_t *out)
 	}
 	free(vals);
 	return 0;
+}
+
+int64_t loader__live(const struct loader *l)
+{
+	__u32 zero = 0;
+	__s64 live = 0;
+
+	bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.skbtop_live), &zero, &live);
+	return live;
 }
 
 struct detacher {

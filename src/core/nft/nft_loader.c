@@ -140,7 +140,8 @@ static int reuse_shared(struct nft_bpf *skel, const struct loader_shared_fds *fd
 {
 	if (bpf_map__reuse_fd(skel->maps.skbtop_events, fds->events) ||
 	    bpf_map__reuse_fd(skel->maps.skbtop_tracked, fds->tracked) ||
-	    bpf_map__reuse_fd(skel->maps.skbtop_counters, fds->counters))
+	    bpf_map__reuse_fd(skel->maps.skbtop_counters, fds->counters) ||
+	    bpf_map__reuse_fd(skel->maps.skbtop_live, fds->live))
 		return -1;
 	return 0;
 }
