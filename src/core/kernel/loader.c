@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * open -> rodata and map sizes -> load -> attach, for one of four backends:
- *   kprobe.multi  one link per parameter position over an explicit list of symbols, the probe ids
- *                 as cookies; a list the kernel refuses is split in halves until the culprits are
- *                 alone, so one untraceable symbol does not cost the others;
+ *   kprobe.multi  two links over explicit lists of symbols, the probe ids as cookies: functions
+ *                 whose first argument is the skb and that end none, whose program reads the
+ *                 cookie only for an skb it follows, and the rest; a list the kernel refuses is
+ *                 split in halves until the culprits are alone, so one untraceable symbol does
+ *                 not cost the others;
  *   kprobe        one link per function, the probe id as cookie;
  *   fentry        one program per function: the object's program for a position is verified
  *                 against one function, and copies of its final instructions are loaded for the
@@ -68,6 +70,7 @@ struct loader {
 	struct module_btf *mods;
 	size_t n_mods;
 	struct bpf_program *func_prog[MAX_POS + 1];
+	struct bpf_program *kmulti_first; /* kprobe.multi: see multi_first() */
 	struct bpf_program *tp_prog[N_TP];
 	struct bpf_program *clone_entry, *clone_exit; /* NULL when clones are not linked */
 	/* fentry: the function each position's program was verified against (index into funcs) */
@@ -234,6 +237,28 @@ static int func_btf_id(struct loader *l, const struct loader_func *f, int *obj_f
 	return id;
 }
 
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; name && *list; list++)
+		if (!strcmp(*list, name))
+			return true;
+	return false;
+}
+
+/* kprobe.multi: the skb at the first argument and not an end function, so no cookie is needed
+ * before the filter's decision. */
+static bool multi_first(const struct loader *l, const struct loader_func *f)
+{
+	return l->o.backend == BACKEND_KPROBE_MULTI && f->param_pos == 1 &&
+	       !in_list(loader_end_funcs, f->name);
+}
+
+/* The kprobe program that serves f. */
+static struct bpf_program *func_kprobe_prog(const struct loader *l, const struct loader_func *f)
+{
+	return multi_first(l, f) ? l->kmulti_first : l->func_prog[f->param_pos];
+}
+
 static bool func_usable(const struct loader_func *f)
 {
 	return f->name && f->param_pos >= 1 && f->param_pos <= MAX_POS;
@@ -261,8 +286,12 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	struct bpf_program *kprobe =
 		cast ? l->skel->progs.skbtop_kprobe_cast : l->skel->progs.skbtop_kprobe;
 
+	l->kmulti_first =
+		cast ? l->skel->progs.skbtop_kmulti_first_cast : l->skel->progs.skbtop_kmulti_first;
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_cast, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_first, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_first_cast, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe_cast, false);
 	if (l->o.backend == BACKEND_KPROBE_MULTI || l->o.backend == BACKEND_KPROBE)
@@ -296,7 +325,7 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 		if (!func_usable(f))
 			continue;
 		if (l->o.backend != BACKEND_FENTRY) {
-			bpf_program__set_autoload(l->func_prog[f->param_pos], true);
+			bpf_program__set_autoload(func_kprobe_prog(l, f), true);
 			continue;
 		}
 		if (l->template[f->param_pos] >= 0 || f->module || func_btf_id(l, f, &fd) < 0)
@@ -310,14 +339,6 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 		bpf_map__set_max_entries(l->skel->maps.skbtop_ip2id,
 					 l->o.n_funcs ? 2 * l->o.n_funcs : 1);
 	return 0;
-}
-
-static bool in_list(const char *const *list, const char *name)
-{
-	for (; name && *list; list++)
-		if (!strcmp(*list, name))
-			return true;
-	return false;
 }
 
 /* Clone links need a return probe: kprobes, whatever backend traces the functions. */
@@ -511,30 +532,42 @@ static void attach_multi_range(struct loader *l, struct bpf_program *prog, const
 	attach_multi_range(l, prog, syms + n / 2, cookies + n / 2, n - n / 2);
 }
 
-static void attach_kprobe_multi(struct loader *l)
+/* The kprobe.multi link of the functions for which multi_first() says first. */
+static size_t attach_kprobe_multi_link(struct loader *l, bool first)
 {
 	const char **syms = calloc(l->o.n_funcs + 1, sizeof(*syms));
 	__u64 *cookies = calloc(l->o.n_funcs + 1, sizeof(*cookies));
 	size_t n = 0;
-	double t0;
 
 	if (!syms || !cookies) {
 		free(syms);
 		free(cookies);
-		return;
+		return 0;
 	}
 	for (size_t i = 0; i < l->o.n_funcs; i++) {
-		if (!func_usable(&l->o.funcs[i]))
+		const struct loader_func *f = &l->o.funcs[i];
+
+		if (!func_usable(f) || multi_first(l, f) != first)
 			continue;
-		syms[n] = l->o.funcs[i].name;
-		cookies[n++] = probe_cookie(&l->o.funcs[i]);
+		syms[n] = f->name;
+		cookies[n++] = probe_cookie(f);
 	}
-	t0 = clock__ms();
-	attach_multi_range(l, l->func_prog[1], syms, cookies, n);
-	if (n)
-		p_debug("kprobe.multi: %zu functions in one link, %.0f ms", n, clock__ms() - t0);
+	attach_multi_range(l, first ? l->kmulti_first : l->func_prog[1], syms, cookies, n);
 	free(syms);
 	free(cookies);
+	return n;
+}
+
+static void attach_kprobe_multi(struct loader *l)
+{
+	double t0 = clock__ms();
+	size_t first = attach_kprobe_multi_link(l, true);
+	size_t rest = attach_kprobe_multi_link(l, false);
+
+	if (first + rest)
+		p_debug("kprobe.multi: %zu functions (skb first) and %zu others in two links, %.0f "
+			"ms",
+			first, rest, clock__ms() - t0);
 }
 
 static void attach_kprobe(struct loader *l)
