@@ -53,7 +53,7 @@ for b in $backends; do
 	}'
 	# Where the attach time went (-vv): the two kprobe.multi links, the clone probes, the tracepoints;
 	# and the start-up phases before it (-v).
-	links=$(sed -nE 's/^skbtop: debug: kprobe.multi: ([0-9]+) functions \(skb first\) and ([0-9]+) others in two links, ([0-9]+) ms$/\1 + \2 in \3 ms/p' "$err")
+	links=$(sed -nE 's/^skbtop: debug: kprobe.multi: ([0-9]+) functions \(skb first, by ([a-z]+)\) and ([0-9]+) others \(by ([a-z]+)\) in two links, ([0-9]+) ms$/\1 (by \2) + \3 (by \4) in \5 ms/p' "$err")
 	steps=$(sed -nE 's/^skbtop: debug: attach: (.*)$/\1/p' "$err")
 	phases=$(sed -nE 's/^skbtop: start-up: (.*)$/\1/p' "$err")
 	[ -z "$links" ] || echo "vm_attach   $b link: $links"

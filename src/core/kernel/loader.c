@@ -505,8 +505,9 @@ static __u32 probe_cookie(const struct loader_func *f)
 	       (in_list(loader_end_funcs, f->name) ? SKBTOP_END_FLAG : 0);
 }
 
+/* By address when every function has one (no symbol walk in the kernel), else by name. */
 static void attach_multi_range(struct loader *l, struct bpf_program *prog, const char **syms,
-			       const __u64 *cookies, size_t n)
+			       const unsigned long *addrs, const __u64 *cookies, size_t n)
 {
 	LIBBPF_OPTS(bpf_kprobe_multi_opts, opts);
 	struct bpf_link *link;
@@ -514,7 +515,10 @@ static void attach_multi_range(struct loader *l, struct bpf_program *prog, const
 
 	if (!n)
 		return;
-	opts.syms = syms;
+	if (addrs)
+		opts.addrs = addrs;
+	else
+		opts.syms = syms;
 	opts.cookies = cookies;
 	opts.cnt = n;
 	link = bpf_program__attach_kprobe_multi_opts(prog, NULL, &opts);
@@ -528,32 +532,41 @@ static void attach_multi_range(struct loader *l, struct bpf_program *prog, const
 		note_failure(l, syms[0], err);
 		return;
 	}
-	attach_multi_range(l, prog, syms, cookies, n / 2);
-	attach_multi_range(l, prog, syms + n / 2, cookies + n / 2, n - n / 2);
+	attach_multi_range(l, prog, syms, addrs, cookies, n / 2);
+	attach_multi_range(l, prog, syms + n / 2, addrs ? addrs + n / 2 : NULL, cookies + n / 2,
+			   n - n / 2);
 }
 
 /* The kprobe.multi link of the functions for which multi_first() says first. */
-static size_t attach_kprobe_multi_link(struct loader *l, bool first)
+static size_t attach_kprobe_multi_link(struct loader *l, bool first, bool *by_addr)
 {
 	const char **syms = calloc(l->o.n_funcs + 1, sizeof(*syms));
+	unsigned long *addrs = calloc(l->o.n_funcs + 1, sizeof(*addrs));
 	__u64 *cookies = calloc(l->o.n_funcs + 1, sizeof(*cookies));
 	size_t n = 0;
 
-	if (!syms || !cookies) {
+	*by_addr = false;
+	if (!syms || !addrs || !cookies) {
 		free(syms);
+		free(addrs);
 		free(cookies);
 		return 0;
 	}
+	*by_addr = true;
 	for (size_t i = 0; i < l->o.n_funcs; i++) {
 		const struct loader_func *f = &l->o.funcs[i];
 
 		if (!func_usable(f) || multi_first(l, f) != first)
 			continue;
 		syms[n] = f->name;
+		addrs[n] = (unsigned long)f->addr;
+		*by_addr = *by_addr && f->addr;
 		cookies[n++] = probe_cookie(f);
 	}
-	attach_multi_range(l, first ? l->kmulti_first : l->func_prog[1], syms, cookies, n);
+	attach_multi_range(l, first ? l->kmulti_first : l->func_prog[1], syms,
+			   *by_addr ? addrs : NULL, cookies, n);
 	free(syms);
+	free(addrs);
 	free(cookies);
 	return n;
 }
@@ -561,13 +574,15 @@ static size_t attach_kprobe_multi_link(struct loader *l, bool first)
 static void attach_kprobe_multi(struct loader *l)
 {
 	double t0 = clock__ms();
-	size_t first = attach_kprobe_multi_link(l, true);
-	size_t rest = attach_kprobe_multi_link(l, false);
+	bool first_by_addr, rest_by_addr;
+	size_t first = attach_kprobe_multi_link(l, true, &first_by_addr);
+	size_t rest = attach_kprobe_multi_link(l, false, &rest_by_addr);
 
 	if (first + rest)
-		p_debug("kprobe.multi: %zu functions (skb first) and %zu others in two links, %.0f "
-			"ms",
-			first, rest, clock__ms() - t0);
+		p_debug("kprobe.multi: %zu functions (skb first, by %s) and %zu others (by %s) in "
+			"two links, %.0f ms",
+			first, first_by_addr ? "address" : "name", rest,
+			rest_by_addr ? "address" : "name", clock__ms() - t0);
 }
 
 static void attach_kprobe(struct loader *l)

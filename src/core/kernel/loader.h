@@ -24,6 +24,7 @@ struct loader_func {
 	int param_pos;	    /* 1..5 */
 	uint32_t btf_id;    /* in its module's BTF; 0 = look up by name (fentry only) */
 	uint32_t id;
+	uint64_t addr; /* kprobe.multi attaches by it; 0: by name */
 };
 
 struct loader_opts {
