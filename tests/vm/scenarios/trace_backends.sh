@@ -31,24 +31,10 @@ try_backend() {
 		any_event "$TRACE_OUT" '.sport == 40100 and .type == "func" and .func == "ip_rcv"'
 	check "--backend $b: the function events come with the right tuple and device" \
 		any_event "$TRACE_OUT" '.sport == 40100 and .type == "func" and .func == "ip_rcv" and .dst == "10.77.0.2" and .ifname == "veth_b"'
-	check_func_ids "$b"
 	left=$(links_left "$mine")
 	check "--backend $b: SIGTERM leaves none of its $(echo "$mine" | grep -c .) links${left:+ (left: $left)}" \
 		test -z "$left"
 	check_cost "$b" "$attached"
-}
-
-# check_func_ids BACKEND: each function event names a function that takes the skb at the argument the
-# probe read (else the tuple would be wrong), and they are several: a wrong attach cookie (kprobe.multi
-# files it by the function's address) would give every event one id, or the wrong argument.
-check_func_ids() {
-	local b=$1 names later
-	names=$(jq -r 'select(.sport == 40100 and .type == "func") | .func' "$TRACE_OUT" | sort -u)
-	[ -s "$TRACE_DIR/funcs.json" ] || skbtop discover -o "$TRACE_DIR/funcs.json" >/dev/null 2>&1
-	later=$(jq -r --arg n "$names" '($n | split("\n")) as $w | .functions[] | select(.param > 1 and (.name | IN($w[]))) | .name' \
-		"$TRACE_DIR/funcs.json" | head -3 | tr '\n' ' ')
-	check "--backend $b: the datagram's events name $(echo "$names" | grep -c .) functions, some with the skb past argument 1 (${later:-none})" \
-		sh -c "[ $(echo "$names" | grep -c .) -ge 4 ] && [ -n '$later' ]"
 }
 
 # check_cost BACKEND ATTACHED: the cost at exit sums every program loaded (with fentry one per
