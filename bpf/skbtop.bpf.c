@@ -50,6 +50,7 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
 		return NULL;
 	}
 	skbtop__count(SKBTOP_CNT_TRACKED);
+	skbtop__live_add(1);
 	return bpf_map_lookup_elem(&skbtop_tracked, &key);
 }
 
@@ -63,22 +64,34 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
  * the transmit path fills headers in while we watch. Once a full record (SKBTOP_F_BASE) went out,
  * a function or path tracepoint that finds the same headers, device, length and mark sends a
  * short one (struct skbtop_hit): most of a journey says the same thing again.
+ *
+ * lazy, when not NULL, is a kprobe.multi run of a function that is neither an end function nor a
+ * tracepoint: its cookie, a binary search over the link's addresses, is read from it only once
+ * the skb turns out followed or matching.
+ *
+ * While no skb is followed (skbtop_live), the filter decides before the table is read, so an
+ * unmatched skb costs no lookup; an skb followed whose headers no longer match (NAT, a kprobe
+ * before the ports are written) is then live, and every run looks it up first, as it must. End
+ * functions always look: they remove the ended entry that would swallow the functions of the
+ * next packet at the same address.
  */
-static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 cookie, __u64 aux,
-					  __u32 reason, int rd)
+static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 cookie,
+					  struct pt_regs *lazy, __u64 aux, __u32 reason, int rd)
 {
-	__u32 func_id = cookie & (SKBTOP_TP_FLAG | SKBTOP_ID_MASK);
-	bool is_tp = cookie & SKBTOP_TP_FLAG, is_end = !is_tp && (cookie & SKBTOP_END_FLAG);
+	bool is_tp = !lazy && (cookie & SKBTOP_TP_FLAG);
+	bool is_end = !lazy && !is_tp && (cookie & SKBTOP_END_FLAG);
+	__u32 func_id;
 	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_track *trk;
 	struct skbtop_event *ev;
 	struct skbtop_parsed p;
 	struct skbtop_skb s;
-	bool parsed = false, translated = false;
+	bool parsed = false, translated = false, early;
 
 	if (skbtop_empty_probes || !skb)
 		return 0;
-	trk = bpf_map_lookup_elem(&skbtop_tracked, &key);
+	early = !is_end && skbtop__none_live();
+	trk = early ? NULL : bpf_map_lookup_elem(&skbtop_tracked, &key);
 	if (trk && (trk->flags & SKBTOP_TRK_ENDED)) {
 		if (!is_tp && !is_end)
 			return 0;
@@ -96,7 +109,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		 * tracepoint); a tracepoint sees whole headers, so any other identity does. */
 		if (parsed && trk->tuple.family &&
 		    ((is_tp && trk->ident != p.ident) || p.tuple.family != trk->tuple.family)) {
-			bpf_map_delete_elem(&skbtop_tracked, &key);
+			skbtop__untrack(key, trk);
 			trk = NULL;
 		} else if (parsed) {
 			if (trk->ident != p.ident || !skbtop__same_tuple(&trk->tuple, &p.tuple))
@@ -116,6 +129,13 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	if (!trk) {
 		if (!skbtop_filter_match(&s, rd))
 			return 0;
+		/* Looked up only now: an ended entry still swallows its release path; a live one
+		 * (the count ran behind) is dropped, and the skb starts afresh. */
+		if (early && (trk = bpf_map_lookup_elem(&skbtop_tracked, &key))) {
+			if ((trk->flags & SKBTOP_TRK_ENDED) && !is_tp)
+				return 0;
+			skbtop__untrack(key, trk);
+		}
 		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd))
 			return 0;
 		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
@@ -124,6 +144,9 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		if (!trk)
 			return 0;
 	}
+	if (lazy)
+		cookie = (__u32)bpf_get_attach_cookie(lazy);
+	func_id = cookie & (SKBTOP_TP_FLAG | SKBTOP_ID_MASK);
 	/* Before the event, so that user space holds the bytes when the event ends the journey. */
 	if (skbtop_snaplen &&
 	    ((trk->flags & SKBTOP_TRK_NEW) || translated || type == SKBTOP_EV_DROP))
@@ -144,9 +167,9 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		}
 	}
 	if (type == SKBTOP_EV_DROP || type == SKBTOP_EV_CONSUME)
-		trk->flags |= SKBTOP_TRK_ENDED;
+		skbtop__end(trk);
 	else if (is_end)
-		skbtop__untrack(skb);
+		skbtop__untrack(key, trk);
 	return 0;
 }
 
@@ -262,14 +285,47 @@ static __always_inline int skbtop__kprobe(struct pt_regs *ctx, bool cast)
 	cookie = (__u32)bpf_get_attach_cookie(ctx);
 	skb = skbtop__kprobe_skb(ctx, cookie);
 	if (!cast)
-		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, cookie, 0, 0, SKBTOP_RD_COPY);
+		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, cookie, NULL, 0, 0, SKBTOP_RD_COPY);
 	if (!skb)
 		return 0;
 	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
-			      SKBTOP_EV_FUNC, cookie, 0, 0, SKBTOP_RD_BTF);
+			      SKBTOP_EV_FUNC, cookie, NULL, 0, 0, SKBTOP_RD_BTF);
 }
 
-/* kprobe.multi: one link for every function, so that the kernel looks the names up once. */
+/* A kprobe.multi run of a function whose first argument is the skb and that ends none. */
+static __always_inline int skbtop__kprobe_first(struct pt_regs *ctx, bool cast)
+{
+	struct sk_buff *skb;
+
+	if (skbtop_empty_probes)
+		return 0;
+	skb = (struct sk_buff *)PT_REGS_PARM1(ctx);
+	if (!cast)
+		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_COPY);
+	if (!skb)
+		return 0;
+	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
+			      SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_BTF);
+}
+
+/*
+ * kprobe.multi: two links, so that the kernel looks the names up twice, not once per function.
+ * Most functions take the skb first and end none: their link's program reads the cookie only
+ * when it must. The rest (other positions, end functions) go on a link whose program reads the
+ * cookie first, since it says where the skb is and whether this run ends it.
+ */
+SEC("kprobe.multi")
+int skbtop_kmulti_first(struct pt_regs *ctx)
+{
+	return skbtop__kprobe_first(ctx, false);
+}
+
+SEC("kprobe.multi")
+int skbtop_kmulti_first_cast(struct pt_regs *ctx)
+{
+	return skbtop__kprobe_first(ctx, true);
+}
+
 SEC("kprobe.multi")
 int skbtop_kmulti(struct pt_regs *ctx)
 {
@@ -312,8 +368,8 @@ int skbtop_kprobe_cast(struct pt_regs *ctx)
 		id = bpf_map_lookup_elem(&skbtop_ip2id, &ip);                                      \
 		if (!id)                                                                           \
 			return 0;                                                                  \
-		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], SKBTOP_EV_FUNC, *id, 0, 0,     \
-				      SKBTOP_RD_BTF);                                              \
+		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], SKBTOP_EV_FUNC, *id, NULL, 0,  \
+				      0, SKBTOP_RD_BTF);                                           \
 	}
 
 SKBTOP_FENTRY(1)
@@ -332,14 +388,14 @@ SKBTOP_FENTRY(5)
 	int skbtop_tpb_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
 		return skbtop__on_skb((struct sk_buff *)ctx[idx], type,                            \
-				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, aux, reason,                \
+				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason,          \
 				      SKBTOP_RD_BTF);                                              \
 	}                                                                                          \
 	SEC("raw_tp/" #tp)                                                                         \
 	int skbtop_raw_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
 		return skbtop__on_skb((struct sk_buff *)ctx[idx], type,                            \
-				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, aux, reason,                \
+				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason,          \
 				      SKBTOP_RD_COPY);                                             \
 	}
 #define SKBTOP_TP(cat, tp, id, type, idx) SKBTOP_TP_PROGS(tp, id, type, idx, 0, 0)

@@ -63,6 +63,24 @@ struct {
 	__type(value, struct skbtop_track);
 } skbtop_tracked SEC(".maps");
 
+/*
+ * How many tracked skbs are live (tracked, not ended). While none is, a probe lets the filter
+ * decide before it reads skbtop_tracked: this lookup the verifier inlines, the table's is a call
+ * and a hash. Raised when an skb starts being tracked, lowered by the run that ends or forgets a
+ * live entry. An LRU eviction of a live entry cannot lower it, nor can a live entry overwritten
+ * by a new one: the count then stays too high, which only costs the lookups an exact count would
+ * save. Two CPUs ending one skb at the same instant can both lower it (clang 14 has no atomic
+ * fetch-or to make the end one transition): it is signed and read as "none" at or below 0, so it
+ * never wraps into a huge value, and then it says "none" while one skb is followed, whose runs
+ * that no longer match the filter go unseen.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __s64);
+} skbtop_live SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SKBTOP_CNT_MAX);
@@ -78,19 +96,48 @@ static __always_inline void skbtop__count(__u32 idx)
 		(*v)++;
 }
 
+static __always_inline void skbtop__live_add(__s64 n)
+{
+	__u32 zero = 0;
+	__s64 *live = bpf_map_lookup_elem(&skbtop_live, &zero);
+
+	if (live)
+		__sync_fetch_and_add(live, n);
+}
+
+/* No skb is followed now (see skbtop_live): the tracked table has nothing live to say. */
+static __always_inline bool skbtop__none_live(void)
+{
+	__u32 zero = 0;
+	__s64 *live = bpf_map_lookup_elem(&skbtop_live, &zero);
+
+	return live && *live <= 0;
+}
+
+/* Marks a tracked skb freed: only its release path may follow. */
+static __always_inline void skbtop__end(struct skbtop_track *trk)
+{
+	if (!(trk->flags & SKBTOP_TRK_ENDED))
+		skbtop__live_add(-1);
+	trk->flags |= SKBTOP_TRK_ENDED;
+}
+
 /* The tracking state of a live tracked skb, NULL when not tracked or already freed. */
 static __always_inline struct skbtop_track *skbtop__tracked(const void *skb)
 {
 	__u64 key = (__u64)(unsigned long)skb;
-	struct skbtop_track *trk = bpf_map_lookup_elem(&skbtop_tracked, &key);
+	struct skbtop_track *trk;
 
+	if (skbtop__none_live())
+		return NULL;
+	trk = bpf_map_lookup_elem(&skbtop_tracked, &key);
 	return trk && !(trk->flags & SKBTOP_TRK_ENDED) ? trk : NULL;
 }
 
-static __always_inline void skbtop__untrack(const void *skb)
+/* Forgets the skb at key, whose state trk the caller looked up. */
+static __always_inline void skbtop__untrack(__u64 key, struct skbtop_track *trk)
 {
-	__u64 key = (__u64)(unsigned long)skb;
-
+	skbtop__end(trk);
 	bpf_map_delete_elem(&skbtop_tracked, &key);
 }
 

@@ -424,8 +424,9 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 	return build_expression(a);
 }
 
+/* addr: the function's entry from discovery, 0 for one named in the configuration. */
 static void add_func(struct trace *t, const char *name, const char *module, int pos, int layer,
-		     enum priority prio, uint32_t btf_id)
+		     enum priority prio, uint32_t btf_id, uint64_t addr)
 {
 	struct loader_func *f = &t->funcs[t->n_funcs];
 
@@ -434,6 +435,7 @@ static void add_func(struct trace *t, const char *name, const char *module, int 
 	f->param_pos = pos;
 	f->btf_id = btf_id;
 	f->id = (uint32_t)t->n_funcs;
+	f->addr = addr;
 	names__add_probe(t->names, f->id, name, module, layer, prio);
 	t->n_funcs++;
 }
@@ -452,7 +454,8 @@ static void add_lifecycle_funcs(struct trace *t, const struct func_list *list,
 		for (size_t i = 0; i < t->n_funcs && !have; i++)
 			have = !strcmp(t->funcs[i].name, f->name);
 		if (!have)
-			add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id);
+			add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id,
+				 f->addr);
 	}
 }
 
@@ -507,7 +510,7 @@ static int choose_functions(struct trace *t, const struct trace_args *a, struct 
 				continue;
 			}
 			classify__name(&t->cfg, f->name, &layer, &prio);
-			add_func(t, f->name, f->module, f->param_pos, layer, prio, 0);
+			add_func(t, f->name, f->module, f->param_pos, layer, prio, 0, 0);
 		}
 		rc = 0;
 		goto out;
@@ -540,7 +543,8 @@ static int choose_functions(struct trace *t, const struct trace_args *a, struct 
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id);
+			add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id,
+				 f->addr);
 		}
 		free(sel);
 		rc = 0;
@@ -558,7 +562,8 @@ static int choose_functions(struct trace *t, const struct trace_args *a, struct 
 			t->skipped++;
 			continue;
 		}
-		add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id);
+		add_func(t, f->name, f->module, f->param_pos, f->layer, f->prio, f->btf_id,
+			 f->addr);
 	}
 	add_lifecycle_funcs(t, list, loader_end_funcs);
 	add_lifecycle_funcs(t, list, loader_clone_funcs);
@@ -667,10 +672,11 @@ static void print_counts(const struct trace *t)
 	fprintf(stderr,
 		"skbtop: kernel: %" PRIu64 " events sent, %" PRIu64
 		" lost (ring buffer full), %" PRIu64 " skbs tracked, %" PRIu64
-		" not tracked (table full); user space: %" PRIu64 " lost (queue full), %" PRIu64
-		" refused\n",
+		" not tracked (table full), %" PRId64 " still followed; user space: %" PRIu64
+		" lost (queue full), %" PRIu64 " refused\n",
 		cnt[SKBTOP_CNT_EVENTS], cnt[SKBTOP_CNT_RB_FAIL], cnt[SKBTOP_CNT_TRACKED],
-		cnt[SKBTOP_CNT_TRACK_FULL], ss->lost_queue, ss->bad_records);
+		cnt[SKBTOP_CNT_TRACK_FULL], loader__live(t->loader), ss->lost_queue,
+		ss->bad_records);
 	if (t->poller) {
 		struct poller_stats ps;
 

@@ -31,3 +31,7 @@ check "the bytes where the headers changed go to 10.92.0.2:9911" \
 	grep -qE '\|10\.92\.0\.2\|9911\|.*a change of its headers' "$TRACE_DIR/fields"
 check "and the comment names the journey as one packet" \
 	test "$(cut -d'|' -f4 "$TRACE_DIR/fields" | grep -oE '^skbtop packet [0-9]+' | sort -u | wc -l)" -eq 1
+# Only the first headers matched 'udp port 9901': the kernel side followed the translated packet
+# because it counted it live, and counts none once it was dropped.
+check "the kernel side counts no skb followed once the packet ended ($(grep -o '[-0-9]* still followed' "$TRACE_ERR"))" \
+	grep -q ' 0 still followed' "$TRACE_ERR"

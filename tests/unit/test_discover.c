@@ -274,6 +274,48 @@ static void traceability_follows_the_kernel_lists(void **state)
 	discover__free(&l);
 }
 
+static void ftrace_call_sites_give_each_function_its_entry_address(void **state)
+{
+	struct discover_opts opts = { .no_btf = true,
+				      .kallsyms = DATA "kallsyms_small",
+				      .tracefs = DATA "tracefs_addrs",
+				      .blacklist = DATA "kprobe_blacklist" };
+	struct func_list l;
+
+	(void)state;
+	assert_int_equal(discover__run(&l, &opts, &cfg, err, sizeof(err)), 0);
+	assert_true(l.traceable_known);
+	assert_int_equal(discover__find(&l, "ip_rcv")->traceable, TRACE_YES);
+	assert_int_equal(discover__find(&l, "ip_rcv_finish")->traceable, TRACE_NO);
+	/* The call site follows an endbr64: the entry is 4 bytes before; the first ip_rcv wins. */
+	assert_true(discover__find(&l, "ip_rcv")->addr == 0xffffffff81a00000ULL);
+	assert_true(discover__find(&l, "kfree_skb_reason")->addr == 0xffffffff81a00600ULL);
+	assert_true(discover__find(&l, "nft_do_chain_ipv4")->addr == 0xffffffffc0100000ULL);
+	assert_true(discover__find(&l, "ip_rcv_finish")->addr == 0);
+	discover__free(&l);
+}
+
+/* Before 6.5 the list has names only; elsewhere a call site off the 16-byte rule is not trusted. */
+static void names_only_or_unaligned_call_sites_give_no_address(void **state)
+{
+	static const char *const dirs[] = { DATA "tracefs", DATA "tracefs_addrs_unaligned" };
+
+	(void)state;
+	for (size_t d = 0; d < 2; d++) {
+		struct discover_opts opts = { .no_btf = true,
+					      .kallsyms = DATA "kallsyms_small",
+					      .tracefs = dirs[d],
+					      .blacklist = DATA "kprobe_blacklist" };
+		struct func_list l;
+
+		assert_int_equal(discover__run(&l, &opts, &cfg, err, sizeof(err)), 0);
+		assert_int_equal(discover__find(&l, "ip_rcv")->traceable, TRACE_YES);
+		for (size_t i = 0; i < l.n; i++)
+			assert_true(l.v[i].addr == 0);
+		discover__free(&l);
+	}
+}
+
 static void unreadable_traceability_is_unknown_not_none(void **state)
 {
 	struct discover_opts opts = { .no_btf = true,
@@ -340,6 +382,8 @@ int main(void)
 		cmocka_unit_test(module_split_btf_is_read_on_top_of_vmlinux),
 		cmocka_unit_test(kallsyms_fallback_guesses_and_says_so),
 		cmocka_unit_test(traceability_follows_the_kernel_lists),
+		cmocka_unit_test(ftrace_call_sites_give_each_function_its_entry_address),
+		cmocka_unit_test(names_only_or_unaligned_call_sites_give_no_address),
 		cmocka_unit_test(unreadable_traceability_is_unknown_not_none),
 		cmocka_unit_test(missing_inputs_get_one_clear_sentence),
 		cmocka_unit_test(select_keeps_probeable_unexcluded_best_first),

@@ -34,6 +34,7 @@ struct skb_func {
 	int layer; /* index into config.layers */
 	enum priority prio;
 	uint32_t btf_id; /* 0 for kallsyms */
+	uint64_t addr;	 /* entry address from ftrace, 0: unknown (attach by name) */
 };
 
 struct func_list {

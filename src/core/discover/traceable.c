@@ -3,6 +3,10 @@
  * Which functions the kernel lets us probe: ftrace's available_filter_functions (kprobes on
  * function entry and fentry both need the function there) minus the kprobe blacklist. When the
  * list cannot be read the answer is "unknown", never "none".
+ *
+ * Kernels >= 6.5 also list each function's ftrace call site (available_filter_functions_addrs):
+ * from it each function keeps its entry address, so kprobe.multi can attach by address and the
+ * kernel does not walk its symbol table once per link.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,52 +15,104 @@
 
 #include "core/discover/discover_priv.h"
 
-struct names {
-	char **v;
-	size_t n, cap;
+struct name {
+	char *name;
+	uint64_t addr; /* the function's entry, 0 when unknown */
+	size_t line;   /* of a name listed twice (static functions), the first line wins */
 };
 
-static int cmp_str(const void *a, const void *b)
+struct names {
+	struct name *v;
+	size_t n, cap;
+	bool addrs_bad; /* a call site that is not where entry_of() expects: no address is used */
+};
+
+static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct name *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
 static void names_free(struct names *s)
 {
 	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
+		free(s->v[i].name);
 	free(s->v);
 }
 
-static bool names_has(const struct names *s, const char *name)
+/* The first line that lists `name`, NULL if none. */
+static const struct name *names_find(const struct names *s, const char *name)
 {
-	return s->n && bsearch(&name, s->v, s->n, sizeof(*s->v), cmp_str);
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(s->v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n && !strcmp(s->v[lo].name, name) ? &s->v[lo] : NULL;
 }
 
-/* Reads the function name of every line: field `field` (0-based, blank-separated). */
-static int names_read(struct names *s, const char *path, int field)
+/*
+ * The address the kernel files a kprobe.multi function under (the attach cookie is looked up by
+ * it): the function's start, which ftrace's call site follows by an endbr64 (4 bytes) when the
+ * kernel has IBT. x86-64 kernels align functions to 16 bytes, so the call site is at start or
+ * start + 4; any other site means that rule does not hold here and no address is trusted. Other
+ * architectures place the call site by other rules: there, functions are attached by name.
+ */
+static uint64_t entry_of(struct names *s, uint64_t site)
 {
-	char *line = NULL, *tok, *save;
+#ifdef __x86_64__
+	if (site % 16 == 0)
+		return site;
+	if (site % 16 == 4)
+		return site - 4;
+#endif
+	s->addrs_bad = true;
+	return 0;
+}
+
+/*
+ * Reads the function name of every line: field `field` (0-based, blank-separated). With
+ * `with_addr`, field 0 is the function's call site in hex.
+ */
+static int names_read(struct names *s, const char *path, int field, bool with_addr)
+{
+	char *line = NULL, *tok, *save, *end;
 	FILE *f = fopen(path, "re");
 	size_t cap = 0;
+	uint64_t addr = 0;
 
 	if (!f)
 		return -errno;
 	while (getline(&line, &cap, f) > 0) {
 		tok = strtok_r(line, " \t\n", &save);
+		if (with_addr && tok) {
+			addr = strtoull(tok, &end, 16);
+			if (*end || !addr)
+				s->addrs_bad = true;
+			else
+				addr = entry_of(s, addr);
+		}
 		for (int i = 0; tok && i < field; i++)
 			tok = strtok_r(NULL, " \t\n", &save);
 		if (!tok)
 			continue;
 		if (s->n == s->cap) {
-			char **p =
+			struct name *p =
 				realloc(s->v, (s->cap = s->cap ? s->cap * 2 : 4096) * sizeof(*p));
 
 			if (!p)
 				goto nomem;
 			s->v = p;
 		}
-		if (!(s->v[s->n] = strdup(tok)))
+		s->v[s->n] = (struct name){ .name = strdup(tok), .addr = addr, .line = s->n };
+		if (!s->v[s->n].name)
 			goto nomem;
 		s->n++;
 	}
@@ -68,7 +124,7 @@ static int names_read(struct names *s, const char *path, int field)
 		return -e;
 	}
 	fclose(f);
-	qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+	qsort(s->v, s->n, sizeof(*s->v), cmp_name);
 	return 0;
 nomem:
 	free(line);
@@ -76,7 +132,7 @@ nomem:
 	return -ENOMEM;
 }
 
-/* available_filter_functions from the first tracefs that has one. */
+/* available_filter_functions(_addrs) from the first tracefs that has one: one read. */
 static int read_filter_functions(struct names *s, const char *tracefs, char *why, size_t whylen)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
@@ -84,9 +140,14 @@ static int read_filter_functions(struct names *s, const char *tracefs, char *why
 	int rc = -ENOENT;
 
 	for (size_t i = 0; i < (tracefs ? 1 : 2); i++) {
-		snprintf(path, sizeof(path), "%s/available_filter_functions",
+		snprintf(path, sizeof(path), "%s/available_filter_functions_addrs",
 			 tracefs ? tracefs : dirs[i]);
-		rc = names_read(s, path, 0);
+		rc = names_read(s, path, 1, true);
+		if (rc != -ENOENT)
+			break;
+		/* Before 6.5: names only. */
+		path[strlen(path) - strlen("_addrs")] = '\0';
+		rc = names_read(s, path, 0, false);
 		if (rc != -ENOENT)
 			break;
 	}
@@ -115,16 +176,19 @@ int traceable__mark(struct func_list *l, const char *tracefs, const char *blackl
 		goto out;
 	}
 	/* Lines are "0xSTART-0xEND\tname"; only present with debugfs and kprobes. */
-	rc = names_read(&black, blacklist ? blacklist : "/sys/kernel/debug/kprobes/blacklist", 1);
+	rc = names_read(&black, blacklist ? blacklist : "/sys/kernel/debug/kprobes/blacklist", 1,
+			false);
 	if (rc == -ENOMEM)
 		goto out;
 	for (size_t i = 0; i < l->n; i++) {
 		struct skb_func *f = &l->v[i];
+		const struct name *a = names_find(&avail, f->name);
 
-		if (names_has(&black, f->name))
+		f->addr = a && !avail.addrs_bad ? a->addr : 0;
+		if (names_find(&black, f->name))
 			f->traceable = TRACE_NO;
 		else if (l->traceable_known)
-			f->traceable = names_has(&avail, f->name) ? TRACE_YES : TRACE_NO;
+			f->traceable = a ? TRACE_YES : TRACE_NO;
 		else
 			f->traceable = TRACE_UNKNOWN;
 	}

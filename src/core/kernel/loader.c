@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * open -> rodata and map sizes -> load -> attach, for one of four backends:
- *   kprobe.multi  one link per parameter position over an explicit list of symbols, the probe ids
- *                 as cookies; a list the kernel refuses is split in halves until the culprits are
- *                 alone, so one untraceable symbol does not cost the others;
+ *   kprobe.multi  two links over explicit lists of symbols, the probe ids as cookies: functions
+ *                 whose first argument is the skb and that end none, whose program reads the
+ *                 cookie only for an skb it follows, and the rest; a list the kernel refuses is
+ *                 split in halves until the culprits are alone, so one untraceable symbol does
+ *                 not cost the others;
  *   kprobe        one link per function, the probe id as cookie;
  *   fentry        one program per function: the object's program for a position is verified
  *                 against one function, and copies of its final instructions are loaded for the
@@ -69,6 +71,7 @@ struct loader {
 	struct module_btf *mods;
 	size_t n_mods;
 	struct bpf_program *func_prog[MAX_POS + 1];
+	struct bpf_program *kmulti_first; /* kprobe.multi: see multi_first() */
 	struct bpf_program *tp_prog[N_TP];
 	struct bpf_program *clone_entry, *clone_exit; /* NULL when clones are not linked */
 	/* fentry: the function each position's program was verified against (index into funcs) */
@@ -235,6 +238,28 @@ static int func_btf_id(struct loader *l, const struct loader_func *f, int *obj_f
 	return id;
 }
 
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; name && *list; list++)
+		if (!strcmp(*list, name))
+			return true;
+	return false;
+}
+
+/* kprobe.multi: the skb at the first argument and not an end function, so no cookie is needed
+ * before the filter's decision. */
+static bool multi_first(const struct loader *l, const struct loader_func *f)
+{
+	return l->o.backend == BACKEND_KPROBE_MULTI && f->param_pos == 1 &&
+	       !in_list(loader_end_funcs, f->name);
+}
+
+/* The kprobe program that serves f. */
+static struct bpf_program *func_kprobe_prog(const struct loader *l, const struct loader_func *f)
+{
+	return multi_first(l, f) ? l->kmulti_first : l->func_prog[f->param_pos];
+}
+
 static bool func_usable(const struct loader_func *f)
 {
 	return f->name && f->param_pos >= 1 && f->param_pos <= MAX_POS;
@@ -262,8 +287,12 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	struct bpf_program *kprobe =
 		cast ? l->skel->progs.skbtop_kprobe_cast : l->skel->progs.skbtop_kprobe;
 
+	l->kmulti_first =
+		cast ? l->skel->progs.skbtop_kmulti_first_cast : l->skel->progs.skbtop_kmulti_first;
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_cast, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_first, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_first_cast, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe_cast, false);
 	if (l->o.backend == BACKEND_KPROBE_MULTI || l->o.backend == BACKEND_KPROBE)
@@ -297,7 +326,7 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 		if (!func_usable(f))
 			continue;
 		if (l->o.backend != BACKEND_FENTRY) {
-			bpf_program__set_autoload(l->func_prog[f->param_pos], true);
+			bpf_program__set_autoload(func_kprobe_prog(l, f), true);
 			continue;
 		}
 		if (l->template[f->param_pos] >= 0 || f->module || func_btf_id(l, f, &fd) < 0)
@@ -311,14 +340,6 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 		bpf_map__set_max_entries(l->skel->maps.skbtop_ip2id,
 					 l->o.n_funcs ? 2 * l->o.n_funcs : 1);
 	return 0;
-}
-
-static bool in_list(const char *const *list, const char *name)
-{
-	for (; name && *list; list++)
-		if (!strcmp(*list, name))
-			return true;
-	return false;
 }
 
 /* Clone links need a return probe: kprobes, whatever backend traces the functions. */
@@ -551,8 +572,9 @@ static __u32 probe_cookie(const struct loader_func *f)
 	       (in_list(loader_end_funcs, f->name) ? SKBTOP_END_FLAG : 0);
 }
 
+/* By address when every function has one (no symbol walk in the kernel), else by name. */
 static void attach_multi_range(struct loader *l, struct bpf_program *prog, const char **syms,
-			       const __u64 *cookies, size_t n)
+			       const unsigned long *addrs, const __u64 *cookies, size_t n)
 {
 	LIBBPF_OPTS(bpf_kprobe_multi_opts, opts);
 	struct bpf_link *link;
@@ -560,7 +582,10 @@ static void attach_multi_range(struct loader *l, struct bpf_program *prog, const
 
 	if (!n)
 		return;
-	opts.syms = syms;
+	if (addrs)
+		opts.addrs = addrs;
+	else
+		opts.syms = syms;
 	opts.cookies = cookies;
 	opts.cnt = n;
 	link = bpf_program__attach_kprobe_multi_opts(prog, NULL, &opts);
@@ -574,34 +599,57 @@ static void attach_multi_range(struct loader *l, struct bpf_program *prog, const
 		note_failure(l, syms[0], err);
 		return;
 	}
-	attach_multi_range(l, prog, syms, cookies, n / 2);
-	attach_multi_range(l, prog, syms + n / 2, cookies + n / 2, n - n / 2);
+	attach_multi_range(l, prog, syms, addrs, cookies, n / 2);
+	attach_multi_range(l, prog, syms + n / 2, addrs ? addrs + n / 2 : NULL, cookies + n / 2,
+			   n - n / 2);
+}
+
+/* The kprobe.multi link of the functions for which multi_first() says first. */
+static size_t attach_kprobe_multi_link(struct loader *l, bool first, bool *by_addr)
+{
+	const char **syms = calloc(l->o.n_funcs + 1, sizeof(*syms));
+	unsigned long *addrs = calloc(l->o.n_funcs + 1, sizeof(*addrs));
+	__u64 *cookies = calloc(l->o.n_funcs + 1, sizeof(*cookies));
+	size_t n = 0;
+
+	*by_addr = false;
+	if (!syms || !addrs || !cookies) {
+		free(syms);
+		free(addrs);
+		free(cookies);
+		return 0;
+	}
+	*by_addr = true;
+	for (size_t i = 0; i < l->o.n_funcs; i++) {
+		const struct loader_func *f = &l->o.funcs[i];
+
+		if (!func_usable(f) || multi_first(l, f) != first)
+			continue;
+		syms[n] = f->name;
+		addrs[n] = (unsigned long)f->addr;
+		*by_addr = *by_addr && f->addr;
+		cookies[n++] = probe_cookie(f);
+	}
+	attach_multi_range(l, first ? l->kmulti_first : l->func_prog[1], syms,
+			   *by_addr ? addrs : NULL, cookies, n);
+	free(syms);
+	free(addrs);
+	free(cookies);
+	return n;
 }
 
 static void attach_kprobe_multi(struct loader *l)
 {
-	const char **syms = calloc(l->o.n_funcs + 1, sizeof(*syms));
-	__u64 *cookies = calloc(l->o.n_funcs + 1, sizeof(*cookies));
-	size_t n = 0;
-	double t0;
+	double t0 = clock__ms();
+	bool first_by_addr, rest_by_addr;
+	size_t first = attach_kprobe_multi_link(l, true, &first_by_addr);
+	size_t rest = attach_kprobe_multi_link(l, false, &rest_by_addr);
 
-	if (!syms || !cookies) {
-		free(syms);
-		free(cookies);
-		return;
-	}
-	for (size_t i = 0; i < l->o.n_funcs; i++) {
-		if (!func_usable(&l->o.funcs[i]))
-			continue;
-		syms[n] = l->o.funcs[i].name;
-		cookies[n++] = probe_cookie(&l->o.funcs[i]);
-	}
-	t0 = clock__ms();
-	attach_multi_range(l, l->func_prog[1], syms, cookies, n);
-	if (n)
-		p_debug("kprobe.multi: %zu functions in one link, %.0f ms", n, clock__ms() - t0);
-	free(syms);
-	free(cookies);
+	if (first + rest)
+		p_debug("kprobe.multi: %zu functions (skb first, by %s) and %zu others (by %s) in "
+			"two links, %.0f ms",
+			first, first_by_addr ? "address" : "name", rest,
+			rest_by_addr ? "address" : "name", clock__ms() - t0);
 }
 
 static void attach_kprobe(struct loader *l)
@@ -793,6 +841,7 @@ void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out)
 	out->events = bpf_map__fd(l->skel->maps.skbtop_events);
 	out->tracked = bpf_map__fd(l->skel->maps.skbtop_tracked);
 	out->counters = bpf_map__fd(l->skel->maps.skbtop_counters);
+	out->live = bpf_map__fd(l->skel->maps.skbtop_live);
 }
 
 void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx)
@@ -840,6 +889,15 @@ int loader__counters(const struct loader *l, uint64_t *out)
 	}
 	free(vals);
 	return 0;
+}
+
+int64_t loader__live(const struct loader *l)
+{
+	__u32 zero = 0;
+	__s64 live = 0;
+
+	bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.skbtop_live), &zero, &live);
+	return live;
 }
 
 struct detacher {

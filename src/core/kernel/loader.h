@@ -24,6 +24,7 @@ struct loader_func {
 	int param_pos;	    /* 1..5 */
 	uint32_t btf_id;    /* in its module's BTF; 0 = look up by name (fentry only) */
 	uint32_t id;
+	uint64_t addr; /* kprobe.multi attaches by it; 0: by name */
 };
 
 struct loader_opts {
@@ -52,6 +53,7 @@ struct loader_shared_fds {
 	int events;   /* ring buffer */
 	int tracked;  /* LRU of tracked skbs */
 	int counters; /* per-CPU enum skbtop_counter */
+	int live;     /* how many tracked skbs are live */
 };
 
 /*
@@ -84,6 +86,9 @@ typedef void (*loader_prog_fn)(void *ctx, int prog_fd);
 void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx);
 /* Sums the per-CPU counters into out[SKBTOP_CNT_MAX]. */
 int loader__counters(const struct loader *l, uint64_t *out);
+/* How many tracked skbs the kernel side counts as live (never ended): 0 once every followed skb
+ * ended, unless the table evicted one that was (the count then stays higher). */
+int64_t loader__live(const struct loader *l);
 /* Detaches and frees everything; returns how long the detach took, in ms. */
 double loader__free(struct loader *l);
 

@@ -59,6 +59,7 @@ case $VM_KERNEL in
 		sh -c "[ $rc -eq 1 ] && grep -q '^skbtop: --backend kprobe.multi: kernel has no kprobe.multi' '$TRACE_DIR/km.err'"
 	;;
 *)
+	try_backend kprobe-multi
 	try_backend kprobe
 	;;
 esac
