@@ -309,7 +309,8 @@ static __always_inline int skbtop__kprobe_first(struct pt_regs *ctx, bool cast)
 }
 
 /*
- * kprobe.multi: two links, so that the kernel looks the names up twice, not once per function.
+ * kprobe.multi: two links, not one per function, so that attaching stays one system call per link
+ * (before 6.5, where links attach by name, also one walk of the symbol table per link).
  * Most functions take the skb first and end none: their link's program reads the cookie only
  * when it must. The rest (other positions, end functions) go on a link whose program reads the
  * cookie first, since it says where the skb is and whether this run ends it.
