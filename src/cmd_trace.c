@@ -109,7 +109,6 @@ static const char *const stage_text[] = {
 	[STAGE_LOAD] = "loading the BPF programs (the kernel verifies each)",
 	[STAGE_NFT] = "loading the nftables brackets",
 	[STAGE_ATTACH] = "attaching the probes",
-	[STAGE_DONE] = "opening the session",
 };
 
 struct trace {
@@ -815,8 +814,8 @@ static int save_folded(struct trace *t, const char *path)
 }
 
 /*
- * The options that need the configuration, before anything is started. Returns 0 or EXIT_USAGE
- * (said).
+ * The options that need the configuration, before anything is started. Returns 0, EXIT_USAGE
+ * or 1, said.
  */
 static int prepare(struct trace *t, struct trace_args *a)
 {
