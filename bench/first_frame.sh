@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start to first frame on this machine: from exec of `skbtop` in a tmux pane to the first drawn screen
-# (the header's "▶ live"), median of ROUNDS (default 5). Beside it, from the same rounds:
+# (its header, which may still say "starting: ..."), and to the live screen (the header's "▶ live",
+# probes attached), medians of ROUNDS (default 5). Beside them, from the same rounds:
 #  - where the start-up time goes (skbtop -v: configuration, backend probe, function choice, BPF load,
 #    nft, attach, session, screen; and the process's own start to first frame, which leaves out the
 #    exec and the dynamic linking);
@@ -31,11 +32,12 @@ sock="skbtop-ff-$$"
 T() { tmux -L "$sock" "$@"; }
 trap 'T kill-server 2>/dev/null; rm -rf "$work"' EXIT
 
-# one KEY BINARY [OPTION]: one start in a fresh tmux server; the seconds to "▶ live" are added to
-# $work/KEY.frame, skbtop's -v lines to $work/KEY.err.N. The pane is polled every 20 ms: a tighter
-# poll forks a tmux client so often that it takes a core from the start it measures.
+# one KEY BINARY [OPTION]: one start in a fresh tmux server; the seconds to the first header are
+# added to $work/KEY.frame, to "▶ live" to $work/KEY.live, skbtop's -v lines to $work/KEY.err.N.
+# The pane is polled every 20 ms: a tighter poll forks a tmux client so often that it takes a core
+# from the start it measures.
 one() {
-	local key=$1 bin=$2 i
+	local key=$1 bin=$2 i frame screen end
 	shift 2
 	touch "$work/$key.frame"
 	i=$(($(wc -l <"$work/$key.frame") + 1))
@@ -43,12 +45,16 @@ one() {
 	T -f /dev/null new-session -d -s t -x 120 -y 36 \
 		"export LANG=C.UTF-8 TERM=tmux-256color; echo \$EPOCHREALTIME >'$work/start'; '$bin' -v $* 2>'$work/$key.err.$i'; touch '$work/end'"
 	for _ in $(seq 2000); do [ -s "$work/start" ] && break; sleep 0.005; done
+	frame=""
 	for _ in $(seq 500); do
-		T capture-pane -p -t t 2>/dev/null | grep -q '▶ live' && break
+		screen=$(T capture-pane -p -t t 2>/dev/null)
+		[ -z "$frame" ] && grep -q '^ skbtop ' <<<"$screen" && frame=$EPOCHREALTIME
+		grep -q '▶ live' <<<"$screen" && break
 		sleep 0.02
 	done
 	end=$EPOCHREALTIME
-	awk -v a="$(cat "$work/start")" -v b="$end" 'BEGIN { printf "%.3f\n", b - a }' >>"$work/$key.frame"
+	awk -v a="$(cat "$work/start")" -v b="${frame:-$end}" 'BEGIN { printf "%.3f\n", b - a }' >>"$work/$key.frame"
+	awk -v a="$(cat "$work/start")" -v b="$end" 'BEGIN { printf "%.3f\n", b - a }' >>"$work/$key.live"
 	T send-keys -t t q
 	# The next start must not share the machine with this one's detach and exit, nor with the
 	# kernel freeing its programs: wait for the exit, then a second.
@@ -59,7 +65,7 @@ one() {
 
 # phases KEY: the medians of skbtop -v's start-up phases over KEY's rounds.
 phases() {
-	local out="" p v
+	local out="" p v w
 	grep -q 'start-up:' "$work/$1".err.* || {
 		echo "phases not printed by this skbtop"
 		return
@@ -70,7 +76,8 @@ phases() {
 		out+="${out:+, }$p ${v:-?}"
 	done
 	v=$(cat "$work/$1".err.* | sed -nE "s/.*start-up: first frame ([0-9]+) ms after start.*/\1/p" | median)
-	echo "$out ms; in the process, start to first frame ${v:-?} ms"
+	w=$(cat "$work/$1".err.* | sed -nE "s/.*start-up: first frame .*, live ([0-9]+) ms after start.*/\1/p" | median)
+	echo "$out ms; in the process, start to first frame ${v:-?} ms, to live ${w:-?} ms"
 }
 
 # Each round starts with another of the builds, so that none always follows the same one.
@@ -85,8 +92,8 @@ for r in $(seq "$ROUNDS"); do
 	done
 done
 report() {
-	printf 'first_frame: %-28s %.2f s from exec to the first frame (median of %d); start-up medians: %s\n' \
-		"$1" "$(median <"$work/$2.frame")" "$ROUNDS" "$(phases "$2")"
+	printf 'first_frame: %-28s %.2f s from exec to the first frame, %.2f s to the live one (medians of %d); start-up medians: %s\n' \
+		"$1" "$(median <"$work/$2.frame")" "$(median <"$work/$2.live")" "$ROUNDS" "$(phases "$2")"
 }
 report "skbtop" skbtop
 report "--empty-probes (floor)" floor

@@ -381,8 +381,13 @@ SKBTOP_FENTRY(5)
 
 /*
  * The tracepoints of SKBTOP_TRACEPOINTS (skbtop_event.h), each as tp_btf and as raw_tp (for
- * kernels whose BTF lacks the tracepoint); the loader keeps one of the two, and only where the
+ * kernels whose BTF lacks the tracepoint); the loader keeps one of them, and only where the
  * kernel's prototype has an sk_buff at the argument read here.
+ * tp_btf comes twice. Its skb is a trusted pointer: newer verifiers (6.18 here) look each pointer
+ * read from it up by name in the kernel's BTF ("sk_buff__safe_trusted"...), a linear search of all
+ * its types, up to twice for each such load on each path checked: 4-5x the verification time here.
+ * Made untrusted by bpf_rdonly_cast (6.2+), the same plain loads are checked without it; the plain
+ * variant serves older kernels.
  */
 #define SKBTOP_TP_PROGS(tp, id, type, idx, aux, reason)                                            \
 	SEC("tp_btf/" #tp)                                                                         \
@@ -391,6 +396,17 @@ SKBTOP_FENTRY(5)
 		return skbtop__on_skb((struct sk_buff *)ctx[idx], type,                            \
 				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason,          \
 				      SKBTOP_RD_BTF);                                              \
+	}                                                                                          \
+	SEC("tp_btf/" #tp)                                                                         \
+	int skbtop_tpc_##tp(__u64 *ctx)                                                            \
+	{                                                                                          \
+		struct sk_buff *skb = (struct sk_buff *)ctx[idx];                                  \
+                                                                                                   \
+		if (skbtop_empty_probes || !skb)                                                   \
+			return 0;                                                                  \
+		return skbtop__on_skb(                                                             \
+			bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)), type,       \
+			SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason, SKBTOP_RD_BTF);        \
 	}                                                                                          \
 	SEC("raw_tp/" #tp)                                                                         \
 	int skbtop_raw_##tp(__u64 *ctx)                                                            \

@@ -10,7 +10,9 @@
 #include <libgen.h>
 #include <math.h>
 #include <regex.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +89,26 @@ enum {
 	PH_ATTACH,
 	PH_SESSION, /* the store, the queue, the poller */
 	PH_FRAME,   /* the screen's first update */
+	PH_LIVE,    /* the screen's first update with the session running */
 	PH_COUNT
+};
+
+/* Where the start is, for the screen that shows it while it goes on. */
+enum start_stage {
+	STAGE_BACKEND,
+	STAGE_FUNCS,
+	STAGE_LOAD,
+	STAGE_NFT,
+	STAGE_ATTACH,
+	STAGE_DONE
+};
+
+static const char *const stage_text[] = {
+	[STAGE_BACKEND] = "probing the kernel's tracing backends",
+	[STAGE_FUNCS] = "choosing the functions to trace",
+	[STAGE_LOAD] = "loading the BPF programs (the kernel verifies each)",
+	[STAGE_NFT] = "loading the nftables brackets",
+	[STAGE_ATTACH] = "attaching the probes",
 };
 
 struct trace {
@@ -108,6 +129,8 @@ struct trace {
 	size_t n_funcs;
 	unsigned int skipped; /* functions left out before attaching (untraceable, bad parameter) */
 	enum backend backend;
+	enum backend want; /* --backend, else the configuration's */
+	struct skbtop_filter_cfg kcfg;
 	char why[256];
 	char filter_text[512];
 	struct pcapfilter pcap;	 /* the translated expression, until load */
@@ -119,6 +142,18 @@ struct trace {
 	struct metrics_http *http;
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
+	/* The screen's start: start() in a thread of its own while the screen shows how far it is.
+	 * The thread writes only what start() makes; the screen reads it once the thread is joined.
+	 */
+	pthread_t starter;
+	bool starter_on;
+	atomic_int stage;   /* enum start_stage */
+	atomic_bool cancel; /* the user quit before the session ran */
+	int start_rc;
+	struct trace_args *args;
+	struct loader_stats *ls;
+	struct ui_feed *feed;
+	char notice[300], nft_why[300]; /* what the screen shows of a degraded mode */
 };
 
 static void usage(FILE *f)
@@ -779,20 +814,13 @@ static int save_folded(struct trace *t, const char *path)
 }
 
 /*
- * Start: the backend, the functions, both loaders loaded and attached. Returns 0, EXIT_USAGE for
- * a bad option, or 1; what it made is freed by teardown.
+ * The options that need the configuration, before anything is started. Returns 0, EXIT_USAGE
+ * or 1, said.
  */
-static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
+static int prepare(struct trace *t, struct trace_args *a)
 {
-	struct loader_opts lo = {};
-	struct nft_loader_opts no = {};
-	struct skbtop_filter_cfg kcfg = {};
-	struct backend_probe bp;
-	char err[512];
-	enum backend want = t->cfg.backend;
-	int rc;
-
-	if (a->backend_word && backend__parse(a->backend_word, &want)) {
+	t->want = t->cfg.backend;
+	if (a->backend_word && backend__parse(a->backend_word, &t->want)) {
 		p_err("--backend: '%s' is not one of auto, kprobe-multi, kprobe, fentry, "
 		      "tracepoint",
 		      a->backend_word);
@@ -806,17 +834,44 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	if (a->ringbuf_kb > 0)
 		t->cfg.ringbuf_kb = (uint32_t)a->ringbuf_kb;
 	if (filter_opts__from_config(&a->filter, &t->cfg) ||
-	    filter_opts__resolve(&a->filter, &kcfg))
+	    filter_opts__resolve(&a->filter, &t->kcfg))
 		return EXIT_USAGE;
-	if (filter_opts__compile(&a->filter, &t->pcap, &kcfg))
+	if (filter_opts__compile(&a->filter, &t->pcap, &t->kcfg))
 		return EXIT_USAGE;
 	filter_opts__describe(&a->filter, t->filter_text, sizeof(t->filter_text));
-
+	t->names = names__new();
+	if (!t->names) {
+		p_err("out of memory");
+		return 1;
+	}
 	/* From here on a signal stops cleanly, even during a long attach. */
 	signals__install();
 	t->phase_ms[PH_CONFIG] = clock__ms();
+	return 0;
+}
+
+/* The user or a signal asked to stop: the start goes no further. */
+static bool stopping(struct trace *t)
+{
+	return signals__stop() || atomic_load(&t->cancel);
+}
+
+/*
+ * Start: the backend, the functions, both loaders loaded and attached. Returns 0, EXIT_USAGE for
+ * a bad option, or 1; 0 too when asked to stop on the way. What it made is freed by teardown.
+ */
+static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
+{
+	struct loader_opts lo = {};
+	struct nft_loader_opts no = {};
+	struct skbtop_filter_cfg *kcfg = &t->kcfg;
+	struct backend_probe bp;
+	char err[512];
+	int rc;
+
+	atomic_store(&t->stage, STAGE_BACKEND);
 	backend__probe(&bp);
-	if (backend__choose(&bp, want, &t->backend, t->why, sizeof(t->why), err, sizeof(err))) {
+	if (backend__choose(&bp, t->want, &t->backend, t->why, sizeof(t->why), err, sizeof(err))) {
 		p_err("%s", err);
 		return 1;
 	}
@@ -827,30 +882,29 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 		no.rules = a->nft_rules_given ? a->nft_rules : t->cfg.nft_rules;
 		no.kprobes = t->backend != BACKEND_TRACEPOINT;
 		no.netlink_trace = a->nft_netlink;
-		no.netns = kcfg.netns;
+		no.netns = kcfg->netns;
 		no.cfg = &t->cfg;
 		t->chains = nft_loader__read_chains(&no);
 	}
-	t->names = names__new();
-	if (!t->names) {
-		p_err("out of memory");
-		return 1;
-	}
-	names__warm(t->names, kcfg.netns);
+	atomic_store(&t->stage, STAGE_FUNCS);
+	names__warm(t->names, kcfg->netns);
 	names__load_drop_reasons(t->names, NULL);
 	add_tracepoint_names(t);
 	rc = choose_functions(t, a, &t->list);
 	if (rc)
 		return rc == EXIT_USAGE ? EXIT_USAGE : 1;
 	t->phase_ms[PH_FUNCS] = clock__ms();
+	if (stopping(t))
+		return 0;
+	atomic_store(&t->stage, STAGE_LOAD);
 
 	if (a->pcapng && start_capture(t, a))
 		return 1;
 	lo.backend = t->backend;
 	lo.ringbuf_kb = t->cfg.ringbuf_kb;
 	lo.track_max = t->cfg.track_max;
-	lo.filter = &kcfg;
-	lo.pcap = kcfg.pcap ? &t->pcap : NULL;
+	lo.filter = kcfg;
+	lo.pcap = kcfg->pcap ? &t->pcap : NULL;
 	lo.funcs = t->funcs;
 	lo.n_funcs = t->n_funcs;
 	lo.empty_probes = a->empty_probes;
@@ -864,6 +918,9 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 		return 1;
 	}
 	t->phase_ms[PH_LOAD] = clock__ms();
+	if (stopping(t))
+		return 0;
+	atomic_store(&t->stage, STAGE_NFT);
 	/* Before the main attach, so a chain's drop is reported before the skb's free. */
 	if (!a->empty_probes) {
 		no.names = t->names;
@@ -877,22 +934,29 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 		}
 	}
 	t->phase_ms[PH_NFT] = clock__ms();
+	if (stopping(t))
+		return 0;
+	atomic_store(&t->stage, STAGE_ATTACH);
 	if (loader__attach(t->loader, ls, err, sizeof(err))) {
 		p_err("%s", err);
 		return 1;
 	}
 	t->phase_ms[PH_ATTACH] = clock__ms();
-	print_status(t, ls);
 	return 0;
 }
 
-/* The store, the queue, the outputs and the poller, joined by the session. */
-static int open_session(struct trace *t, const struct trace_args *a)
+static void *start_thread(void *arg)
 {
-	struct session_source src;
-	struct session_outputs out = {};
-	char err[512];
+	struct trace *t = arg;
 
+	t->start_rc = start(t, t->args, t->ls);
+	atomic_store(&t->stage, STAGE_DONE);
+	return NULL;
+}
+
+/* The store and what writes files: what the screen needs before the session runs. */
+static int open_store(struct trace *t, const struct trace_args *a)
+{
 	t->store = store__new(t->cfg.max_packets, t->cfg.max_events_per_packet, &t->cfg, t->names);
 	t->q = queue__new(QUEUE_SLOTS, sizeof(struct decode_slot));
 	if (a->folded)
@@ -903,6 +967,16 @@ static int open_session(struct trace *t, const struct trace_args *a)
 		p_err("out of memory");
 		return -1;
 	}
+	return 0;
+}
+
+/* The poller and the cost, joined with the store and the outputs by the session. */
+static int open_session(struct trace *t, const struct trace_args *a)
+{
+	struct session_source src;
+	struct session_outputs out = {};
+	char err[512];
+
 	t->poller = start_poller(t, err, sizeof(err));
 	if (!t->poller) {
 		p_err("%s", err);
@@ -962,52 +1036,58 @@ static void screen_drawn(void *ctx)
 
 	if (!t->phase_ms[PH_FRAME])
 		t->phase_ms[PH_FRAME] = clock__ms();
+	if (!t->phase_ms[PH_LIVE] && t->session)
+		t->phase_ms[PH_LIVE] = clock__ms();
 }
 
-/* The screen, or the lines of --stream, until the user or --duration stops. */
-static int follow(struct trace *t, const struct trace_args *a, const struct loader_stats *ls)
+/* What the screen shows of the session: what tracing was set up, and what it lacks. */
+static void fill_feed(struct trace *t, struct ui_feed *feed, const struct loader_stats *ls)
 {
-	char notice[300], nft_why[300];
-	int rc;
-	struct ui_feed feed = {
-		.pump = screen_pump,
-		.clear = screen_clear,
-		.drawn = screen_drawn,
-		.ctx = t,
-		.live = true,
-		.backend = backend__label(t->backend),
-		.backend_why = t->why,
-		.attached = ls->attached,
-		.tp_attached = ls->tp_attached,
-		.failed = ls->failed,
-		.skipped = ls->skipped + t->skipped,
-		.filter = t->filter_text,
-		.cost = cost__live(t->cost),
-	};
-
-	if (a->stream) {
-		run_stream(t, a);
-		return 0;
-	}
-	status_notice(t, notice, sizeof(notice));
-	feed.notice = notice[0] ? notice : NULL;
+	feed->backend = backend__label(t->backend);
+	feed->backend_why = t->why;
+	feed->attached = ls->attached;
+	feed->tp_attached = ls->tp_attached;
+	feed->failed = ls->failed;
+	feed->skipped = ls->skipped + t->skipped;
+	feed->cost = cost__live(t->cost);
+	status_notice(t, t->notice, sizeof(t->notice));
+	feed->notice = t->notice[0] ? t->notice : NULL;
 	if (t->backend == BACKEND_TRACEPOINT)
-		feed.unseen_end_ms = UNSEEN_END_MS;
+		feed->unseen_end_ms = UNSEEN_END_MS;
 	/* Without kprobes a packet with no nft events may still have met rules we cannot see. */
 	if (t->backend == BACKEND_TRACEPOINT && !t->kernel.nl) {
-		snprintf(nft_why, sizeof(nft_why),
+		snprintf(t->nft_why, sizeof(t->nft_why),
 			 "rule verdicts need kprobes or fentry (tracepoint backend); %s",
 			 nft_loader__status(t->nft));
-		feed.nft_why = nft_why;
+		feed->nft_why = t->nft_why;
 	}
-	rc = ui__run(t->store, t->names, &t->cfg, &feed);
-	if (t->phase_ms[PH_FRAME])
-		p_info("start-up: first frame %.0f ms after start (session %.0f ms, screen %.0f "
-		       "ms)",
-		       t->phase_ms[PH_FRAME] - t->start_ms,
-		       t->phase_ms[PH_SESSION] - t->phase_ms[PH_ATTACH],
-		       t->phase_ms[PH_FRAME] - t->phase_ms[PH_SESSION]);
-	return rc;
+}
+
+/*
+ * The screen's start-up, on the screen's thread: once the start thread is done, the session is
+ * opened here and the screen sees it live. A failure is said on stderr, held until the screen
+ * closes.
+ */
+static const char *screen_starting(void *ctx, bool *failed)
+{
+	struct trace *t = ctx;
+	int stage = atomic_load(&t->stage);
+
+	if (!t->starter_on)
+		return NULL;
+	if (stage != STAGE_DONE)
+		return stage_text[stage];
+	pthread_join(t->starter, NULL);
+	t->starter_on = false;
+	/* A signal during the start: the screen sees it and closes. */
+	if (t->start_rc || signals__stop() || open_session(t, t->args)) {
+		t->start_rc = t->start_rc ? t->start_rc : !signals__stop();
+		*failed = true;
+		return NULL;
+	}
+	print_status(t, t->ls);
+	fill_feed(t, t->feed, t->ls);
+	return NULL;
 }
 
 /* Both loaders' probes off, once; the time it took is said. The session reads them no more. */
@@ -1058,6 +1138,67 @@ static int stop(struct trace *t, const struct trace_args *a)
 			rc = 1;
 	}
 	return rc;
+}
+
+/* The screen from the start: the session is started in a thread while the screen shows how far
+ * it got. Returns 0, or 1 / EXIT_USAGE with the error said once the screen closed. */
+static int follow_screen(struct trace *t, struct trace_args *a, struct loader_stats *ls)
+{
+	struct ui_feed feed = {
+		.pump = screen_pump,
+		.clear = screen_clear,
+		.starting = screen_starting,
+		.drawn = screen_drawn,
+		.ctx = t,
+		.live = true,
+		.filter = t->filter_text,
+	};
+	int rc;
+
+	if (open_store(t, a))
+		return 1;
+	t->args = a;
+	t->ls = ls;
+	t->feed = &feed;
+	atomic_store(&t->stage, STAGE_BACKEND);
+	if (signals__thread(&t->starter, start_thread, t)) {
+		p_err("cannot start a thread: %s", strerror(errno));
+		return 1;
+	}
+	t->starter_on = true;
+	rc = ui__run(t->store, t->names, &t->cfg, &feed);
+	/* Quit before the session ran: the start stops at its next step, and what it made is
+	 * undone by the teardown. */
+	if (t->starter_on) {
+		atomic_store(&t->cancel, true);
+		pthread_join(t->starter, NULL);
+		t->starter_on = false;
+		return rc ? rc : t->start_rc;
+	}
+	if (!t->session)
+		return t->start_rc;
+	if (t->phase_ms[PH_LIVE])
+		p_info("start-up: first frame %.0f ms after start, live %.0f ms after start "
+		       "(session %.0f ms, screen %.0f ms)",
+		       t->phase_ms[PH_FRAME] - t->start_ms, t->phase_ms[PH_LIVE] - t->start_ms,
+		       t->phase_ms[PH_SESSION] - t->phase_ms[PH_ATTACH],
+		       t->phase_ms[PH_LIVE] - t->phase_ms[PH_SESSION]);
+	return stop(t, a) ? 1 : rc;
+}
+
+/* --stream: the start, then the lines until the user or --duration stops. */
+static int follow_stream(struct trace *t, struct trace_args *a, struct loader_stats *ls)
+{
+	int rc = start(t, a, ls);
+
+	/* A signal during the attach: nothing was followed, nothing is to be said of it. */
+	if (rc || signals__stop())
+		return rc;
+	print_status(t, ls);
+	if (open_store(t, a) || open_session(t, a))
+		return 1;
+	run_stream(t, a);
+	return stop(t, a);
 }
 
 /* Everything start and open_session made, however far they got. */
@@ -1158,17 +1299,9 @@ int cmd_trace(int argc, char **argv)
 	if (a.nft_netlink && a.nft_rules_given)
 		p_warn("--nft-rules %s is not used: --nft-netlink-trace gives the rule verdicts",
 		       nft_rules__name(a.nft_rules));
-	rc = start(&t, &a, &ls);
-	/* A signal during the attach: nothing was followed, nothing is to be said of it. */
-	if (!rc && !signals__stop()) {
-		if (open_session(&t, &a)) {
-			rc = 1;
-		} else {
-			rc = follow(&t, &a, &ls);
-			if (stop(&t, &a))
-				rc = 1;
-		}
-	}
+	rc = prepare(&t, &a);
+	if (!rc)
+		rc = a.stream ? follow_stream(&t, &a, &ls) : follow_screen(&t, &a, &ls);
 	teardown(&t);
 out_args:
 	filter_opts__free(&a.filter);

@@ -109,7 +109,10 @@ void chrome__header(struct ui *ui)
 	int rw;
 
 	/* Counts before the reason: on a narrow screen the reason is what gets cut. */
-	if (f->live)
+	if (ui->starting)
+		snprintf(left, sizeof(left), " skbtop %s  starting: %s%s", SKBTOP_VERSION,
+			 ui->starting, ui->utf8 ? "…" : "...");
+	else if (f->live)
 		snprintf(left, sizeof(left),
 			 " skbtop %s  backend %s, %u fn + %u tp attached, %u failed%s%s",
 			 SKBTOP_VERSION, f->backend ? f->backend : "?", f->attached, f->tp_attached,
@@ -118,7 +121,9 @@ void chrome__header(struct ui *ui)
 	else
 		snprintf(left, sizeof(left), " skbtop %s  replay %s  backend %s", SKBTOP_VERSION,
 			 f->source ? f->source : "", f->backend ? f->backend : "?");
-	if (ui->paused)
+	if (ui->starting)
+		snprintf(right, sizeof(right), "starting ");
+	else if (ui->paused)
 		snprintf(right, sizeof(right), "%s paused%s ", ui->utf8 ? "⏸" : "||", follow);
 	else if (f->live)
 		snprintf(right, sizeof(right), "%s live%s ", ui->utf8 ? "▶" : ">", follow);

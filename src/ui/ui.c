@@ -418,6 +418,8 @@ static unsigned handle_key(struct ui *ui, int key)
 			ui__status(ui, "a replayed file cannot be cleared");
 			return UI_HANDLED | UI_REDRAW;
 		}
+		if (ui->starting)
+			return UI_HANDLED;
 		(*ui->feed->clear)(ui->feed->ctx, ui->store);
 		ui->sel_id = 0;
 		ui->follow = true;
@@ -539,7 +541,17 @@ int ui__run(struct store *s, struct names *n, const struct config *cfg, const st
 		uint64_t now;
 		int key, timeout;
 
-		pump(&ui);
+		if (feed->starting) {
+			const char *was = ui.starting;
+			bool failed = false;
+
+			ui.starting = feed->starting(feed->ctx, &failed);
+			if (failed)
+				break;
+			dirty |= ui.starting != was;
+		}
+		if (!ui.starting)
+			pump(&ui);
 		now = ui__now_ms();
 		if (dirty || now >= next_frame) {
 			refresh_model(&ui, false);

@@ -35,6 +35,10 @@ struct ui_feed {
 	const char *nft_why;
 	/* What tracing costs, refreshed by pump; NULL when nothing is traced (replay). */
 	const struct cost_figures *cost;
+	/* Live, while the session is still starting (the BPF programs loading, say), or NULL: what
+	 * is still starting, shown in the header, or NULL once the session runs; nothing is pumped
+	 * before. Sets *failed when the start failed: the screen closes, the caller says why. */
+	const char *(*starting)(void *ctx, bool *failed);
 	/* Called after each screen update, or NULL; the UI benchmark counts redraws with it. */
 	void (*drawn)(void *ctx);
 };

@@ -55,6 +55,7 @@ struct ui {
 	enum pane focus;
 	struct layout lay;
 	bool paused;
+	const char *starting; /* what the session is still starting, NULL once it runs */
 
 	struct vm_filter filter;
 	struct vm_matcher matcher;

@@ -271,6 +271,13 @@ static const char *prog_name(char *buf, size_t len, const char *kind, int pos)
 	return buf;
 }
 
+/* The kernel can make a BTF pointer untrusted: reads through it are still plain loads. */
+static bool has_rdonly_cast(const struct loader *l)
+{
+	return l->vmlinux &&
+	       btf__find_by_name_kind(l->vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+}
+
 static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 {
 	struct bpf_object *obj = l->skel->obj;
@@ -280,8 +287,7 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	 * kprobes take the skb's position from the cookie: one program serves every position. Where
 	 * the kernel has bpf_rdonly_cast, the variant that reads the skb by plain loads.
 	 */
-	bool cast = l->vmlinux &&
-		    btf__find_by_name_kind(l->vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+	bool cast = has_rdonly_cast(l);
 	struct bpf_program *kmulti =
 		cast ? l->skel->progs.skbtop_kmulti_cast : l->skel->progs.skbtop_kmulti;
 	struct bpf_program *kprobe =
@@ -366,21 +372,28 @@ static void prepare_clones(struct loader *l)
 
 static void prepare_tps(struct loader *l)
 {
+	/* Where it can be, the tp_btf variant with the untrusted skb: it is verified faster. */
+	bool cast = has_rdonly_cast(l);
 	char name[96];
 
 	for (size_t i = 0; i < N_TP; i++) {
-		struct bpf_program *tpb, *raw;
+		struct bpf_program *tpb, *tpc, *raw;
 
 		snprintf(name, sizeof(name), "skbtop_tpb_%s", tp_defs[i].name);
 		tpb = bpf_object__find_program_by_name(l->skel->obj, name);
+		snprintf(name, sizeof(name), "skbtop_tpc_%s", tp_defs[i].name);
+		tpc = bpf_object__find_program_by_name(l->skel->obj, name);
 		snprintf(name, sizeof(name), "skbtop_raw_%s", tp_defs[i].name);
 		raw = bpf_object__find_program_by_name(l->skel->obj, name);
-		if (!tpb || !raw) {
+		if (!tpb || !tpc || !raw) {
 			l->st.tp_skipped++;
 			continue;
 		}
 		bpf_program__set_autoload(tpb, false);
+		bpf_program__set_autoload(tpc, false);
 		bpf_program__set_autoload(raw, false);
+		if (cast)
+			tpb = tpc;
 		if (!l->vmlinux) {
 			/* No BTF to check the prototype: the kernel checks the arity at attach. */
 			bpf_program__set_autoload(raw, true);
