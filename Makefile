@@ -81,8 +81,9 @@ SCREENSHOT_DEPS := aha chromium fonts-dejavu-core
 # Only `make bench` needs these: the peer bench/cost.sh measures skbtop against.
 BENCH_DEPS := bpftrace
 # Only the tests need these: the real programs that read what skbtop writes (the man page, the
-# completion, pcapng files, /metrics). A user who only runs skbtop does not download them.
-TEST_DEPS := mandoc bash-completion tshark wireshark-common prometheus curl
+# completion, pcapng files, /metrics), and strace to slow the start down. A user who only runs skbtop
+# does not download them.
+TEST_DEPS := mandoc bash-completion tshark wireshark-common prometheus curl strace
 
 .DELETE_ON_ERROR:
 # The BPF objects are intermediate (only the skeletons name them): keep them, or every make rebuilds.
