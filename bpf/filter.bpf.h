@@ -75,7 +75,10 @@ static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int 
 	}
 	if (!s->head || start > s->tail || start >= end)
 		return false;
-	ctx.data = (__u64)(unsigned long)(s->head + start);
+	if (skbtop_filter.direct)
+		ctx.data = (__u64)(unsigned long)bpf_rdonly_cast(s->head + start, 0);
+	else
+		ctx.data = (__u64)(unsigned long)(s->head + start);
 	ctx.len = end - start;
 	ctx.linear = s->tail - start;
 	return skbtop_filter__pcap_run(&ctx) != 0;

@@ -268,12 +268,9 @@ static __always_inline struct sk_buff *skbtop__kprobe_skb(struct pt_regs *ctx, _
 }
 
 /*
- * Since 6.2 a kprobe can say that its argument is an sk_buff: its fields are then read by plain
- * loads, as on tp_btf, where a helper call per copy costs several times more. Weak, so that the
- * object still loads where the kernel lacks it: the loader keeps the copying programs there.
+ * Since 6.2 a kprobe can say that its argument is an sk_buff (bpf_rdonly_cast): its fields are
+ * then read by plain loads, as on tp_btf, where a helper call per copy costs several times more.
  */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
-
 /* A kprobe's run, whichever way it was attached: the cookie says which argument is the skb. */
 static __always_inline int skbtop__kprobe(struct pt_regs *ctx, bool cast)
 {

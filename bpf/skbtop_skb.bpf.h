@@ -14,6 +14,13 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+/*
+ * Types an address for the verifier: as a struct (6.2+), or as read-only bytes (btf_id 0, 6.17+).
+ * Weak, so that the object still loads where the kernel lacks it: the loader then keeps the
+ * programs and the filter code that never call it.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* How a program reads its sk_buff; a constant at each entry point, so only one path is built. */
 #define SKBTOP_RD_COPY 0
 #define SKBTOP_RD_BTF  1
