@@ -72,22 +72,34 @@ static __always_inline int skbtop__skb_copy(struct sk_buff *skb, struct skbtop_s
 	return 0;
 }
 
+/*
+ * By plain loads, the fields the tcpdump expression needs; skbtop__skb_read_rest() adds the others
+ * once the skb matters, so that a run on a packet the filter refuses loads no more. A copy takes
+ * them all in its one call.
+ */
 static __always_inline int skbtop__skb_read(struct sk_buff *skb, struct skbtop_skb *s, int rd)
 {
 	if (rd != SKBTOP_RD_BTF)
 		return skbtop__skb_copy(skb, s);
 	s->dev = skb->dev;
-	s->sk = skb->sk;
 	s->head = skb->head;
 	s->len = skb->len;
-	s->mark = skb->mark;
 	s->tail = skb->tail;
 	s->data = (__u32)(skb->data - s->head);
-	s->protocol = bpf_ntohs(skb->protocol);
 	s->mac = skb->mac_header;
 	s->nh = skb->network_header;
-	s->th = skb->transport_header;
 	return 0;
+}
+
+/* The fields skbtop__skb_read left out (socket, mark, protocol, transport header). */
+static __always_inline void skbtop__skb_read_rest(struct sk_buff *skb, struct skbtop_skb *s, int rd)
+{
+	if (rd != SKBTOP_RD_BTF)
+		return;
+	s->sk = skb->sk;
+	s->mark = skb->mark;
+	s->protocol = bpf_ntohs(skb->protocol);
+	s->th = skb->transport_header;
 }
 
 /*
