@@ -75,19 +75,26 @@ static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int 
 	}
 	if (!s->head || start > s->tail || start >= end)
 		return false;
-	ctx.data = (__u64)(unsigned long)(s->head + start);
+	if (skbtop_filter.direct)
+		ctx.data = (__u64)(unsigned long)bpf_rdonly_cast(s->head + start, 0);
+	else
+		ctx.data = (__u64)(unsigned long)(s->head + start);
 	ctx.len = end - start;
 	ctx.linear = s->tail - start;
 	return skbtop_filter__pcap_run(&ctx) != 0;
 }
 
 /*
- * True when the skb s describes passes every active setting. Packets whose headers cannot be read
- * yet (network header not set: locally built, not yet through IP) answer "no match yet", and are
- * judged again at the next function they reach. The cheapest settings are asked first.
+ * True when the skb s describes (as skbtop__skb_read left it) passes every active setting. Packets
+ * whose headers cannot be read yet (network header not set: locally built, not yet through IP)
+ * answer "no match yet", and are judged again at the next function they reach. The cheapest
+ * settings are asked first.
  */
-static __always_inline bool skbtop_filter_match(const struct skbtop_skb *s, int rd)
+static __always_inline bool skbtop_filter_match(struct sk_buff *skb, struct skbtop_skb *s, int rd)
 {
+	/* The mark and the socket are read only for the settings that ask for them. */
+	if (skbtop_filter.mark_mask || skbtop_filter.netns)
+		skbtop__skb_read_rest(skb, s, rd);
 	/* skbtop reading its own netlink sockets (the nftables trace) would trace itself. */
 	if (skbtop_filter.self_tgid && !s->dev &&
 	    bpf_get_current_pid_tgid() >> 32 == skbtop_filter.self_tgid)

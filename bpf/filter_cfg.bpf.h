@@ -18,6 +18,7 @@ struct skbtop_filter_cfg {
 	__u32 mark_mask; /* 0 = mark not checked */
 	__u32 pcap;	 /* 1: a tcpdump expression was translated into the placeholder */
 	__u32 self_tgid; /* skbtop's own process: the device-less skbs it reads are not followed */
+	__u32 direct;	 /* 1: the expression loads packet bytes through data itself (see below) */
 };
 
 /*
@@ -32,8 +33,14 @@ struct skbtop_filter_cfg {
 /* At most this many packet bytes are copied once, where most loads land. */
 #define SKBTOP_PCAP_HEAD 64
 
+/*
+ * With direct set (kernels whose BTF lists BPF_FEAT_RDONLY_CAST_TO_VOID, 6.17+), data is
+ * bpf_rdonly_cast(address, 0): a read-only untrusted pointer whose loads the verifier turns into
+ * fault-safe probe loads, so the expression reads the packet in place and head is unused.
+ * Otherwise data is a plain address and one bpf_probe_read_kernel call copies the head.
+ */
 struct skbtop_pcap_ctx {
-	__u64 data;	/* kernel address of the first byte the expression sees */
+	__u64 data;	/* the first byte the expression sees */
 	__u64 saved[3]; /* r6-r8 of the enclosing program while the filter runs */
 	__u32 len;	/* bytes from data to the end of the packet (what cBPF calls len) */
 	__u32 linear;	/* bytes readable from data (the skb's linear part) */

@@ -14,6 +14,13 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+/*
+ * Types an address for the verifier: as a struct (6.2+), or as read-only bytes (btf_id 0, 6.17+).
+ * Weak, so that the object still loads where the kernel lacks it: the loader then keeps the
+ * programs and the filter code that never call it.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* How a program reads its sk_buff; a constant at each entry point, so only one path is built. */
 #define SKBTOP_RD_COPY 0
 #define SKBTOP_RD_BTF  1
@@ -65,22 +72,34 @@ static __always_inline int skbtop__skb_copy(struct sk_buff *skb, struct skbtop_s
 	return 0;
 }
 
+/*
+ * By plain loads, the fields the tcpdump expression needs; skbtop__skb_read_rest() adds the others
+ * once the skb matters, so that a run on a packet the filter refuses loads no more. A copy takes
+ * them all in its one call.
+ */
 static __always_inline int skbtop__skb_read(struct sk_buff *skb, struct skbtop_skb *s, int rd)
 {
 	if (rd != SKBTOP_RD_BTF)
 		return skbtop__skb_copy(skb, s);
 	s->dev = skb->dev;
-	s->sk = skb->sk;
 	s->head = skb->head;
 	s->len = skb->len;
-	s->mark = skb->mark;
 	s->tail = skb->tail;
 	s->data = (__u32)(skb->data - s->head);
-	s->protocol = bpf_ntohs(skb->protocol);
 	s->mac = skb->mac_header;
 	s->nh = skb->network_header;
-	s->th = skb->transport_header;
 	return 0;
+}
+
+/* The fields skbtop__skb_read left out (socket, mark, protocol, transport header). */
+static __always_inline void skbtop__skb_read_rest(struct sk_buff *skb, struct skbtop_skb *s, int rd)
+{
+	if (rd != SKBTOP_RD_BTF)
+		return;
+	s->sk = skb->sk;
+	s->mark = skb->mark;
+	s->protocol = bpf_ntohs(skb->protocol);
+	s->th = skb->transport_header;
 }
 
 /*

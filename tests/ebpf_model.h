@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A model of the kernel running the tcpdump filter's eBPF placeholder (bpf/filter.bpf.h): the
- * stack, probe_read_kernel with bounds, and what the verifier insists on (no load of stack bytes
- * nothing wrote: the probe sets only data, len, linear and l2 of the context). Shared by the unit
- * test of pcapfilter and its differential fuzzer; the includer defines MODEL_CHECK(cond) and
- * MODEL_FAIL(fmt, ...), which must not return when the model finds the code wrong.
+ * stack, probe_read_kernel with bounds, loads through data in place for the direct translation
+ * (within the readable bytes only: past them the kernel would read whatever follows), and what
+ * the verifier insists on (no load of stack bytes nothing wrote: the probe sets only data, len,
+ * linear and l2 of the context). Both translations run on every packet and must agree. Shared by
+ * the unit test of pcapfilter and its differential fuzzer; the includer defines MODEL_CHECK(cond)
+ * and MODEL_FAIL(fmt, ...), which must not return when the model finds the code wrong.
  */
 #ifndef SKBTOP_TESTS_EBPF_MODEL_H
 #define SKBTOP_TESTS_EBPF_MODEL_H
@@ -24,6 +26,7 @@ struct vm {
 	bool written[512];
 	const uint8_t *pkt;
 	size_t pkt_len;
+	bool direct; /* the translation that loads packet bytes in place, without calls */
 	int probe_reads;
 };
 
@@ -174,9 +177,15 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 			break;
 		case BPF_LDX: {
 			int size = (int[]){ 4, 2, 1, 8 }[(i->code >> 3) & 3];
-			uint8_t *a = stack_read(m, m->r[src] + i->off, size);
-			uint64_t v = 0;
+			uint64_t addr = m->r[src] + i->off, base = (uintptr_t)m->pkt, v = 0;
+			const uint8_t *a;
 
+			if (m->direct && addr >= base && addr < base + m->pkt_len) {
+				MODEL_CHECK(addr + size <= base + m->pkt_len);
+				a = (const uint8_t *)(uintptr_t)addr;
+			} else {
+				a = stack_read(m, addr, size);
+			}
 			memcpy(&v, a, size);
 			m->r[dst] = v;
 			break;
@@ -201,6 +210,7 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 				uint64_t addr = m->r[3], base = (uintptr_t)m->pkt;
 
 				MODEL_CHECK((i->imm) == (113));
+				MODEL_CHECK(!m->direct);
 				m->probe_reads++;
 				if (addr >= base && addr + m->r[2] <= base + m->pkt_len) {
 					memcpy(stack_write(m, m->r[1], (int)m->r[2]),
@@ -231,12 +241,16 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 	return m->r[0];
 }
 
-/* Runs the translated expression over a packet of wire bytes, cap of them readable. */
+/*
+ * Runs both translations of the expression over a packet of wire bytes, cap of them readable;
+ * the copying one's answer, once the direct one said the same.
+ */
 static uint64_t run_view(const struct pcapfilter *pf, const uint8_t *data, size_t wire, size_t cap,
 			 bool l2)
 {
 	struct skbtop_pcap_ctx ctx;
-	struct vm m = { 0 };
+	struct vm m = { 0 }, d = { 0 };
+	uint64_t copied, direct;
 
 	/* What the probe leaves unset holds garbage, as its stack would. */
 	memset(&ctx, 0xa5, sizeof(ctx));
@@ -245,9 +259,13 @@ static uint64_t run_view(const struct pcapfilter *pf, const uint8_t *data, size_
 	ctx.len = wire;
 	ctx.linear = cap;
 	ctx.l2 = l2;
-	m.pkt = data;
-	m.pkt_len = cap;
-	return vm_run(&m, pf->insns, &ctx);
+	m.pkt = d.pkt = data;
+	m.pkt_len = d.pkt_len = cap;
+	d.direct = true;
+	copied = vm_run(&m, pf->insns, &ctx);
+	direct = vm_run(&d, pf->insns_direct, &ctx);
+	MODEL_CHECK((copied != 0) == (direct != 0));
+	return copied;
 }
 
 #endif /* SKBTOP_TESTS_EBPF_MODEL_H */

@@ -227,6 +227,7 @@ static void test_table_agrees_with_libpcap(void **state)
 		if (pcapfilter__compile(&pf, exprs[e], err, sizeof(err)))
 			fail_msg("'%s': %s", exprs[e], err);
 		assert_all_reachable(pf.insns);
+		assert_all_reachable(pf.insns_direct);
 		for (size_t s = 0; s < N_SPECS; s++) {
 			struct pkt k;
 			bool ok2, ok3;
@@ -267,8 +268,10 @@ static void test_table_agrees_with_libpcap(void **state)
 		if (!matched || !missed)
 			fail_msg("'%s' matched %d and missed %d test packets", exprs[e], matched,
 				 missed);
-		print_message("# '%s': %zu+%zu classic -> %zu eBPF, %d/%zu packets match\n",
-			      exprs[e], pf.n_cbpf_l2, pf.n_cbpf_l3, pf.n_code, matched, N_SPECS);
+		print_message("# '%s': %zu+%zu classic -> %zu eBPF (%zu direct), %d/%zu packets "
+			      "match\n",
+			      exprs[e], pf.n_cbpf_l2, pf.n_cbpf_l3, pf.n_code, pf.n_code_direct,
+			      matched, N_SPECS);
 		pcapfilter__free(&pf);
 	}
 }

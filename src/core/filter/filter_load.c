@@ -3,6 +3,7 @@
  * The placeholder holds no relocation and the patch has its exact length, so writing it over the
  * instructions before load leaves libbpf's relocations (whose offsets point elsewhere) valid.
  */
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
@@ -25,9 +26,25 @@ static bool is_placeholder(const struct bpf_insn *in, size_t left)
 	return true;
 }
 
-int filter_load__patch(struct bpf_object *obj, const struct pcapfilter *pf, char *err,
+bool filter_load__direct(const struct btf *vmlinux)
+{
+	int id = vmlinux ? btf__find_by_name_kind(vmlinux, "bpf_features", BTF_KIND_ENUM) : -1;
+	const struct btf_type *t = id > 0 ? btf__type_by_id(vmlinux, id) : NULL;
+
+	for (int i = 0; t && i < btf_vlen(t); i++) {
+		const char *name = btf__name_by_offset(vmlinux, btf_enum(t)[i].name_off);
+
+		if (name && !strcmp(name, "BPF_FEAT_RDONLY_CAST_TO_VOID"))
+			return true;
+	}
+	return false;
+}
+
+int filter_load__patch(struct bpf_object *obj, const struct pcapfilter *pf, bool direct, char *err,
 		       size_t errlen)
 {
+	const struct pf_insn *code = direct ? pf->insns_direct : pf->insns;
+
 	struct bpf_program *prog;
 	int patched = 0;
 
@@ -49,7 +66,7 @@ int filter_load__patch(struct bpf_object *obj, const struct pcapfilter *pf, char
 				}
 				memcpy(copy, in, n * sizeof(*copy));
 			}
-			memcpy(copy + i, pf->insns, SKBTOP_PCAP_SLOTS * sizeof(*copy));
+			memcpy(copy + i, code, SKBTOP_PCAP_SLOTS * sizeof(*copy));
 			i += SKBTOP_PCAP_SLOTS - 1;
 			patched++;
 		}

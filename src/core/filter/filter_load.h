@@ -3,17 +3,27 @@
 #ifndef SKBTOP_FILTER_LOAD_H
 #define SKBTOP_FILTER_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/filter/pcapfilter.h"
 
 struct bpf_object;
+struct btf;
 
 /*
- * Between open and load. Returns the number of placeholders written, or -1 with one sentence in
- * err (no placeholder at all means the object and this binary disagree).
+ * Whether the kernel (its vmlinux BTF, may be NULL) lets the expression load packet bytes in place
+ * (skbtop_filter_cfg.direct): bpf_rdonly_cast to void, which the kernel announces in its enum
+ * bpf_features.
  */
-int filter_load__patch(struct bpf_object *obj, const struct pcapfilter *pf, char *err,
+bool filter_load__direct(const struct btf *vmlinux);
+
+/*
+ * Between open and load: the direct or the copying translation, as skbtop_filter_cfg.direct says.
+ * Returns the number of placeholders written, or -1 with one sentence in err (no placeholder at
+ * all means the object and this binary disagree).
+ */
+int filter_load__patch(struct bpf_object *obj, const struct pcapfilter *pf, bool direct, char *err,
 		       size_t errlen);
 
 #endif /* SKBTOP_FILTER_LOAD_H */

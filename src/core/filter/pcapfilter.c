@@ -62,8 +62,9 @@ struct fixup {
 struct emit {
 	struct pf_insn *v;
 	size_t n, cap;
-	int head; /* bytes the prologue copies (at most SKBTOP_PCAP_HEAD): where loads read the
-		     stack */
+	int head;    /* bytes the prologue copies (at most SKBTOP_PCAP_HEAD): where loads read the
+			stack */
+	bool direct; /* loads read the packet in place through data (skbtop_filter_cfg.direct) */
 	struct fixup *fix;
 	size_t nfix, fixcap;
 	long *label_pos;
@@ -162,8 +163,30 @@ static void load_slow(struct emit *e, int dst, int size_code, int size, int ret0
 }
 
 /*
- * dst = the size bytes at data + k (+ X when ind). Loads within the head the prologue copied
- * read the stack; others (and a failed bounds check, which means "no match") cost a helper call.
+ * dst = the bytes at data + k, or at data + r0 when ind, read in place through the untrusted
+ * pointer of a direct build: no call, and the verifier makes each load fault-safe (a fault reads
+ * 0; the bounds checked before keep loads inside the skb's linear part, where none can fault).
+ */
+static void load_direct(struct emit *e, int dst, int size_code, int size, uint32_t k, bool ind)
+{
+	int16_t off = 0;
+
+	put(e, BPF_LDX | BPF_MEM | E_DW, R1, R_CTX, CTX_OFF(data), 0);
+	if (ind)
+		put(e, E_ALU64 | BPF_ADD | BPF_X, R1, R0, 0, 0);
+	else if (k <= INT16_MAX)
+		off = (int16_t)k;
+	else
+		put(e, E_ALU64 | BPF_ADD | BPF_K, R1, 0, 0, (int32_t)k);
+	put(e, BPF_LDX | BPF_MEM | size_code, dst, R1, off, 0);
+	if (size > 1)
+		put(e, BPF_ALU | E_END | E_TO_BE, dst, 0, 0, size * 8);
+}
+
+/*
+ * dst = the size bytes at data + k (+ X when ind); a failed bounds check means "no match". A
+ * direct build reads them in place. Otherwise loads within the head the prologue copied read the
+ * stack, and others cost a helper call.
  */
 static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool ind, int ret0)
 {
@@ -177,6 +200,10 @@ static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool i
 	if (!ind) {
 		put(e, BPF_LDX | BPF_MEM | BPF_W, R0, R_CTX, CTX_OFF(linear), 0);
 		jump(e, BPF_JMP | E_JLT | BPF_K, R0, 0, (int32_t)(k + size), ret0);
+		if (e->direct) {
+			load_direct(e, dst, size_code, size, k, false);
+			return;
+		}
 		if (k + size <= (uint32_t)e->head) {
 			put(e, E_ALU64 | E_MOV | BPF_X, R1, R_CTX, 0, 0);
 			load_head(e, dst, size, CTX_OFF(head) + (int16_t)k);
@@ -186,8 +213,6 @@ static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool i
 		load_slow(e, dst, size_code, size, ret0);
 		return;
 	}
-	slow = new_labels(e, 2);
-	done = slow + 1;
 	put(e, E_ALU64 | E_MOV | BPF_X, R0, R_X, 0, 0);
 	put(e, BPF_ALU | E_MOV | BPF_K, R2, 0, 0, (int32_t)k);
 	put(e, E_ALU64 | BPF_ADD | BPF_X, R0, R2, 0, 0);
@@ -195,6 +220,12 @@ static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool i
 	put(e, E_ALU64 | BPF_ADD | BPF_K, R2, 0, 0, size);
 	put(e, BPF_LDX | BPF_MEM | BPF_W, R1, R_CTX, CTX_OFF(linear), 0);
 	jump(e, BPF_JMP | BPF_JGT | BPF_X, R2, R1, 0, ret0);
+	if (e->direct) {
+		load_direct(e, dst, size_code, size, 0, true);
+		return;
+	}
+	slow = new_labels(e, 2);
+	done = slow + 1;
 	/* The bound on r0 itself is what lets the verifier accept the variable stack offset. */
 	if (e->head < size)
 		ja(e, slow);
@@ -482,10 +513,11 @@ static int compile_one(int linktype, const char *expr, struct bpf_program *prog,
 	return rc ? -1 : 0;
 }
 
-static int build(struct pcapfilter *pf, const struct bpf_program *l2, const struct bpf_program *l3,
-		 char *err, size_t errlen)
+/* The placeholder's content for l2 and l3 (may be NULL), into *insns and *n_code. */
+static int build(struct pf_insn **insns, size_t *n_code, const struct bpf_program *l2,
+		 const struct bpf_program *l3, bool direct, char *err, size_t errlen)
 {
-	struct emit e = { 0 };
+	struct emit e = { .direct = direct };
 	int labels, done, l3_start, unreadable, l3_head = 0;
 	uint32_t mem_read = 0;
 	size_t pad;
@@ -501,6 +533,8 @@ static int build(struct pcapfilter *pf, const struct bpf_program *l2, const stru
 			head_needed((const struct cbpf_insn *)l3->bf_insns, l3->bf_len, &mem_read);
 	if (l3_head > e.head)
 		e.head = l3_head;
+	if (direct)
+		e.head = 0;
 	for (int r = R6; r <= R8; r++)
 		put(&e, BPF_STX | BPF_MEM | E_DW, R1, r, CTX_OFF(saved) + (r - R6) * 8, 0);
 	put(&e, E_ALU64 | E_MOV | BPF_X, R_CTX, R1, 0, 0);
@@ -552,23 +586,23 @@ static int build(struct pcapfilter *pf, const struct bpf_program *l2, const stru
 	 * (which costs seconds of load time per program).
 	 */
 	pad = SKBTOP_PCAP_SLOTS - PF_PROLOGUE - e.n;
-	pf->insns = calloc(SKBTOP_PCAP_SLOTS, sizeof(*pf->insns));
-	if (!pf->insns) {
+	*insns = calloc(SKBTOP_PCAP_SLOTS, sizeof(**insns));
+	if (!*insns) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	pf->insns[0] = (struct pf_insn){ E_ALU64 | E_MOV | BPF_K, R0, 0, 0 };
-	pf->insns[1] = (struct pf_insn){ BPF_JMP | E_JNE | BPF_K, R0, 1, 0 };
-	pf->insns[2] = (struct pf_insn){ BPF_JMP | BPF_JA, 0, (int16_t)pad, 0 };
+	(*insns)[0] = (struct pf_insn){ E_ALU64 | E_MOV | BPF_K, R0, 0, 0 };
+	(*insns)[1] = (struct pf_insn){ BPF_JMP | E_JNE | BPF_K, R0, 1, 0 };
+	(*insns)[2] = (struct pf_insn){ BPF_JMP | BPF_JA, 0, (int16_t)pad, 0 };
 	for (size_t i = 0; i < pad; i++)
-		pf->insns[PF_PROLOGUE + i] = (struct pf_insn){ BPF_JMP | BPF_JA, 0, 0, 0 };
+		(*insns)[PF_PROLOGUE + i] = (struct pf_insn){ BPF_JMP | BPF_JA, 0, 0, 0 };
 	for (size_t i = 0; i < e.nfix; i++) {
 		const struct fixup *f = &e.fix[i];
 
 		e.v[f->at].off = (int16_t)(e.label_pos[f->label] - (long)f->at - 1);
 	}
-	memcpy(pf->insns + PF_PROLOGUE + pad, e.v, e.n * sizeof(*e.v));
-	pf->n_code = e.n;
+	memcpy(*insns + PF_PROLOGUE + pad, e.v, e.n * sizeof(*e.v));
+	*n_code = e.n;
 	rc = 0;
 out:
 	free(e.v);
@@ -602,7 +636,10 @@ int pcapfilter__compile(struct pcapfilter *pf, const char *expr, char *err, size
 	}
 	pf->n_cbpf_l2 = l2.bf_len;
 	pf->n_cbpf_l3 = have_l3 ? l3.bf_len : 0;
-	if (build(pf, &l2, have_l3 ? &l3 : NULL, why, sizeof(why))) {
+	/* The direct build only drops the copy and its calls: it fits wherever the other does. */
+	if (build(&pf->insns, &pf->n_code, &l2, have_l3 ? &l3 : NULL, false, why, sizeof(why)) ||
+	    build(&pf->insns_direct, &pf->n_code_direct, &l2, have_l3 ? &l3 : NULL, true, why,
+		  sizeof(why))) {
 		snprintf(err, errlen, "the kernel filter cannot run this expression: %s", why);
 		goto out;
 	}
@@ -625,5 +662,6 @@ void pcapfilter__free(struct pcapfilter *pf)
 {
 	free(pf->expr);
 	free(pf->insns);
+	free(pf->insns_direct);
 	memset(pf, 0, sizeof(*pf));
 }
