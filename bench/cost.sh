@@ -104,7 +104,15 @@ screen_start() {
 		"exec $SKBTOP --filter-netns $NETNS 2>$work/err" || return 1
 	TR_PID=$(tmux -L "$SOCK" display-message -p '#{pane_pid}')
 	TR_SCREEN=1
-	await_skbtop
+	# The screen holds stderr until it closes: its header says when it is live.
+	for _ in $(seq 3000); do
+		tmux -L "$SOCK" capture-pane -p 2>/dev/null | grep -q '▶ live' && return 0
+		kill -0 "$TR_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "cost [$where]: skbtop's screen never said it was live:"
+	tmux -L "$SOCK" capture-pane -p 2>/dev/null | head -3 | sed 's/^/  /'
+	return 1
 }
 
 # bt_start N PROGRAM: bpftrace PROGRAM in the background, back once its N probes are attached.
