@@ -43,6 +43,25 @@ rows_start() {
 	return 1
 }
 
+# rows_await SECONDS: back once every row's skbtop has written an event of each packet the row
+# names, or after SECONDS: on a loaded machine the last packets may still be on their way through
+# the stack and the ring buffer. A packet still missing then is judged missing by rows_judge.
+rows_await() {
+	local i label got missing
+	for _ in $(seq $(($1 * 5))); do
+		missing=0
+		for i in "${!ROWS[@]}"; do
+			got=" $(followed "$WORK/$i.out" | sort -u | tr '\n' ' ')"
+			for label in ${ROWS[$i]#*|}; do
+				[[ $got == *" $label "* ]] || missing=1
+			done
+			[ "$missing" = 0 ] || break
+		done
+		[ "$missing" = 0 ] && return 0
+		sleep 0.2
+	done
+}
+
 # rows_stop: SIGINT to every skbtop, and wait for them.
 rows_stop() {
 	local p

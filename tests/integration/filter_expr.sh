@@ -122,7 +122,10 @@ csum = (csum & 0xffff) + (csum >> 16)
 ip = ip[:10] + struct.pack("!H", ~csum & 0xffff) + ip[12:]
 s.send(dst + src + struct.pack("!HHH", 0x8100, 100, 0x0800) + ip + udp)
 PY
+# Every event a packet makes comes within a second or so; a packet some row misses is waited for
+# a while longer (the last of them is the VLAN frame, whose only event with its ports is its drop).
 sleep 1
+rows_await 10
 
 rows_stop
 rows_judge ""
