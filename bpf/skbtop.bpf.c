@@ -24,6 +24,12 @@ char LICENSE[] SEC("license") = "GPL";
  */
 const volatile __u32 skbtop_empty_probes = 0;
 
+/*
+ * Bit SKBTOP_TP_x set: that tracepoint judges packets not yet followed (see skbtop__on_skb). User
+ * space sets it from layers.yaml before load, and the verifier drops the filter from the others.
+ */
+const volatile __u32 skbtop_tp_judges = ~0u;
+
 /* fentry has no attach cookie in libbpf 1.1: the function's address gives its probe id. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -87,9 +93,17 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
  * before the ports are written) is then live, and every run looks it up first, as it must. End
  * functions always look: they remove the ended entry that would swallow the functions of the
  * next packet at the same address.
+ *
+ * judge says whether an skb not followed may start a journey here: where user space says so
+ * (SKBTOP_JUDGE_FLAG, skbtop_tp_judges), at the entry points and frees layers.yaml lists under
+ * judge, or everywhere when there is no filter or filter.everywhere is set. Elsewhere an skb
+ * not followed costs the live count's read, or the table lookup while some skb is followed, and
+ * no filter: most functions of a packet's path lie between two judges, and the filter is most of
+ * what an unmatched run costs (several times the empty program's run in the guests).
  */
 static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 cookie,
-					  struct pt_regs *lazy, __u64 aux, __u32 reason, int rd)
+					  struct pt_regs *lazy, __u64 aux, __u32 reason, int rd,
+					  bool judge)
 {
 	bool is_tp = !lazy && (cookie & SKBTOP_TP_FLAG);
 	bool is_end = !lazy && !is_tp && (cookie & SKBTOP_END_FLAG);
@@ -104,6 +118,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	if (skbtop_empty_probes || !skb)
 		return 0;
 	early = !is_end && skbtop__none_live();
+	if (early && !judge)
+		return 0;
 	trk = early ? NULL : bpf_map_lookup_elem(&skbtop_tracked, &key);
 	if (trk && (trk->flags & SKBTOP_TRK_ENDED)) {
 		if (!is_tp && !is_end)
@@ -111,7 +127,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		bpf_map_delete_elem(&skbtop_tracked, &key);
 		trk = NULL;
 	}
-	if (!trk && is_end)
+	if (!trk && (is_end || !judge))
 		return 0;
 	if (skbtop__skb_read(skb, &s, rd))
 		return 0;
@@ -141,7 +157,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		}
 	}
 	if (!trk) {
-		if (!skbtop_filter_match(skb, &s, rd))
+		if (!judge || !skbtop_filter_match(skb, &s, rd))
 			skbtop__exit0();
 		skbtop__skb_read_rest(skb, &s, rd);
 		/* Looked up only now: an ended entry still swallows its release path; a live one
@@ -297,14 +313,18 @@ static __always_inline int skbtop__kprobe(struct pt_regs *ctx, bool cast)
 	cookie = (__u32)bpf_get_attach_cookie(ctx);
 	skb = skbtop__kprobe_skb(ctx, cookie);
 	if (!cast)
-		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, cookie, NULL, 0, 0, SKBTOP_RD_COPY);
+		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, cookie, NULL, 0, 0, SKBTOP_RD_COPY,
+				      cookie & SKBTOP_JUDGE_FLAG);
 	if (!skb)
 		return 0;
 	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
-			      SKBTOP_EV_FUNC, cookie, NULL, 0, 0, SKBTOP_RD_BTF);
+			      SKBTOP_EV_FUNC, cookie, NULL, 0, 0, SKBTOP_RD_BTF,
+			      cookie & SKBTOP_JUDGE_FLAG);
 }
 
-/* A kprobe.multi run of a function whose first argument is the skb and that ends none. */
+/* A kprobe.multi run of a function whose first argument is the skb, that ends none and where the
+ * filter does not judge: it follows skbs judged elsewhere, so it needs no cookie before it finds
+ * one. */
 static __always_inline int skbtop__kprobe_first(struct pt_regs *ctx, bool cast)
 {
 	struct sk_buff *skb;
@@ -313,19 +333,20 @@ static __always_inline int skbtop__kprobe_first(struct pt_regs *ctx, bool cast)
 		return 0;
 	skb = (struct sk_buff *)PT_REGS_PARM1(ctx);
 	if (!cast)
-		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_COPY);
+		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_COPY, false);
 	if (!skb)
 		return 0;
 	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
-			      SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_BTF);
+			      SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_BTF, false);
 }
 
 /*
  * kprobe.multi: two links, not one per function, so that attaching stays one system call per link
  * (before 6.5, where links attach by name, also one walk of the symbol table per link).
- * Most functions take the skb first and end none: their link's program reads the cookie only
- * when it must. The rest (other positions, end functions) go on a link whose program reads the
- * cookie first, since it says where the skb is and whether this run ends it.
+ * Most functions take the skb first, end none and judge none: their link's program reads the
+ * cookie only when it must. The rest (other positions, end functions, judges) go on a link whose
+ * program reads the cookie first, since it says where the skb is, whether this run ends it and
+ * whether the filter judges here.
  */
 SEC("kprobe.multi")
 int skbtop_kmulti_first(struct pt_regs *ctx)
@@ -382,7 +403,7 @@ int skbtop_kprobe_cast(struct pt_regs *ctx)
 		if (!id)                                                                           \
 			return 0;                                                                  \
 		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], SKBTOP_EV_FUNC, *id, NULL, 0,  \
-				      0, SKBTOP_RD_BTF);                                           \
+				      0, SKBTOP_RD_BTF, *id & SKBTOP_JUDGE_FLAG);                  \
 	}
 
 SKBTOP_FENTRY(1)
@@ -401,13 +422,14 @@ SKBTOP_FENTRY(5)
  * Made untrusted by bpf_rdonly_cast (6.2+), the same plain loads are checked without it; the plain
  * variant serves older kernels.
  */
+#define SKBTOP_TP_JUDGES(id) ((skbtop_tp_judges & (1u << SKBTOP_TP_##id)) != 0)
 #define SKBTOP_TP_PROGS(tp, id, type, idx, aux, reason)                                            \
 	SEC("tp_btf/" #tp)                                                                         \
 	int skbtop_tpb_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
 		return skbtop__on_skb((struct sk_buff *)ctx[idx], type,                            \
 				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason,          \
-				      SKBTOP_RD_BTF);                                              \
+				      SKBTOP_RD_BTF, SKBTOP_TP_JUDGES(id));                        \
 	}                                                                                          \
 	SEC("tp_btf/" #tp)                                                                         \
 	int skbtop_tpc_##tp(__u64 *ctx)                                                            \
@@ -418,14 +440,15 @@ SKBTOP_FENTRY(5)
 			return 0;                                                                  \
 		return skbtop__on_skb(                                                             \
 			bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)), type,       \
-			SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason, SKBTOP_RD_BTF);        \
+			SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason, SKBTOP_RD_BTF,         \
+			SKBTOP_TP_JUDGES(id));                                                     \
 	}                                                                                          \
 	SEC("raw_tp/" #tp)                                                                         \
 	int skbtop_raw_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
 		return skbtop__on_skb((struct sk_buff *)ctx[idx], type,                            \
 				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason,          \
-				      SKBTOP_RD_COPY);                                             \
+				      SKBTOP_RD_COPY, SKBTOP_TP_JUDGES(id));                       \
 	}
 #define SKBTOP_TP(cat, tp, id, type, idx) SKBTOP_TP_PROGS(tp, id, type, idx, 0, 0)
 #define SKBTOP_TP_DROP(cat, tp, id, type, idx)                                                     \

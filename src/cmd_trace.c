@@ -131,6 +131,8 @@ struct trace {
 	enum backend backend;
 	enum backend want; /* --backend, else the configuration's */
 	struct skbtop_filter_cfg kcfg;
+	bool judge_all;	    /* every probe judges (see filter.everywhere), not only layers.yaml's */
+	uint32_t tp_judges; /* the tracepoints that judge: bit (1 << enum skbtop_tp) */
 	char why[256];
 	char filter_text[512];
 	struct pcapfilter pcap;	 /* the translated expression, until load */
@@ -319,6 +321,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "filter-ifname", required_argument, NULL, OPT_FILTER },
 		{ "filter-mark", required_argument, NULL, OPT_FILTER },
 		{ "filter-func", required_argument, NULL, OPT_FILTER },
+		{ "filter-everywhere", no_argument, NULL, OPT_FILTER },
 		{ "nft-rules", required_argument, NULL, OPT_NFT_RULES },
 		{ "nft-netlink-trace", no_argument, NULL, OPT_NFT_NETLINK },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -471,6 +474,7 @@ static void add_func(struct trace *t, const char *name, const char *module, int 
 	f->btf_id = btf_id;
 	f->id = (uint32_t)t->n_funcs;
 	f->addr = addr;
+	f->judge = t->judge_all || classify__judge(&t->cfg, name);
 	names__add_probe(t->names, f->id, name, module, layer, prio);
 	t->n_funcs++;
 }
@@ -615,6 +619,7 @@ out:
 
 static void add_tracepoint_names(struct trace *t)
 {
+	_Static_assert(SKBTOP_TP_COUNT <= 32, "tp_judges holds a bit per tracepoint");
 	for (uint32_t tp = 0; tp < SKBTOP_TP_COUNT; tp++) {
 		const char *name = names__tp_name(tp);
 		enum priority prio;
@@ -624,6 +629,8 @@ static void add_tracepoint_names(struct trace *t)
 			continue;
 		classify__name(&t->cfg, name, &layer, &prio);
 		names__add_probe(t->names, SKBTOP_TP_FLAG | tp, name, NULL, layer, prio);
+		if (t->judge_all || classify__judge(&t->cfg, name))
+			t->tp_judges |= 1u << tp;
 	}
 }
 
@@ -839,6 +846,7 @@ static int prepare(struct trace *t, struct trace_args *a)
 	if (filter_opts__compile(&a->filter, &t->pcap, &t->kcfg))
 		return EXIT_USAGE;
 	filter_opts__describe(&a->filter, t->filter_text, sizeof(t->filter_text));
+	t->judge_all = a->filter.everywhere || !filter_opts__selective(&a->filter);
 	t->names = names__new();
 	if (!t->names) {
 		p_err("out of memory");
@@ -893,6 +901,16 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	rc = choose_functions(t, a, &t->list);
 	if (rc)
 		return rc == EXIT_USAGE ? EXIT_USAGE : 1;
+	if (!t->judge_all) {
+		size_t judges = 0;
+
+		for (size_t i = 0; i < t->n_funcs; i++)
+			judges += t->funcs[i].judge;
+		p_debug("the filter judges packets not yet followed at %d of %d tracepoints and "
+			"%zu "
+			"of %zu functions (layers.yaml's judge list; --filter-everywhere: all)",
+			__builtin_popcount(t->tp_judges), SKBTOP_TP_COUNT, judges, t->n_funcs);
+	}
 	t->phase_ms[PH_FUNCS] = clock__ms();
 	if (stopping(t))
 		return 0;
@@ -908,6 +926,7 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	lo.funcs = t->funcs;
 	lo.n_funcs = t->n_funcs;
 	lo.empty_probes = a->empty_probes;
+	lo.tp_judges = t->tp_judges;
 	/* Only an output that writes bytes has the kernel copy them. */
 	lo.snaplen = t->capture ? (uint32_t)a->snaplen : 0;
 	lo.preopen = t->preopen;

@@ -239,6 +239,26 @@ static void kallsyms_guesses_take_skb_names_only(void **state)
 	assert_false(classify__guess(cfg, "vfs_read"));
 }
 
+static void judges_are_where_packets_enter_the_stack(void **state)
+{
+	const struct config *cfg = *state;
+
+	assert_true(classify__judge(cfg, "ip_local_out"));
+	assert_true(classify__judge(cfg, "ip_output"));
+	assert_true(classify__judge(cfg, "ip6_xmit"));
+	assert_true(classify__judge(cfg, "nf_hook_slow"));
+	assert_true(classify__judge(cfg, "net:netif_receive_skb"));
+	assert_true(classify__judge(cfg, "net:net_dev_queue"));
+	assert_true(classify__judge(cfg, "skb:consume_skb"));
+	/* Past the entry, a probe follows what was judged before it. */
+	assert_false(classify__judge(cfg, "net:net_dev_start_xmit"));
+	assert_false(classify__judge(cfg, "skb:skb_copy_datagram_iovec"));
+	assert_false(classify__judge(cfg, "ip_rcv"));
+	assert_false(classify__judge(cfg, "ip_finish_output2"));
+	assert_false(classify__judge(cfg, "udp_rcv"));
+	assert_false(classify__judge(cfg, "ip_local_out_sk"));
+}
+
 static void no_exclude_excludes_nothing(void **state)
 {
 	const struct config *cfg = *state;
@@ -256,6 +276,8 @@ int main(void)
 		cmocka_unit_test(a_bad_pattern_is_refused_with_the_reason),
 		cmocka_unit_test_setup_teardown(kallsyms_guesses_take_skb_names_only, load_builtin,
 						free_cfg),
+		cmocka_unit_test_setup_teardown(judges_are_where_packets_enter_the_stack,
+						load_builtin, free_cfg),
 		cmocka_unit_test_setup_teardown(no_exclude_excludes_nothing, load_builtin,
 						free_cfg),
 	};

@@ -116,6 +116,7 @@ static void full_file_sets_every_field(void **state)
 	assert_string_equal(cfg.filter_ifname, "veth0");
 	assert_int_equal(cfg.filter_mark, 0x10);
 	assert_int_equal(cfg.filter_mark_mask, 0xff);
+	assert_true(cfg.filter_everywhere);
 	assert_int_equal(cfg.nft_rules, NFT_RULES_IMMEDIATE);
 	assert_string_equal(cfg.nft_path, "/opt/nftables/sbin/nft");
 	assert_int_equal(cfg.nft_timeout_ms, 2500);
@@ -176,6 +177,7 @@ static void written_config_reads_back_the_same(void **state)
 	assert_string_equal(back.filter_ifname, cfg.filter_ifname);
 	assert_int_equal(back.filter_mark, cfg.filter_mark);
 	assert_int_equal(back.filter_mark_mask, cfg.filter_mark_mask);
+	assert_int_equal(back.filter_everywhere, cfg.filter_everywhere);
 	assert_int_equal(back.nft_rules, cfg.nft_rules);
 	assert_string_equal(back.nft_path, cfg.nft_path);
 	assert_int_equal(back.nft_timeout_ms, cfg.nft_timeout_ms);
@@ -352,6 +354,10 @@ static const struct {
 	{ "bad_layers_priority.yaml",
 	  "bad_layers_priority.yaml:5:45: rules.priority: 'urgent' is not one of critical, "
 	  "important, optional, unknown" },
+	{ "bad_layers_judge.yaml", "bad_layers_judge.yaml:7:5: judge: bad regular expression "
+				   "'^(ip_local_out': Unmatched ( or \\(" },
+	{ "bad_layers_judge_map.yaml", "bad_layers_judge_map.yaml:6:8: judge: expected a list of "
+				       "regular expressions, got a mapping" },
 };
 
 static void broken_layer_files_fail_with_file_line_column(void **state)
@@ -384,6 +390,22 @@ static void user_layers_replace_the_builtin_ones(void **state)
 	assert_null(cfg.layers[1].color);
 	/* Without a guess list of its own, the built-in guesses stay. */
 	assert_true(cfg.n_guesses > 0);
+	/* Its own judges replace the built-in ones. */
+	assert_int_equal(cfg.n_judges, 1);
+	assert_true(classify__judge(&cfg, "ip_rcv"));
+	assert_false(classify__judge(&cfg, "ip_local_out"));
+	config__free(&cfg);
+}
+
+static void user_layers_without_judges_keep_the_builtin_ones(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	if (config__load(&cfg, NULL, DATA "layers_no_judge.yaml", err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_true(cfg.n_judges > 0);
+	assert_true(classify__judge(&cfg, "ip_local_out"));
 	config__free(&cfg);
 }
 
@@ -526,6 +548,7 @@ int main(void)
 		cmocka_unit_test(broken_files_fail_with_file_line_column),
 		cmocka_unit_test(broken_layer_files_fail_with_file_line_column),
 		cmocka_unit_test(user_layers_replace_the_builtin_ones),
+		cmocka_unit_test(user_layers_without_judges_keep_the_builtin_ones),
 		cmocka_unit_test(search_order_prefers_xdg_and_its_layers),
 		cmocka_unit_test(as_root_others_configuration_is_refused),
 		cmocka_unit_test(names_match_the_yaml_words),

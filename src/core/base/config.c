@@ -429,11 +429,9 @@ static const struct key trace_keys[] = {
 	{ 0 },
 };
 static const struct key filter_keys[] = {
-	FIELD("expression", K_STR, filter_expr),
-	U32("netns", filter_netns, 0, UINT32_MAX),
-	FIELD("ifname", K_STR, filter_ifname),
-	FIELD("mark", K_MARK, filter_mark),
-	{ 0 },
+	FIELD("expression", K_STR, filter_expr),	U32("netns", filter_netns, 0, UINT32_MAX),
+	FIELD("ifname", K_STR, filter_ifname),		FIELD("mark", K_MARK, filter_mark),
+	FIELD("everywhere", K_BOOL, filter_everywhere), { 0 },
 };
 static const struct key nft_keys[] = {
 	FIELD("rules", K_NFT, nft_rules),
@@ -602,6 +600,9 @@ static void free_layers(struct config *cfg)
 	free_rules(cfg->guesses, cfg->n_guesses);
 	cfg->guesses = NULL;
 	cfg->n_guesses = 0;
+	free_rules(cfg->judges, cfg->n_judges);
+	cfg->judges = NULL;
+	cfg->n_judges = 0;
 }
 
 static size_t seq_len(yaml_node_t *n)
@@ -715,25 +716,27 @@ static int parse_rules(struct ctx *c, struct config *cfg, yaml_node_t *n)
 	return 0;
 }
 
-static int parse_guesses(struct ctx *c, struct config *cfg, yaml_node_t *n)
+/* A list of name patterns under key (guess, judge) into *list. */
+static int parse_patterns(struct ctx *c, yaml_node_t *n, const char *key, struct layer_rule **list,
+			  size_t *count)
 {
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(c, n, "guess: expected a list of regular expressions, got %s",
+		return fail(c, n, "%s: expected a list of regular expressions, got %s", key,
 			    kind_name(n));
-	cfg->guesses = calloc(seq_len(n) + 1, sizeof(*cfg->guesses));
-	if (!cfg->guesses)
+	*list = calloc(seq_len(n) + 1, sizeof(**list));
+	if (!*list)
 		return fail(c, n, "out of memory");
 	for (size_t i = 0; i < seq_len(n); i++) {
 		yaml_node_t *e = node(c, n->data.sequence.items.start[i]);
-		struct layer_rule *r = &cfg->guesses[i];
+		struct layer_rule *r = &(*list)[i];
 
-		cfg->n_guesses++;
+		(*count)++;
 		r->layer = -1;
-		if (get_str(c, e, "guess", &r->pattern))
+		if (get_str(c, e, key, &r->pattern))
 			return -1;
 		if (!r->pattern)
-			return fail(c, e, "guess: empty pattern");
-		if (compile(c, e, "guess", r))
+			return fail(c, e, "%s: empty pattern", key);
+		if (compile(c, e, key, r))
 			return -1;
 	}
 	return 0;
@@ -744,7 +747,8 @@ static int parse_layers(struct config *cfg, const char *name, const char *text, 
 			char *err, size_t errlen)
 {
 	struct ctx c = { .name = name, .err = err, .errlen = errlen };
-	yaml_node_t *root, *layers = NULL, *rules = NULL, *guess = NULL, *unknown = NULL;
+	yaml_node_t *root, *layers = NULL, *rules = NULL, *guess = NULL, *judge = NULL;
+	yaml_node_t *unknown = NULL;
 	char *unknown_name = NULL;
 	int rc = 0;
 
@@ -766,11 +770,14 @@ static int parse_layers(struct config *cfg, const char *name, const char *text, 
 			rules = v;
 		else if (!strcmp(scalar(k), "guess"))
 			guess = v;
+		else if (!strcmp(scalar(k), "judge"))
+			judge = v;
 		else if (!strcmp(scalar(k), "unknown_layer"))
 			unknown = v;
 		else
 			rc = fail(&c, k,
-				  "unknown key '%s' (expected layers, rules, unknown_layer, guess)",
+				  "unknown key '%s' (expected layers, rules, unknown_layer, guess, "
+				  "judge)",
 				  scalar(k));
 	}
 	if (!rc && !layers)
@@ -791,7 +798,9 @@ static int parse_layers(struct config *cfg, const char *name, const char *text, 
 	if (!rc)
 		rc = parse_rules(&c, cfg, rules);
 	if (!rc && guess)
-		rc = parse_guesses(&c, cfg, guess);
+		rc = parse_patterns(&c, guess, "guess", &cfg->guesses, &cfg->n_guesses);
+	if (!rc && judge)
+		rc = parse_patterns(&c, judge, "judge", &cfg->judges, &cfg->n_judges);
 	free(unknown_name);
 	yaml_document_delete(&c.doc);
 	return rc;
@@ -830,6 +839,12 @@ int config__parse(struct config *cfg, const char *name, const char *text, size_t
 			cfg->guesses = NULL;
 			cfg->n_guesses = 0;
 		}
+		if (!tmp.n_judges) {
+			tmp.judges = cfg->judges;
+			tmp.n_judges = cfg->n_judges;
+			cfg->judges = NULL;
+			cfg->n_judges = 0;
+		}
 		free_layers(cfg);
 		memcpy(cfg->layers, tmp.layers, sizeof(cfg->layers));
 		cfg->n_layers = tmp.n_layers;
@@ -837,6 +852,8 @@ int config__parse(struct config *cfg, const char *name, const char *text, size_t
 		cfg->n_rules = tmp.n_rules;
 		cfg->guesses = tmp.guesses;
 		cfg->n_guesses = tmp.n_guesses;
+		cfg->judges = tmp.judges;
+		cfg->n_judges = tmp.n_judges;
 		cfg->unknown_layer = tmp.unknown_layer;
 	}
 	if (set_source(&cfg->source, text ? name : NULL) ||
@@ -1087,6 +1104,7 @@ int config__write(const struct config *cfg, FILE *f, const char *header)
 		fprintf(f, "\n  mark: 0\n");
 	else
 		fprintf(f, "\n  mark: \"0x%x/0x%x\"\n", cfg->filter_mark, cfg->filter_mark_mask);
+	fprintf(f, "  everywhere: %s\n", cfg->filter_everywhere ? "true" : "false");
 	fprintf(f, "\nnft:\n  rules: %s\n  path: ", nft_rules__name(cfg->nft_rules));
 	put_str(f, cfg->nft_path);
 	fprintf(f, "\n  timeout_ms: %u\n", cfg->nft_timeout_ms);

@@ -39,7 +39,7 @@ enum nft_rules_mode {
 /* One classification rule of layers.yaml: the first rule whose pattern matches wins. */
 struct layer_rule {
 	char *pattern; /* POSIX extended regex, anchored by the author where needed */
-	int layer;     /* index into config.layers; unused for guesses */
+	int layer;     /* index into config.layers; unused for guesses and judges */
 	enum priority prio;
 	void *compiled; /* the compiled pattern, owned by classify */
 };
@@ -79,6 +79,7 @@ struct config {
 	uint32_t filter_netns;
 	char *filter_ifname;
 	uint32_t filter_mark, filter_mark_mask; /* mask 0: no mark filter */
+	bool filter_everywhere; /* judge at every function, not only at the judges below */
 
 	/* nft: */
 	enum nft_rules_mode nft_rules;
@@ -99,6 +100,9 @@ struct config {
 	/* kallsyms fallback: names matching any of these are guessed to take an skb */
 	struct layer_rule *guesses;
 	size_t n_guesses;
+	/* functions where the filter judges a packet not yet followed (tracepoints always do) */
+	struct layer_rule *judges;
+	size_t n_judges;
 	char *layers_source;	/* file the layers came from, or "built-in" */
 	void *exclude_compiled; /* trace.exclude compiled, NULL when empty */
 };

@@ -104,10 +104,20 @@ bool classify__excluded(const struct config *cfg, const char *name)
 	return cfg->exclude_compiled && regexec(cfg->exclude_compiled, name, 0, NULL, 0) == 0;
 }
 
-bool classify__guess(const struct config *cfg, const char *name)
+static bool any_match(const struct layer_rule *list, size_t n, const char *name)
 {
-	for (size_t i = 0; i < cfg->n_guesses; i++)
-		if (classify__match(&cfg->guesses[i], name))
+	for (size_t i = 0; i < n; i++)
+		if (classify__match(&list[i], name))
 			return true;
 	return false;
+}
+
+bool classify__guess(const struct config *cfg, const char *name)
+{
+	return any_match(cfg->guesses, cfg->n_guesses, name);
+}
+
+bool classify__judge(const struct config *cfg, const char *name)
+{
+	return any_match(cfg->judges, cfg->n_judges, name);
 }

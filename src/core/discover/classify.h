@@ -22,5 +22,7 @@ void classify__name(const struct config *cfg, const char *name, int *layer, enum
 bool classify__excluded(const struct config *cfg, const char *name);
 /* A kallsyms name that the guesses of layers.yaml take for an skb function. */
 bool classify__guess(const struct config *cfg, const char *name);
+/* A function where the filter judges a packet not yet followed (layers.yaml's judge list). */
+bool classify__judge(const struct config *cfg, const char *name);
 
 #endif /* SKBTOP_CLASSIFY_H */

@@ -75,6 +75,10 @@ int filter_opts__option(struct filter_opts *o, const char *name, const char *arg
 		o->has_mark = true;
 		return 0;
 	}
+	if (!strcmp(name, "filter-everywhere")) {
+		o->everywhere = true;
+		return 0;
+	}
 	if (!strcmp(name, "filter-func")) {
 		if (!*arg) {
 			p_err("--filter-func: expected a regular expression");
@@ -129,7 +133,13 @@ int filter_opts__from_config(struct filter_opts *o, const struct config *cfg)
 		o->mark_mask = cfg->filter_mark_mask;
 		o->has_mark = true;
 	}
+	o->everywhere = o->everywhere || cfg->filter_everywhere;
 	return 0;
+}
+
+bool filter_opts__selective(const struct filter_opts *o)
+{
+	return o->expr || o->netns || o->ifname || o->has_mark;
 }
 
 /* Opens the namespace named by arg (inode or path); stores its inode. */

@@ -22,6 +22,7 @@ struct filter_opts {
 	char *func_regex; /* functions to attach (POSIX extended regex), NULL = all */
 	uint32_t mark, mark_mask;
 	bool has_mark;
+	bool everywhere; /* judge at every probe (filter.everywhere) */
 };
 
 /* Long options for getopt_long, and their help text; filter_opts__option() handles them. */
@@ -30,7 +31,9 @@ struct filter_opts {
 	"                             (inode, /proc/PID/ns/net or /run/netns/NAME)\n"              \
 	"  --filter-ifname NAME       only packets on this interface (of that namespace)\n"        \
 	"  --filter-mark MARK[/MASK]  only packets with skb->mark & MASK == MARK\n"                \
-	"  --filter-func REGEX        attach only to functions matching REGEX\n"
+	"  --filter-func REGEX        attach only to functions matching REGEX\n"                   \
+	"  --filter-everywhere        judge packets at every probe, not only where they enter\n"   \
+	"                             the stack or end: journeys start earlier, costs more\n"
 
 /*
  * Applies one option (name without the leading "--") with its argument. Returns 1 when the name
@@ -43,6 +46,10 @@ int filter_opts__set_expr(struct filter_opts *o, int argc, char *const argv[]);
 
 /* Takes the `filter:` settings of cfg for every option the command line left unset. */
 int filter_opts__from_config(struct filter_opts *o, const struct config *cfg);
+
+/* o picks packets (an expression, a namespace, an interface, a mark): without, every packet is
+ * followed from the first function it meets, so every function judges. */
+bool filter_opts__selective(const struct filter_opts *o);
 
 /* "MARK" or "MARK/MASK" (each in C notation: 10, 0xa, 012). */
 int filter_opts__parse_mark(const char *arg, uint32_t *mark, uint32_t *mask);

@@ -246,11 +246,11 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
-/* kprobe.multi: the skb at the first argument and not an end function, so no cookie is needed
- * before the filter's decision. */
+/* kprobe.multi: the skb at the first argument, not an end function and not a judge, so no cookie
+ * is needed before the skb turns out followed. */
 static bool multi_first(const struct loader *l, const struct loader_func *f)
 {
-	return l->o.backend == BACKEND_KPROBE_MULTI && f->param_pos == 1 &&
+	return l->o.backend == BACKEND_KPROBE_MULTI && f->param_pos == 1 && !f->judge &&
 	       !in_list(loader_end_funcs, f->name);
 }
 
@@ -511,6 +511,7 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 		l->skel->rodata->skbtop_filter = *o->filter;
 	l->skel->rodata->skbtop_filter.self_tgid = (uint32_t)getpid();
 	l->skel->rodata->skbtop_empty_probes = o->empty_probes;
+	l->skel->rodata->skbtop_tp_judges = o->tp_judges;
 	l->skel->rodata->skbtop_snaplen = o->snaplen;
 	if (o->pcap) {
 		bool direct = filter_load__direct(l->vmlinux);
@@ -586,11 +587,13 @@ static void note_failure(struct loader *l, const char *what, int err)
 	p_debug("attach %s: %s", what, strerror(err < 0 ? -err : err));
 }
 
-/* What a probe is told of its function: its id, its skb argument, and whether it ends an skb. */
+/* What a probe is told of its function: its id, its skb argument, whether it ends an skb and
+ * whether the filter judges there. */
 static __u32 probe_cookie(const struct loader_func *f)
 {
 	return (f->id & SKBTOP_ID_MASK) | (uint32_t)f->param_pos << SKBTOP_POS_SHIFT |
-	       (in_list(loader_end_funcs, f->name) ? SKBTOP_END_FLAG : 0);
+	       (in_list(loader_end_funcs, f->name) ? SKBTOP_END_FLAG : 0) |
+	       (f->judge ? SKBTOP_JUDGE_FLAG : 0);
 }
 
 /* By address when every function has one (no symbol walk in the kernel), else by name. */
@@ -667,7 +670,8 @@ static void attach_kprobe_multi(struct loader *l)
 	size_t rest = attach_kprobe_multi_link(l, false, &rest_by_addr);
 
 	if (first + rest)
-		p_debug("kprobe.multi: %zu functions (skb first, by %s) and %zu others (by %s) in "
+		p_debug("kprobe.multi: %zu functions (skb first, no judge, by %s) and %zu others "
+			"(by %s) in "
 			"two links, %.0f ms",
 			first, first_by_addr ? "address" : "name", rest,
 			rest_by_addr ? "address" : "name", clock__ms() - t0);

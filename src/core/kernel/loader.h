@@ -25,6 +25,7 @@ struct loader_func {
 	uint32_t btf_id;    /* in its module's BTF; 0 = look up by name (fentry only) */
 	uint32_t id;
 	uint64_t addr; /* kprobe.multi attaches by it; 0: by name */
+	bool judge;    /* the filter may start following an skb here (SKBTOP_JUDGE_FLAG) */
 };
 
 struct loader_opts {
@@ -35,8 +36,9 @@ struct loader_opts {
 	const struct pcapfilter *pcap;		/* the tcpdump expression, NULL if none */
 	const struct loader_func *funcs;	/* ignored by the tracepoint backend */
 	size_t n_funcs;
-	bool empty_probes; /* programs that return at once: the hooks' own cost */
-	uint32_t snaplen;  /* bytes of each packet to capture (SKBTOP_EV_BYTES), 0: none */
+	bool empty_probes;  /* programs that return at once: the hooks' own cost */
+	uint32_t tp_judges; /* bit (1 << enum skbtop_tp) set: that tracepoint judges */
+	uint32_t snaplen;   /* bytes of each packet to capture (SKBTOP_EV_BYTES), 0: none */
 	struct loader_preopen *preopen; /* from loader__preopen(), taken over; NULL: opened here */
 };
 
