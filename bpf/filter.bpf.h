@@ -87,7 +87,7 @@ static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int 
 /*
  * True when the skb s describes (as skbtop__skb_read left it) passes every active setting. Packets
  * whose headers cannot be read yet (network header not set: locally built, not yet through IP)
- * answer "no match yet", and are judged again at the next function they reach. The cheapest
+ * answer "no match yet", and are judged again at the next judge they reach. The cheapest
  * settings are asked first.
  */
 static __always_inline bool skbtop_filter_match(struct sk_buff *skb, struct skbtop_skb *s, int rd)

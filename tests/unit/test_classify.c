@@ -252,6 +252,7 @@ static void judges_are_where_packets_enter_the_stack(void **state)
 	assert_true(classify__judge(cfg, "skb:consume_skb"));
 	/* Past the entry, a probe follows what was judged before it. */
 	assert_false(classify__judge(cfg, "net:net_dev_start_xmit"));
+	assert_false(classify__judge(cfg, "net:netif_rx_entry"));
 	assert_false(classify__judge(cfg, "skb:skb_copy_datagram_iovec"));
 	assert_false(classify__judge(cfg, "ip_rcv"));
 	assert_false(classify__judge(cfg, "ip_finish_output2"));
