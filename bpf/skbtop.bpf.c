@@ -84,9 +84,9 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
  * a function or path tracepoint that finds the same headers, device, length and mark sends a
  * short one (struct skbtop_hit): most of a journey says the same thing again.
  *
- * lazy, when not NULL, is a kprobe.multi run of a function that is neither an end function nor a
- * tracepoint: its cookie, a binary search over the link's addresses, is read from it only once
- * the skb turns out followed or matching.
+ * lazy, when not NULL, is a kprobe.multi run of a function that takes the skb first and ends none:
+ * its cookie, a binary search over the link's addresses, is read from it only once the skb turns
+ * out followed or matching.
  *
  * While no skb is followed (skbtop_live), the filter decides before the table is read, so an
  * unmatched skb costs no lookup; an skb followed whose headers no longer match (NAT, a kprobe
@@ -322,10 +322,9 @@ static __always_inline int skbtop__kprobe(struct pt_regs *ctx, bool cast)
 			      cookie & SKBTOP_JUDGE_FLAG);
 }
 
-/* A kprobe.multi run of a function whose first argument is the skb, that ends none and where the
- * filter does not judge: it follows skbs judged elsewhere, so it needs no cookie before it finds
- * one. */
-static __always_inline int skbtop__kprobe_first(struct pt_regs *ctx, bool cast)
+/* A kprobe.multi run of a function whose first argument is the skb and that ends none: it needs no
+ * cookie before the skb turns out followed or, where the filter judges, matching. */
+static __always_inline int skbtop__kprobe_first(struct pt_regs *ctx, bool cast, bool judge)
 {
 	struct sk_buff *skb;
 
@@ -333,31 +332,44 @@ static __always_inline int skbtop__kprobe_first(struct pt_regs *ctx, bool cast)
 		return 0;
 	skb = (struct sk_buff *)PT_REGS_PARM1(ctx);
 	if (!cast)
-		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_COPY, false);
+		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_COPY, judge);
 	if (!skb)
 		return 0;
 	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
-			      SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_BTF, false);
+			      SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_BTF, judge);
 }
 
 /*
- * kprobe.multi: two links, not one per function, so that attaching stays one system call per link
+ * kprobe.multi: three links, not one per function, so that attaching stays one system call per link
  * (before 6.5, where links attach by name, also one walk of the symbol table per link).
- * Most functions take the skb first, end none and judge none: their link's program reads the
- * cookie only when it must. The rest (other positions, end functions, judges) go on a link whose
- * program reads the cookie first, since it says where the skb is, whether this run ends it and
- * whether the filter judges here.
+ * Most functions take the skb first and end none: their links' programs read the cookie only when
+ * they must (a binary search over the link's addresses, hundreds of ns under emulation), one link
+ * for the functions where the filter judges and one for the others. The rest (other positions,
+ * end functions) go on a link whose program reads the cookie first, since it says where the skb
+ * is, whether this run ends it and whether the filter judges here.
  */
 SEC("kprobe.multi")
 int skbtop_kmulti_first(struct pt_regs *ctx)
 {
-	return skbtop__kprobe_first(ctx, false);
+	return skbtop__kprobe_first(ctx, false, false);
 }
 
 SEC("kprobe.multi")
 int skbtop_kmulti_first_cast(struct pt_regs *ctx)
 {
-	return skbtop__kprobe_first(ctx, true);
+	return skbtop__kprobe_first(ctx, true, false);
+}
+
+SEC("kprobe.multi")
+int skbtop_kmulti_judge(struct pt_regs *ctx)
+{
+	return skbtop__kprobe_first(ctx, false, true);
+}
+
+SEC("kprobe.multi")
+int skbtop_kmulti_judge_cast(struct pt_regs *ctx)
+{
+	return skbtop__kprobe_first(ctx, true, true);
 }
 
 SEC("kprobe.multi")

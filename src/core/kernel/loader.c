@@ -71,7 +71,7 @@ struct loader {
 	struct module_btf *mods;
 	size_t n_mods;
 	struct bpf_program *func_prog[MAX_POS + 1];
-	struct bpf_program *kmulti_first; /* kprobe.multi: see multi_first() */
+	struct bpf_program *kmulti_first[2]; /* kprobe.multi: see multi_first(); [judge] */
 	struct bpf_program *tp_prog[N_TP];
 	struct bpf_program *clone_entry, *clone_exit; /* NULL when clones are not linked */
 	/* fentry: the function each position's program was verified against (index into funcs) */
@@ -246,18 +246,18 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
-/* kprobe.multi: the skb at the first argument, not an end function and not a judge, so no cookie
- * is needed before the skb turns out followed. */
+/* kprobe.multi: the skb at the first argument and not an end function, so no cookie is needed
+ * before the skb turns out followed or matching. */
 static bool multi_first(const struct loader *l, const struct loader_func *f)
 {
-	return l->o.backend == BACKEND_KPROBE_MULTI && f->param_pos == 1 && !f->judge &&
+	return l->o.backend == BACKEND_KPROBE_MULTI && f->param_pos == 1 &&
 	       !in_list(loader_end_funcs, f->name);
 }
 
-/* The kprobe program that serves f. */
+/* The kprobe program that serves f: on kprobe.multi one per link. */
 static struct bpf_program *func_kprobe_prog(const struct loader *l, const struct loader_func *f)
 {
-	return multi_first(l, f) ? l->kmulti_first : l->func_prog[f->param_pos];
+	return multi_first(l, f) ? l->kmulti_first[f->judge] : l->func_prog[f->param_pos];
 }
 
 static bool func_usable(const struct loader_func *f)
@@ -293,12 +293,16 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	struct bpf_program *kprobe =
 		cast ? l->skel->progs.skbtop_kprobe_cast : l->skel->progs.skbtop_kprobe;
 
-	l->kmulti_first =
+	l->kmulti_first[0] =
 		cast ? l->skel->progs.skbtop_kmulti_first_cast : l->skel->progs.skbtop_kmulti_first;
+	l->kmulti_first[1] =
+		cast ? l->skel->progs.skbtop_kmulti_judge_cast : l->skel->progs.skbtop_kmulti_judge;
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_cast, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_first, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_first_cast, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_judge, false);
+	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_judge_cast, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe_cast, false);
 	if (l->o.backend == BACKEND_KPROBE_MULTI || l->o.backend == BACKEND_KPROBE)
@@ -628,8 +632,8 @@ static void attach_multi_range(struct loader *l, struct bpf_program *prog, const
 			   n - n / 2);
 }
 
-/* The kprobe.multi link of the functions for which multi_first() says first. */
-static size_t attach_kprobe_multi_link(struct loader *l, bool first, bool *by_addr)
+/* The kprobe.multi link of the functions prog serves. */
+static size_t attach_kprobe_multi_link(struct loader *l, struct bpf_program *prog, bool *by_addr)
 {
 	const char **syms = calloc(l->o.n_funcs + 1, sizeof(*syms));
 	unsigned long *addrs = calloc(l->o.n_funcs + 1, sizeof(*addrs));
@@ -647,15 +651,14 @@ static size_t attach_kprobe_multi_link(struct loader *l, bool first, bool *by_ad
 	for (size_t i = 0; i < l->o.n_funcs; i++) {
 		const struct loader_func *f = &l->o.funcs[i];
 
-		if (!func_usable(f) || multi_first(l, f) != first)
+		if (!func_usable(f) || func_kprobe_prog(l, f) != prog)
 			continue;
 		syms[n] = f->name;
 		addrs[n] = (unsigned long)f->addr;
 		*by_addr = *by_addr && f->addr;
 		cookies[n++] = probe_cookie(f);
 	}
-	attach_multi_range(l, first ? l->kmulti_first : l->func_prog[1], syms,
-			   *by_addr ? addrs : NULL, cookies, n);
+	attach_multi_range(l, prog, syms, *by_addr ? addrs : NULL, cookies, n);
 	free(syms);
 	free(addrs);
 	free(cookies);
@@ -665,16 +668,17 @@ static size_t attach_kprobe_multi_link(struct loader *l, bool first, bool *by_ad
 static void attach_kprobe_multi(struct loader *l)
 {
 	double t0 = clock__ms();
-	bool first_by_addr, rest_by_addr;
-	size_t first = attach_kprobe_multi_link(l, true, &first_by_addr);
-	size_t rest = attach_kprobe_multi_link(l, false, &rest_by_addr);
+	bool first_by_addr, judge_by_addr, rest_by_addr;
+	size_t first = attach_kprobe_multi_link(l, l->kmulti_first[0], &first_by_addr);
+	size_t judge = attach_kprobe_multi_link(l, l->kmulti_first[1], &judge_by_addr);
+	size_t rest = attach_kprobe_multi_link(l, l->func_prog[1], &rest_by_addr);
 
-	if (first + rest)
-		p_debug("kprobe.multi: %zu functions (skb first, no judge, by %s) and %zu others "
-			"(by %s) in "
-			"two links, %.0f ms",
-			first, first_by_addr ? "address" : "name", rest,
-			rest_by_addr ? "address" : "name", clock__ms() - t0);
+	if (first + judge + rest)
+		p_debug("kprobe.multi: %zu functions (skb first, by %s), %zu judges (skb first, by "
+			"%s) and %zu others (by %s) in three links, %.0f ms",
+			first, first_by_addr ? "address" : "name", judge,
+			judge_by_addr ? "address" : "name", rest, rest_by_addr ? "address" : "name",
+			clock__ms() - t0);
 }
 
 static void attach_kprobe(struct loader *l)
