@@ -20,3 +20,5 @@ check "6.1's explicit return, printed by nft without its handle, matches skbtop'
 	bash -c "tests/nft/oracle.sh $fx/monitor-6.1-return.txt $fx/skbtop-6.1-return.json 7 >/dev/null"
 check "immediate mode keeps 6.1's explicit return" \
 	bash -c "tests/nft/oracle.sh --immediate $fx/monitor-6.1-return.txt $fx/skbtop-6.1-return.json 7 | grep -q 'o2 in 5 jump j1|o2 j1 - return'"
+check "a trace id 6.1 reuses for the next packet, first seen at a chain the last one missed, starts a new packet" \
+	bash -c "tests/nft/oracle.sh $fx/monitor-6.1-reused-id.txt $fx/skbtop-6.1-reused-id.json 7 >/dev/null"

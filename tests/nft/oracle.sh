@@ -28,17 +28,24 @@ monitor_steps() {
 	$1 == "trace" && $2 == "id" {
 		id = $3; table = $5; chain = $6; kind = $7
 		if (kind == "packet:") {
-			# Printed at each base chain: one the id has passed already starts a new packet.
-			at = id " " table " " chain
-			if ((id in pkt) && !(at in seen)) { seen[at] = 1; next }
-			for (h in seen) if (index(h, id " ") == 1) delete seen[h]
-			delete key[id]
-			pkt[id] = 1; seen[at] = 1
 			proto = ""; sp = ""; dp = ""
 			for (i = 8; i < NF; i++) {
 				if (($i == "udp" || $i == "tcp") && $(i + 1) == "sport") { proto = $i; sp = $(i + 2) }
 				if (($i == "udp" || $i == "tcp") && $(i + 1) == "dport") dp = $(i + 2)
 			}
+			# Printed at each base chain: one the id has passed already starts a new packet, and
+			# so does another source port (6.1 derives the id from the skb address, which the
+			# next packet often reuses, and that packet may start at a chain the last one missed;
+			# NAT rewrites a source port only after the last chain has printed the packet). A
+			# netdev egress chain prints raw headers: no port to compare.
+			at = id " " table " " chain
+			if ((id in pkt) && !(at in seen) && (proto == "" || src[id] == proto " " sp)) {
+				seen[at] = 1
+				next
+			}
+			for (h in seen) if (index(h, id " ") == 1) delete seen[h]
+			delete key[id]
+			pkt[id] = 1; seen[at] = 1; src[id] = proto " " sp
 			if (proto != "") {
 				k = proto " " sp " " dp
 				key[id] = ++nth[k] > 1 ? k " #" nth[k] : k
