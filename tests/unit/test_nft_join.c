@@ -232,6 +232,46 @@ static void test_one_id_goes_to_one_journey_even_when_another_matches(void **sta
 	world_free(w);
 }
 
+/* A packet copied into a new skb between the marking chain and the user's chains gets a new id on
+ * 6.1 (a hash of the skb's address): the first id, seen only in skbtop's table, still takes the
+ * first journey, and the rules of the second go to the copy's. */
+static void test_an_id_seen_only_in_the_marking_table_takes_its_journey_unshown(void **state)
+{
+	struct world *w = world_new();
+	const struct journey *a = packet(w, 0x1000, MS(1)), *b = packet(w, 0x2000, MS(1) + 500);
+	struct nft_trace_rec own = rec(7, MS(3), true, true, 0);
+
+	(void)state;
+	own.own = true;
+	strcpy(own.e.table, NFT_NLTRACE_PREFIX "1");
+	strcpy(own.e.chain, "pre");
+	push(w, own);
+	push(w, rec(8, MS(3), true, true, 1));
+	assert_int_equal(nft_join__run(w->jn, w->s, NEVER, on_joined, w), 2);
+	assert_int_equal(w->seen, 1);
+	assert_int_equal(a->n_nft, 2);
+	assert_int_equal(b->n_nft, 3);
+	assert_int_equal(b->nft[2].verdict, 1);
+	assert_int_equal(nft_join__stats(w->jn)->joined, 1);
+	assert_int_equal(nft_join__stats(w->jn)->unmatched, 0);
+	world_free(w);
+}
+
+/* The marking table sees every packet, followed or not: those it alone saw are not unmatched. */
+static void test_marking_table_events_of_unfollowed_packets_are_not_unmatched(void **state)
+{
+	struct world *w = world_new();
+	struct nft_trace_rec own = rec(7, MS(3), true, true, 0);
+
+	(void)state;
+	own.own = true;
+	push(w, own);
+	assert_int_equal(nft_join__run(w->jn, w->s, NEVER, on_joined, w), 1);
+	assert_int_equal(w->seen, 0);
+	assert_int_equal(nft_join__stats(w->jn)->unmatched, 0);
+	world_free(w);
+}
+
 /* The kernel's trace id is a hash: a packet long after the first one was freed may share it. */
 static void test_an_id_of_a_packet_freed_long_ago_goes_to_the_new_packet(void **state)
 {
@@ -330,6 +370,9 @@ int main(void)
 		cmocka_unit_test(
 			test_events_of_other_packets_namespaces_or_old_journeys_are_unmatched),
 		cmocka_unit_test(test_one_id_goes_to_one_journey_even_when_another_matches),
+		cmocka_unit_test(
+			test_an_id_seen_only_in_the_marking_table_takes_its_journey_unshown),
+		cmocka_unit_test(test_marking_table_events_of_unfollowed_packets_are_not_unmatched),
 		cmocka_unit_test(test_an_id_of_a_packet_freed_long_ago_goes_to_the_new_packet),
 		cmocka_unit_test(test_an_id_with_another_identity_goes_to_the_new_packet),
 		cmocka_unit_test(test_identity_skips_a_packet_of_the_flow_that_was_never_traced),

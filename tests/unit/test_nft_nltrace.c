@@ -194,14 +194,18 @@ static void test_ipv6_icmp_headers_give_addresses_and_type(void **state)
 	assert_int_equal(r.e.ev.tuple.saddr.v6[15], 1);
 }
 
-static void test_own_marking_table_and_other_messages_are_left_out(void **state)
+static void test_own_marking_table_is_flagged_and_other_messages_are_left_out(void **state)
 {
 	struct nft_trace_rec r;
 	struct msg m;
 
 	(void)state;
 	trace_msg(&m, NFT_NLTRACE_PREFIX "4242", "pre", NFT_TRACETYPE_RULE);
-	assert_int_equal(nft_nltrace__parse(&m.nh, &r), 0);
+	assert_int_equal(nft_nltrace__parse(&m.nh, &r), 1);
+	assert_true(r.own);
+	trace_msg(&m, "skbtop", "pre", NFT_TRACETYPE_RULE);
+	assert_int_equal(nft_nltrace__parse(&m.nh, &r), 1);
+	assert_false(r.own);
 	msg_init(&m, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE, NFPROTO_INET);
 	put_str(&m, NFTA_TABLE_NAME, "x");
 	assert_int_equal(nft_nltrace__parse(&m.nh, &r), 0);
@@ -334,7 +338,7 @@ int main(void)
 		cmocka_unit_test(test_policy_drop_is_marked_policy_with_verdict_drop),
 		cmocka_unit_test(test_later_events_without_headers_have_no_tuple),
 		cmocka_unit_test(test_ipv6_icmp_headers_give_addresses_and_type),
-		cmocka_unit_test(test_own_marking_table_and_other_messages_are_left_out),
+		cmocka_unit_test(test_own_marking_table_is_flagged_and_other_messages_are_left_out),
 		cmocka_unit_test(test_malformed_messages_are_refused),
 		cmocka_unit_test(test_long_table_name_is_cut_to_the_event_width),
 		cmocka_unit_test(test_datagram_from_a_user_port_is_refused_whole),

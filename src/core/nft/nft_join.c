@@ -270,11 +270,14 @@ static void join_one(struct nft_join *jn, struct store *s, struct nft_trace_rec 
 	if (!j) {
 		j = first_journey(jn, s, r);
 		if (!j) {
-			jn->st.unmatched++;
+			/* The marking table sees every packet of the namespace, followed or not. */
+			jn->st.unmatched += !r->own;
 			return;
 		}
 		ide = id_add(jn, r->e.ev.netns, r->id, j->id);
 	}
+	if (r->own)
+		return;
 	if (!first) {
 		r->e.ev.tuple = j->tuple;
 		r->e.ev.l3proto = j->l3proto;

@@ -6,7 +6,8 @@
  * other id there has taken (the kernel traces packets in the order they come); the id's later
  * events follow it. An event waits until the ring buffer has caught up with it (its journey may
  * still be on the way), and is placed right after the entry of its chain (netfilter bracket or
- * nft_do_chain) when the journey has one, else at the journey's end.
+ * nft_do_chain) when the journey has one, else at the journey's end. Events of skbtop's marking
+ * table take their journey like the others and are then left out.
  */
 #ifndef SKBTOP_NFT_JOIN_H
 #define SKBTOP_NFT_JOIN_H

@@ -219,8 +219,11 @@ int nft_nltrace__parse(const struct nlmsghdr *nh, struct nft_trace_rec *out)
 	}
 	if (!have_table || !have_chain || !have_id || !type)
 		return -1;
-	if (nft_nltrace__own_table(table))
-		return 0;
+	/* The marking table is the first chain each marked packet meets (the packet's own headers
+	 * come with it): its messages take the packet's journey for the id, so that an id that
+	 * passed no other chain (a packet copied into a new skb between hooks) does not leave its
+	 * journey to the next id of the same headers. */
+	out->own = nft_nltrace__own_table(table);
 	/* Cut at the event ABI's width, as the BPF side cuts it. */
 	memcpy(e->table, table, strnlen(table, sizeof(e->table) - 1));
 	if (type == NFT_TRACETYPE_POLICY)
@@ -406,12 +409,12 @@ int nft_nltrace__datagram(const void *buf, size_t len, uint32_t from_port,
 		off += NLMSG_ALIGN(nh->nlmsg_len);
 		if (rc < 0)
 			st->bad++;
-		else if (rc == 0 && nh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE))
+		else if (rc > 0 && out[n].own)
 			st->own++;
 		else if (rc > 0)
-			n++;
+			st->events++;
+		n += rc > 0;
 	}
-	st->events += (uint64_t)n;
 	return n;
 }
 

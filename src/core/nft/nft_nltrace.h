@@ -27,11 +27,12 @@ struct nft_trace_rec {
 	struct skbtop_nft_event e; /* skb 0, hdr.ts_ns when read, tuple from the headers */
 	uint32_t id;		   /* the kernel's trace id: one packet in one namespace */
 	bool base; /* e.chain is a base chain: e.hook, e.priority, chain_handle set */
+	bool own;  /* about skbtop's marking table: it claims its packet's journey, is not shown */
 };
 
 struct nft_nltrace_stats {
 	uint64_t events;   /* trace messages turned into rule events */
-	uint64_t own;	   /* messages about skbtop's own marking table, left out */
+	uint64_t own;	   /* messages about skbtop's own marking table, joined but not shown */
 	uint64_t bad;	   /* messages that were not a well-formed trace */
 	uint64_t overruns; /* times the socket's buffer overflowed: messages lost */
 	uint64_t refused;  /* datagrams not from the kernel, or whose lengths do not add up */
@@ -59,8 +60,8 @@ static inline bool nft_nltrace__own_table(const char *table)
 }
 
 /*
- * One netlink message into out (chain hook and priority not filled): 1 for a trace event,
- * 0 for another message or one about skbtop's own marking table, -1 when malformed.
+ * One netlink message into out (chain hook and priority not filled): 1 for a trace event (out->own
+ * when it is about skbtop's marking table), 0 for another message, -1 when malformed.
  */
 int nft_nltrace__parse(const struct nlmsghdr *nh, struct nft_trace_rec *out);
 
