@@ -99,29 +99,33 @@ int nft_loader__btf_params(const char *module, const char *func)
 	return n;
 }
 
-int nft_loader__ksym(const char *func, char *buf, size_t len)
+int nft_loader__ksyms(const char *const funcs[], int n, char (*out)[NFT_KSYM_LEN])
 {
-	FILE *f = fopen("/proc/kallsyms", "r");
-	size_t flen = strlen(func);
-	char line[512], name[256];
-	int found = -1;
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512], name[NFT_KSYM_LEN];
+	int exact = 0, found = 0;
 
+	for (int i = 0; i < n; i++)
+		out[i][0] = '\0';
 	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
+		return 0;
+	while (exact < n && fgets(line, sizeof(line), f)) {
 		char type;
 
-		if (sscanf(line, "%*s %c %255s", &type, name) != 2 || strncmp(name, func, flen))
+		if (sscanf(line, "%*s %c %255s", &type, name) != 2 || (type != 't' && type != 'T'))
 			continue;
-		if (type != 't' && type != 'T')
-			continue;
-		/* func itself, or func.isra.0 / func.constprop.0 / ... but not func_longer */
-		if (name[flen] && name[flen] != '.')
-			continue;
-		snprintf(buf, len, "%s", name);
-		found = 0;
-		if (!name[flen])
-			break;
+		for (int i = 0; i < n; i++) {
+			size_t flen = strlen(funcs[i]);
+
+			/* func itself, or func.isra.0 / func.constprop.0 / ... but not func_longer;
+			 * the exact name wins over a renamed copy. */
+			if (strncmp(name, funcs[i], flen) || (name[flen] && name[flen] != '.') ||
+			    (out[i][0] && !out[i][flen]))
+				continue;
+			found += !out[i][0];
+			exact += !name[flen];
+			snprintf(out[i], NFT_KSYM_LEN, "%s", name);
+		}
 	}
 	fclose(f);
 	return found;
@@ -164,12 +168,13 @@ static bool module_btf_present(const char *module)
 	return access(path, R_OK) == 0;
 }
 
-static struct bpf_link *attach_kprobe(struct bpf_program *prog, const char *func, bool ret)
+/* sym: the function's kallsyms name, "" when the kernel has none (func names it then). */
+static struct bpf_link *attach_kprobe(struct bpf_program *prog, const char *func, const char *sym,
+				      bool ret)
 {
-	char sym[256];
 	struct bpf_link *link;
 
-	if (nft_loader__ksym(func, sym, sizeof(sym))) {
+	if (!sym[0]) {
 		p_warn("nft: no symbol %s in this kernel", func);
 		return NULL;
 	}
@@ -185,7 +190,14 @@ static void start_kprobes(struct nft_loader *l)
 	const char *mod = module_btf_present("nf_tables") ? "nf_tables" : NULL;
 	enum nft_rules_mode mode = l->o.rules;
 	struct bpf_program *rule_prog = NULL;
-	char sym[256];
+	enum {
+		DO_CHAIN,
+		HOOK_SLOW,
+		RULE_FUNC,
+		N_SYMS
+	};
+	const char *funcs[N_SYMS] = { "nft_do_chain", "nf_hook_slow", "__nft_trace_packet" };
+	char sym[N_SYMS][NFT_KSYM_LEN];
 	int params;
 
 	if (mode == NFT_RULES_TRACE_KEY) {
@@ -205,8 +217,11 @@ static void start_kprobes(struct nft_loader *l)
 			add_status(l, "trace key refused, rules: immediate (partial)");
 		}
 	}
+	if (mode == NFT_RULES_IMMEDIATE)
+		funcs[RULE_FUNC] = "nft_immediate_eval";
 	/* Creating the table loads nf_tables where it is a module; otherwise it may be absent. */
-	if (nft_loader__ksym("nft_do_chain", sym, sizeof(sym))) {
+	nft_loader__ksyms(funcs, N_SYMS, sym);
+	if (!sym[DO_CHAIN][0]) {
 		add_status(l, "nf_tables not loaded: no nft probes (load it and restart)");
 		return;
 	}
@@ -242,16 +257,17 @@ static void start_kprobes(struct nft_loader *l)
 	}
 	/* Before the main object attaches its kfree_skb: a chain's drop is reported first. */
 	l->links[KP_KFREE] = bpf_program__attach(l->skel->progs.nft_kfree_skb);
-	l->links[KP_ENTRY] = attach_kprobe(l->skel->progs.nft_chain_entry, "nft_do_chain", false);
-	l->links[KP_EXIT] = attach_kprobe(l->skel->progs.nft_chain_exit, "nft_do_chain", true);
-	l->links[KP_HOOK_ENTRY] =
-		attach_kprobe(l->skel->progs.nf_hook_entry, "nf_hook_slow", false);
-	l->links[KP_HOOK_EXIT] = attach_kprobe(l->skel->progs.nf_hook_exit, "nf_hook_slow", true);
+	l->links[KP_ENTRY] = attach_kprobe(l->skel->progs.nft_chain_entry, funcs[DO_CHAIN],
+					   sym[DO_CHAIN], false);
+	l->links[KP_EXIT] =
+		attach_kprobe(l->skel->progs.nft_chain_exit, funcs[DO_CHAIN], sym[DO_CHAIN], true);
+	l->links[KP_HOOK_ENTRY] = attach_kprobe(l->skel->progs.nf_hook_entry, funcs[HOOK_SLOW],
+						sym[HOOK_SLOW], false);
+	l->links[KP_HOOK_EXIT] =
+		attach_kprobe(l->skel->progs.nf_hook_exit, funcs[HOOK_SLOW], sym[HOOK_SLOW], true);
 	if (rule_prog)
-		l->links[KP_RULE] = attach_kprobe(
-			rule_prog,
-			mode == NFT_RULES_IMMEDIATE ? "nft_immediate_eval" : "__nft_trace_packet",
-			false);
+		l->links[KP_RULE] =
+			attach_kprobe(rule_prog, funcs[RULE_FUNC], sym[RULE_FUNC], false);
 	if (!l->links[KP_ENTRY] || !l->links[KP_EXIT])
 		add_status(l, "nft_do_chain could not be probed: no chain level");
 	else

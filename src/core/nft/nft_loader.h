@@ -71,10 +71,14 @@ void nft_loader__free(struct nft_loader *l);
  */
 int nft_loader__btf_params(const char *module, const char *func);
 
+#define NFT_KSYM_LEN 256
+
 /*
- * The exact kallsyms name of func (GCC may have renamed it func.isra.0 or func.constprop.0) into
- * buf; -1 when the kernel has no such symbol.
+ * The exact kallsyms name of each funcs[i] (GCC may have renamed it func.isra.0 or
+ * func.constprop.0) into out[i], "" when the kernel has no such symbol; returns how many were
+ * found. One read of /proc/kallsyms for all of them: the kernel writes 100,000 lines or more for
+ * each read, and the nft functions, in a module, come near the end.
  */
-int nft_loader__ksym(const char *func, char *buf, size_t len);
+int nft_loader__ksyms(const char *const funcs[], int n, char (*out)[NFT_KSYM_LEN]);
 
 #endif /* SKBTOP_NFT_LOADER_H */
