@@ -51,9 +51,9 @@ for b in $backends; do
 		printf "vm_attach %-30s %-12s %5d functions (%d failed): load %7.0f ms, attach %8.0f ms (%.2f ms each), detach %8.0f ms (%.2f ms each); %s s in all\n",
 			k, b, n, f, l, a, n ? a / n : 0, d, n ? d / n : 0, w
 	}'
-	# Where the attach time went (-vv): the two kprobe.multi links, the clone probes, the tracepoints;
+	# Where the attach time went (-vv): the kprobe.multi links, the clone probes, the tracepoints;
 	# and the start-up phases before it (-v).
-	links=$(sed -nE 's/^skbtop: debug: kprobe.multi: ([0-9]+) functions \(skb first, by ([a-z]+)\) and ([0-9]+) others \(by ([a-z]+)\) in two links, ([0-9]+) ms$/\1 (by \2) + \3 (by \4) in \5 ms/p' "$err")
+	links=$(sed -nE 's/^skbtop: debug: kprobe.multi: (.*)$/\1/p' "$err")
 	steps=$(sed -nE 's/^skbtop: debug: attach: (.*)$/\1/p' "$err")
 	phases=$(sed -nE 's/^skbtop: start-up: (.*)$/\1/p' "$err")
 	[ -z "$links" ] || echo "vm_attach   $b link: $links"

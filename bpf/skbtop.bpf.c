@@ -322,15 +322,14 @@ static __always_inline int skbtop__kprobe(struct pt_regs *ctx, bool cast)
 			      cookie & SKBTOP_JUDGE_FLAG);
 }
 
-/* A kprobe.multi run of a function whose first argument is the skb and that ends none: it needs no
- * cookie before the skb turns out followed or, where the filter judges, matching. */
-static __always_inline int skbtop__kprobe_first(struct pt_regs *ctx, bool cast, bool judge)
+/*
+ * A kprobe.multi run of a function that ends no skb, on the link of the functions with the skb at
+ * skb's argument and that judge (or not) as this one: it needs no cookie before the skb turns out
+ * followed or, where the filter judges, matching.
+ */
+static __always_inline int skbtop__kprobe_lazy(struct pt_regs *ctx, struct sk_buff *skb, bool cast,
+					       bool judge)
 {
-	struct sk_buff *skb;
-
-	if (skbtop_empty_probes)
-		return 0;
-	skb = (struct sk_buff *)PT_REGS_PARM1(ctx);
 	if (!cast)
 		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_COPY, judge);
 	if (!skb)
@@ -340,37 +339,53 @@ static __always_inline int skbtop__kprobe_first(struct pt_regs *ctx, bool cast, 
 }
 
 /*
- * kprobe.multi: three links, not one per function, so that attaching stays one system call per link
- * (before 6.5, where links attach by name, also one walk of the symbol table per link).
- * Most functions take the skb first and end none: their links' programs read the cookie only when
- * they must (a binary search over the link's addresses, hundreds of ns under emulation), one link
- * for the functions where the filter judges and one for the others. The rest (other positions,
- * end functions) go on a link whose program reads the cookie first, since it says where the skb
- * is, whether this run ends it and whether the filter judges here.
+ * kprobe.multi: a few links, not one per function, so that attaching stays one system call per
+ * link (before 6.5, where links attach by name, also one walk of the symbol table per link). The
+ * functions that end no skb go on links by the skb's argument and by whether the filter judges
+ * there, whose programs read the cookie only when they must: it is a binary search over the
+ * link's addresses, hundreds of ns under emulation, on every run. The end functions go on a link
+ * whose program reads the cookie first, since it says where the skb is and whether the filter
+ * judges here.
  */
-SEC("kprobe.multi")
-int skbtop_kmulti_first(struct pt_regs *ctx)
-{
-	return skbtop__kprobe_first(ctx, false, false);
-}
+#define SKBTOP_KMULTI_LAZY(pos)                                                                    \
+	SEC("kprobe.multi")                                                                        \
+	int skbtop_kmulti_at##pos(struct pt_regs *ctx)                                             \
+	{                                                                                          \
+		if (skbtop_empty_probes)                                                           \
+			return 0;                                                                  \
+		return skbtop__kprobe_lazy(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), false,   \
+					   false);                                                 \
+	}                                                                                          \
+	SEC("kprobe.multi")                                                                        \
+	int skbtop_kmulti_at##pos##_cast(struct pt_regs *ctx)                                      \
+	{                                                                                          \
+		if (skbtop_empty_probes)                                                           \
+			return 0;                                                                  \
+		return skbtop__kprobe_lazy(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), true,    \
+					   false);                                                 \
+	}                                                                                          \
+	SEC("kprobe.multi")                                                                        \
+	int skbtop_kmulti_at##pos##_judge(struct pt_regs *ctx)                                     \
+	{                                                                                          \
+		if (skbtop_empty_probes)                                                           \
+			return 0;                                                                  \
+		return skbtop__kprobe_lazy(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), false,   \
+					   true);                                                  \
+	}                                                                                          \
+	SEC("kprobe.multi")                                                                        \
+	int skbtop_kmulti_at##pos##_judge_cast(struct pt_regs *ctx)                                \
+	{                                                                                          \
+		if (skbtop_empty_probes)                                                           \
+			return 0;                                                                  \
+		return skbtop__kprobe_lazy(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), true,    \
+					   true);                                                  \
+	}
 
-SEC("kprobe.multi")
-int skbtop_kmulti_first_cast(struct pt_regs *ctx)
-{
-	return skbtop__kprobe_first(ctx, true, false);
-}
-
-SEC("kprobe.multi")
-int skbtop_kmulti_judge(struct pt_regs *ctx)
-{
-	return skbtop__kprobe_first(ctx, false, true);
-}
-
-SEC("kprobe.multi")
-int skbtop_kmulti_judge_cast(struct pt_regs *ctx)
-{
-	return skbtop__kprobe_first(ctx, true, true);
-}
+SKBTOP_KMULTI_LAZY(1)
+SKBTOP_KMULTI_LAZY(2)
+SKBTOP_KMULTI_LAZY(3)
+SKBTOP_KMULTI_LAZY(4)
+SKBTOP_KMULTI_LAZY(5)
 
 SEC("kprobe.multi")
 int skbtop_kmulti(struct pt_regs *ctx)

@@ -71,7 +71,8 @@ struct loader {
 	struct module_btf *mods;
 	size_t n_mods;
 	struct bpf_program *func_prog[MAX_POS + 1];
-	struct bpf_program *kmulti_first[2]; /* kprobe.multi: see multi_first(); [judge] */
+	struct bpf_program
+		*kmulti_lazy[MAX_POS + 1][2]; /* kprobe.multi: see multi_lazy(); [judge] */
 	struct bpf_program *tp_prog[N_TP];
 	struct bpf_program *clone_entry, *clone_exit; /* NULL when clones are not linked */
 	/* fentry: the function each position's program was verified against (index into funcs) */
@@ -246,18 +247,18 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
-/* kprobe.multi: the skb at the first argument and not an end function, so no cookie is needed
- * before the skb turns out followed or matching. */
-static bool multi_first(const struct loader *l, const struct loader_func *f)
+/* kprobe.multi: not an end function, so no cookie is needed before the skb turns out followed or
+ * matching; its link's program knows where the skb is and whether the filter judges. */
+static bool multi_lazy(const struct loader *l, const struct loader_func *f)
 {
-	return l->o.backend == BACKEND_KPROBE_MULTI && f->param_pos == 1 &&
-	       !in_list(loader_end_funcs, f->name);
+	return l->o.backend == BACKEND_KPROBE_MULTI && !in_list(loader_end_funcs, f->name);
 }
 
 /* The kprobe program that serves f: on kprobe.multi one per link. */
 static struct bpf_program *func_kprobe_prog(const struct loader *l, const struct loader_func *f)
 {
-	return multi_first(l, f) ? l->kmulti_first[f->judge] : l->func_prog[f->param_pos];
+	return multi_lazy(l, f) ? l->kmulti_lazy[f->param_pos][f->judge]
+				: l->func_prog[f->param_pos];
 }
 
 static bool func_usable(const struct loader_func *f)
@@ -293,36 +294,44 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	struct bpf_program *kprobe =
 		cast ? l->skel->progs.skbtop_kprobe_cast : l->skel->progs.skbtop_kprobe;
 
-	l->kmulti_first[0] =
-		cast ? l->skel->progs.skbtop_kmulti_first_cast : l->skel->progs.skbtop_kmulti_first;
-	l->kmulti_first[1] =
-		cast ? l->skel->progs.skbtop_kmulti_judge_cast : l->skel->progs.skbtop_kmulti_judge;
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_cast, false);
-	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_first, false);
-	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_first_cast, false);
-	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_judge, false);
-	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_judge_cast, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe_cast, false);
 	if (l->o.backend == BACKEND_KPROBE_MULTI || l->o.backend == BACKEND_KPROBE)
 		p_debug("kprobes read the sk_buff %s", cast ? "by plain loads (bpf_rdonly_cast)"
 							    : "by bpf_probe_read_kernel copies");
 	for (int pos = 1; pos <= MAX_POS; pos++) {
-		struct bpf_program *p = bpf_object__find_program_by_name(
+		struct bpf_program *fentry = bpf_object__find_program_by_name(
 			obj, prog_name(name, sizeof(name), "fentry", pos));
 
-		if (!p) {
+		if (!fentry) {
 			snprintf(err, errlen, "BPF object has no program %s", name);
 			return -1;
 		}
-		bpf_program__set_autoload(p, false);
+		bpf_program__set_autoload(fentry, false);
+		for (int judge = 0; judge < 2; judge++) {
+			for (int c = 0; c < 2; c++) {
+				struct bpf_program *p;
+
+				snprintf(name, sizeof(name), "skbtop_kmulti_at%d%s%s", pos,
+					 judge ? "_judge" : "", c ? "_cast" : "");
+				p = bpf_object__find_program_by_name(obj, name);
+				if (!p) {
+					snprintf(err, errlen, "BPF object has no program %s", name);
+					return -1;
+				}
+				bpf_program__set_autoload(p, false);
+				if (c == cast)
+					l->kmulti_lazy[pos][judge] = p;
+			}
+		}
 		if (l->o.backend == BACKEND_KPROBE_MULTI)
 			l->func_prog[pos] = kmulti;
 		else if (l->o.backend == BACKEND_KPROBE)
 			l->func_prog[pos] = kprobe;
 		else if (l->o.backend == BACKEND_FENTRY)
-			l->func_prog[pos] = p;
+			l->func_prog[pos] = fentry;
 	}
 	if (l->o.backend == BACKEND_TRACEPOINT)
 		return 0;
@@ -668,16 +677,25 @@ static size_t attach_kprobe_multi_link(struct loader *l, struct bpf_program *pro
 static void attach_kprobe_multi(struct loader *l)
 {
 	double t0 = clock__ms();
-	bool first_by_addr, judge_by_addr, rest_by_addr;
-	size_t first = attach_kprobe_multi_link(l, l->kmulti_first[0], &first_by_addr);
-	size_t judge = attach_kprobe_multi_link(l, l->kmulti_first[1], &judge_by_addr);
-	size_t rest = attach_kprobe_multi_link(l, l->func_prog[1], &rest_by_addr);
+	size_t lazy = 0, judges = 0, rest, links = 0;
+	bool by_addr = true, one;
 
-	if (first + judge + rest)
-		p_debug("kprobe.multi: %zu functions (skb first, by %s), %zu judges (skb first, by "
-			"%s) and %zu others (by %s) in three links, %.0f ms",
-			first, first_by_addr ? "address" : "name", judge,
-			judge_by_addr ? "address" : "name", rest, rest_by_addr ? "address" : "name",
+	for (int pos = 1; pos <= MAX_POS; pos++) {
+		for (int judge = 0; judge < 2; judge++) {
+			size_t n = attach_kprobe_multi_link(l, l->kmulti_lazy[pos][judge], &one);
+
+			*(judge ? &judges : &lazy) += n;
+			links += n > 0;
+			by_addr = by_addr && (one || !n);
+		}
+	}
+	rest = attach_kprobe_multi_link(l, l->func_prog[1], &one);
+	links += rest > 0;
+	if (lazy + judges + rest)
+		p_debug("kprobe.multi: %zu functions, %zu judges and %zu end functions in %zu "
+			"links "
+			"by the skb's argument (by %s), %.0f ms",
+			lazy, judges, rest, links, by_addr && (one || !rest) ? "address" : "name",
 			clock__ms() - t0);
 }
 
