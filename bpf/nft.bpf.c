@@ -113,6 +113,10 @@ const volatile struct nft_bracket_cfg nft_bracket = {};
 /* Probe ids user space named after the main object's functions (enum nft_probe_kind). */
 const volatile __u32 nft_func_base = 0;
 
+/* Frames on all tasks' stacks of nf_hook_slow calls: while there is none, an exit has none to pop
+ * and need not look its task's stack up. */
+__s64 nf_hook_frames = 0;
+
 /*
  * The current task's slot in a per-task map; create makes it from zero on the task's first call.
  * Stacks are per task, not per CPU: a preempted call may return on another CPU.
@@ -477,22 +481,33 @@ static __always_inline struct nf_hook_frame *nf__htop(struct nf_hook_stack *st)
 SEC("kprobe/nf_hook_slow")
 int BPF_KPROBE(nf_hook_entry, struct sk_buff *skb, struct nf_hook_state *state)
 {
-	struct nf_hook_stack *st = nf__hstack_of(true);
+	struct nf_hook_stack *st;
 	struct nf_hook_frame *f;
 	__u32 d;
 
+	/* While no skb is followed no exit has anything to report: no frame, no lookup of the
+	 * task's stack. Its exit finds the stack empty, or pops an outer hook's frame, whose skb is
+	 * not followed either (none was here): the outer exits then pop one frame early, and none
+	 * of those frames reports anything. */
+	if (skbtop__none_live())
+		return 0;
+	st = nf__hstack_of(true);
 	if (!st)
 		return 0;
 	d = st->depth++;
+	__sync_fetch_and_add(&nf_hook_frames, 1);
 	if (d >= NFT_MAX_DEPTH)
 		return 0;
 	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
 	f->skb = (__u64)(unsigned long)skb;
 	f->tracked = skbtop__tracked(skb) != NULL;
+	f->done = 0;
+	/* Only a followed skb's events describe the hook: four copies for every other packet. */
+	if (!f->tracked)
+		return 0;
 	f->hook = BPF_CORE_READ(state, hook);
 	f->pf = BPF_CORE_READ(state, pf);
 	f->netns = BPF_CORE_READ(state, net, ns.inum);
-	f->done = 0;
 	return 0;
 }
 
@@ -531,13 +546,17 @@ static __always_inline void nf__hook_event(const struct nf_hook_frame *f, __u32 
 SEC("kretprobe/nf_hook_slow")
 int BPF_KRETPROBE(nf_hook_exit, int ret)
 {
-	struct nf_hook_stack *st = nf__hstack();
+	struct nf_hook_stack *st;
 	struct nf_hook_frame *f;
 	__u32 d;
 
+	if (!*(volatile __s64 *)&nf_hook_frames)
+		return 0;
+	st = nf__hstack();
 	if (!st || !st->depth)
 		return 0;
 	d = --st->depth;
+	__sync_fetch_and_add(&nf_hook_frames, -1);
 	if (d >= NFT_MAX_DEPTH)
 		return 0;
 	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
@@ -560,15 +579,16 @@ int BPF_KRETPROBE(nf_hook_exit, int ret)
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(nft_kfree_skb, struct sk_buff *skb, void *location, int reason)
 {
-	struct nft_frame *f = nft__top(nft__stack());
 	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_nft_event *open;
 	struct nf_hook_frame *hf;
+	struct nft_frame *f;
 
 	if (reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP))
 		return 0;
 	if (!skbtop__tracked(skb))
 		return 0;
+	f = nft__top(nft__stack());
 	if (f && f->tracked && f->skb == key && !f->exit_done) {
 		f->exit_done = 1;
 		nft__emit(&f->ev, SKBTOP_EV_NFT_CHAIN, SKBTOP_F_EXIT | SKBTOP_F_AT_FREE, NF_DROP_V);
