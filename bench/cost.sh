@@ -162,13 +162,14 @@ alive() {
 	[ -n "$state" ] && [ "$state" != Z ]
 }
 
-# own_progs: the ids of the skbtop_* programs the running skbtop holds, as a JSON array.
+# own_progs: the ids of every program the running skbtop holds, as a JSON array: the nftables
+# object's probes (nf_hook_slow, kfree_skb) run on every packet too, and the floor has none.
 own_progs() {
 	local ids
 	ids=$(sed -n 's/^prog_id:[[:space:]]*//p' /proc/"$TR_PID"/fdinfo/* 2>/dev/null | sort -un |
 		paste -sd,)
 	bpftool prog show -j | jq -c --argjson ids "[$ids]" \
-		'[.[] | select(.id as $i | $ids | any(. == $i)) | select(.name | startswith("skbtop_")) | .id]'
+		'[.[] | select(.id as $i | $ids | any(. == $i)) | .id]'
 }
 
 # prog_stats IDS: "run_cnt run_time_ns" summed over the programs IDS.
@@ -372,7 +373,7 @@ stat() {
 	awk -v f="$2" -v p="$PACKETS" 'NF { print (f == 1 ? ($1 ? $2 / $1 : 0) : f == 2 ? $1 / p : $2 / p) }' \
 		<<<"${st[$1]}" | median
 }
-echo "cost [$where]: BPF statistics (kernel.bpf_stats_enabled), run_time_ns / run_cnt summed over skbtop_* programs, $PACKETS datagrams, median of $STATS_ROUNDS runs"
+echo "cost [$where]: BPF statistics (kernel.bpf_stats_enabled), run_time_ns / run_cnt summed over every program skbtop holds (the floor has no nftables probes), $PACKETS datagrams, median of $STATS_ROUNDS runs"
 for c in $stat_cases; do
 	f=$(floor_of "$c")
 	if [ "$c" = "$f" ]; then
