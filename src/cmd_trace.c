@@ -149,6 +149,7 @@ struct trace {
 	 */
 	pthread_t starter;
 	bool starter_on;
+	bool unlinked;	    /* the probes are off: stop() is reading what they left */
 	atomic_int stage;   /* enum start_stage */
 	atomic_bool cancel; /* the user quit before the session ran */
 	int start_rc;
@@ -1109,13 +1110,26 @@ static const char *screen_starting(void *ctx, bool *failed)
 	return NULL;
 }
 
-/* Both loaders' probes off, once; the time it took is said. The session reads them no more. */
+/* Both loaders' probes off, once; the time it took is said. Their maps and programs stay. */
+static void unlink_probes(struct trace *t)
+{
+	double t0 = clock__ms();
+
+	if (!t->loader || t->unlinked)
+		return;
+	nft_loader__unlink(t->nft);
+	loader__unlink(t->loader);
+	t->unlinked = true;
+	fprintf(stderr, "skbtop: detached in %.1f ms\n", clock__ms() - t0);
+}
+
+/* Both loaders freed, their probes off first. The session reads them no more. */
 static void detach(struct trace *t)
 {
+	unlink_probes(t);
 	nft_loader__detach(t->nft);
 	t->kernel.nl = NULL;
-	if (t->loader)
-		fprintf(stderr, "skbtop: detached in %.1f ms\n", loader__free(t->loader));
+	loader__free(t->loader);
 	t->loader = NULL;
 	t->kernel.loader = NULL;
 }
@@ -1126,13 +1140,16 @@ static int stop(struct trace *t, const struct trace_args *a)
 	struct cost_figures session;
 	int rc = 0;
 
-	/* Stop reading, then take what is still in the ring buffer and the queue. */
+	/* Probes off first: every event counted as sent is then in the ring buffer, and the last
+	 * read below takes it. Then stop reading, and take what is still in the ring and the queue.
+	 */
+	unlink_probes(t);
 	poller__stop(t->poller);
 	session__finish(t->session);
 	if (t->http)
 		fprintf(stderr, "skbtop: metrics: %lu requests answered\n",
 			metrics_http__requests(t->http));
-	/* Before the detach: the programs' last runs are part of the session. */
+	/* Before the programs are freed: their last runs are part of the session. */
 	cost__finish(t->cost, &session);
 	t->st.cost = &session;
 	print_counts(t);

@@ -989,13 +989,25 @@ static void detach_all(struct loader *l)
 	}
 }
 
-double loader__free(struct loader *l)
+double loader__unlink(struct loader *l)
 {
 	double t0 = clock__ms();
 
 	if (!l)
 		return 0;
 	detach_all(l);
+	l->n_links = 0;
+	l->n_fds = 0;
+	return clock__ms() - t0;
+}
+
+double loader__free(struct loader *l)
+{
+	double t0 = clock__ms();
+
+	if (!l)
+		return 0;
+	loader__unlink(l);
 	skbtop_bpf__destroy(l->skel);
 	for (size_t i = 0; i < l->n_mods; i++) {
 		free(l->mods[i].name);

@@ -91,7 +91,12 @@ int loader__counters(const struct loader *l, uint64_t *out);
 /* How many tracked skbs the kernel side counts as live (never ended): 0 once every followed skb
  * ended, unless the table evicted one that was (the count then stays higher). */
 int64_t loader__live(const struct loader *l);
-/* Detaches and frees everything; returns how long the detach took, in ms. */
+/*
+ * Takes every probe off and waits until none runs, so that what they sent is all in the ring
+ * buffer; the maps, counters and programs stay. Returns how long that took, in ms.
+ */
+double loader__unlink(struct loader *l);
+/* Detaches (if loader__unlink did not) and frees everything; returns how long that took, in ms. */
 double loader__free(struct loader *l);
 
 #endif

@@ -754,13 +754,10 @@ void nft_loader__for_each_prog(const struct nft_loader *l, loader_prog_fn fn, vo
 		fn(ctx, l->copies[i].fd);
 }
 
-void nft_loader__detach(struct nft_loader *l)
+void nft_loader__unlink(struct nft_loader *l)
 {
 	if (!l)
 		return;
-	/* What is read stays for the saved session; our own tables' removal is not read again. */
-	if (l->rules)
-		nft_ruleset__set_live(l->rules, false);
 	for (size_t i = 0; i < l->n_nf_links; i++)
 		close(l->nf_links[i]);
 	l->n_nf_links = 0;
@@ -768,6 +765,16 @@ void nft_loader__detach(struct nft_loader *l)
 		bpf_link__destroy(l->links[i]);
 		l->links[i] = NULL;
 	}
+}
+
+void nft_loader__detach(struct nft_loader *l)
+{
+	if (!l)
+		return;
+	/* What is read stays for the saved session; our own tables' removal is not read again. */
+	if (l->rules)
+		nft_ruleset__set_live(l->rules, false);
+	nft_loader__unlink(l);
 	for (size_t i = 1; i < l->n_copies; i++)
 		close(l->copies[i].fd);
 	l->n_copies = 0;

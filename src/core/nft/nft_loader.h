@@ -58,6 +58,11 @@ const char *nft_loader__status(const struct nft_loader *l);
 /* Every program loaded (probes and bracket copies), as loader__for_each_prog. */
 void nft_loader__for_each_prog(const struct nft_loader *l, loader_prog_fn fn, void *ctx);
 /*
+ * Takes the probes and netfilter links off (waiting until none runs): what they sent is then all in
+ * the ring buffer. The programs, the dormant table and the netlink trace stay.
+ */
+void nft_loader__unlink(struct nft_loader *l);
+/*
  * Detach every probe, link, the dormant table and the netlink trace, but keep the rule text: the
  * session is exported after the detach, and its rule events still need their text.
  */

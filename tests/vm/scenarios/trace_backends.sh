@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Inside a tests/vm/run guest: each forced backend either works (function events for a real packet,
-# counts printed, nothing left attached) or, when the kernel lacks it, fails with a clear error.
+# counts printed, every event sent read even when stopped mid-traffic, nothing left attached) or,
+# when the kernel lacks it, fails with a clear error.
 set -u
 . tests/lib.sh
 . tests/integration/trace_lib.bash
@@ -25,7 +26,19 @@ try_backend() {
 	ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9999 --src-port 40100 --size 20
 	sleep 2
 	mine=$(held_links "$TRACE_PID")
+	# Still sending while skbtop stops: what the probes sent until they were off is read.
+	ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9998 --count 1000000 --interval 1 \
+		--timeout 60 >/dev/null 2>&1 &
+	sender=$!
+	sleep 1
 	trace_stop TERM
+	kill "$sender" 2>/dev/null
+	wait "$sender" 2>/dev/null
+	sent=$(sed -nE 's/^skbtop: kernel: ([0-9]+) events sent.*/\1/p' "$TRACE_ERR")
+	accounted=$(jq -rs 'map(select(has("stats")))[0].stats
+		| .events + .lost_queue + .bad_records' "$TRACE_OUT")
+	check "--backend $b: stopped while traffic flows, every event sent arrived or is counted (${sent:-?} = $accounted)" \
+		test "${sent:-0}" -gt 0 -a "${sent:-0}" = "$accounted"
 	grep -E '^skbtop: detached' "$TRACE_ERR" | sed "s/^/# $b: /"
 	check "--backend $b: the datagram's journey has function events through ip_rcv to the drop" \
 		any_event "$TRACE_OUT" '.sport == 40100 and .type == "func" and .func == "ip_rcv"'
@@ -57,6 +70,7 @@ case $VM_KERNEL in
 	rc=$?
 	check "--backend kprobe-multi on 6.1 fails (status $rc) saying the kernel lacks it: $(cat "$TRACE_DIR/km.err")" \
 		sh -c "[ $rc -eq 1 ] && grep -q '^skbtop: --backend kprobe.multi: kernel has no kprobe.multi' '$TRACE_DIR/km.err'"
+	try_backend kprobe
 	;;
 *)
 	try_backend kprobe-multi
