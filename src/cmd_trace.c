@@ -1140,7 +1140,9 @@ static int stop(struct trace *t, const struct trace_args *a)
 	struct cost_figures session;
 	int rc = 0;
 
-	/* Probes off first: every event counted as sent is then in the ring buffer, and the last
+	/* The session's cost ends where tracing does, not after the detach's waits. */
+	cost__finish(t->cost, &session);
+	/* Probes off next: every event counted as sent is then in the ring buffer, and the last
 	 * read below takes it. Then stop reading, and take what is still in the ring and the queue.
 	 */
 	unlink_probes(t);
@@ -1149,8 +1151,6 @@ static int stop(struct trace *t, const struct trace_args *a)
 	if (t->http)
 		fprintf(stderr, "skbtop: metrics: %lu requests answered\n",
 			metrics_http__requests(t->http));
-	/* Before the programs are freed: their last runs are part of the session. */
-	cost__finish(t->cost, &session);
 	t->st.cost = &session;
 	print_counts(t);
 	/* The screen's users see the session's cost too, once the screen is gone. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The cost's arithmetic without a kernel: shares of one CPU, time per run and runs per second
- * between two samples; counters that start again; empty intervals; the header's forms.
+ * between two samples; BPF figures over the seconds the statistics were on; counters that start
+ * again; empty intervals; the header's forms.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -21,15 +22,20 @@ static const struct cost_counts t0 = {
 	.at_ns = 5000 * MS,
 	.bpf_run_ns = 100 * MS,
 	.bpf_runs = 70000,
+	.sampled_ns = 1000 * MS,
 	.process_cpu_ns = 900 * MS,
 	.poller_cpu_ns = 300 * MS,
 };
 
-/* Two seconds later: 40 ms of BPF over 50,000 runs, 60 ms of the process, 20 of the poller. */
+/*
+ * Two seconds later, the statistics on all along: 40 ms of BPF over 50,000 runs, 60 ms of the
+ * process, 20 of the poller.
+ */
 static const struct cost_counts t1 = {
 	.at_ns = 7000 * MS,
 	.bpf_run_ns = 140 * MS,
 	.bpf_runs = 120000,
+	.sampled_ns = 3000 * MS,
 	.process_cpu_ns = 960 * MS,
 	.poller_cpu_ns = 320 * MS,
 };
@@ -50,6 +56,46 @@ static void shares_of_one_cpu_per_run_and_per_second(void **state)
 	assert_true(fabs(f.process_cpu_pct - 3.0) < 1e-9);
 	assert_true(fabs(f.poller_cpu_pct - 1.0) < 1e-9);
 	assert_true(fabs(f.cpu_pct - 5.0) < 1e-9);
+}
+
+/* The statistics were on for half a second of the two: the BPF figures are that half second's. */
+static void bpf_figures_are_over_the_sampled_time(void **state)
+{
+	struct cost_counts part = t1;
+	struct cost_figures f = { .bpf_known = true };
+
+	(void)state;
+	part.sampled_ns = t0.sampled_ns + 500 * MS;
+	cost__between(&t0, &part, &f);
+	assert_true(fabs(f.seconds - 2.0) < 1e-9);
+	assert_true(fabs(f.bpf_sampled_s - 0.5) < 1e-9);
+	assert_true(fabs(f.bpf_cpu_pct - 8.0) < 1e-9);
+	assert_true(fabs(f.bpf_ns_per_run - 800.0) < 1e-9);
+	assert_true(fabs(f.bpf_runs_per_s - 100000.0) < 1e-9);
+	/* The process's share stays over the whole interval; the total adds the two shares. */
+	assert_true(fabs(f.process_cpu_pct - 3.0) < 1e-9);
+	assert_true(fabs(f.cpu_pct - 11.0) < 1e-9);
+}
+
+/* An interval with the statistics off: the BPF figures stay the last sampled interval's. */
+static void an_unsampled_interval_keeps_the_last_bpf_figures(void **state)
+{
+	struct cost_counts off = t1;
+	struct cost_figures f = { .bpf_known = true };
+
+	(void)state;
+	cost__between(&t0, &t1, &f);
+	off.at_ns += 1000 * MS;
+	off.process_cpu_ns += 10 * MS;
+	cost__between(&t1, &off, &f);
+	assert_true(f.measured);
+	assert_true(fabs(f.seconds - 1.0) < 1e-9);
+	assert_true(fabs(f.bpf_cpu_pct - 2.0) < 1e-9);
+	assert_true(fabs(f.bpf_ns_per_run - 800.0) < 1e-9);
+	assert_true(fabs(f.bpf_runs_per_s - 25000.0) < 1e-9);
+	assert_true(fabs(f.bpf_sampled_s - 2.0) < 1e-9);
+	assert_true(fabs(f.process_cpu_pct - 1.0) < 1e-9);
+	assert_true(fabs(f.cpu_pct - 3.0) < 1e-9);
 }
 
 static void unknown_bpf_time_is_not_added_to_the_total(void **state)
@@ -173,6 +219,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(shares_of_one_cpu_per_run_and_per_second),
+		cmocka_unit_test(bpf_figures_are_over_the_sampled_time),
+		cmocka_unit_test(an_unsampled_interval_keeps_the_last_bpf_figures),
 		cmocka_unit_test(unknown_bpf_time_is_not_added_to_the_total),
 		cmocka_unit_test(a_counter_that_starts_again_counts_from_zero),
 		cmocka_unit_test(a_program_leaving_the_set_does_not_take_its_time_back),

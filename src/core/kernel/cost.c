@@ -27,7 +27,10 @@ struct cost_prog {
 
 struct cost {
 	const struct poller *poller;
-	int stats_fd; /* keeps the kernel's statistics on; -1 when refused */
+	int stats_fd;  /* keeps the kernel's statistics on; -1 while off or refused */
+	bool own;      /* the kernel lets skbtop turn them on (else they are the sysctl's) */
+	bool sampling; /* they were on since the last read */
+	unsigned int interval;
 	struct cost_prog *progs;
 	size_t n_progs, cap_progs;
 	struct cost_counts first, last;
@@ -56,23 +59,30 @@ void cost__between(const struct cost_counts *from, const struct cost_counts *to,
 		   struct cost_figures *out)
 {
 	uint64_t ns = to->at_ns > from->at_ns ? to->at_ns - from->at_ns : 0;
+	uint64_t sampled =
+		to->sampled_ns > from->sampled_ns ? to->sampled_ns - from->sampled_ns : 0;
 	uint64_t run_ns = cost__advance(from->bpf_run_ns, to->bpf_run_ns);
 	uint64_t runs = cost__advance(from->bpf_runs, to->bpf_runs);
 	uint64_t proc = cost__advance(from->process_cpu_ns, to->process_cpu_ns);
 	uint64_t poll = cost__advance(from->poller_cpu_ns, to->poller_cpu_ns);
 
 	out->measured = ns > 0;
-	out->bpf_run_ns = run_ns;
-	out->bpf_runs = runs;
 	out->seconds = ns / 1e9;
-	out->bpf_ns_per_run = runs ? (double)run_ns / (double)runs : 0;
 	if (!ns) {
+		out->bpf_sampled_s = out->bpf_ns_per_run = 0;
+		out->bpf_run_ns = out->bpf_runs = 0;
 		out->bpf_cpu_pct = out->bpf_runs_per_s = 0;
 		out->process_cpu_pct = out->poller_cpu_pct = out->cpu_pct = 0;
 		return;
 	}
-	out->bpf_cpu_pct = 100.0 * (double)run_ns / (double)ns;
-	out->bpf_runs_per_s = per_s(runs, ns);
+	if (sampled) {
+		out->bpf_sampled_s = sampled / 1e9;
+		out->bpf_run_ns = run_ns;
+		out->bpf_runs = runs;
+		out->bpf_ns_per_run = runs ? (double)run_ns / (double)runs : 0;
+		out->bpf_cpu_pct = 100.0 * (double)run_ns / (double)sampled;
+		out->bpf_runs_per_s = per_s(runs, sampled);
+	}
 	out->process_cpu_pct = 100.0 * (double)proc / (double)ns;
 	out->poller_cpu_pct = 100.0 * (double)poll / (double)ns;
 	out->cpu_pct = out->process_cpu_pct + (out->bpf_known ? out->bpf_cpu_pct : 0);
@@ -97,7 +107,9 @@ static void enable_stats(struct cost *c)
 	int err = fd < 0 ? errno : 0;
 
 	c->stats_fd = fd;
-	c->live.bpf_known = fd >= 0 || stats_sysctl_on();
+	c->own = fd >= 0;
+	c->sampling = c->own || stats_sysctl_on();
+	c->live.bpf_known = c->sampling;
 	if (c->live.bpf_known)
 		return;
 	snprintf(c->live.bpf_why, sizeof(c->live.bpf_why), "kernel BPF stats unavailable: %s%s",
@@ -143,13 +155,16 @@ void cost__add_prog(void *cost, int prog_fd)
 static void read_counts(struct cost *c)
 {
 	struct cost_counts *k = &c->last;
+	uint64_t now = clock__ns_of(CLOCK_MONOTONIC);
 
-	k->at_ns = clock__ns_of(CLOCK_MONOTONIC);
+	if (c->sampling && now > k->at_ns)
+		k->sampled_ns += now - k->at_ns;
+	k->at_ns = now;
 	k->process_cpu_ns = clock__ns_of(CLOCK_PROCESS_CPUTIME_ID);
 	if (c->poller)
 		poller__cpu_ns(c->poller, &k->poller_cpu_ns);
 	/* Borrowed from the sysctl, the statistics go when someone turns it off. */
-	if (c->live.bpf_known && c->stats_fd < 0 && !stats_sysctl_on()) {
+	if (c->live.bpf_known && !c->own && !stats_sysctl_on()) {
 		c->live.bpf_known = false;
 		snprintf(c->live.bpf_why, sizeof(c->live.bpf_why),
 			 "kernel BPF stats turned off (kernel.bpf_stats_enabled=0)");
@@ -172,8 +187,22 @@ void cost__start(struct cost *c)
 {
 	read_counts(c);
 	/* What ran before the start is not counted: the sums start at zero here. */
-	c->last.bpf_run_ns = c->last.bpf_runs = 0;
+	c->last.bpf_run_ns = c->last.bpf_runs = c->last.sampled_ns = 0;
 	c->first = c->last;
+}
+
+/* The statistics on for the next interval when it is a sampled one, else off. */
+static void schedule_stats(struct cost *c)
+{
+	bool on = ++c->interval % COST_STATS_EVERY == 0;
+
+	if (c->own && on && c->stats_fd < 0)
+		c->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	else if (!on && c->stats_fd >= 0) {
+		close(c->stats_fd);
+		c->stats_fd = -1;
+	}
+	c->sampling = c->stats_fd >= 0 || (c->live.bpf_known && stats_sysctl_on());
 }
 
 bool cost__sample(struct cost *c)
@@ -184,6 +213,7 @@ bool cost__sample(struct cost *c)
 		return false;
 	read_counts(c);
 	cost__between(&prev, &c->last, &c->live);
+	schedule_stats(c);
 	return true;
 }
 

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What tracing costs while it runs: the kernel's run time of skbtop's own BPF programs (the
- * kernel's BPF statistics, kept on only while skbtop holds them) and the CPU time of skbtop's
- * process and of its poller thread, as shares of one CPU. Sampled at most once a second by the
- * thread that moves events into the store; the figures are plain numbers the screen and the
- * stream print.
+ * kernel's BPF statistics) and the CPU time of skbtop's process and of its poller thread, as
+ * shares of one CPU. Sampled at most once a second by the thread that moves events into the
+ * store; the figures are plain numbers the screen and the stream print.
+ *
+ * The statistics cost each program run two reads of the clock, a tenth of the traced machine's
+ * packet rate here: skbtop turns them on for one interval in COST_STATS_EVERY, and its BPF figures
+ * are those of the seconds they were on (all of them when kernel.bpf_stats_enabled is set).
  */
 #ifndef SKBTOP_COST_H
 #define SKBTOP_COST_H
@@ -14,10 +17,14 @@
 
 struct poller;
 
+/* The BPF statistics are on for one interval of this many. */
+#define COST_STATS_EVERY 10
+
 /* Counters at one instant; the BPF ones summed over the programs since the first sample. */
 struct cost_counts {
 	uint64_t at_ns; /* CLOCK_MONOTONIC */
 	uint64_t bpf_run_ns, bpf_runs;
+	uint64_t sampled_ns; /* how long the BPF statistics were on, summed */
 	uint64_t process_cpu_ns, poller_cpu_ns;
 };
 
@@ -27,8 +34,10 @@ struct cost_figures {
 	char bpf_why[160];
 	unsigned int bpf_programs; /* programs summed */
 	double seconds;		   /* the interval */
+	/* The BPF figures are over the part of it the statistics were on. */
+	double bpf_sampled_s;
 	uint64_t bpf_run_ns, bpf_runs;
-	double bpf_cpu_pct; /* BPF run time over the interval: % of one CPU (may pass 100) */
+	double bpf_cpu_pct; /* BPF run time over the sampled time: % of one CPU (may pass 100) */
 	double bpf_ns_per_run;
 	double bpf_runs_per_s;
 	double process_cpu_pct; /* every thread of skbtop, user and system time */
@@ -51,8 +60,9 @@ void cost__add_read(struct cost_counts *k, struct cost_prog_counters *last,
 		    const struct cost_prog_counters *now);
 /*
  * The figures between two samples. bpf_known, bpf_why and bpf_programs are left as they are
- * (cpu_pct counts the BPF time only when bpf_known). An empty or backward interval gives zeros
- * and measured false.
+ * (cpu_pct counts the BPF time only when bpf_known). The BPF figures are over the time the
+ * statistics were on; when they were off all along, the BPF figures already in out stay (the
+ * last sample's). An empty or backward interval gives zeros and measured false.
  */
 void cost__between(const struct cost_counts *from, const struct cost_counts *to,
 		   struct cost_figures *out);
@@ -60,16 +70,19 @@ void cost__between(const struct cost_counts *from, const struct cost_counts *to,
 struct cost;
 
 /*
- * Turns the kernel's BPF run-time statistics on for as long as the cost lives (or finds them
- * on already); when neither, the figures say why and carry the CPU time only. poller may be
- * NULL. NULL only when out of memory.
+ * Turns the kernel's BPF run-time statistics on for the first interval (or finds them on
+ * already); when neither, the figures say why and carry the CPU time only. poller may be NULL.
+ * NULL only when out of memory.
  */
 struct cost *cost__new(const struct poller *poller);
 /* Adds a program to the sum; prog_fd is duplicated. The shape of loader__for_each_prog's fn. */
 void cost__add_prog(void *cost, int prog_fd);
 /* The first sample: figures count from here. */
 void cost__start(struct cost *c);
-/* A new interval when a second has passed since the last; true when the figures changed. */
+/*
+ * A new interval when a second has passed since the last; true when the figures changed. Turns
+ * the statistics on or off for the next interval.
+ */
 bool cost__sample(struct cost *c);
 /* The figures of the last interval, updated in place by cost__sample. */
 const struct cost_figures *cost__live(const struct cost *c);

@@ -219,13 +219,13 @@ static void cost(FILE *out, const struct cost_figures *c)
 		  "CPU skbtop's process took over the last interval, in CPUs.", 6,
 		  c ? c->process_cpu_pct / 100 : 0, false },
 		{ "skbtop_cost_bpf_cpu_ratio",
-		  "CPU skbtop's BPF programs took over the last interval, in CPUs.", 6,
+		  "CPU skbtop's BPF programs took over the last second sampled, in CPUs.", 6,
 		  c ? c->bpf_cpu_pct / 100 : 0, true },
 		{ "skbtop_cost_bpf_run_seconds",
-		  "Mean run time of skbtop's BPF programs over the last interval.", 9,
+		  "Mean run time of skbtop's BPF programs over the last second sampled.", 9,
 		  c ? c->bpf_ns_per_run / 1e9 : 0, true },
 		{ "skbtop_cost_bpf_runs_per_second",
-		  "Runs of skbtop's BPF programs per second over the last interval.", 1,
+		  "Runs of skbtop's BPF programs per second over the last second sampled.", 1,
 		  c ? c->bpf_runs_per_s : 0, true },
 	};
 

@@ -524,6 +524,8 @@ static void cost_fields(const struct cost_figures *c, cost_field_fn fn, void *ct
 		fn(ctx, "bpf_runs", v, NULL);
 		snprintf(v, sizeof(v), "%" PRIu64, c->bpf_run_ns);
 		fn(ctx, "bpf_run_ns", v, NULL);
+		snprintf(v, sizeof(v), "%.2f", c->bpf_sampled_s);
+		fn(ctx, "bpf_sampled_s", v, NULL);
 		snprintf(v, sizeof(v), "%u", c->bpf_programs);
 		fn(ctx, "bpf_programs", v, NULL);
 	} else {

@@ -24,13 +24,13 @@ try_backend() {
 	attached=$(sed -nE 's/^skbtop: functions: ([0-9]+) attached.*/\1/p' "$TRACE_ERR")
 	check "--backend $b attaches functions and says so (${attached:-none})" test "${attached:-0}" -gt 100
 	ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9999 --src-port 40100 --size 20
-	sleep 2
-	mine=$(held_links "$TRACE_PID")
-	# Still sending while skbtop stops: what the probes sent until they were off is read.
+	# Still sending while skbtop stops: what the probes sent until they were off is read. From
+	# the start, so that the first second, whose BPF run time is measured, has runs.
 	ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9998 --count 1000000 --interval 1 \
 		--timeout 60 >/dev/null 2>&1 &
 	sender=$!
-	sleep 1
+	sleep 2
+	mine=$(held_links "$TRACE_PID")
 	trace_stop TERM
 	kill "$sender" 2>/dev/null
 	wait "$sender" 2>/dev/null
