@@ -22,7 +22,7 @@
 # (5000), VM_ROUNDS (3), VM_STATS_ROUNDS (1, 0: none), VM_FENTRY=0 (the guests' default backend
 # only: fentry's attach and detach add minutes under emulation), VM_BENCH_TIMEOUT (1500 s a guest),
 # GUEST_LOCK=FILE (flock FILE around each guest boot, where others boot guests on the same machine
-# too), STATS_SETTLE (1.5 s after skbtop's attach before a flood, see case_start).
+# too).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 if [ -z "${VM_KERNEL:-}" ] && [ -z "${COST_HERE:-}" ]; then
@@ -210,9 +210,7 @@ case_label() {
 	echo "${label[$(base "$1")]}${b:+ [${b#@}]}"
 }
 
-# case_start CASE: starts the tracer of CASE and waits until it is attached; skbtop, until its
-# first second is over: it keeps the kernel's BPF statistics on for that second and one in ten
-# after, and the floods measure the other nine (STATS_SETTLE=0: from the attach on).
+# case_start CASE: starts the tracer of CASE and waits until it is attached.
 case_start() {
 	local be=()
 	[[ $1 == *@* ]] && be=(--backend "${1#*@}")
@@ -227,10 +225,6 @@ case_start() {
 	bt-count6) bt_start 6 "$(bt_probes "$TP6") { @[probe] = count(); }" ;;
 	bt-count) bt_start "$(wc -w <<<"$SK_TPS")" "$(bt_probes "$SK_TPS") { @[probe] = count(); }" ;;
 	bt-print6) bt_start 6 "$(bt_probes "$TP6") { printf(\"%s %llx\\n\", probe, args->skbaddr); }" ;;
-	esac || return 1
-	case $(base "$1") in
-	untraced | bt-*) ;;
-	*) sleep "${STATS_SETTLE:-1.5}" ;;
 	esac
 }
 

@@ -49,10 +49,9 @@ check "at 150 columns the cost is split into BPF and process, the trace filter w
 	wait_for '^ [0-9.]+k? ev/s  cost [0-9.]+% cpu: bpf [0-9.]+%, process [0-9.]+%  packets .*  trace: udp, netns /run/netns/[a-z0-9-]+  ' 5
 quit
 
-# From before the start: the BPF statistics are on for the first second (then one in ten).
+start 200 36 || { not_ok "skbtop starts live at 200x36"; exit 1; }
 traffic &
 sender=$!
-start 200 36 || { not_ok "skbtop starts live at 200x36"; exit 1; }
 check "while packets flow, the header shows the BPF time per run and the runs per second" \
 	wait_for 'cost [0-9.]+% cpu: bpf [0-9.]+% \([1-9][0-9]* ns/run, [1-9][0-9.]*k? runs/s\), process [0-9.]+% \(poller [0-9.]+%\)' 5
 first=$(cost_now)

@@ -19,6 +19,8 @@
 #include "core/base/clock.h"
 
 #define SAMPLE_NS 1000000000ull
+/* The statistics' window at the start of each interval: a tenth of the time. */
+#define COST_WINDOW_NS 100000000ull
 
 struct cost_prog {
 	int fd;
@@ -27,13 +29,14 @@ struct cost_prog {
 
 struct cost {
 	const struct poller *poller;
-	int stats_fd;  /* keeps the kernel's statistics on; -1 while off or refused */
-	bool own;      /* the kernel lets skbtop turn them on (else they are the sysctl's) */
-	bool sampling; /* they were on since the last read */
-	unsigned int interval;
+	int stats_fd;	    /* keeps the kernel's statistics on, for a window; else -1 */
+	uint64_t window_ns; /* when that window opened */
+	bool own;	    /* the kernel lets skbtop turn them on (else they are the sysctl's) */
+	bool continuous;    /* on anyway (the sysctl): the whole interval is sampled */
 	struct cost_prog *progs;
 	size_t n_progs, cap_progs;
-	struct cost_counts first, last;
+	/* At the start, at the start of the interval, at the last read. */
+	struct cost_counts first, mark, last;
 	struct cost_figures live;
 };
 
@@ -101,15 +104,16 @@ static bool stats_sysctl_on(void)
 	return v == 1;
 }
 
-static void enable_stats(struct cost *c)
+/* Whether skbtop may turn the statistics on itself; if not, whether they are on anyway. */
+static void probe_stats(struct cost *c)
 {
 	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	int err = fd < 0 ? errno : 0;
 
-	c->stats_fd = fd;
 	c->own = fd >= 0;
-	c->sampling = c->own || stats_sysctl_on();
-	c->live.bpf_known = c->sampling;
+	if (fd >= 0)
+		close(fd);
+	c->live.bpf_known = c->own || stats_sysctl_on();
 	if (c->live.bpf_known)
 		return;
 	snprintf(c->live.bpf_why, sizeof(c->live.bpf_why), "kernel BPF stats unavailable: %s%s",
@@ -126,7 +130,8 @@ struct cost *cost__new(const struct poller *poller)
 	if (!c)
 		return NULL;
 	c->poller = poller;
-	enable_stats(c);
+	c->stats_fd = -1;
+	probe_stats(c);
 	return c;
 }
 
@@ -151,13 +156,27 @@ void cost__add_prog(void *cost, int prog_fd)
 	c->live.bpf_programs = (unsigned int)c->n_progs;
 }
 
-/* Reads every program and the CPU clocks into c->last. */
-static void read_counts(struct cost *c)
+/* Adds what every program ran since the last read to c->last's sums. */
+static void read_bpf(struct cost *c)
+{
+	for (size_t i = 0; i < c->n_progs; i++) {
+		struct cost_prog *p = &c->progs[i];
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!bpf_obj_get_info_by_fd(p->fd, &info, &len))
+			cost__add_read(
+				&c->last, &p->last,
+				&(struct cost_prog_counters){ info.run_time_ns, info.run_cnt });
+	}
+}
+
+/* Reads every program and the CPU clocks into c->last at now. */
+static void read_counts(struct cost *c, uint64_t now)
 {
 	struct cost_counts *k = &c->last;
-	uint64_t now = clock__ns_of(CLOCK_MONOTONIC);
 
-	if (c->sampling && now > k->at_ns)
+	if (c->continuous && now > k->at_ns)
 		k->sampled_ns += now - k->at_ns;
 	k->at_ns = now;
 	k->process_cpu_ns = clock__ns_of(CLOCK_PROCESS_CPUTIME_ID);
@@ -169,51 +188,59 @@ static void read_counts(struct cost *c)
 		snprintf(c->live.bpf_why, sizeof(c->live.bpf_why),
 			 "kernel BPF stats turned off (kernel.bpf_stats_enabled=0)");
 	}
-	if (!c->live.bpf_known)
-		return;
-	for (size_t i = 0; i < c->n_progs; i++) {
-		struct cost_prog *p = &c->progs[i];
-		struct bpf_prog_info info = {};
-		__u32 len = sizeof(info);
+	if (c->live.bpf_known)
+		read_bpf(c);
+}
 
-		if (!bpf_obj_get_info_by_fd(p->fd, &info, &len))
-			cost__add_read(
-				k, &p->last,
-				&(struct cost_prog_counters){ info.run_time_ns, info.run_cnt });
-	}
+/*
+ * The statistics on for a window at the start of the interval; on anyway, the interval is
+ * sampled whole.
+ */
+static void open_window(struct cost *c, uint64_t now)
+{
+	c->continuous = c->live.bpf_known && stats_sysctl_on();
+	if (c->continuous || !c->own || c->stats_fd >= 0)
+		return;
+	c->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (c->stats_fd >= 0)
+		c->window_ns = now;
+}
+
+/* The window's runs read, its time counted as sampled, and the statistics off again. */
+static void close_window(struct cost *c, uint64_t now)
+{
+	if (c->stats_fd < 0)
+		return;
+	read_bpf(c);
+	close(c->stats_fd);
+	c->stats_fd = -1;
+	c->last.sampled_ns += now - c->window_ns;
 }
 
 void cost__start(struct cost *c)
 {
-	read_counts(c);
+	uint64_t now = clock__ns_of(CLOCK_MONOTONIC);
+
+	read_counts(c, now);
 	/* What ran before the start is not counted: the sums start at zero here. */
 	c->last.bpf_run_ns = c->last.bpf_runs = c->last.sampled_ns = 0;
-	c->first = c->last;
-}
-
-/* The statistics on for the next interval when it is a sampled one, else off. */
-static void schedule_stats(struct cost *c)
-{
-	bool on = ++c->interval % COST_STATS_EVERY == 0;
-
-	if (c->own && on && c->stats_fd < 0)
-		c->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	else if (!on && c->stats_fd >= 0) {
-		close(c->stats_fd);
-		c->stats_fd = -1;
-	}
-	c->sampling = c->stats_fd >= 0 || (c->live.bpf_known && stats_sysctl_on());
+	c->first = c->mark = c->last;
+	open_window(c, now);
 }
 
 bool cost__sample(struct cost *c)
 {
-	struct cost_counts prev = c->last;
+	uint64_t now = clock__ns_of(CLOCK_MONOTONIC);
 
-	if (clock__ns_of(CLOCK_MONOTONIC) - prev.at_ns < SAMPLE_NS)
+	if (c->stats_fd >= 0 && now - c->window_ns >= COST_WINDOW_NS)
+		close_window(c, now);
+	if (now - c->mark.at_ns < SAMPLE_NS)
 		return false;
-	read_counts(c);
-	cost__between(&prev, &c->last, &c->live);
-	schedule_stats(c);
+	close_window(c, now);
+	read_counts(c, now);
+	cost__between(&c->mark, &c->last, &c->live);
+	c->mark = c->last;
+	open_window(c, now);
 	return true;
 }
 
@@ -234,7 +261,10 @@ static void let_go(struct cost *c)
 
 void cost__finish(struct cost *c, struct cost_figures *session)
 {
-	read_counts(c);
+	uint64_t now = clock__ns_of(CLOCK_MONOTONIC);
+
+	close_window(c, now);
+	read_counts(c, now);
 	if (session) {
 		*session = c->live;
 		cost__between(&c->first, &c->last, session);

@@ -6,8 +6,8 @@
  * store; the figures are plain numbers the screen and the stream print.
  *
  * The statistics cost each program run two reads of the clock, a tenth of the traced machine's
- * packet rate here: skbtop turns them on for one interval in COST_STATS_EVERY, and its BPF figures
- * are those of the seconds they were on (all of them when kernel.bpf_stats_enabled is set).
+ * packet rate here: skbtop turns them on for the first tenth of each second only, and its BPF
+ * figures are over those tenths (over all the time when kernel.bpf_stats_enabled is set).
  */
 #ifndef SKBTOP_COST_H
 #define SKBTOP_COST_H
@@ -16,9 +16,6 @@
 #include <stdint.h>
 
 struct poller;
-
-/* The BPF statistics are on for one interval of this many. */
-#define COST_STATS_EVERY 10
 
 /* Counters at one instant; the BPF ones summed over the programs since the first sample. */
 struct cost_counts {
@@ -70,18 +67,19 @@ void cost__between(const struct cost_counts *from, const struct cost_counts *to,
 struct cost;
 
 /*
- * Turns the kernel's BPF run-time statistics on for the first interval (or finds them on
+ * Finds whether skbtop may turn the kernel's BPF run-time statistics on (or finds them on
  * already); when neither, the figures say why and carry the CPU time only. poller may be NULL.
  * NULL only when out of memory.
  */
 struct cost *cost__new(const struct poller *poller);
 /* Adds a program to the sum; prog_fd is duplicated. The shape of loader__for_each_prog's fn. */
 void cost__add_prog(void *cost, int prog_fd);
-/* The first sample: figures count from here. */
+/* The first sample, and the first window: figures count from here. */
 void cost__start(struct cost *c);
 /*
- * A new interval when a second has passed since the last; true when the figures changed. Turns
- * the statistics on or off for the next interval.
+ * Call it often: it turns the statistics off once their window is over, and when a second has
+ * passed since the last interval starts a new one, with a new window; true when the figures
+ * changed.
  */
 bool cost__sample(struct cost *c);
 /* The figures of the last interval, updated in place by cost__sample. */
