@@ -5,7 +5,7 @@
  * shares of one CPU. Sampled at most once a second by the thread that moves events into the
  * store; the figures are plain numbers the screen and the stream print.
  *
- * The statistics cost each program run two reads of the clock, a tenth of the traced machine's
+ * The statistics cost each program run two reads of the clock, 5-10 % of the traced machine's
  * packet rate here: skbtop turns them on for the first tenth of each second only, and its BPF
  * figures are over those tenths (over all the time when kernel.bpf_stats_enabled is set).
  */
