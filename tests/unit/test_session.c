@@ -34,8 +34,9 @@ struct world {
 	/* the fake kernel side */
 	uint64_t sent;
 	uint64_t caught_up;
+	uint64_t now; /* the clock netlink reads are timed by */
 	struct session_losses lost;
-	struct nft_trace_rec nl[8];
+	struct nft_trace_rec nl[300]; /* in the socket, more than one read takes */
 	int n_nl;
 };
 
@@ -55,8 +56,14 @@ static int fake_nl_read(void *ctx, struct nft_trace_rec *out, int max)
 	int n = w->n_nl < max ? w->n_nl : max;
 
 	memcpy(out, w->nl, (size_t)n * sizeof(*out));
-	w->n_nl = 0;
+	w->n_nl -= n;
+	memmove(w->nl, w->nl + n, (size_t)w->n_nl * sizeof(*out));
 	return n;
+}
+
+static uint64_t fake_now(void *ctx)
+{
+	return ((struct world *)ctx)->now;
 }
 
 /* netlink: the netlink trace is on; stream: lines go to w->out. */
@@ -66,7 +73,8 @@ static struct world *world_new(uint32_t queue_slots, bool netlink, bool stream)
 	struct session_source src = { .ctx = w,
 				      .caught_up_ns = fake_caught_up,
 				      .losses = fake_losses,
-				      .nl_read = netlink ? fake_nl_read : NULL };
+				      .nl_read = netlink ? fake_nl_read : NULL,
+				      .now_ns = fake_now };
 	struct session_outputs out = {};
 
 	assert_non_null(w);
@@ -184,6 +192,23 @@ static int line_of(struct world *w, const char *needle)
 	return 0;
 }
 
+/* The number of the last printed line that holds needle, 0 when none does. */
+static int last_line_of(struct world *w, const char *needle)
+{
+	int line = 1, last = 0;
+
+	fflush(w->st.f);
+	for (const char *p = w->out; p && *p; line++) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (memmem(p, len, needle, strlen(needle)))
+			last = line;
+		p += len + (end ? 1 : 0);
+	}
+	return last;
+}
+
 static int count_lines(struct world *w)
 {
 	int n = 0;
@@ -269,6 +294,55 @@ static void send_fillers(struct world *w, int n)
 		ev.tuple.sport = 1111;
 		SEND(w, ev);
 	}
+}
+
+/*
+ * A message read after a long gap (the reader was held up) may be that much older than its read,
+ * however many quick reads follow while it waits for its packet's records: the lines after its
+ * chain stay held until it joined.
+ */
+static void test_a_rule_event_read_after_a_long_gap_prints_inside_its_chain(void **state)
+{
+	struct world *w = world_new(64, true, true);
+
+	(void)state;
+	send_packet(w, 0x1000, MS(100), 5353);
+	nl_read_at(w, MS(250));
+	w->now = MS(250);
+	/* The poller is held up too: the ring buffer was last found empty before the read. */
+	w->caught_up = MS(130);
+	session__pump(w->ss, w->s);
+	assert_int_equal(session__join_stats(w->ss)->joined, 0);
+	for (int i = 0; i < 1000; i++) {
+		w->now += MS(1) / 10;
+		session__pump(w->ss, w->s);
+	}
+	w->caught_up = MS(400);
+	w->now = MS(400);
+	session__pump(w->ss, w->s);
+	assert_int_equal(session__join_stats(w->ss)->joined, 1);
+	session__finish(w->ss);
+	assert_int_equal(line_of(w, "rule #99"), line_of(w, "f in hook") + 1);
+	assert_int_equal(line_of(w, "f in exit"), line_of(w, "rule #99") + 1);
+	world_free(w);
+}
+
+/* At the end, more messages than one read takes: all of them print inside their chain. */
+static void test_the_end_reads_every_message_before_the_held_lines_leave(void **state)
+{
+	struct world *w = world_new(64, true, true);
+	int n = (int)(sizeof(w->nl) / sizeof(w->nl[0]));
+
+	(void)state;
+	send_packet(w, 0x1000, MS(100), 5353);
+	session__pump(w->ss, w->s);
+	for (int i = 0; i < n; i++)
+		nl_read_at(w, MS(101));
+	session__finish(w->ss);
+	assert_int_equal(session__join_stats(w->ss)->joined, n);
+	assert_int_equal(line_of(w, "rule #99"), line_of(w, "f in hook") + 1);
+	assert_int_equal(line_of(w, "f in exit"), last_line_of(w, "rule #99") + 1);
+	world_free(w);
 }
 
 static void test_a_pump_that_left_records_queued_does_not_trust_caught_up(void **state)
@@ -361,6 +435,8 @@ int main(void)
 		cmocka_unit_test(test_a_rule_event_waits_until_the_poller_caught_up_after_it),
 		cmocka_unit_test(test_a_later_ring_buffer_record_lets_a_rule_event_join),
 		cmocka_unit_test(test_a_rule_event_read_late_prints_inside_its_chain),
+		cmocka_unit_test(test_a_rule_event_read_after_a_long_gap_prints_inside_its_chain),
+		cmocka_unit_test(test_the_end_reads_every_message_before_the_held_lines_leave),
 		cmocka_unit_test(test_a_pump_that_left_records_queued_does_not_trust_caught_up),
 		cmocka_unit_test(test_every_event_sent_is_received_or_counted_lost),
 		cmocka_unit_test(test_skbtops_own_marking_chains_are_not_stored),

@@ -27,8 +27,8 @@ struct session {
 	struct stream_hold *hold; /* --stream with the netlink trace: lines wait for their rules */
 	uint64_t ring_ns; /* the latest kernel time among the ring buffer's records so far */
 	bool draining;	  /* stopping: the netlink trace is read once more, not with every pump */
-	uint64_t nl_read_ns; /* the latest read of the netlink trace */
-	uint64_t nl_gap_ns;  /* the largest recent gap between two reads */
+	uint64_t nl_drained_ns; /* the latest read of the netlink trace that emptied the sockets */
+	uint64_t nl_gap_ns;	/* the largest recent gap since such a read */
 	double last_metrics_ms;
 	double last_loss_ms;
 };
@@ -106,6 +106,11 @@ void session__kernel_source(struct session_kernel *k, struct session_source *src
 	};
 }
 
+static uint64_t now_ns(const struct session *ss)
+{
+	return ss->src.now_ns ? ss->src.now_ns(ss->src.ctx) : clock__ns();
+}
+
 struct session *session__new(struct store *s, struct queue *q, const struct session_source *src,
 			     const struct session_outputs *out)
 {
@@ -121,7 +126,7 @@ struct session *session__new(struct store *s, struct queue *q, const struct sess
 		goto fail;
 	if (ss->join && out->stream && !(ss->hold = stream_hold__new(HOLD_LINES)))
 		goto fail;
-	ss->nl_read_ns = clock__ns();
+	ss->nl_drained_ns = now_ns(ss);
 	publish_metrics(ss, true);
 	return ss;
 fail:
@@ -191,8 +196,9 @@ static void on_joined(void *ctx, const struct journey *j, const struct skbtop_nf
 /*
  * The time before which no rule event can still join: every trace message the kernel sent before
  * ready has been read (the socket is read after the queue is drained), so what has not joined yet
- * waits in the join, stamped when it was read. It was sent after the read before that one, so at
- * most the gap between two reads earlier; the gap grows when the machine is busy.
+ * waits in the join, stamped when it was read. It was sent after the last read that emptied the
+ * sockets before that one, so at most the gap since then earlier; the gap grows when the machine is
+ * busy. A message not read yet was sent after the last read that emptied the sockets.
  */
 static uint64_t hold_until(const struct session *ss, uint64_t ready)
 {
@@ -203,40 +209,54 @@ static uint64_t hold_until(const struct session *ss, uint64_t ready)
 	return upto > back ? upto - back : 0;
 }
 
+/* The gap since the last read that emptied the sockets, taken into nl_gap_ns before a read. */
+static void note_gap(struct session *ss, uint64_t now)
+{
+	uint64_t gap = now - ss->nl_drained_ns;
+
+	if (gap > HOLD_MAX_NS)
+		gap = HOLD_MAX_NS;
+	if (gap > ss->nl_gap_ns)
+		ss->nl_gap_ns = gap;
+	/* It shrinks slowly, after one slow read the next may be slow too; and not while a message
+	 * waits in the join, whose own gap may have been that large. */
+	else if (nft_join__oldest_ns(ss->join) == UINT64_MAX)
+		ss->nl_gap_ns -= ss->nl_gap_ns / 64;
+}
+
 /*
  * A netlink trace event waits until its packet's ring buffer records are surely in the store:
  * until the store has a record from after the time the event was read, or the poller found the
  * ring buffer empty after it (caught_up_ns, 0 if unknown) and the queue has been drained since.
  * No wait by the clock: a poller held up (a loaded guest) would let events look for journeys
- * that are still on their way. all joins the ones still waiting (at the end).
+ * that are still on their way. all joins the ones still waiting (at the end), and lets every held
+ * stream line out once a read emptied the sockets: a full batch may have left older messages.
  */
 static size_t pump_netlink(struct session *ss, struct store *s, uint64_t caught_up_ns, bool all)
 {
 	struct nft_trace_rec recs[NL_BATCH];
-	uint64_t ready;
+	uint64_t ready, now = now_ns(ss);
+	bool drained;
 	int n;
 
 	if (!ss->join)
 		return 0;
-	if (ss->hold) {
-		uint64_t now = clock__ns(), gap = now - ss->nl_read_ns;
-
-		if (gap > HOLD_MAX_NS)
-			gap = HOLD_MAX_NS;
-		/* It shrinks slowly: after one slow read the next may be slow too. */
-		ss->nl_gap_ns = gap > ss->nl_gap_ns ? gap : ss->nl_gap_ns - ss->nl_gap_ns / 64;
-		ss->nl_read_ns = now;
-	}
+	if (ss->hold)
+		note_gap(ss, now);
 	n = ss->src.nl_read(ss->src.ctx, recs, NL_BATCH);
+	drained = n < NL_BATCH;
+	if (drained)
+		ss->nl_drained_ns = now;
 	for (int i = 0; i < n; i++)
 		nft_join__push(ss->join, &recs[i]);
 	ready = ss->ring_ns > caught_up_ns ? ss->ring_ns : caught_up_ns;
 	/* A record is stamped a little before it is committed to the ring buffer. */
 	ready = ready > 1000000 ? ready - 1000000 : 0;
 	n += (int)nft_join__run(ss->join, s, all ? UINT64_MAX : ready, on_joined, ss);
-	if (ss->hold)
-		stream_hold__flush(ss->hold, ss->out.stream,
-				   all ? UINT64_MAX : hold_until(ss, ready));
+	if (ss->hold && !all)
+		stream_hold__flush(ss->hold, ss->out.stream, hold_until(ss, ready));
+	else if (ss->hold && drained)
+		stream_hold__flush(ss->hold, ss->out.stream, UINT64_MAX);
 	return (size_t)n;
 }
 
@@ -318,6 +338,8 @@ void session__finish(struct session *ss)
 	/* What the sockets hold now, not what traffic goes on sending. */
 	for (int i = 0; i < 64 && pump_netlink(ss, ss->store, 0, true); i++)
 		;
+	if (ss->hold)
+		stream_hold__flush(ss->hold, ss->out.stream, UINT64_MAX);
 	refresh_losses(ss, ss->store, true);
 	publish_metrics(ss, true);
 }

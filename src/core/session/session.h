@@ -42,6 +42,8 @@ struct session_source {
 	void (*losses)(void *ctx, struct session_losses *l);
 	/* Up to max netlink trace records read now; NULL when the netlink trace is off. */
 	int (*nl_read)(void *ctx, struct nft_trace_rec *out, int max);
+	/* The clock the netlink reads are timed by; NULL: clock__ns. */
+	uint64_t (*now_ns)(void *ctx);
 };
 
 /* The live kernel side; any of them may be NULL. Lives as long as the session. */
