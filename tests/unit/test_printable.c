@@ -73,6 +73,30 @@ static void test_every_byte_alone(void **state)
 	}
 }
 
+/* Text is tested eight bytes at a time: each byte at each place within and after the words. */
+static void test_every_byte_at_every_place_among_printable_text(void **state)
+{
+	(void)state;
+	for (int b = 1; b < 256; b++) {
+		for (int at = 0; at < 20; at++) {
+			char in[21], want[32];
+			char *s;
+
+			memset(in, 'a' + at % 26, sizeof(in) - 1);
+			in[20] = '\0';
+			in[at] = (char)b;
+			if (b >= 0x20 && b < 0x7f)
+				snprintf(want, sizeof(want), "%s", in);
+			else
+				snprintf(want, sizeof(want), "%.*s\\x%02x%s", at, in, b,
+					 in + at + 1);
+			s = shown(in);
+			assert_string_equal(s, want);
+			free(s);
+		}
+	}
+}
+
 static void test_copy_truncates_at_a_whole_escape(void **state)
 {
 	char buf[8];
@@ -157,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_c1_controls_and_broken_utf8_are_escaped),
 		cmocka_unit_test(test_printable_text_is_kept_as_it_is),
 		cmocka_unit_test(test_every_byte_alone),
+		cmocka_unit_test(test_every_byte_at_every_place_among_printable_text),
 		cmocka_unit_test(test_copy_truncates_at_a_whole_escape),
 		cmocka_unit_test(test_fprintf_escapes_what_it_formatted),
 		cmocka_unit_test(test_log_lines_are_printable),

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,14 +33,33 @@ size_t printable__len(const char *str)
 
 static const char hex[] = "0123456789abcdef";
 
+/*
+ * Whether the 8 bytes at s are all printable ASCII (0x20..0x7e), tested on the word at once: a
+ * byte below 0x20 borrows into its high bit when 0x20 is taken from each byte, and a byte above
+ * 0x7e sets its high bit when 1 is added (or has it set already). A borrow or carry crossing into
+ * the next byte happens only after a byte that is flagged itself, so the answer is exact.
+ */
+static bool ascii_word(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t v;
+
+	memcpy(&v, s, sizeof(v));
+	return !((((v - 0x20 * ones) & ~v) | ((v + ones) | v)) & highs);
+}
+
 void printable__fputs(FILE *f, const char *str)
 {
-	const char *s = str, *run = s;
+	const char *s = str, *run = s, *end = s + strlen(s);
 
-	while (*s) {
+	while (s < end) {
 		size_t n;
 
-		/* Most text is printable ASCII: no call for it. */
+		/* Most text is printable ASCII: eight bytes a test, and no call for it. */
+		if (end - s >= 8 && ascii_word(s)) {
+			s += 8;
+			continue;
+		}
 		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f) {
 			s++;
 			continue;

@@ -246,16 +246,27 @@ struct line {
 	size_t n;
 };
 
-/* s, then spaces up to width bytes (printf's "%-*s"). */
-static void line_pad(struct line *l, const char *s, size_t width)
+/* len bytes of s. */
+static inline void line_mem(struct line *l, const char *s, size_t len)
 {
-	size_t room = sizeof(l->buf) - 1 - l->n, len = strlen(s);
+	size_t room = sizeof(l->buf) - 1 - l->n;
 
 	if (len > room)
 		len = room;
 	memcpy(l->buf + l->n, s, len);
 	l->n += len;
-	room -= len;
+}
+
+/* A string literal: its length known when compiled, its copy a store or two. */
+#define line_lit(l, s) line_mem((l), "" s, sizeof(s) - 1)
+
+/* s, then spaces up to width bytes (printf's "%-*s"). */
+static void line_pad(struct line *l, const char *s, size_t width)
+{
+	size_t len = strlen(s), room;
+
+	line_mem(l, s, len);
+	room = sizeof(l->buf) - 1 - l->n;
 	if (width > len) {
 		width -= len;
 		if (width > room)
@@ -267,7 +278,7 @@ static void line_pad(struct line *l, const char *s, size_t width)
 
 static void line_str(struct line *l, const char *s)
 {
-	line_pad(l, s, 0);
+	line_mem(l, s, strlen(s));
 }
 
 /* v in decimal, right-aligned in width bytes (printf's "%*" PRIu64). */
@@ -284,8 +295,7 @@ static void line_u64(struct line *l, uint64_t v, size_t width)
 	memset(out, ' ', pad);
 	for (size_t i = 0; i < n; i++)
 		out[pad + i] = d[n - 1 - i];
-	out[pad + n] = '\0';
-	line_str(l, out);
+	line_mem(l, out, pad + n);
 }
 
 /* One event's line, built whole and made printable in one pass. */
@@ -298,42 +308,42 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 	FILE *f = st->f;
 
 	l.n = 0;
-	line_str(&l, "[");
+	line_lit(&l, "[");
 	line_u64(&l, j->id, 4);
-	line_str(&l, "] ");
+	line_lit(&l, "] ");
 	line_pad(&l, event_type__label(v->type), 5);
-	line_str(&l, " ");
+	line_lit(&l, " ");
 	line_pad(&l, family__name(v->tuple, v->l3proto), 4);
-	line_str(&l, "  ");
+	line_lit(&l, "  ");
 	line_pad(&l, p->name, 24);
 	line_str(&l, text_tuple(v->tuple));
 	if (ifname[0]) {
-		line_str(&l, "  ");
+		line_lit(&l, "  ");
 		line_str(&l, ifname);
 	}
 	switch (v->type) {
 	case SKBTOP_EV_DROP:
-		line_str(&l, "  DROP ");
+		line_lit(&l, "  DROP ");
 		line_str(&l, names__drop_reason(st->names, v->reason));
 		if (v->aux) {
-			line_str(&l, " at ");
+			line_lit(&l, " at ");
 			line_str(&l, names__sym(st->names, v->aux, sym, sizeof(sym)));
 		}
 		break;
 	case SKBTOP_EV_CONSUME:
-		line_str(&l, "  ");
+		line_lit(&l, "  ");
 		line_str(&l, fate__name(j->fate));
 		break;
 	case SKBTOP_EV_CLONE:
-		line_str(&l, "  clone [");
+		line_lit(&l, "  clone [");
 		line_u64(&l, child_id(st, v), 0);
-		line_str(&l, "]");
+		line_lit(&l, "]");
 		break;
 	}
 	if (v->flags & SKBTOP_F_NAT)
-		line_str(&l, "  NAT");
+		line_lit(&l, "  NAT");
 	if (v->flags & SKBTOP_F_FLOWTABLE)
-		line_str(&l, "  " STORE_FLOWTABLE_NOTE);
+		line_lit(&l, "  " STORE_FLOWTABLE_NOTE);
 	l.buf[l.n] = '\0';
 	printable__fputs(f, l.buf);
 	if (v->nft && (v->type == SKBTOP_EV_NFT_CHAIN || v->type == SKBTOP_EV_NFT_RULE ||
