@@ -48,9 +48,14 @@ static bool ascii_word(const char *s)
 	return !((((v - 0x20 * ones) & ~v) | ((v + ones) | v)) & highs);
 }
 
-void printable__fputs(FILE *f, const char *str)
+void printable__fputs(FILE *f, const char *s)
 {
-	const char *s = str, *run = s, *end = s + strlen(s);
+	printable__write(f, s, strlen(s));
+}
+
+void printable__write(FILE *f, const char *str, size_t len)
+{
+	const char *s = str, *run = s, *end = s + len;
 
 	while (s < end) {
 		size_t n;

@@ -16,6 +16,8 @@ size_t printable__len(const char *s);
 
 /* Writes s with every byte that is not printable as \xHH (caller holds f's lock or owns f). */
 void printable__fputs(FILE *f, const char *s);
+/* The same for a string whose length len is known (s[len] is its NUL). */
+void printable__write(FILE *f, const char *s, size_t len);
 
 /* printf, then printable__fputs of the result: the format's own text must be printable too. */
 void printable__fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

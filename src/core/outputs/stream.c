@@ -345,7 +345,7 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 	if (v->flags & SKBTOP_F_FLOWTABLE)
 		line_lit(&l, "  " STORE_FLOWTABLE_NOTE);
 	l.buf[l.n] = '\0';
-	printable__fputs(f, l.buf);
+	printable__write(f, l.buf, l.n);
 	if (v->nft && (v->type == SKBTOP_EV_NFT_CHAIN || v->type == SKBTOP_EV_NFT_RULE ||
 		       v->type == SKBTOP_EV_NF_HOOK))
 		text_nft(st, v, f);

@@ -626,7 +626,7 @@ static void post(struct names *n, struct if_found *f)
 {
 	pthread_mutex_lock(&n->if_lock);
 	f->next = n->found;
-	n->found = f;
+	__atomic_store_n(&n->found, f, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&n->if_lock);
 }
 
@@ -765,9 +765,12 @@ static void take_found(struct names *n)
 {
 	struct if_found *f, *next;
 
+	/* Asked at every line of the stream: a look without the lock while nothing came. */
+	if (!__atomic_load_n(&n->found, __ATOMIC_ACQUIRE))
+		return;
 	pthread_mutex_lock(&n->if_lock);
 	f = n->found;
-	n->found = NULL;
+	__atomic_store_n(&n->found, NULL, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&n->if_lock);
 	for (; f; f = next) {
 		next = f->next;
