@@ -144,6 +144,7 @@ struct trace {
 	struct metrics_http *http;
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
+	uint64_t since_ns; /* before the first probe or trace socket: what they send is newer */
 	/* The screen's start: start() in a thread of its own while the screen shows how far it is.
 	 * The thread writes only what start() makes; the screen reads it once the thread is joined.
 	 */
@@ -938,6 +939,7 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 		return 1;
 	}
 	t->phase_ms[PH_LOAD] = clock__ms();
+	t->since_ns = clock__ns();
 	if (stopping(t))
 		return 0;
 	atomic_store(&t->stage, STAGE_NFT);
@@ -1032,6 +1034,7 @@ static int open_session(struct trace *t, const struct trace_args *a)
 	out.cost = t->cost;
 	t->kernel = (struct session_kernel){ t->poller, t->loader, nft_loader__nltrace(t->nft) };
 	session__kernel_source(&t->kernel, &src);
+	src.since_ns = t->since_ns;
 	t->session = session__new(t->store, t->q, &src, &out);
 	if (!t->session) {
 		p_err("out of memory");

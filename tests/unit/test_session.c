@@ -66,15 +66,20 @@ static uint64_t fake_now(void *ctx)
 	return ((struct world *)ctx)->now;
 }
 
-/* netlink: the netlink trace is on; stream: lines go to w->out. */
-static struct world *world_new(uint32_t queue_slots, bool netlink, bool stream)
+/*
+ * netlink: the netlink trace is on; stream: lines go to w->out. The session is made at now on the
+ * netlink reads' clock, tracing having begun at since (0: then).
+ */
+static struct world *world_new_at(uint32_t queue_slots, bool netlink, bool stream, uint64_t now,
+				  uint64_t since)
 {
 	struct world *w = calloc(1, sizeof(*w));
 	struct session_source src = { .ctx = w,
 				      .caught_up_ns = fake_caught_up,
 				      .losses = fake_losses,
 				      .nl_read = netlink ? fake_nl_read : NULL,
-				      .now_ns = fake_now };
+				      .now_ns = fake_now,
+				      .since_ns = since };
 	struct session_outputs out = {};
 
 	assert_non_null(w);
@@ -96,9 +101,15 @@ static struct world *world_new(uint32_t queue_slots, bool netlink, bool stream)
 		w->st.store = w->s;
 		out.stream = &w->st;
 	}
+	w->now = now;
 	w->ss = session__new(w->s, w->q, &src, &out);
 	assert_non_null(w->ss);
 	return w;
+}
+
+static struct world *world_new(uint32_t queue_slots, bool netlink, bool stream)
+{
+	return world_new_at(queue_slots, netlink, stream, 0, 0);
 }
 
 static void world_free(struct world *w)
@@ -327,6 +338,30 @@ static void test_a_rule_event_read_after_a_long_gap_prints_inside_its_chain(void
 	world_free(w);
 }
 
+/*
+ * Traffic ran while the session was being made: the first read finds messages from before it, as
+ * old as the tracing, and the lines after their chain wait for them.
+ */
+static void test_a_rule_event_from_before_the_session_prints_inside_its_chain(void **state)
+{
+	struct world *w = world_new_at(64, true, true, MS(1000), MS(100));
+
+	(void)state;
+	send_packet(w, 0x1000, MS(150), 5353);
+	nl_read_at(w, MS(1000));
+	w->caught_up = MS(900);
+	session__pump(w->ss, w->s);
+	assert_int_equal(session__join_stats(w->ss)->joined, 0);
+	w->caught_up = MS(1100);
+	w->now = MS(1100);
+	session__pump(w->ss, w->s);
+	assert_int_equal(session__join_stats(w->ss)->joined, 1);
+	session__finish(w->ss);
+	assert_int_equal(line_of(w, "rule #99"), line_of(w, "f in hook") + 1);
+	assert_int_equal(line_of(w, "f in exit"), line_of(w, "rule #99") + 1);
+	world_free(w);
+}
+
 /* At the end, more messages than one read takes: all of them print inside their chain. */
 static void test_the_end_reads_every_message_before_the_held_lines_leave(void **state)
 {
@@ -436,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_a_later_ring_buffer_record_lets_a_rule_event_join),
 		cmocka_unit_test(test_a_rule_event_read_late_prints_inside_its_chain),
 		cmocka_unit_test(test_a_rule_event_read_after_a_long_gap_prints_inside_its_chain),
+		cmocka_unit_test(test_a_rule_event_from_before_the_session_prints_inside_its_chain),
 		cmocka_unit_test(test_the_end_reads_every_message_before_the_held_lines_leave),
 		cmocka_unit_test(test_a_pump_that_left_records_queued_does_not_trust_caught_up),
 		cmocka_unit_test(test_every_event_sent_is_received_or_counted_lost),

@@ -28,6 +28,7 @@ struct session {
 	uint64_t ring_ns; /* the latest kernel time among the ring buffer's records so far */
 	bool draining;	  /* stopping: the netlink trace is read once more, not with every pump */
 	uint64_t nl_drained_ns; /* the latest read of the netlink trace that emptied the sockets */
+	bool nl_drained;	/* there was one (before it, nl_drained_ns is when tracing began) */
 	uint64_t nl_gap_ns;	/* the largest recent gap since such a read */
 	double last_metrics_ms;
 	double last_loss_ms;
@@ -126,7 +127,9 @@ struct session *session__new(struct store *s, struct queue *q, const struct sess
 		goto fail;
 	if (ss->join && out->stream && !(ss->hold = stream_hold__new(HOLD_LINES)))
 		goto fail;
-	ss->nl_drained_ns = now_ns(ss);
+	/* Traffic may run while the session is made (a large store takes its time): messages can be
+	 * as old as the tracing. */
+	ss->nl_drained_ns = src->since_ns ? src->since_ns : now_ns(ss);
 	publish_metrics(ss, true);
 	return ss;
 fail:
@@ -212,9 +215,10 @@ static uint64_t hold_until(const struct session *ss, uint64_t ready)
 /* The gap since the last read that emptied the sockets, taken into nl_gap_ns before a read. */
 static void note_gap(struct session *ss, uint64_t now)
 {
-	uint64_t gap = now - ss->nl_drained_ns;
+	uint64_t gap = now > ss->nl_drained_ns ? now - ss->nl_drained_ns : 0;
 
-	if (gap > HOLD_MAX_NS)
+	/* Until a first read emptied the sockets, what they hold may go back to the start. */
+	if (gap > HOLD_MAX_NS && ss->nl_drained)
 		gap = HOLD_MAX_NS;
 	if (gap > ss->nl_gap_ns)
 		ss->nl_gap_ns = gap;
@@ -245,8 +249,10 @@ static size_t pump_netlink(struct session *ss, struct store *s, uint64_t caught_
 		note_gap(ss, now);
 	n = ss->src.nl_read(ss->src.ctx, recs, NL_BATCH);
 	drained = n < NL_BATCH;
-	if (drained)
+	if (drained) {
 		ss->nl_drained_ns = now;
+		ss->nl_drained = true;
+	}
 	for (int i = 0; i < n; i++)
 		nft_join__push(ss->join, &recs[i]);
 	ready = ss->ring_ns > caught_up_ns ? ss->ring_ns : caught_up_ns;

@@ -44,6 +44,9 @@ struct session_source {
 	int (*nl_read)(void *ctx, struct nft_trace_rec *out, int max);
 	/* The clock the netlink reads are timed by; NULL: clock__ns. */
 	uint64_t (*now_ns)(void *ctx);
+	/* When tracing began on that clock: nothing the kernel sends is older; 0: at session__new.
+	 */
+	uint64_t since_ns;
 };
 
 /* The live kernel side; any of them may be NULL. Lives as long as the session. */
