@@ -127,8 +127,8 @@ struct session *session__new(struct store *s, struct queue *q, const struct sess
 		goto fail;
 	if (ss->join && out->stream && !(ss->hold = stream_hold__new(HOLD_LINES)))
 		goto fail;
-	/* Traffic may run while the session is made (a large store takes its time): messages can be
-	 * as old as the tracing. */
+	/* Traffic may run while the session is made (the status line comes first, then the store,
+	 * the poller and the cost): messages can be as old as the tracing. */
 	ss->nl_drained_ns = src->since_ns ? src->since_ns : now_ns(ss);
 	publish_metrics(ss, true);
 	return ss;
