@@ -75,7 +75,7 @@ static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int 
 	}
 	if (!s->head || start > s->tail || start >= end)
 		return false;
-	if (skbtop_filter.direct)
+	if (skbtop_read_direct)
 		ctx.data = (__u64)(unsigned long)bpf_rdonly_cast(s->head + start, 0);
 	else
 		ctx.data = (__u64)(unsigned long)(s->head + start);

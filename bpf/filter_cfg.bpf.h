@@ -18,7 +18,6 @@ struct skbtop_filter_cfg {
 	__u32 mark_mask; /* 0 = mark not checked */
 	__u32 pcap;	 /* 1: a tcpdump expression was translated into the placeholder */
 	__u32 self_tgid; /* skbtop's own process: the device-less skbs it reads are not followed */
-	__u32 direct;	 /* 1: the expression loads packet bytes through data itself (see below) */
 };
 
 /*
@@ -34,7 +33,7 @@ struct skbtop_filter_cfg {
 #define SKBTOP_PCAP_HEAD 64
 
 /*
- * With direct set (kernels whose BTF lists BPF_FEAT_RDONLY_CAST_TO_VOID, 6.17+), data is
+ * With skbtop_read_direct set (skbtop_skb.bpf.h: kernels 6.17+), data is
  * bpf_rdonly_cast(address, 0): a read-only untrusted pointer whose loads the verifier turns into
  * fault-safe probe loads, so the expression reads the packet in place and head is unused.
  * Otherwise data is a plain address and one bpf_probe_read_kernel call copies the head.

@@ -10,6 +10,8 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+/* Headers read in place where the kernel allows it (skbtop_parse.bpf.h). */
+#define SKBTOP_PARSE_DIRECT
 #include "filter.bpf.h"
 #include "skbtop_capture.bpf.h"
 #include "skbtop_event.h"
@@ -133,7 +135,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		return 0;
 	if (trk) {
 		skbtop__skb_read_rest(skb, &s, rd);
-		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
+		parsed = skbtop__parse(&s, &p) == 0;
 		/* A function sees headers being written, so only a change of address family tells
 		 * it that its address now holds another packet (freed unseen, say by a path with no
 		 * tracepoint); a tracepoint sees whole headers, so any other identity does. */
@@ -169,7 +171,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		}
 		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd))
 			return 0;
-		parsed = skbtop__parse(skb, &s, &p, rd) == 0;
+		parsed = skbtop__parse(&s, &p) == 0;
 		/* ARP's addresses are kept from first sight, as the tuple of an IP packet is. */
 		trk = skbtop__track(key, &p, parsed || skbtop__parse_arp(skb, &s, &p, rd) == 0, 0);
 		if (!trk)

@@ -244,7 +244,7 @@ static __always_inline void skbtop__fill_skb(struct skbtop_event *ev, struct sk_
 	bool parsed;
 
 	skbtop__skb_read(skb, &s, SKBTOP_RD_COPY);
-	parsed = skbtop__parse(skb, &s, &p, SKBTOP_RD_COPY) == 0;
+	parsed = skbtop__parse(&s, &p) == 0;
 	skbtop__fill(ev, skb, &s, type, func_id, &p, parsed, trk, SKBTOP_RD_COPY);
 }
 

@@ -181,40 +181,67 @@ static __always_inline void skbtop__parse_l4_bytes(const unsigned char *l4, stru
 #define SKBTOP_PARSE_BYTES (sizeof(struct ipv6hdr) + sizeof(struct tcphdr))
 
 /*
+ * The first bytes at net into b, whole words: where the kernel lets an address be typed as
+ * read-only bytes (skbtop_read_direct), by plain loads the verifier makes fault-safe, which cost
+ * less than a helper call; a load that faults reads 0, which no IP header's first byte is. Else by
+ * one bpf_probe_read_kernel call, or the IPv4 header alone near the end of a page. The number of
+ * bytes read, 0 for none.
+ * Only in objects that define SKBTOP_PARSE_DIRECT (skbtop.bpf.c, whose loader sets
+ * skbtop_read_direct): nft.bpf.o runs a few times a packet, and stays free of kfunc calls.
+ */
+static __always_inline __u32 skbtop__read_hdrs(__u64 *b, __u32 words, __u64 net)
+{
+#ifdef SKBTOP_PARSE_DIRECT
+	if (skbtop_read_direct) {
+		const __u64 *w = bpf_rdonly_cast((void *)(unsigned long)net, 0);
+
+		for (__u32 i = 0; i < words; i++)
+			b[i] = w[i];
+		return words * 8;
+	}
+#endif
+	if (!bpf_probe_read_kernel(b, words * 8, (void *)(unsigned long)net))
+		return words * 8;
+	if (!bpf_probe_read_kernel(b, sizeof(struct iphdr), (void *)(unsigned long)net))
+		return sizeof(struct iphdr);
+	return 0;
+}
+
+/*
  * Fills p from the headers of an skb (its head and the offsets in it); returns 0 when an IPv4 or
  * IPv6 header was read. What is read here is the packet: one read for the IP and
  * transport headers where they follow each other, more for IPv4 options, IPv6 extension headers,
  * and headers too near the end of their buffer for the one read.
- */
-/*
  * A global function: the verifier checks it once per program, not at every place a program
- * parses, and its arguments are plain numbers so that it can be one.
+ * parses. Read through BTF, the head is a pointer the verifier tracks, which a global function
+ * cannot take as an argument; it comes in p->ident instead (skbtop__parse), which the function
+ * reads as a number. Passing it there costs no stack, of which the nftables brackets, calling
+ * this from a large frame, have none to spare.
  */
-__noinline int skbtop__parse_at(__u64 head_addr, __u32 nh, __u32 th, __u32 protocol,
-				struct skbtop_parsed *p)
+__noinline int skbtop__parse_at(struct skbtop_parsed *p, __u32 nh, __u32 th, __u32 protocol)
 {
-	unsigned char *head = (unsigned char *)(unsigned long)head_addr;
-	unsigned char b[SKBTOP_PARSE_BYTES];
-	const struct ipv6hdr *ip6 = (const void *)b;
-	const struct iphdr *ip4 = (const void *)b;
-	struct skbtop_tuple *t = &p->tuple;
+	__u64 w[(SKBTOP_PARSE_BYTES + 7) / 8];
+	unsigned char *head, *b = (unsigned char *)w;
+	const struct ipv6hdr *ip6 = (const void *)w;
+	const struct iphdr *ip4 = (const void *)w;
+	struct skbtop_tuple *t;
 	const unsigned char *net;
 	unsigned char *l4;
-	__u32 got = sizeof(b);
+	__u32 got;
 
 	if (!p)
 		return -1;
+	t = &p->tuple;
+	head = (unsigned char *)(unsigned long)p->ident;
 	__builtin_memset(p, 0, sizeof(*p));
 	if (!head || !skbtop__hdr_set(nh))
 		return -1;
 	if (protocol != SKBTOP_ETH_P_IP && protocol != SKBTOP_ETH_P_IP6 && protocol != 0)
 		return -1;
 	net = head + nh;
-	if (bpf_probe_read_kernel(b, sizeof(b), net)) {
-		got = sizeof(struct iphdr);
-		if (bpf_probe_read_kernel(b, sizeof(struct iphdr), net))
-			return -1;
-	}
+	got = skbtop__read_hdrs(w, sizeof(w) / 8, (__u64)(unsigned long)net);
+	if (!got)
+		return -1;
 	if (ip4->version == 4 && protocol != SKBTOP_ETH_P_IP6) {
 		if (ip4->ihl < 5)
 			return -1;
@@ -232,40 +259,32 @@ __noinline int skbtop__parse_at(__u64 head_addr, __u32 nh, __u32 th, __u32 proto
 		l4 = (unsigned char *)net + ip4->ihl * 4;
 		if (skbtop__hdr_set(th) && th > nh)
 			l4 = head + th;
-		if (got == sizeof(b) && l4 == net + sizeof(struct iphdr))
+		if (got >= SKBTOP_PARSE_BYTES && l4 == net + sizeof(struct iphdr))
 			skbtop__parse_l4_bytes(b + sizeof(struct iphdr), p);
 		else
 			skbtop__parse_l4(l4, p);
 		return 0;
 	}
 	if (ip4->version != 6 || protocol == SKBTOP_ETH_P_IP ||
-	    (got < sizeof(struct ipv6hdr) && bpf_probe_read_kernel(b, sizeof(struct ipv6hdr), net)))
+	    (got < sizeof(struct ipv6hdr) && bpf_probe_read_kernel(w, sizeof(struct ipv6hdr), net)))
 		return -1;
 	t->family = SKBTOP_AF_INET6;
 	__builtin_memcpy(t->saddr.v6, &ip6->saddr, 16);
 	__builtin_memcpy(t->daddr.v6, &ip6->daddr, 16);
 	l4 = (unsigned char *)net + sizeof(struct ipv6hdr);
 	t->l4proto = skbtop__ip6_skip_ext(ip6->nexthdr, &l4);
-	if (got == sizeof(b) && l4 == net + sizeof(struct ipv6hdr))
+	if (got >= SKBTOP_PARSE_BYTES && l4 == net + sizeof(struct ipv6hdr))
 		skbtop__parse_l4_bytes(b + sizeof(struct ipv6hdr), p);
 	else if (l4)
 		skbtop__parse_l4(l4, p);
 	return 0;
 }
 
-/*
- * Fills p from the headers of skb, whose fields s holds; 0 when an IPv4 or IPv6 header was read.
- * Read through BTF, the head is a pointer the verifier tracks, which a global function cannot take:
- * its value is read once more as a number.
- */
-static __always_inline int skbtop__parse(struct sk_buff *skb, const struct skbtop_skb *s,
-					 struct skbtop_parsed *p, int rd)
+/* Fills p from the headers of the skb s describes; 0 when an IPv4 or IPv6 header was read. */
+static __always_inline int skbtop__parse(const struct skbtop_skb *s, struct skbtop_parsed *p)
 {
-	__u64 head = (__u64)(unsigned long)s->head;
-
-	if (rd == SKBTOP_RD_BTF && bpf_probe_read_kernel(&head, sizeof(head), &skb->head))
-		return -1;
-	return skbtop__parse_at(head, s->nh, s->th, s->protocol, p);
+	p->ident = (__u64)(unsigned long)s->head;
+	return skbtop__parse_at(p, s->nh, s->th, s->protocol);
 }
 
 /*

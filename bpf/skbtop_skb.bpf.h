@@ -21,6 +21,13 @@
  */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
+/*
+ * 1: the kernel types an address as read-only bytes (bpf_rdonly_cast(address, 0), whose loads the
+ * verifier makes fault-safe), so packet bytes are read in place rather than copied by a helper
+ * call. User space sets it from the kernel's BTF (BPF_FEAT_RDONLY_CAST_TO_VOID, 6.17+).
+ */
+const volatile __u32 skbtop_read_direct = 0;
+
 /* How a program reads its sk_buff; a constant at each entry point, so only one path is built. */
 #define SKBTOP_RD_COPY 0
 #define SKBTOP_RD_BTF  1

@@ -18,7 +18,7 @@
 
 static const char usage[] =
 	"usage: sendpkt udp|tcp ADDR PORT [--count N] [--size N] [--src-port P] [--interval MS] "
-	"[--timeout S] [--rate]\n"
+	"[--timeout S] [--rate] [--ip-options]\n"
 	"       sendpkt listen udp|tcp PORT [--count N] [--timeout S] [--bind ADDR]\n"
 	"\n"
 	"udp     sends N datagrams of SIZE bytes to ADDR PORT (defaults: 1 datagram, 32 bytes).\n"
@@ -35,7 +35,9 @@ static const char usage[] =
 	"sends.\n"
 	"--rate prints, once sent, \"sent N in S s: R per second\" for the sending alone (no "
 	"start-up),\n"
-	"for benchmarks.\n"
+	"for benchmarks. --ip-options gives IPv4 packets a 24-byte header (4 bytes of options: "
+	"NOPs),\n"
+	"so that their transport header does not follow a 20-byte one.\n"
 	"examples:\n"
 	"  sendpkt listen udp 9999 --count 3 &  sendpkt udp 10.77.0.2 9999 --count 3 --size 100\n"
 	"  sendpkt tcp fd77::2 8080 --size 1000\n";
@@ -43,7 +45,7 @@ static const char usage[] =
 struct opts {
 	long count, size, src_port, interval_ms, timeout_s;
 	const char *bind;
-	int rate;
+	int rate, ip_options;
 };
 
 static int fail(const char *what)
@@ -85,6 +87,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 		if (!strcmp(name, "--rate")) {
 			o->rate = 1;
+			continue;
+		}
+		if (!strcmp(name, "--ip-options")) {
+			o->ip_options = 1;
 			continue;
 		}
 		if (++i >= argc) {
@@ -196,6 +202,19 @@ static int do_send(int tcp, const char *addr, long port, const struct opts *o)
 		return fail("malloc");
 	}
 	memset(buf, 'x', o->size);
+	if (o->ip_options) {
+		/* Three no-ops and the end of the list: the kernel keeps them as they are. */
+		static const unsigned char nops[4] = { 1, 1, 1, 0 };
+
+		if (dst.ss_family != AF_INET) {
+			fprintf(stderr, "sendpkt: --ip-options is for IPv4\n");
+			goto out;
+		}
+		if (setsockopt(fd, IPPROTO_IP, IP_OPTIONS, nops, sizeof(nops))) {
+			fail("IP_OPTIONS");
+			goto out;
+		}
+	}
 	if (o->src_port) {
 		int one = 1;
 

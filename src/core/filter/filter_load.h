@@ -12,14 +12,14 @@ struct bpf_object;
 struct btf;
 
 /*
- * Whether the kernel (its vmlinux BTF, may be NULL) lets the expression load packet bytes in place
- * (skbtop_filter_cfg.direct): bpf_rdonly_cast to void, which the kernel announces in its enum
- * bpf_features.
+ * Whether the kernel (its vmlinux BTF, may be NULL) lets BPF programs load packet bytes in place
+ * (skbtop_read_direct, skbtop_skb.bpf.h): bpf_rdonly_cast to void, which the kernel announces in
+ * its enum bpf_features.
  */
 bool filter_load__direct(const struct btf *vmlinux);
 
 /*
- * Between open and load: the direct or the copying translation, as skbtop_filter_cfg.direct says.
+ * Between open and load: the direct or the copying translation, as skbtop_read_direct says.
  * Returns the number of placeholders written, or -1 with one sentence in err (no placeholder at
  * all means the object and this binary disagree).
  */

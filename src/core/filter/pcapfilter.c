@@ -64,7 +64,7 @@ struct emit {
 	size_t n, cap;
 	int head;    /* bytes the prologue copies (at most SKBTOP_PCAP_HEAD): where loads read the
 			stack */
-	bool direct; /* loads read the packet in place through data (skbtop_filter_cfg.direct) */
+	bool direct; /* loads read the packet in place through data (skbtop_read_direct) */
 	struct fixup *fix;
 	size_t nfix, fixcap;
 	long *label_pos;

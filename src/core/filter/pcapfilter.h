@@ -23,7 +23,7 @@ struct pcapfilter {
 	char *expr;
 	struct pf_insn *insns; /* exactly SKBTOP_PCAP_SLOTS, the translated code at the end */
 	size_t n_code;	       /* instructions of real code at the end of insns */
-	/* The same for skbtop_filter_cfg.direct: packet bytes loaded in place, no copy. */
+	/* The same for skbtop_read_direct: packet bytes loaded in place, no copy. */
 	struct pf_insn *insns_direct;
 	size_t n_code_direct;
 	size_t n_cbpf_l2, n_cbpf_l3;

@@ -526,16 +526,13 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 	l->skel->rodata->skbtop_empty_probes = o->empty_probes;
 	l->skel->rodata->skbtop_tp_judges = o->tp_judges;
 	l->skel->rodata->skbtop_snaplen = o->snaplen;
-	if (o->pcap) {
-		bool direct = filter_load__direct(l->vmlinux);
-
-		p_debug("filter: packet bytes %s",
-			direct ? "loaded in place (bpf_rdonly_cast to void)"
-			       : "copied by bpf_probe_read_kernel");
-		l->skel->rodata->skbtop_filter.direct = direct;
-		if (filter_load__patch(l->skel->obj, o->pcap, direct, err, errlen) < 0)
-			goto fail;
-	}
+	l->skel->rodata->skbtop_read_direct = filter_load__direct(l->vmlinux);
+	p_debug("packet bytes: %s", l->skel->rodata->skbtop_read_direct
+					    ? "loaded in place (bpf_rdonly_cast to void)"
+					    : "copied by bpf_probe_read_kernel");
+	if (o->pcap && filter_load__patch(l->skel->obj, o->pcap,
+					  l->skel->rodata->skbtop_read_direct, err, errlen) < 0)
+		goto fail;
 	bpf_map__set_max_entries(l->skel->maps.skbtop_events, ringbuf_bytes(o->ringbuf_kb));
 	l->skel->rodata->skbtop_ring_bytes = bpf_map__max_entries(l->skel->maps.skbtop_events);
 	if (o->track_max)
