@@ -32,8 +32,15 @@ start_skbtop() {
 # from its own cache; packets go once it listens), and removes it. "#send PROTO ADDR PORT" sends from NS_A; "#reply PROTO ADDR
 # PORT" sends from NS_B, from PORT to ADDR at the source port of the packet sent before it. "#flow
 # PROTO ADDR PORT N" sends N packets of one flow (one source port) from NS_A, 200 ms apart. The
-# monitor gets CORPUS_SETTLE seconds (default 1) to start.
+# monitor gets CORPUS_SETTLE seconds (default 1) to start. With CORPUS_TEXT_LOG (the stderr of an
+# skbtop started with -vv), each ruleset's packets also wait, up to 30 s, until skbtop says it
+# read rules again. It reads them on a thread of its own once the kernel says they changed, which
+# took more than CORPUS_SETTLE's 2 s in a guest on a slow machine; a rule event before that has
+# no text.
 CORPUS_SPORT=${CORPUS_SPORT:-40000}
+
+# texts_read: how many times skbtop said it read a ruleset's text.
+texts_read() { grep -c '^skbtop: debug: nft rule text: .* rules read$' "$CORPUS_TEXT_LOG" 2>/dev/null; }
 
 # trace_listeners NETNS: how many netlink sockets in NETNS are in the nftables trace group
 # (NFNLGRP_NFTRACE, 9: bit 8 of the Groups column of /proc/net/netlink).
@@ -42,9 +49,10 @@ trace_listeners() {
 }
 
 send_corpus() {
-	local f kind proto addr port count mon n ns=${3:-$NS_B}
+	local f kind proto addr port count mon n read ns=${3:-$NS_B}
 	: >"$1"
 	for f in tests/nft/rulesets/${2:-oracle-[0-9]*.nft}; do
+		read=$(texts_read)
 		ip netns exec "$ns" nft -f "$f" || { not_ok "$f loads"; continue; }
 		n=$(trace_listeners "$ns")
 		ip netns exec "$ns" nft -a monitor trace >>"$1" 2>&1 &
@@ -55,6 +63,12 @@ send_corpus() {
 			sleep 0.1
 		done
 		sleep "${CORPUS_SETTLE:-1}"
+		if [ -n "${CORPUS_TEXT_LOG:-}" ]; then
+			for _ in $(seq 300); do
+				[ "$(texts_read)" -gt "${read:-0}" ] && break
+				sleep 0.1
+			done
+		fi
 		while read -r kind proto addr port count; do
 			if [ "$kind" = "#reply" ]; then
 				ip netns exec "$NS_B" "${SENDPKT:-sendpkt}" "$proto" "$addr" "$CORPUS_SPORT" \

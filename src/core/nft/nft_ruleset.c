@@ -545,7 +545,7 @@ static void ns_check(void *ctx, uint64_t key)
 	uint32_t netns = (uint32_t)key;
 	struct rules parsed = { 0 };
 	char path[sizeof(rs->ns->path)];
-	bool read = false, fresh = false, notify = false;
+	bool read = false, fresh = false, notify = false, kept = false;
 	int64_t genid = -1, gen = -1;
 	int nsfd, n = -1, notify_fd = -1;
 	struct ns_ent *ns;
@@ -598,10 +598,15 @@ static void ns_check(void *ctx, uint64_t key)
 			ns->genid = gen;
 			ns_set_rules(rs, ns, &parsed);
 			ns->stale = false;
+			kept = true;
 		}
 	}
 	pthread_mutex_unlock(&rs->lock);
 	parsed_free(&parsed);
+	/* Said once the texts are in use: a test that changes the ruleset waits for it. */
+	if (kept)
+		p_debug("nft rule text: netns %u, generation %lld: %d rules read", netns,
+			(long long)gen, n);
 }
 
 /* Under the lock: asks the refresher to check ns when it is due. */

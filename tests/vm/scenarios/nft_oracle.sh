@@ -22,10 +22,10 @@ inode=$(netns_inode "$NS_B")
 CORPUS_SETTLE=2
 
 # trace-key: the whole corpus against the monitor.
-start_skbtop tk "$NS_B"
+start_skbtop tk "$NS_B" -vv
 check "trace-key mode says it added the dormant table" grep -q "added table inet skbtop_keyon_" "$work/tk.err"
 check "rule level runs on the trace key" grep -q "rules: trace-key" "$work/tk.err"
-send_corpus "$work/mon.txt" "$pair"
+CORPUS_TEXT_LOG=$work/tk.err send_corpus "$work/mon.txt" "$pair"
 
 replace_rule_while_tracing
 sleep 0.5
