@@ -115,6 +115,48 @@ static void test_copy_truncates_at_a_whole_escape(void **state)
 	assert_string_equal(printable__copy(buf, 5, "ab→cd"), "ab");
 }
 
+/*
+ * printable__copy into every size of buffer, on strings mixing printable ASCII runs longer than a
+ * word, UTF-8, controls and broken sequences: each result is the longest prefix of what
+ * printable__fputs writes that ends at a whole character or escape and leaves room for the NUL.
+ */
+static void test_copy_is_the_longest_whole_prefix_of_what_is_written(void **state)
+{
+	static const char *const parts[] = { "abcdefghijk", "→", "\x1b", "\xc2\x9b",
+					     "\x80",	    "z", "€uro", "\xf0\x9f\x98\x80",
+					     "\x7f" };
+	unsigned int seed = 7;
+
+	(void)state;
+	for (int round = 0; round < 300; round++) {
+		char in[256] = "", buf[200];
+		char *full;
+		size_t flen;
+
+		for (int i = 0; i < 1 + round % 12; i++) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(in, parts[(seed >> 16) % (sizeof(parts) / sizeof(parts[0]))]);
+		}
+		full = shown(in);
+		flen = strlen(full);
+		assert_string_equal(printable__copy(buf, sizeof(buf), in), full);
+		for (size_t len = 1; len <= flen + 1; len++) {
+			size_t got = strlen(printable__copy(buf, len, in)), next;
+
+			assert_true(got < len);
+			assert_memory_equal(buf, full, got);
+			/* What comes next in full is an escape or a whole character, and it does
+			 * not fit. */
+			if (got == flen)
+				continue;
+			next = full[got] == '\\' ? 4 : printable__len(full + got);
+			assert_true(next > 0);
+			assert_true(got + next >= len);
+		}
+		free(full);
+	}
+}
+
 static void test_fprintf_escapes_what_it_formatted(void **state)
 {
 	char *buf = NULL;
@@ -183,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_every_byte_alone),
 		cmocka_unit_test(test_every_byte_at_every_place_among_printable_text),
 		cmocka_unit_test(test_copy_truncates_at_a_whole_escape),
+		cmocka_unit_test(test_copy_is_the_longest_whole_prefix_of_what_is_written),
 		cmocka_unit_test(test_fprintf_escapes_what_it_formatted),
 		cmocka_unit_test(test_log_lines_are_printable),
 	};

@@ -53,35 +53,50 @@ void printable__fputs(FILE *f, const char *s)
 	printable__write(f, s, strlen(s));
 }
 
-void printable__write(FILE *f, const char *str, size_t len)
+/*
+ * How many bytes from s on (up to end, where a NUL is) need no escape: whole printable characters.
+ * Most text is printable ASCII: eight bytes a test, and no call for it.
+ */
+static size_t printable_run(const char *s, const char *end)
 {
-	const char *s = str, *run = s, *end = s + len;
+	const char *p = s;
 
-	while (s < end) {
+	while (p < end) {
 		size_t n;
 
-		/* Most text is printable ASCII: eight bytes a test, and no call for it. */
-		if (end - s >= 8 && ascii_word(s)) {
-			s += 8;
+		if (end - p >= 8 && ascii_word(p)) {
+			p += 8;
 			continue;
 		}
-		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f) {
-			s++;
+		if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f) {
+			p++;
 			continue;
 		}
-		n = printable__len(s);
-		if (n) {
-			s += n;
-			continue;
-		}
-		fwrite_unlocked(run, 1, (size_t)(s - run), f);
+		n = printable__len(p);
+		if (!n)
+			break;
+		p += n;
+	}
+	return (size_t)(p - s);
+}
+
+void printable__write(FILE *f, const char *s, size_t len)
+{
+	const char *end = s + len;
+
+	while (s < end) {
+		size_t n = printable_run(s, end);
+
+		fwrite_unlocked(s, 1, n, f);
+		s += n;
+		if (s == end)
+			break;
 		putc_unlocked('\\', f);
 		putc_unlocked('x', f);
 		putc_unlocked(hex[(unsigned char)*s >> 4], f);
 		putc_unlocked(hex[*s & 0xf], f);
-		run = ++s;
+		s++;
 	}
-	fwrite_unlocked(run, 1, (size_t)(s - run), f);
 }
 
 void printable__fprintf(FILE *f, const char *fmt, ...)
@@ -108,21 +123,29 @@ void printable__fprintf(FILE *f, const char *fmt, ...)
 
 char *printable__copy(char *buf, size_t len, const char *s)
 {
+	const char *end = s + strlen(s);
 	size_t o = 0;
 
 	if (!len)
 		return buf;
-	while (*s) {
-		size_t n = printable__len(s);
+	while (s < end) {
+		size_t n = printable_run(s, end), room = len - 1 - o;
 
-		if (o + (n ? n : 4) >= len)
+		if (n > room) {
+			/* Cut at the last whole character that fits. */
+			size_t k = 0, c;
+
+			while (k < room && (c = printable__len(s + k)) && k + c <= room)
+				k += c;
+			memcpy(buf + o, s, k);
+			o += k;
 			break;
-		if (n) {
-			memcpy(buf + o, s, n);
-			o += n;
-			s += n;
-			continue;
 		}
+		memcpy(buf + o, s, n);
+		o += n;
+		s += n;
+		if (s == end || room - n < 4)
+			break;
 		buf[o++] = '\\';
 		buf[o++] = 'x';
 		buf[o++] = hex[(unsigned char)*s >> 4];
