@@ -23,11 +23,18 @@ struct iface {
 	uint16_t link;
 };
 
+/* An option's length is 16 bits, and its value is padded to 4. */
+#define COMMENT_MAX 65532
+
 struct pcapng {
 	FILE *f;
 	struct iface *ifs;
 	size_t n, cap;
 	int err;
+	/* A packet block is built here and written by one call: a call per field cost a flood's
+	 * capture more than the formatting. */
+	unsigned char *blk;
+	size_t blk_cap;
 };
 
 static uint32_t pad4(size_t n)
@@ -103,6 +110,7 @@ void pcapng__free(struct pcapng *p)
 	if (!p)
 		return;
 	free(p->ifs);
+	free(p->blk);
 	free(p);
 }
 
@@ -147,25 +155,43 @@ int pcapng__interface(struct pcapng *p, uint32_t netns, uint32_t ifindex, const 
 void pcapng__packet(struct pcapng *p, int ifid, uint64_t ts_ns, const void *data, uint32_t caplen,
 		    uint32_t origlen, const char *comment)
 {
-	static char text[65532]; /* an option's length is 16 bits, padded to 4 */
-	size_t clen = comment ? text_opt(text, sizeof(text), comment) : 0;
-	uint32_t total = (uint32_t)(4 + 4 + 4 + 4 + 4 + 4 + 4 + caplen + pad4(caplen) +
-				    (clen ? opt_size(clen) + 4 : 0) + 4);
+	size_t data_end = 28 + (size_t)caplen + pad4(caplen), need = data_end + 4 + COMMENT_MAX + 8;
+	size_t clen = 0, at = data_end;
+	unsigned char *b = p->blk;
+	uint32_t head[7], total;
 
-	put32(p, BT_EPB);
-	put32(p, total);
-	put32(p, (uint32_t)ifid);
-	put32(p, (uint32_t)(ts_ns >> 32));
-	put32(p, (uint32_t)ts_ns);
-	put32(p, caplen);
-	put32(p, origlen < caplen ? caplen : origlen);
-	put(p, data, caplen);
-	put_pad(p, caplen);
-	if (clen) {
-		put_opt(p, OPT_COMMENT, text, clen);
-		put32(p, OPT_END);
+	if (need > p->blk_cap) {
+		b = realloc(p->blk, need);
+		if (!b) {
+			p->err = -ENOMEM;
+			return;
+		}
+		p->blk = b;
+		p->blk_cap = need;
 	}
-	put32(p, total);
+	if (comment)
+		clen = text_opt((char *)b + data_end + 4, COMMENT_MAX, comment);
+	if (clen) {
+		uint16_t opt[2] = { OPT_COMMENT, (uint16_t)clen };
+
+		memcpy(b + at, opt, 4);
+		at += 4 + clen;
+		memset(b + at, 0, pad4(clen) + 4); /* the padding, then OPT_END */
+		at += pad4(clen) + 4;
+	}
+	total = (uint32_t)(at + 4);
+	head[0] = BT_EPB;
+	head[1] = total;
+	head[2] = (uint32_t)ifid;
+	head[3] = (uint32_t)(ts_ns >> 32);
+	head[4] = (uint32_t)ts_ns;
+	head[5] = caplen;
+	head[6] = origlen < caplen ? caplen : origlen;
+	memcpy(b, head, sizeof(head));
+	memcpy(b + sizeof(head), data, caplen);
+	memset(b + sizeof(head) + caplen, 0, pad4(caplen));
+	memcpy(b + at, &total, 4);
+	put(p, b, total);
 }
 
 int pcapng__error(const struct pcapng *p)
