@@ -152,23 +152,56 @@ static __always_inline void *skbtop__reserve(__u64 size)
 }
 
 /*
+ * Where the ring stood at a CPU's last look (skbtop__submit): past a sixteenth, past half, and
+ * how many records the CPU submitted, which says when it looks next.
+ */
+struct skbtop_pace {
+	__u64 records;
+	__u32 above;
+	__u32 half;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct skbtop_pace);
+} skbtop_pace SEC(".maps");
+
+/* A CPU asks the ring how full it is at one record in this many, and at every one past half. */
+#define SKBTOP_PACE_ASK 16
+
+/*
  * A wakeup costs the traced path more than the event itself (an interrupt to itself, a VM exit on
  * a guest), so records are handed over without one: the poller finds them at its next timeout
- * (src/core/kernel/poller.c). Only the record that fills the ring past a sixteenth wakes it, and
- * past half every record does, in case that one was missed; once awake it reads until the ring is
- * empty. Those wakeups past half, microseconds each, are also what slows the traced path to user
- * space's pace when user space falls behind: without them the ring overflowed on a loaded machine.
+ * (src/core/kernel/poller.c). The first record a CPU submits after it saw the ring fill past a
+ * sixteenth wakes it, and past half every record does, in case that one was missed; once awake it
+ * reads until the ring is empty. Those wakeups past half, microseconds each, are also what slows
+ * the traced path to user space's pace when user space falls behind: without them the ring
+ * overflowed on a loaded machine.
+ * Asking the ring is a helper call, and a call's return costs tens of ns where the kernel guards
+ * returns (AMD's Safe RET): below half, a CPU asks at one record in SKBTOP_PACE_ASK, which delays
+ * the wakeup by a few records of the fifteen sixteenths still free.
  */
 static __always_inline void skbtop__submit(void *rec)
 {
-	__u64 waiting = bpf_ringbuf_query(&skbtop_events, BPF_RB_AVAIL_DATA);
-	__u64 ring = skbtop_ring_bytes;
-	/* The largest record and its 8-byte header: no record can step over this window. */
-	bool crossed =
-		waiting >= ring / 16 && waiting < ring / 16 + sizeof(struct skbtop_nft_event) + 8;
+	__u32 zero = 0;
+	struct skbtop_pace *pace = bpf_map_lookup_elem(&skbtop_pace, &zero);
+	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	bpf_ringbuf_submit(rec,
-			   crossed || waiting >= ring / 2 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	if (!pace || pace->half || pace->records++ % SKBTOP_PACE_ASK == 0) {
+		__u64 waiting = bpf_ringbuf_query(&skbtop_events, BPF_RB_AVAIL_DATA);
+		__u32 above = waiting >= skbtop_ring_bytes / 16;
+		__u32 half = waiting >= skbtop_ring_bytes / 2;
+
+		if (half || (above && !(pace && pace->above)))
+			flags = BPF_RB_FORCE_WAKEUP;
+		if (pace) {
+			pace->above = above;
+			pace->half = half;
+		}
+	}
+	bpf_ringbuf_submit(rec, flags);
 	skbtop__count(SKBTOP_CNT_EVENTS);
 }
 
@@ -244,7 +277,7 @@ static __always_inline void skbtop__fill_skb(struct skbtop_event *ev, struct sk_
 	bool parsed;
 
 	skbtop__skb_read(skb, &s, SKBTOP_RD_COPY);
-	parsed = skbtop__parse(&s, &p) == 0;
+	parsed = skbtop__parse(&s, &p) >= 0;
 	skbtop__fill(ev, skb, &s, type, func_id, &p, parsed, trk, SKBTOP_RD_COPY);
 }
 

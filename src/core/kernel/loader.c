@@ -886,6 +886,7 @@ void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out)
 	out->tracked = bpf_map__fd(l->skel->maps.skbtop_tracked);
 	out->counters = bpf_map__fd(l->skel->maps.skbtop_counters);
 	out->live = bpf_map__fd(l->skel->maps.skbtop_live);
+	out->pace = bpf_map__fd(l->skel->maps.skbtop_pace);
 }
 
 void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx)

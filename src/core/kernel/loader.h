@@ -56,6 +56,7 @@ struct loader_shared_fds {
 	int tracked;  /* LRU of tracked skbs */
 	int counters; /* per-CPU enum skbtop_counter */
 	int live;     /* how many tracked skbs are live */
+	int pace;     /* per-CPU: where the ring stood at the last look */
 };
 
 /*
