@@ -53,6 +53,60 @@ struct {
 		__builtin_unreachable();                                                           \
 	} while (0)
 
+/*
+ * A 64-bit digest of the header bytes of s, read in place: kept beside the tuple, since the bytes
+ * themselves (64) made the new state built on the stack too large for 6.1's limit on a program's
+ * frame and the parser's together (544 of 512 bytes). Two different headers have the same digest
+ * with a chance of 2^-64.
+ */
+static __always_inline __u64 skbtop__seen_digest(const struct skbtop_skb *s)
+{
+	const __u64 *w = bpf_rdonly_cast(s->head + s->nh, 0);
+	__u64 h = 0;
+
+	for (int i = 0; i < SKBTOP_PARSE_WORDS; i++)
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
+	return h;
+}
+
+/*
+ * Whether the headers of s are, in place, the bytes trk's tuple and identity were parsed from: a
+ * followed packet's headers mostly stay as they are from one function to the next, and comparing
+ * them costs less than parsing them again (a call, and the checksum).
+ */
+static __always_inline bool skbtop__seen_same(const struct skbtop_track *trk,
+					      const struct skbtop_skb *s)
+{
+	return skbtop_read_direct && (trk->flags & SKBTOP_TRK_SEEN) &&
+	       trk->seen_head == (__u64)(unsigned long)s->head && trk->seen_nh == s->nh &&
+	       trk->seen_th == s->th && trk->seen_l3proto == s->protocol &&
+	       trk->seen == skbtop__seen_digest(s);
+}
+
+/* The digest of the headers of s before they are parsed (see skbtop__seen_keep). */
+static __always_inline void skbtop__seen_take(struct skbtop_track *trk, const struct skbtop_skb *s)
+{
+	trk->flags &= ~SKBTOP_TRK_SEEN;
+	if (skbtop_read_direct && skbtop__hdr_set(s->nh))
+		trk->seen = skbtop__seen_digest(s);
+}
+
+/*
+ * After the parse that gave ret: the digest stands for the tuple when the parse took it all from
+ * bytes in place (ret 1), and they still are the bytes digested before, so the parse saw them too.
+ */
+static __always_inline void skbtop__seen_keep(struct skbtop_track *trk, const struct skbtop_skb *s,
+					      int ret)
+{
+	if (!skbtop_read_direct || ret != 1 || trk->seen != skbtop__seen_digest(s))
+		return;
+	trk->seen_head = (__u64)(unsigned long)s->head;
+	trk->seen_nh = s->nh;
+	trk->seen_th = s->th;
+	trk->seen_l3proto = s->protocol;
+	trk->flags |= SKBTOP_TRK_SEEN;
+}
+
 /* Starts tracking the skb at key; the new state, or NULL when the table is full. */
 static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struct skbtop_parsed *p,
 							  bool parsed, __u64 parent)
@@ -115,7 +169,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	struct skbtop_event *ev;
 	struct skbtop_parsed p;
 	struct skbtop_skb s;
-	bool parsed = false, translated = false, early;
+	bool parsed = false, translated = false, same = false, early;
 
 	if (skbtop_empty_probes || !skb)
 		return 0;
@@ -135,7 +189,14 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		return 0;
 	if (trk) {
 		skbtop__skb_read_rest(skb, &s, rd);
-		parsed = skbtop__parse(&s, &p) == 0;
+		same = skbtop__seen_same(trk, &s);
+	}
+	if (trk && !same) {
+		int ret;
+
+		skbtop__seen_take(trk, &s);
+		ret = skbtop__parse(&s, &p);
+		parsed = ret >= 0;
 		/* A function sees headers being written, so only a change of address family tells
 		 * it that its address now holds another packet (freed unseen, say by a path with no
 		 * tracepoint); a tracepoint sees whole headers, so any other identity does. */
@@ -156,6 +217,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 				!skbtop__same_tuple(&trk->tuple, &p.tuple);
 			trk->tuple = p.tuple;
 			trk->ident = p.ident;
+			skbtop__seen_keep(trk, &s, ret);
 		}
 	}
 	if (!trk) {
@@ -171,7 +233,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		}
 		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd))
 			return 0;
-		parsed = skbtop__parse(&s, &p) == 0;
+		parsed = skbtop__parse(&s, &p) >= 0;
 		/* ARP's addresses are kept from first sight, as the tuple of an IP packet is. */
 		trk = skbtop__track(key, &p, parsed || skbtop__parse_arp(skb, &s, &p, rd) == 0, 0);
 		if (!trk)
@@ -185,13 +247,17 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	    ((trk->flags & SKBTOP_TRK_NEW) || translated || type == SKBTOP_EV_DROP))
 		skbtop__capture(skb, &s, rd);
 	if ((type == SKBTOP_EV_FUNC || type == SKBTOP_EV_TP) && skbtop__repeats(trk, &s)) {
-		skbtop__hit(skb, func_id, parsed);
+		skbtop__hit(skb, func_id, parsed || same);
 	} else {
 		ev = skbtop__reserve(sizeof(*ev));
 		/* A base record that never went out cannot be repeated: the next one is full. */
 		trk->flags &= ~SKBTOP_TRK_SENT;
 		if (ev) {
-			skbtop__fill(ev, skb, &s, type, func_id, &p, parsed, trk, rd);
+			if (same) {
+				p.tuple = trk->tuple;
+				p.ident = trk->ident;
+			}
+			skbtop__fill(ev, skb, &s, type, func_id, &p, parsed || same, trk, rd);
 			ev->hdr.flags |= SKBTOP_F_BASE;
 			ev->aux = aux;
 			ev->reason = reason;

@@ -34,6 +34,13 @@ struct skbtop_track {
 	__u32 sent_len;
 	__u32 sent_mark;
 	__u16 sent_l3proto;
+	/* Where the tuple and identity were parsed from, and a digest of the bytes there, when all
+	 * of them came from bytes read in place (skbtop__seen_same): valid with SKBTOP_TRK_SEEN. */
+	__u16 seen_nh;
+	__u16 seen_th;
+	__u16 seen_l3proto;
+	__u64 seen_head;
+	__u64 seen;
 };
 
 #define SKBTOP_TRK_NEW 0x1 /* no event emitted yet: the next one carries SKBTOP_F_NEW_PACKET */
@@ -42,6 +49,7 @@ struct skbtop_track {
 	     */
 /* A base record went out and the tuple has not changed since: a hit can be told short. */
 #define SKBTOP_TRK_SENT 0x4
+#define SKBTOP_TRK_SEEN 0x8
 
 /* User space sets the size (trace.ringbuf_kb) before load; a power of two of pages. */
 struct {

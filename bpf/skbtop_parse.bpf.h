@@ -179,6 +179,7 @@ static __always_inline void skbtop__parse_l4_bytes(const unsigned char *l4, stru
 
 /* An IPv6 header and a TCP header: most packets' headers in one read. */
 #define SKBTOP_PARSE_BYTES (sizeof(struct ipv6hdr) + sizeof(struct tcphdr))
+#define SKBTOP_PARSE_WORDS ((SKBTOP_PARSE_BYTES + 7) / 8)
 
 /*
  * The first bytes at net into b, whole words: where the kernel lets an address be typed as
@@ -209,9 +210,11 @@ static __always_inline __u32 skbtop__read_hdrs(__u64 *b, __u32 words, __u64 net)
 
 /*
  * Fills p from the headers of an skb (its head and the offsets in it); returns 0 when an IPv4 or
- * IPv6 header was read. What is read here is the packet: one read for the IP and
- * transport headers where they follow each other, more for IPv4 options, IPv6 extension headers,
- * and headers too near the end of their buffer for the one read.
+ * IPv6 header was read, 1 when, besides, all of p came from the SKBTOP_PARSE_BYTES loaded in place
+ * (skbtop_read_direct): the same bytes there again give the same p (skbtop__seen_same). What is
+ * read here is the packet: one read for the IP and transport headers where they follow each other,
+ * more for IPv4 options, IPv6 extension headers, and headers too near the end of their buffer for
+ * the one read.
  * A global function: the verifier checks it once per program, not at every place a program
  * parses. Read through BTF, the head is a pointer the verifier tracks, which a global function
  * cannot take as an argument; it comes in p->ident instead (skbtop__parse), which the function
@@ -220,7 +223,7 @@ static __always_inline __u32 skbtop__read_hdrs(__u64 *b, __u32 words, __u64 net)
  */
 __noinline int skbtop__parse_at(struct skbtop_parsed *p, __u32 nh, __u32 th, __u32 protocol)
 {
-	__u64 w[(SKBTOP_PARSE_BYTES + 7) / 8];
+	__u64 w[SKBTOP_PARSE_WORDS];
 	unsigned char *head, *b = (unsigned char *)w;
 	const struct ipv6hdr *ip6 = (const void *)w;
 	const struct iphdr *ip4 = (const void *)w;
@@ -228,6 +231,7 @@ __noinline int skbtop__parse_at(struct skbtop_parsed *p, __u32 nh, __u32 th, __u
 	const unsigned char *net;
 	unsigned char *l4;
 	__u32 got;
+	int in_place = 0;
 
 	if (!p)
 		return -1;
@@ -242,6 +246,9 @@ __noinline int skbtop__parse_at(struct skbtop_parsed *p, __u32 nh, __u32 th, __u
 	got = skbtop__read_hdrs(w, sizeof(w) / 8, (__u64)(unsigned long)net);
 	if (!got)
 		return -1;
+#ifdef SKBTOP_PARSE_DIRECT
+	in_place = skbtop_read_direct && got >= SKBTOP_PARSE_BYTES;
+#endif
 	if (ip4->version == 4 && protocol != SKBTOP_ETH_P_IP6) {
 		if (ip4->ihl < 5)
 			return -1;
@@ -255,14 +262,15 @@ __noinline int skbtop__parse_at(struct skbtop_parsed *p, __u32 nh, __u32 th, __u
 		p->ident = bpf_ntohs(ip4->id);
 		/* Only the first fragment holds the ports. */
 		if (ip4->frag_off & bpf_htons(0x1fff))
-			return 0;
+			return in_place;
 		l4 = (unsigned char *)net + ip4->ihl * 4;
 		if (skbtop__hdr_set(th) && th > nh)
 			l4 = head + th;
-		if (got >= SKBTOP_PARSE_BYTES && l4 == net + sizeof(struct iphdr))
+		if (got >= SKBTOP_PARSE_BYTES && l4 == net + sizeof(struct iphdr)) {
 			skbtop__parse_l4_bytes(b + sizeof(struct iphdr), p);
-		else
-			skbtop__parse_l4(l4, p);
+			return in_place;
+		}
+		skbtop__parse_l4(l4, p);
 		return 0;
 	}
 	if (ip4->version != 6 || protocol == SKBTOP_ETH_P_IP ||
@@ -273,14 +281,16 @@ __noinline int skbtop__parse_at(struct skbtop_parsed *p, __u32 nh, __u32 th, __u
 	__builtin_memcpy(t->daddr.v6, &ip6->daddr, 16);
 	l4 = (unsigned char *)net + sizeof(struct ipv6hdr);
 	t->l4proto = skbtop__ip6_skip_ext(ip6->nexthdr, &l4);
-	if (got >= SKBTOP_PARSE_BYTES && l4 == net + sizeof(struct ipv6hdr))
+	if (got >= SKBTOP_PARSE_BYTES && l4 == net + sizeof(struct ipv6hdr)) {
 		skbtop__parse_l4_bytes(b + sizeof(struct ipv6hdr), p);
-	else if (l4)
+		return in_place;
+	}
+	if (l4)
 		skbtop__parse_l4(l4, p);
 	return 0;
 }
 
-/* Fills p from the headers of the skb s describes; 0 when an IPv4 or IPv6 header was read. */
+/* Fills p from the headers of the skb s describes; as skbtop__parse_at. */
 static __always_inline int skbtop__parse(const struct skbtop_skb *s, struct skbtop_parsed *p)
 {
 	p->ident = (__u64)(unsigned long)s->head;
