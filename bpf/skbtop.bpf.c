@@ -56,8 +56,9 @@ struct {
 /*
  * A 64-bit digest of the header bytes of s, read in place: kept beside the tuple, since the bytes
  * themselves (64) made the new state built on the stack too large for 6.1's limit on a program's
- * frame and the parser's together (544 of 512 bytes). Two different headers have the same digest
- * with a chance of 2^-64.
+ * frame and the parser's together (544 of 512 bytes). Each step maps the digest so far one to one,
+ * so headers that differ in one 8-byte word always differ in digest; ones that differ in more
+ * share it by chance (about 2^-64), or by bytes made for that.
  */
 static __always_inline __u64 skbtop__seen_digest(const struct skbtop_skb *s)
 {
@@ -83,28 +84,36 @@ static __always_inline bool skbtop__seen_same(const struct skbtop_track *trk,
 	       trk->seen == skbtop__seen_digest(s);
 }
 
-/* The digest of the headers of s before they are parsed (see skbtop__seen_keep). */
-static __always_inline void skbtop__seen_take(struct skbtop_track *trk, const struct skbtop_skb *s)
-{
-	trk->flags &= ~SKBTOP_TRK_SEEN;
-	if (skbtop_read_direct && skbtop__hdr_set(s->nh))
-		trk->seen = skbtop__seen_digest(s);
-}
-
 /*
- * After the parse that gave ret: the digest stands for the tuple when the parse took it all from
- * bytes in place (ret 1), and they still are the bytes digested before, so the parse saw them too.
+ * After the parse that gave ret: the digest of the bytes it read stands for trk's tuple when it
+ * took all of it from bytes in place (ret 1). They cannot change between the two reads: only the
+ * path that holds the skb writes its headers, and it is the one running this program.
  */
 static __always_inline void skbtop__seen_keep(struct skbtop_track *trk, const struct skbtop_skb *s,
 					      int ret)
 {
-	if (!skbtop_read_direct || ret != 1 || trk->seen != skbtop__seen_digest(s))
+	trk->flags &= ~SKBTOP_TRK_SEEN;
+	if (!skbtop_read_direct || ret != 1)
 		return;
+	trk->seen = skbtop__seen_digest(s);
 	trk->seen_head = (__u64)(unsigned long)s->head;
 	trk->seen_nh = s->nh;
 	trk->seen_th = s->th;
 	trk->seen_l3proto = s->protocol;
 	trk->flags |= SKBTOP_TRK_SEEN;
+}
+
+/* The state an skb starts being tracked with, in t, which holds zeros. */
+static __always_inline void skbtop__track_init(struct skbtop_track *t,
+					       const struct skbtop_parsed *p, bool parsed,
+					       __u64 parent)
+{
+	if (parsed) {
+		t->tuple = p->tuple;
+		t->ident = p->ident;
+	}
+	t->parent = parent;
+	t->flags = SKBTOP_TRK_NEW;
 }
 
 /* Starts tracking the skb at key; the new state, or NULL when the table is full. */
@@ -113,13 +122,7 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
 {
 	struct skbtop_track fresh = {};
 
-	if (parsed) {
-		fresh.tuple = p->tuple;
-		fresh.ident = p->ident;
-	}
-	fresh.first_ns = bpf_ktime_get_ns();
-	fresh.parent = parent;
-	fresh.flags = SKBTOP_TRK_NEW;
+	skbtop__track_init(&fresh, p, parsed, parent);
 	if (bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_ANY)) {
 		skbtop__count(SKBTOP_CNT_TRACK_FULL);
 		return NULL;
@@ -127,6 +130,22 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
 	skbtop__count(SKBTOP_CNT_TRACKED);
 	skbtop__live_add(1);
 	return bpf_map_lookup_elem(&skbtop_tracked, &key);
+}
+
+/*
+ * Starts tracking anew, in place, the skb whose entry trk is, ended (or stale and ended now): a
+ * new packet at the address of one freed before. Removing the entry and adding one again took two
+ * more calls into the table, each with its locks, on a packet's first sight.
+ */
+static __always_inline struct skbtop_track *skbtop__retrack(struct skbtop_track *trk,
+							    const struct skbtop_parsed *p,
+							    bool parsed)
+{
+	__builtin_memset(trk, 0, sizeof(*trk));
+	skbtop__track_init(trk, p, parsed, 0);
+	skbtop__count(SKBTOP_CNT_TRACKED);
+	skbtop__live_add(1);
+	return trk;
 }
 
 /*
@@ -165,11 +184,12 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	bool is_end = !lazy && !is_tp && (cookie & SKBTOP_END_FLAG);
 	__u32 func_id;
 	__u64 key = (__u64)(unsigned long)skb;
-	struct skbtop_track *trk;
+	struct skbtop_track *trk, *stale = NULL;
 	struct skbtop_event *ev;
 	struct skbtop_parsed p;
 	struct skbtop_skb s;
 	bool parsed = false, translated = false, same = false, early;
+	int ret;
 
 	if (skbtop_empty_probes || !skb)
 		return 0;
@@ -192,9 +212,6 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		same = skbtop__seen_same(trk, &s);
 	}
 	if (trk && !same) {
-		int ret;
-
-		skbtop__seen_take(trk, &s);
 		ret = skbtop__parse(&s, &p);
 		parsed = ret >= 0;
 		/* A function sees headers being written, so only a change of address family tells
@@ -226,18 +243,24 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		skbtop__skb_read_rest(skb, &s, rd);
 		/* Looked up only now: an ended entry still swallows its release path; a live one
 		 * (the count ran behind) is dropped, and the skb starts afresh. */
-		if (early && (trk = bpf_map_lookup_elem(&skbtop_tracked, &key))) {
-			if ((trk->flags & SKBTOP_TRK_ENDED) && !is_tp)
+		if (early && (stale = bpf_map_lookup_elem(&skbtop_tracked, &key))) {
+			if ((stale->flags & SKBTOP_TRK_ENDED) && !is_tp)
 				return 0;
-			skbtop__untrack(key, trk);
+			skbtop__end(stale);
 		}
-		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd))
+		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd)) {
+			if (stale)
+				bpf_map_delete_elem(&skbtop_tracked, &key);
 			return 0;
-		parsed = skbtop__parse(&s, &p) >= 0;
+		}
+		ret = skbtop__parse(&s, &p);
 		/* ARP's addresses are kept from first sight, as the tuple of an IP packet is. */
-		trk = skbtop__track(key, &p, parsed || skbtop__parse_arp(skb, &s, &p, rd) == 0, 0);
+		parsed = ret >= 0 || skbtop__parse_arp(skb, &s, &p, rd) == 0;
+		trk = stale ? skbtop__retrack(stale, &p, parsed)
+			    : skbtop__track(key, &p, parsed, 0);
 		if (!trk)
 			return 0;
+		skbtop__seen_keep(trk, &s, ret);
 	}
 	if (lazy)
 		cookie = (__u32)bpf_get_attach_cookie(lazy);

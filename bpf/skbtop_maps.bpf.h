@@ -20,7 +20,6 @@
 struct skbtop_track {
 	struct skbtop_tuple tuple; /* family 0 until headers were readable once */
 	__u64 ident;		   /* see struct skbtop_parsed */
-	__u64 first_ns;
 	__u64 parent; /* skb this one was cloned or copied from, 0 if none */
 	__u32 flags;  /* SKBTOP_TRK_* */
 	__u32 events;
