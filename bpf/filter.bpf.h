@@ -29,6 +29,10 @@ const volatile struct skbtop_filter_cfg skbtop_filter = {};
  * The placeholder src/core/filter/filter_load.c overwrites with the translated tcpdump expression
  * (the contract is in filter_cfg.bpf.h). Inline assembly keeps its registers fixed and its length
  * exact; the nops cost nothing once the verifier has removed them.
+ * The translation saves r6-r8 before it uses them, and the verifier refuses to store a register
+ * never written: where clang had put nothing in r8 yet, 6.1 refused the program ("R8 !read_ok").
+ * So r8 is written here first, and clang, told it is clobbered, keeps nothing in it. (All three
+ * clobbered made clang spill more, past 6.1's 512 bytes of stack.)
  */
 static __always_inline __u64 skbtop_filter__pcap_run(struct skbtop_pcap_ctx *ctx)
 {
@@ -36,6 +40,7 @@ static __always_inline __u64 skbtop_filter__pcap_run(struct skbtop_pcap_ctx *ctx
 
 	/* clang-format off */
 	asm volatile("r1 = %[ctx]\n\t"
+		     "r8 = 0\n\t"
 		     "r0 = " skbtop_str(SKBTOP_PCAP_MAGIC) "\n\t"
 		     ".rept " skbtop_str(SKBTOP_PCAP_SLOTS) " - 1\n\t"
 		     "goto +0\n\t"
@@ -43,7 +48,7 @@ static __always_inline __u64 skbtop_filter__pcap_run(struct skbtop_pcap_ctx *ctx
 		     "%[ret] = r0"
 		     : [ret] "=r"(ret)
 		     : [ctx] "r"(ctx)
-		     : "r0", "r1", "r2", "r3", "r4", "r5", "memory");
+		     : "r0", "r1", "r2", "r3", "r4", "r5", "r8", "memory");
 	/* clang-format on */
 	return ret;
 }

@@ -78,8 +78,7 @@ static __always_inline __u64 skbtop__seen_digest(const struct skbtop_skb *s)
 static __always_inline bool skbtop__seen_same(const struct skbtop_track *trk,
 					      const struct skbtop_skb *s)
 {
-	return skbtop_read_direct && (trk->flags & SKBTOP_TRK_SEEN) &&
-	       trk->seen_head == (__u64)(unsigned long)s->head && trk->seen_nh == s->nh &&
+	return skbtop_read_direct && (trk->flags & SKBTOP_TRK_SEEN) && trk->seen_nh == s->nh &&
 	       trk->seen_th == s->th && trk->seen_l3proto == s->protocol &&
 	       trk->seen == skbtop__seen_digest(s);
 }
@@ -96,7 +95,6 @@ static __always_inline void skbtop__seen_keep(struct skbtop_track *trk, const st
 	if (!skbtop_read_direct || ret != 1)
 		return;
 	trk->seen = skbtop__seen_digest(s);
-	trk->seen_head = (__u64)(unsigned long)s->head;
 	trk->seen_nh = s->nh;
 	trk->seen_th = s->th;
 	trk->seen_l3proto = s->protocol;
@@ -105,24 +103,22 @@ static __always_inline void skbtop__seen_keep(struct skbtop_track *trk, const st
 
 /* The state an skb starts being tracked with, in t, which holds zeros. */
 static __always_inline void skbtop__track_init(struct skbtop_track *t,
-					       const struct skbtop_parsed *p, bool parsed,
-					       __u64 parent)
+					       const struct skbtop_parsed *p, bool parsed)
 {
 	if (parsed) {
 		t->tuple = p->tuple;
 		t->ident = p->ident;
 	}
-	t->parent = parent;
 	t->flags = SKBTOP_TRK_NEW;
 }
 
 /* Starts tracking the skb at key; the new state, or NULL when the table is full. */
 static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struct skbtop_parsed *p,
-							  bool parsed, __u64 parent)
+							  bool parsed)
 {
 	struct skbtop_track fresh = {};
 
-	skbtop__track_init(&fresh, p, parsed, parent);
+	skbtop__track_init(&fresh, p, parsed);
 	if (bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_ANY)) {
 		skbtop__count(SKBTOP_CNT_TRACK_FULL);
 		return NULL;
@@ -142,7 +138,7 @@ static __always_inline struct skbtop_track *skbtop__retrack(struct skbtop_track 
 							    bool parsed)
 {
 	__builtin_memset(trk, 0, sizeof(*trk));
-	skbtop__track_init(trk, p, parsed, 0);
+	skbtop__track_init(trk, p, parsed);
 	skbtop__count(SKBTOP_CNT_TRACKED);
 	skbtop__live_add(1);
 	return trk;
@@ -256,8 +252,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		ret = skbtop__parse(&s, &p);
 		/* ARP's addresses are kept from first sight, as the tuple of an IP packet is. */
 		parsed = ret >= 0 || skbtop__parse_arp(skb, &s, &p, rd) == 0;
-		trk = stale ? skbtop__retrack(stale, &p, parsed)
-			    : skbtop__track(key, &p, parsed, 0);
+		trk = stale ? skbtop__retrack(stale, &p, parsed) : skbtop__track(key, &p, parsed);
 		if (!trk)
 			return 0;
 		skbtop__seen_keep(trk, &s, ret);
@@ -346,7 +341,7 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 	key = (__u64)(unsigned long)child;
 	from.tuple = ptrk->tuple;
 	from.ident = ptrk->ident;
-	trk = skbtop__track(key, &from, true, (__u64)(unsigned long)pskb);
+	trk = skbtop__track(key, &from, true);
 	if (!trk)
 		return 0;
 	ev = skbtop__reserve(sizeof(*ev));

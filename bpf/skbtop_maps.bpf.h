@@ -20,9 +20,7 @@
 struct skbtop_track {
 	struct skbtop_tuple tuple; /* family 0 until headers were readable once */
 	__u64 ident;		   /* see struct skbtop_parsed */
-	__u64 parent; /* skb this one was cloned or copied from, 0 if none */
-	__u32 flags;  /* SKBTOP_TRK_* */
-	__u32 events;
+	__u32 flags;		   /* SKBTOP_TRK_* */
 	/* The device (or, without one, the socket) last seen, and what it said: most events of a
 	 * packet happen on the same one, so they cost no read. */
 	__u64 where;
@@ -33,12 +31,12 @@ struct skbtop_track {
 	__u32 sent_len;
 	__u32 sent_mark;
 	__u16 sent_l3proto;
-	/* Where the tuple and identity were parsed from, and a digest of the bytes there, when all
-	 * of them came from bytes read in place (skbtop__seen_same): valid with SKBTOP_TRK_SEEN. */
+	/* Where in the buffer the tuple and identity were parsed from, and a digest of the bytes
+	 * there, when all of them came from bytes read in place (skbtop__seen_same): valid with
+	 * SKBTOP_TRK_SEEN. The bytes alone decide the tuple, wherever the buffer is. */
 	__u16 seen_nh;
 	__u16 seen_th;
 	__u16 seen_l3proto;
-	__u64 seen_head;
 	__u64 seen;
 };
 
@@ -271,7 +269,6 @@ static __always_inline void skbtop__fill(struct skbtop_event *ev, struct sk_buff
 			ev->hdr.flags |= SKBTOP_F_NEW_PACKET;
 			trk->flags &= ~SKBTOP_TRK_NEW;
 		}
-		trk->events++;
 	}
 }
 
