@@ -237,8 +237,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		if (!judge || !skbtop_filter_match(skb, &s, rd))
 			skbtop__exit0();
 		skbtop__skb_read_rest(skb, &s, rd);
-		/* Looked up only now: an ended entry still swallows its release path; a live one
-		 * (the count ran behind) is dropped, and the skb starts afresh. */
+		/* Looked up only now: an ended entry still swallows its release path; otherwise the
+		 * entry there (ended, or live because the count ran behind) starts afresh in place. */
 		if (early && (stale = bpf_map_lookup_elem(&skbtop_tracked, &key))) {
 			if ((stale->flags & SKBTOP_TRK_ENDED) && !is_tp)
 				return 0;
