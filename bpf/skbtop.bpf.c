@@ -112,14 +112,28 @@ static __always_inline void skbtop__track_init(struct skbtop_track *t,
 	t->flags = SKBTOP_TRK_NEW;
 }
 
-/* Starts tracking the skb at key; the new state, or NULL when the table is full. */
+/* The errno of an insert whose key the table holds already (vmlinux.h has no errno names). */
+#define SKBTOP_EEXIST 17
+
+/*
+ * Starts tracking the skb at key; the new state, or NULL when the table is full. An entry the
+ * table holds at key already (a copy's new skb at the address of one freed) is replaced, so
+ * only an insert counts as an entry more (SKBTOP_GAUGE_ENTRIES). Should another CPU remove that
+ * entry between the two calls, the skb goes untracked, counted with the table full.
+ */
 static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struct skbtop_parsed *p,
 							  bool parsed)
 {
 	struct skbtop_track fresh = {};
+	long err;
 
 	skbtop__track_init(&fresh, p, parsed);
-	if (bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_ANY)) {
+	err = bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_NOEXIST);
+	if (!err)
+		skbtop__gauge_add(SKBTOP_GAUGE_ENTRIES, 1);
+	else if (err == -SKBTOP_EEXIST)
+		err = bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_EXIST);
+	if (err) {
 		skbtop__count(SKBTOP_CNT_TRACK_FULL);
 		return NULL;
 	}
@@ -155,15 +169,15 @@ static __always_inline struct skbtop_track *skbtop__retrack(struct skbtop_track 
  * a function or path tracepoint that finds the same headers, device, length and mark sends a
  * short one (struct skbtop_hit): most of a journey says the same thing again.
  *
- * lazy, when not NULL, is a kprobe.multi run of a function that takes the skb first and ends none:
- * its cookie, a binary search over the link's addresses, is read from it only once the skb turns
- * out followed or matching.
+ * lazy, when not NULL, is a kprobe.multi run: its cookie, a binary search over the link's
+ * addresses, is read from it only once the skb turns out followed or matching. cookie then holds
+ * only what the run's program knows of itself: SKBTOP_END_FLAG on an end function's link.
  *
  * While no skb is followed (skbtop_live), the filter decides before the table is read, so an
  * unmatched skb costs no lookup; an skb followed whose headers no longer match (NAT, a kprobe
  * before the ports are written) is then live, and every run looks it up first, as it must. End
- * functions always look: they remove the ended entry that would swallow the functions of the
- * next packet at the same address.
+ * functions look whenever the table holds an entry, ended or not: they remove the ended entry
+ * that would swallow the functions of the next packet at the same address.
  *
  * judge says whether an skb not followed may start a journey here: where user space says so
  * (SKBTOP_JUDGE_FLAG, skbtop_tp_judges), at the entry points and frees layers.yaml lists under
@@ -177,7 +191,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 					  bool judge)
 {
 	bool is_tp = !lazy && (cookie & SKBTOP_TP_FLAG);
-	bool is_end = !lazy && !is_tp && (cookie & SKBTOP_END_FLAG);
+	bool is_end = !is_tp && (cookie & SKBTOP_END_FLAG);
 	__u32 func_id;
 	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_track *trk, *stale = NULL;
@@ -189,6 +203,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 
 	if (skbtop_empty_probes || !skb)
 		return 0;
+	if (is_end && skbtop__gauge_none(SKBTOP_GAUGE_ENTRIES))
+		return 0;
 	early = !is_end && skbtop__none_live();
 	if (early && !judge)
 		return 0;
@@ -196,7 +212,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	if (trk && (trk->flags & SKBTOP_TRK_ENDED)) {
 		if (!is_tp && !is_end)
 			return 0;
-		bpf_map_delete_elem(&skbtop_tracked, &key);
+		skbtop__forget(key);
 		trk = NULL;
 	}
 	if (!trk && (is_end || !judge))
@@ -238,7 +254,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 			skbtop__exit0();
 		skbtop__skb_read_rest(skb, &s, rd);
 		/* Looked up only now: an ended entry still swallows its release path; otherwise the
-		 * entry there (ended, or live because the count ran behind) starts afresh in place. */
+		 * entry there (ended, or live because the count ran behind) starts afresh in place.
+		 */
 		if (early && (stale = bpf_map_lookup_elem(&skbtop_tracked, &key))) {
 			if ((stale->flags & SKBTOP_TRK_ENDED) && !is_tp)
 				return 0;
@@ -246,7 +263,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		}
 		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd)) {
 			if (stale)
-				bpf_map_delete_elem(&skbtop_tracked, &key);
+				skbtop__forget(key);
 			return 0;
 		}
 		ret = skbtop__parse(&s, &p);
@@ -409,81 +426,55 @@ static __always_inline int skbtop__kprobe(struct pt_regs *ctx, bool cast)
 }
 
 /*
- * A kprobe.multi run of a function that ends no skb, on the link of the functions with the skb at
- * skb's argument and that judge (or not) as this one: it needs no cookie before the skb turns out
- * followed or, where the filter judges, matching.
+ * A kprobe.multi run on the link of the functions with the skb at skb's argument and of one kind:
+ * 0, SKBTOP_JUDGE_FLAG where the filter judges, or SKBTOP_END_FLAG for the functions that end an
+ * skb (where it never judges). It needs no cookie before the skb turns out followed or, where the
+ * filter judges, matching.
  */
 static __always_inline int skbtop__kprobe_lazy(struct pt_regs *ctx, struct sk_buff *skb, bool cast,
-					       bool judge)
+					       __u32 kind)
 {
+	__u32 end = kind & SKBTOP_END_FLAG;
+	bool judge = kind & SKBTOP_JUDGE_FLAG;
+
 	if (!cast)
-		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_COPY, judge);
+		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, end, ctx, 0, 0, SKBTOP_RD_COPY, judge);
 	if (!skb)
 		return 0;
 	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
-			      SKBTOP_EV_FUNC, 0, ctx, 0, 0, SKBTOP_RD_BTF, judge);
+			      SKBTOP_EV_FUNC, end, ctx, 0, 0, SKBTOP_RD_BTF, judge);
 }
 
 /*
  * kprobe.multi: a few links, not one per function, so that attaching stays one system call per
  * link (before 6.5, where links attach by name, also one walk of the symbol table per link). The
- * functions that end no skb go on links by the skb's argument and by whether the filter judges
- * there, whose programs read the cookie only when they must: it is a binary search over the
- * link's addresses, hundreds of ns under emulation, on every run. The end functions go on a link
- * whose program reads the cookie first, since it says where the skb is and whether the filter
- * judges here.
+ * functions go on links by the skb's argument and by kind, whose programs read the cookie only
+ * when they must: it is a binary search over the link's addresses, hundreds of ns under
+ * emulation. An end function's run mostly removes the entry of an skb freed before, or finds none,
+ * and needs no cookie for either.
  */
-#define SKBTOP_KMULTI_LAZY(pos)                                                                    \
+#define SKBTOP_KMULTI_PROG(pos, suffix, cast, kind)                                                \
 	SEC("kprobe.multi")                                                                        \
-	int skbtop_kmulti_at##pos(struct pt_regs *ctx)                                             \
+	int skbtop_kmulti_at##pos##suffix(struct pt_regs *ctx)                                     \
 	{                                                                                          \
 		if (skbtop_empty_probes)                                                           \
 			return 0;                                                                  \
-		return skbtop__kprobe_lazy(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), false,   \
-					   false);                                                 \
-	}                                                                                          \
-	SEC("kprobe.multi")                                                                        \
-	int skbtop_kmulti_at##pos##_cast(struct pt_regs *ctx)                                      \
-	{                                                                                          \
-		if (skbtop_empty_probes)                                                           \
-			return 0;                                                                  \
-		return skbtop__kprobe_lazy(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), true,    \
-					   false);                                                 \
-	}                                                                                          \
-	SEC("kprobe.multi")                                                                        \
-	int skbtop_kmulti_at##pos##_judge(struct pt_regs *ctx)                                     \
-	{                                                                                          \
-		if (skbtop_empty_probes)                                                           \
-			return 0;                                                                  \
-		return skbtop__kprobe_lazy(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), false,   \
-					   true);                                                  \
-	}                                                                                          \
-	SEC("kprobe.multi")                                                                        \
-	int skbtop_kmulti_at##pos##_judge_cast(struct pt_regs *ctx)                                \
-	{                                                                                          \
-		if (skbtop_empty_probes)                                                           \
-			return 0;                                                                  \
-		return skbtop__kprobe_lazy(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), true,    \
-					   true);                                                  \
+		return skbtop__kprobe_lazy(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), cast,    \
+					   kind);                                                  \
 	}
+#define SKBTOP_KMULTI_LAZY(pos)                                                                    \
+	SKBTOP_KMULTI_PROG(pos, , false, 0)                                                        \
+	SKBTOP_KMULTI_PROG(pos, _cast, true, 0)                                                    \
+	SKBTOP_KMULTI_PROG(pos, _judge, false, SKBTOP_JUDGE_FLAG)                                  \
+	SKBTOP_KMULTI_PROG(pos, _judge_cast, true, SKBTOP_JUDGE_FLAG)                              \
+	SKBTOP_KMULTI_PROG(pos, _end, false, SKBTOP_END_FLAG)                                      \
+	SKBTOP_KMULTI_PROG(pos, _end_cast, true, SKBTOP_END_FLAG)
 
 SKBTOP_KMULTI_LAZY(1)
 SKBTOP_KMULTI_LAZY(2)
 SKBTOP_KMULTI_LAZY(3)
 SKBTOP_KMULTI_LAZY(4)
 SKBTOP_KMULTI_LAZY(5)
-
-SEC("kprobe.multi")
-int skbtop_kmulti(struct pt_regs *ctx)
-{
-	return skbtop__kprobe(ctx, false);
-}
-
-SEC("kprobe.multi")
-int skbtop_kmulti_cast(struct pt_regs *ctx)
-{
-	return skbtop__kprobe(ctx, true);
-}
 
 /* kprobe: one link per function. */
 SEC("kprobe")

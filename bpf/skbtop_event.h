@@ -207,4 +207,11 @@ enum skbtop_counter {
 	SKBTOP_CNT_MAX,
 };
 
+/* The signed gauges of the skbtop_live array (skbtop_maps.bpf.h says when each moves). */
+enum skbtop_gauge {
+	SKBTOP_GAUGE_LIVE,    /* tracked skbs not ended */
+	SKBTOP_GAUGE_ENTRIES, /* entries in the tracking table, ended or not (or more) */
+	SKBTOP_GAUGE_MAX,
+};
+
 #endif /* SKBTOP_EVENT_H */

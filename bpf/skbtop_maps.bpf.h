@@ -78,10 +78,15 @@ struct {
  * fetch-or to make the end one transition): it is signed and read as "none" at or below 0, so it
  * never wraps into a huge value, and then it says "none" while one skb is followed, whose runs
  * that no longer match the filter go unseen.
+ *
+ * Beside it, how many entries skbtop_tracked holds, ended or not: raised by an insert that added
+ * one, lowered by a delete that removed one. While there are none, an end function has no entry
+ * to remove and skips the lookup. An LRU eviction cannot lower it: the count then stays too high,
+ * which only costs lookups.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SKBTOP_GAUGE_MAX);
 	__type(key, __u32);
 	__type(value, __s64);
 } skbtop_live SEC(".maps");
@@ -101,22 +106,38 @@ static __always_inline void skbtop__count(__u32 idx)
 		(*v)++;
 }
 
+static __always_inline void skbtop__gauge_add(__u32 idx, __s64 n)
+{
+	__s64 *v = bpf_map_lookup_elem(&skbtop_live, &idx);
+
+	if (v)
+		__sync_fetch_and_add(v, n);
+}
+
 static __always_inline void skbtop__live_add(__s64 n)
 {
-	__u32 zero = 0;
-	__s64 *live = bpf_map_lookup_elem(&skbtop_live, &zero);
+	skbtop__gauge_add(SKBTOP_GAUGE_LIVE, n);
+}
 
-	if (live)
-		__sync_fetch_and_add(live, n);
+/* Whether the gauge at idx of skbtop_live reads none. */
+static __always_inline bool skbtop__gauge_none(__u32 idx)
+{
+	__s64 *v = bpf_map_lookup_elem(&skbtop_live, &idx);
+
+	return v && *v <= 0;
 }
 
 /* No skb is followed now (see skbtop_live): the tracked table has nothing live to say. */
 static __always_inline bool skbtop__none_live(void)
 {
-	__u32 zero = 0;
-	__s64 *live = bpf_map_lookup_elem(&skbtop_live, &zero);
+	return skbtop__gauge_none(SKBTOP_GAUGE_LIVE);
+}
 
-	return live && *live <= 0;
+/* Removes the entry at key, if the table still holds it. */
+static __always_inline void skbtop__forget(__u64 key)
+{
+	if (!bpf_map_delete_elem(&skbtop_tracked, &key))
+		skbtop__gauge_add(SKBTOP_GAUGE_ENTRIES, -1);
 }
 
 /* Marks a tracked skb freed: only its release path may follow. */
@@ -143,7 +164,7 @@ static __always_inline struct skbtop_track *skbtop__tracked(const void *skb)
 static __always_inline void skbtop__untrack(__u64 key, struct skbtop_track *trk)
 {
 	skbtop__end(trk);
-	bpf_map_delete_elem(&skbtop_tracked, &key);
+	skbtop__forget(key);
 }
 
 /* Reserves a record; a failure is counted (SKBTOP_CNT_RB_FAIL) so no loss is silent. */

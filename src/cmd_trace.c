@@ -721,6 +721,8 @@ static void print_counts(const struct trace *t)
 		cnt[SKBTOP_CNT_EVENTS], cnt[SKBTOP_CNT_RB_FAIL], cnt[SKBTOP_CNT_TRACKED],
 		cnt[SKBTOP_CNT_TRACK_FULL], loader__live(t->loader), ss->lost_queue,
 		ss->bad_records);
+	p_debug("tracking table: %" PRId64 " entries at exit, ended or not",
+		loader__entries(t->loader));
 	if (t->poller) {
 		struct poller_stats ps;
 

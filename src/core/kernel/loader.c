@@ -39,6 +39,15 @@
 #define MAX_POS	       5
 #define DETACH_THREADS 16
 
+/* The kinds of kprobe.multi link: their programs' name suffixes, in this order. */
+enum kmulti_kind {
+	KMULTI_PLAIN,
+	KMULTI_JUDGE,
+	KMULTI_END,
+	N_KMULTI_KINDS
+};
+static const char *const kmulti_kind_suffix[N_KMULTI_KINDS] = { "", "_judge", "_end" };
+
 #define TP_DEF(cat, tp, id, type, skb_arg) { SKBTOP_TP_##id, #tp, skb_arg },
 static const struct tp_def {
 	uint32_t id;
@@ -70,9 +79,8 @@ struct loader {
 	struct btf *vmlinux;
 	struct module_btf *mods;
 	size_t n_mods;
-	struct bpf_program *func_prog[MAX_POS + 1];
-	struct bpf_program
-		*kmulti_lazy[MAX_POS + 1][2]; /* kprobe.multi: see multi_lazy(); [judge] */
+	struct bpf_program *func_prog[MAX_POS + 1]; /* kprobe, fentry: by the skb's argument */
+	struct bpf_program *kmulti[MAX_POS + 1][N_KMULTI_KINDS]; /* kprobe.multi: [kind] */
 	struct bpf_program *tp_prog[N_TP];
 	struct bpf_program *clone_entry, *clone_exit; /* NULL when clones are not linked */
 	/* fentry: the function each position's program was verified against (index into funcs) */
@@ -247,18 +255,22 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
-/* kprobe.multi: not an end function, so no cookie is needed before the skb turns out followed or
- * matching; its link's program knows where the skb is and whether the filter judges. */
-static bool multi_lazy(const struct loader *l, const struct loader_func *f)
+/* On kprobe.multi, the kind of f's link (skbtop_kmulti_at<pos><kind>). */
+static enum kmulti_kind kmulti_kind(const struct loader_func *f)
 {
-	return l->o.backend == BACKEND_KPROBE_MULTI && !in_list(loader_end_funcs, f->name);
+	return in_list(loader_end_funcs, f->name) ? KMULTI_END
+	       : f->judge			  ? KMULTI_JUDGE
+						  : KMULTI_PLAIN;
 }
 
-/* The kprobe program that serves f: on kprobe.multi one per link. */
+/*
+ * The kprobe program that serves f. On kprobe.multi one per link, by the skb's argument and kind,
+ * so that its program knows both without the cookie (see skbtop__kprobe_lazy).
+ */
 static struct bpf_program *func_kprobe_prog(const struct loader *l, const struct loader_func *f)
 {
-	return multi_lazy(l, f) ? l->kmulti_lazy[f->param_pos][f->judge]
-				: l->func_prog[f->param_pos];
+	return l->o.backend == BACKEND_KPROBE_MULTI ? l->kmulti[f->param_pos][kmulti_kind(f)]
+						    : l->func_prog[f->param_pos];
 }
 
 static bool func_usable(const struct loader_func *f)
@@ -289,13 +301,9 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	 * the kernel has bpf_rdonly_cast, the variant that reads the skb by plain loads.
 	 */
 	bool cast = has_rdonly_cast(l);
-	struct bpf_program *kmulti =
-		cast ? l->skel->progs.skbtop_kmulti_cast : l->skel->progs.skbtop_kmulti;
 	struct bpf_program *kprobe =
 		cast ? l->skel->progs.skbtop_kprobe_cast : l->skel->progs.skbtop_kprobe;
 
-	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti, false);
-	bpf_program__set_autoload(l->skel->progs.skbtop_kmulti_cast, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe, false);
 	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe_cast, false);
 	if (l->o.backend == BACKEND_KPROBE_MULTI || l->o.backend == BACKEND_KPROBE)
@@ -310,12 +318,12 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 			return -1;
 		}
 		bpf_program__set_autoload(fentry, false);
-		for (int judge = 0; judge < 2; judge++) {
+		for (int kind = 0; kind < N_KMULTI_KINDS; kind++) {
 			for (int c = 0; c < 2; c++) {
 				struct bpf_program *p;
 
 				snprintf(name, sizeof(name), "skbtop_kmulti_at%d%s%s", pos,
-					 judge ? "_judge" : "", c ? "_cast" : "");
+					 kmulti_kind_suffix[kind], c ? "_cast" : "");
 				p = bpf_object__find_program_by_name(obj, name);
 				if (!p) {
 					snprintf(err, errlen, "BPF object has no program %s", name);
@@ -323,12 +331,10 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 				}
 				bpf_program__set_autoload(p, false);
 				if (c == cast)
-					l->kmulti_lazy[pos][judge] = p;
+					l->kmulti[pos][kind] = p;
 			}
 		}
-		if (l->o.backend == BACKEND_KPROBE_MULTI)
-			l->func_prog[pos] = kmulti;
-		else if (l->o.backend == BACKEND_KPROBE)
+		if (l->o.backend == BACKEND_KPROBE)
 			l->func_prog[pos] = kprobe;
 		else if (l->o.backend == BACKEND_FENTRY)
 			l->func_prog[pos] = fentry;
@@ -674,26 +680,24 @@ static size_t attach_kprobe_multi_link(struct loader *l, struct bpf_program *pro
 static void attach_kprobe_multi(struct loader *l)
 {
 	double t0 = clock__ms();
-	size_t lazy = 0, judges = 0, rest, links = 0;
+	size_t n[N_KMULTI_KINDS] = { 0 }, links = 0;
 	bool by_addr = true, one;
 
 	for (int pos = 1; pos <= MAX_POS; pos++) {
-		for (int judge = 0; judge < 2; judge++) {
-			size_t n = attach_kprobe_multi_link(l, l->kmulti_lazy[pos][judge], &one);
+		for (int kind = 0; kind < N_KMULTI_KINDS; kind++) {
+			size_t k = attach_kprobe_multi_link(l, l->kmulti[pos][kind], &one);
 
-			*(judge ? &judges : &lazy) += n;
-			links += n > 0;
-			by_addr = by_addr && (one || !n);
+			n[kind] += k;
+			links += k > 0;
+			by_addr = by_addr && (one || !k);
 		}
 	}
-	rest = attach_kprobe_multi_link(l, l->func_prog[1], &one);
-	links += rest > 0;
-	if (lazy + judges + rest)
+	if (n[KMULTI_PLAIN] + n[KMULTI_JUDGE] + n[KMULTI_END])
 		p_debug("kprobe.multi: %zu functions, %zu judges and %zu end functions in %zu "
 			"links "
 			"by the skb's argument (by %s), %.0f ms",
-			lazy, judges, rest, links, by_addr && (one || !rest) ? "address" : "name",
-			clock__ms() - t0);
+			n[KMULTI_PLAIN], n[KMULTI_JUDGE], n[KMULTI_END], links,
+			by_addr ? "address" : "name", clock__ms() - t0);
 }
 
 static void attach_kprobe(struct loader *l)
@@ -936,13 +940,22 @@ int loader__counters(const struct loader *l, uint64_t *out)
 	return 0;
 }
 
+static int64_t gauge(const struct loader *l, __u32 idx)
+{
+	__s64 v = 0;
+
+	bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.skbtop_live), &idx, &v);
+	return v;
+}
+
 int64_t loader__live(const struct loader *l)
 {
-	__u32 zero = 0;
-	__s64 live = 0;
+	return gauge(l, SKBTOP_GAUGE_LIVE);
+}
 
-	bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.skbtop_live), &zero, &live);
-	return live;
+int64_t loader__entries(const struct loader *l)
+{
+	return gauge(l, SKBTOP_GAUGE_ENTRIES);
 }
 
 struct detacher {

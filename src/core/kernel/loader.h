@@ -92,6 +92,9 @@ int loader__counters(const struct loader *l, uint64_t *out);
 /* How many tracked skbs the kernel side counts as live (never ended): 0 once every followed skb
  * ended, unless the table evicted one that was (the count then stays higher). */
 int64_t loader__live(const struct loader *l);
+/* How many entries the tracking table holds, ended or not: 0 once the end functions (kprobe
+ * backends) removed every one, unless the table evicted some (the count then stays higher). */
+int64_t loader__entries(const struct loader *l);
 /*
  * Takes every probe off and waits until none runs, so that what they sent is all in the ring
  * buffer; the maps, counters and programs stay. Returns how long that took, in ms.

@@ -24,6 +24,8 @@ try_backend() {
 	attached=$(sed -nE 's/^skbtop: functions: ([0-9]+) attached.*/\1/p' "$TRACE_ERR")
 	check "--backend $b attaches functions and says so (${attached:-none})" test "${attached:-0}" -gt 100
 	ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9999 --src-port 40100 --size 20
+	sleep 1
+	check_table_count "$b"
 	# Still sending while skbtop stops: what the probes sent until they were off is read. From
 	# the start, so that the first second, whose BPF run time is measured, has runs.
 	ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9998 --count 1000000 --interval 1 \
@@ -48,6 +50,17 @@ try_backend() {
 	check "--backend $b: SIGTERM leaves none of its $(echo "$mine" | grep -c .) links${left:+ (left: $left)}" \
 		test -z "$left"
 	check_cost "$b" "$attached"
+}
+
+# check_table_count BACKEND: with the datagram and its ICMP error freed, the count of entries in
+# the tracking table (an end function skips its lookup while that count reads none) is what the
+# table holds, and the end functions removed every entry.
+check_table_count() {
+	local gauge held
+	gauge=$(bpftool map dump name skbtop_live -j | jq '.[] | .formatted | select(.key == 1) | .value')
+	held=$(bpftool map dump name skbtop_tracked -j | jq length)
+	check "--backend $1: the tracking table's count of entries is what it holds (${gauge:-?} = ${held:-?}), none once the packets were freed" \
+		test "${gauge:-x}" = "${held:-y}" -a "${held:-1}" = 0
 }
 
 # check_cost BACKEND ATTACHED: the cost at exit sums every program loaded (with fentry one per
