@@ -55,7 +55,7 @@ declare -A SIG=(
 )
 . tests/filter_rows.bash
 # A packet counts as followed when any event of a journey is its.
-followed() { jq -r "select(.id != null) | $LABEL" "$1"; }
+followed() { jq -r "select(.id != null) | \"\\(input_filename) \" + $LABEL" "$@"; }
 
 # expression | the labels it must follow (every other label must not appear)
 ROWS=(

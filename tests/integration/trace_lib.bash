@@ -21,10 +21,10 @@ trace_start() {
 	: >"$TRACE_ERR"
 	"$SKBTOP" "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
-	for _ in $(seq $((${TRACE_WAIT:-20} * 10))); do
-		grep -q '^skbtop: load .* attach' "$TRACE_ERR" && return 0
+	for _ in $(seq $((${TRACE_WAIT:-20} * 5))); do
+		has_line "$TRACE_ERR" 'skbtop: load * attach*' && return 0
 		kill -0 "$TRACE_PID" 2>/dev/null || break
-		sleep 0.1
+		sleep 0.2
 	done
 	cat "$TRACE_ERR" >&2
 	return 1

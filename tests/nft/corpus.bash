@@ -17,10 +17,11 @@ start_skbtop() {
 	"$SKBTOP" --stream --format json --filter-netns "/run/netns/$ns" "$@" \
 		>"$work/$name.json" 2>"$work/$name.err" &
 	skb_pid=$!
-	for _ in $(seq 600); do
+	# grep, not has_line: with -vv the file holds libbpf's thousands of lines by then.
+	for _ in $(seq 300); do
 		grep -q "skbtop: load" "$work/$name.err" 2>/dev/null && break
 		kill -0 $skb_pid 2>/dev/null || break
-		sleep 0.1
+		sleep 0.2
 	done
 	sleep 1
 }

@@ -36,7 +36,9 @@ declare -A SIG=(
 . "$(dirname "$0")/../../filter_rows.bash"
 # The packet each journey started with (its first event with headers): what the filter chose.
 followed() {
-	jq -rs "map(select(.id != null and .src != null)) | group_by(.id)[] | .[0] | $LABEL" "$1"
+	jq -rn "reduce (inputs | select(.id != null and .src != null)) as \$e ({};
+		.[input_filename][\$e.id | tostring] //= \$e) | to_entries[] | .key as \$f
+		| .value[] | \"\\(\$f) \" + $LABEL" "$@"
 }
 ROWS=(
 	"host 10.77.0.2|u53 u5353 t443 big pr450 ping4"
