@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # What the tcpdump-expression tests share (tests/integration/filter_expr.sh on this machine,
 # tests/vm/scenarios/filter_expr.sh in the guests). The caller sets WORK (a folder), PIDS=(),
-# ROWS ("expression|labels of the packets it must follow") and SIG (label -> jq condition that
+# ROWS ("expression|labels of the packets it must follow", an array that may have gaps) and SIG (label -> jq condition that
 # recognises that packet's events), and defines followed FILE...: "FILE LABEL" for each packet the
 # skbtop writing FILE followed (with $LABEL), in one jq run for all the files: a jq run costs half a
 # second in an emulated guest.
@@ -23,7 +23,7 @@ rows_start() {
 	shift 2
 	for i in "${!ROWS[@]}"; do
 		"$@" "${ROWS[$i]%%|*}" >"$WORK/$i.out" 2>"$WORK/$i.err" &
-		PIDS+=($!)
+		PIDS[i]=$!
 	done
 	waiting=("${!ROWS[@]}")
 	for _ in $(seq "$steps"); do

@@ -64,9 +64,17 @@ ROWS=(
 	"tcp dst port 443 and src host 10.77.0.1|t443"
 	"(udp port 53 or udp port 5353) and not ip6|u53 u5353"
 )
+# Each guest starts every other row (and row 3, checked below): one skbtop per row, all at once,
+# took a 6.12 guest's one CPU 160 s to start for the 22 rows. So every expression runs on one of
+# the kernels, and each kernel's way of reading the skb (6.1 copies, 6.12 plain loads) and of
+# attaching (kprobe, kprobe.multi) judges half of them.
+half=$([ "$VM_KERNEL" = 6.1 ] && echo 0 || echo 1)
+for i in "${!ROWS[@]}"; do
+	[ $((i % 2)) = "$half" ] || [ "$i" = 3 ] || unset 'ROWS[i]'
+done
 rows_start "[filter] " 1500 skbtop --stream --format json --duration 300 --functions "$FUNCS" \
 	--filter-netns "/run/netns/$NS_A" || exit 1
-backend=$(sed -n 's/^skbtop: backend \([^ ]*\).*/\1/p' "$WORK/0.err")
+backend=$(sed -n 's/^skbtop: backend \([^ ]*\).*/\1/p' "$WORK/3.err")
 
 A() { ip netns exec "$NS_A" "$@"; }
 send() { A sendpkt "$@" >/dev/null 2>&1; }
