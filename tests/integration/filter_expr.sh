@@ -125,7 +125,7 @@ PY
 # Every event a packet makes comes within a second or so; a packet some row misses is waited for
 # a while longer (the last of them is the VLAN frame, whose only event with its ports is its drop).
 sleep 1
-rows_await 10
+rows_await 30
 
 rows_stop
 rows_judge ""

@@ -88,7 +88,7 @@ send tcp fd77::2 443 --src-port 41005 --timeout 2
 send udp 10.77.0.2 7000 --src-port 41007 --size 1000
 send udp 10.77.0.2 450 --src-port 41008
 sleep 2
-rows_await 10
+rows_await 60
 rows_stop
 rows_judge "[filter $backend] "
 
