@@ -35,13 +35,19 @@ start_skbtop() {
 # PROTO ADDR PORT N" sends N packets of one flow (one source port) from NS_A, 200 ms apart. The
 # monitor gets CORPUS_SETTLE seconds (default 1) to start. With CORPUS_TEXT_LOG (the stderr of an
 # skbtop started with -vv), each ruleset's packets also wait, up to 30 s, until skbtop says it
-# read rules again. It reads them on a thread of its own once the kernel says they changed, which
+# read that ruleset's rules. It reads them on a thread of its own once the kernel says they changed, which
 # took more than CORPUS_SETTLE's 2 s in a guest on a slow machine; a rule event before that has
 # no text.
 CORPUS_SPORT=${CORPUS_SPORT:-40000}
 
 # texts_read: how many times skbtop said it read a ruleset's text.
 texts_read() { grep -c '^skbtop: debug: nft rule text: .* rules read$' "$CORPUS_TEXT_LOG" 2>/dev/null; }
+
+# rules_said head|tail INODE: how many rules skbtop's first or last read in netns INODE found.
+rules_said() {
+	sed -n "s/^skbtop: debug: nft rule text: netns $2, .*: \([0-9]*\) rules read$/\1/p" \
+		"$CORPUS_TEXT_LOG" 2>/dev/null | "$1" -1
+}
 
 # trace_listeners NETNS: how many netlink sockets in NETNS are in the nftables trace group
 # (NFNLGRP_NFTRACE, 9: bit 8 of the Groups column of /proc/net/netlink).
@@ -50,8 +56,19 @@ trace_listeners() {
 }
 
 send_corpus() {
-	local f kind proto addr port count mon n read ns=${3:-$NS_B}
+	local f kind proto addr port count mon n read base inode ns=${3:-$NS_B}
 	: >"$1"
+	# A read counts for a ruleset once it found another number of rules than the first read, of
+	# the namespace before any corpus ruleset: the removal of the ruleset before can end up read
+	# after the count below was taken, and that read says nothing of the new one.
+	if [ -n "${CORPUS_TEXT_LOG:-}" ]; then
+		inode=$(netns_inode "$ns")
+		for _ in $(seq 300); do
+			base=$(rules_said head "$inode")
+			[ -n "$base" ] && break
+			sleep 0.1
+		done
+	fi
 	for f in tests/nft/rulesets/${2:-oracle-[0-9]*.nft}; do
 		read=$(texts_read)
 		ip netns exec "$ns" nft -f "$f" || { not_ok "$f loads"; continue; }
@@ -66,7 +83,8 @@ send_corpus() {
 		sleep "${CORPUS_SETTLE:-1}"
 		if [ -n "${CORPUS_TEXT_LOG:-}" ]; then
 			for _ in $(seq 300); do
-				[ "$(texts_read)" -gt "${read:-0}" ] && break
+				[ "$(texts_read)" -gt "${read:-0}" ] &&
+					[ "$(rules_said tail "$inode")" != "${base:-}" ] && break
 				sleep 0.1
 			done
 		fi
