@@ -35,56 +35,69 @@ start_skbtop() {
 # PROTO ADDR PORT N" sends N packets of one flow (one source port) from NS_A, 200 ms apart. The
 # monitor gets CORPUS_SETTLE seconds (default 1) to start. With CORPUS_TEXT_LOG (the stderr of an
 # skbtop started with -vv), each ruleset's packets also wait, up to 30 s, until skbtop says it
-# read that ruleset's rules. It reads them on a thread of its own once the kernel says they changed, which
-# took more than CORPUS_SETTLE's 2 s in a guest on a slow machine; a rule event before that has
-# no text.
+# read the ruleset's generation (printed by an `nft monitor` of NETNS) or a later one. It reads
+# rules on a thread of its own once the kernel says they changed, which took more than
+# CORPUS_SETTLE's 2 s in a guest on a slow machine; a rule event before that has no text. A count
+# of reads or of rules would not do: reads of the previous ruleset's removal, one table at a time,
+# can end after the load.
 CORPUS_SPORT=${CORPUS_SPORT:-40000}
 
-# texts_read: how many times skbtop said it read a ruleset's text.
-texts_read() { grep -c '^skbtop: debug: nft rule text: .* rules read$' "$CORPUS_TEXT_LOG" 2>/dev/null; }
-
-# rules_said head|tail INODE: how many rules skbtop's first or last read in netns INODE found.
-rules_said() {
-	sed -n "s/^skbtop: debug: nft rule text: netns $2, .*: \([0-9]*\) rules read$/\1/p" \
-		"$CORPUS_TEXT_LOG" 2>/dev/null | "$1" -1
+# read_gen INODE: the generation of skbtop's last read of the rules of netns INODE.
+read_gen() {
+	sed -n "s/^skbtop: debug: nft rule text: netns $1, generation \([0-9]*\): .* rules read$/\1/p" \
+		"$CORPUS_TEXT_LOG" 2>/dev/null | tail -1
 }
 
-# trace_listeners NETNS: how many netlink sockets in NETNS are in the nftables trace group
-# (NFNLGRP_NFTRACE, 9: bit 8 of the Groups column of /proc/net/netlink).
-trace_listeners() {
-	ip netns exec "$1" awk '$2 == 12 && substr($4, 6, 1) ~ /[13579bdf]/' /proc/net/netlink | wc -l
+# listeners NETNS GROUP: how many netlink sockets in NETNS are in nfnetlink multicast group GROUP
+# (NFNLGRP_NFTABLES 7, NFNLGRP_NFTRACE 9: bit GROUP - 1 of the Groups column of /proc/net/netlink).
+listeners() {
+	local n=0 proto groups
+	while read -r _ proto _ groups _; do
+		[ "$proto" = 12 ] && ((0x$groups >> ($2 - 1) & 1)) && n=$((n + 1))
+	done < <(ip netns exec "$1" cat /proc/net/netlink)
+	echo $n
+}
+
+# new_gen FILE COUNT: the generation of the newest "# new generation" line of the `nft monitor`
+# output FILE, once it has more than COUNT of them (empty after 10 s).
+new_gen() {
+	for _ in $(seq 100); do
+		[ "$(grep -c '^# new generation ' "$1")" -gt "$2" ] && break
+		sleep 0.1
+	done
+	sed -n 's/^# new generation \([0-9]*\) .*/\1/p' "$1" | tail -1
 }
 
 send_corpus() {
-	local f kind proto addr port count mon n read base inode ns=${3:-$NS_B}
+	local f kind proto addr port count mon n gens gen genmon inode ns=${3:-$NS_B}
 	: >"$1"
-	# A read counts for a ruleset once it found another number of rules than the first read, of
-	# the namespace before any corpus ruleset: the removal of the ruleset before can end up read
-	# after the count below was taken, and that read says nothing of the new one.
 	if [ -n "${CORPUS_TEXT_LOG:-}" ]; then
 		inode=$(netns_inode "$ns")
-		for _ in $(seq 300); do
-			base=$(rules_said head "$inode")
-			[ -n "$base" ] && break
+		gens=$(mktemp)
+		n=$(listeners "$ns" 7)
+		ip netns exec "$ns" nft monitor >"$gens" 2>&1 &
+		genmon=$!
+		for _ in $(seq 100); do
+			[ "$(listeners "$ns" 7)" -gt "$n" ] && break
 			sleep 0.1
 		done
 	fi
 	for f in tests/nft/rulesets/${2:-oracle-[0-9]*.nft}; do
-		read=$(texts_read)
+		[ -n "${gens:-}" ] && n=$(grep -c '^# new generation ' "$gens")
 		ip netns exec "$ns" nft -f "$f" || { not_ok "$f loads"; continue; }
-		n=$(trace_listeners "$ns")
+		[ -n "${gens:-}" ] && gen=$(new_gen "$gens" "$n")
+		n=$(listeners "$ns" 9)
 		ip netns exec "$ns" nft -a monitor trace >>"$1" 2>&1 &
 		mon=$!
 		# A packet sent before the monitor joined the group is missing from its side.
 		for _ in $(seq 100); do
-			[ "$(trace_listeners "$ns")" -gt "$n" ] && break
+			[ "$(listeners "$ns" 9)" -gt "$n" ] && break
 			sleep 0.1
 		done
 		sleep "${CORPUS_SETTLE:-1}"
-		if [ -n "${CORPUS_TEXT_LOG:-}" ]; then
+		if [ -n "${gens:-}" ]; then
 			for _ in $(seq 300); do
-				[ "$(texts_read)" -gt "${read:-0}" ] &&
-					[ "$(rules_said tail "$inode")" != "${base:-}" ] && break
+				[ "$(read_gen "$inode")" -ge "${gen:-0}" ] 2>/dev/null && break
 				sleep 0.1
 			done
 		fi
@@ -105,6 +118,10 @@ send_corpus() {
 			ip netns exec "$ns" nft delete table "$fam" "$name"
 		done
 	done
+	if [ -n "${gens:-}" ]; then
+		stop_bg "$genmon" TERM
+		rm -f "$gens"
+	fi
 }
 
 # replace_rule_while_tracing: a packet (source port 41001) meets `udp dport 9701 counter accept` in
