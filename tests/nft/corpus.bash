@@ -124,6 +124,17 @@ send_corpus() {
 	fi
 }
 
+# untexted_rule_events JSON: "src dst sport table chain handle" of each rule event with a handle
+# but no text in skbtop's JSON lines, leaving out the namespace's own IPv6 traffic (router
+# solicitations from fe80::, MLD and neighbour discovery to ff02::): it can meet a chain at any
+# time, before skbtop has read the rules, and then rightly has no text yet. The corpus's packets
+# wait for that read (send_corpus).
+untexted_rule_events() {
+	jq -r 'select(.type == "nft_rule" and .nft.handle > 0 and (.nft.rule == null)
+		and ((.src // "" | startswith("fe80:")) or (.dst // "" | startswith("ff")) | not))
+		| "\(.src) \(.dst) \(.sport) \(.nft.table) \(.nft.chain) \(.nft.handle)"' "$1"
+}
+
 # replace_rule_while_tracing: a packet (source port 41001) meets `udp dport 9701 counter accept` in
 # table inet o7, the rule is replaced by `... meta mark set 7 accept`, a second packet (41002)
 # meets the new one, and the table goes. check_replaced_rule_text then reads skbtop's JSON lines.

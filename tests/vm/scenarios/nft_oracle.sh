@@ -34,12 +34,7 @@ check "the dormant table is gone after exit" bash -c "! nft list tables | grep -
 
 bash tests/nft/oracle.sh "$work/mon.txt" "$work/tk.json" "$inode" | grep -v ' 4100[12] 9701:'
 check_replaced_rule_text "$work/tk.json"
-# Only the corpus's packets wait for skbtop's read of their rules. The namespace's own IPv6 traffic
-# (router solicitations from fe80::, MLD and neighbour discovery to ff02::) can meet a chain before
-# that read at any time, and then rightly has no text yet.
-untexted=$(jq -r 'select(.type == "nft_rule" and .nft.handle > 0 and (.nft.rule == null)
-	and ((.src // "" | startswith("fe80:")) or (.dst // "" | startswith("ff")) | not))
-	| "\(.src) \(.dst) \(.sport) \(.nft.table) \(.nft.chain) \(.nft.handle)"' "$work/tk.json")
+untexted=$(untexted_rule_events "$work/tk.json")
 check "every rule event of the corpus's packets carries its rule's text" test -z "$untexted"
 [ -z "$untexted" ] || {
 	while read -r l; do echo "# no text: src dst sport table chain handle $l"; done <<<"$untexted" |
