@@ -80,10 +80,15 @@ static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int 
 	}
 	if (!s->head || start > s->tail || start >= end)
 		return false;
-	if (skbtop_read_direct)
+	if (skbtop_read_direct) {
 		ctx.data = (__u64)(unsigned long)bpf_rdonly_cast(s->head + start, 0);
-	else
+	} else if (skbtop_read_window) {
+		ctx.addr = (__u64)(unsigned long)(s->head + start);
+		ctx.data =
+			(__u64)(unsigned long)bpf_rdonly_cast(s->head + start, skbtop_read_window);
+	} else {
 		ctx.data = (__u64)(unsigned long)(s->head + start);
+	}
 	ctx.len = end - start;
 	ctx.linear = s->tail - start;
 	return skbtop_filter__pcap_run(&ctx) != 0;

@@ -31,12 +31,22 @@ struct skbtop_filter_cfg {
 #define SKBTOP_PCAP_SLOTS 2048
 /* At most this many packet bytes are copied once, where most loads land. */
 #define SKBTOP_PCAP_HEAD 64
+/*
+ * Bytes from data that the window translation loads in place: at most the byte array that starts
+ * the kernel struct of skbtop_read_window (skbtop_skb.bpf.h) holds. Past them, a call.
+ */
+#define SKBTOP_PCAP_WINDOW 256
 
 /*
- * With skbtop_read_direct set (skbtop_skb.bpf.h: kernels 6.17+), data is
- * bpf_rdonly_cast(address, 0): a read-only untrusted pointer whose loads the verifier turns into
- * fault-safe probe loads, so the expression reads the packet in place and head is unused.
- * Otherwise data is a plain address and one bpf_probe_read_kernel call copies the head.
+ * How data reads, by translation (src/core/filter/pcapfilter.c builds one for each):
+ * - direct, with skbtop_read_direct set (kernels 6.17+): bpf_rdonly_cast(address, 0), a read-only
+ *   untrusted pointer whose loads the verifier turns into fault-safe probe loads, so the
+ *   expression reads the packet in place and head is unused.
+ * - window, with skbtop_read_window set (6.2 to 6.16): bpf_rdonly_cast(address, that struct), whose
+ *   loads are fault-safe too but only at constant offsets inside the struct. Loads at a constant
+ *   offset below SKBTOP_PCAP_WINDOW read in place; an indirect one does when X is an IPv4 header
+ *   without options (20), the usual case; the others copy from addr, the plain address, by a call.
+ * - copy, otherwise: data is a plain address and one bpf_probe_read_kernel call copies the head.
  */
 struct skbtop_pcap_ctx {
 	__u64 data;	/* the first byte the expression sees */
@@ -46,12 +56,17 @@ struct skbtop_pcap_ctx {
 	__u32 l2;	/* 1: data is an Ethernet header, 0: an IPv4 or IPv6 header */
 	__u32 tmp;	/* the bytes of one load */
 	__u32 mem[16];	/* classic BPF scratch memory M[] */
-	__u8 head[SKBTOP_PCAP_HEAD]; /* the first bytes from data, as many as the loads read */
+	union {
+		__u8 head[SKBTOP_PCAP_HEAD]; /* copy: the first bytes from data, as many as the
+						loads read */
+		__u64 addr;		     /* window: data's address as a number */
+	};
 };
 
 /*
- * The probe sets data, len, linear and l2 only: the translated code writes saved, tmp and head
- * before it reads them, and zeroes the scratch words it loads (src/core/pcapfilter.c).
+ * The probe sets data, len, linear and l2 only, and addr for the window translation: the
+ * translated code writes saved, tmp and head before it reads them, and zeroes the scratch words it
+ * loads (src/core/filter/pcapfilter.c).
  */
 
 #endif /* SKBTOP_FILTER_CFG_BPF_H */

@@ -28,6 +28,14 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
  */
 const volatile __u32 skbtop_read_direct = 0;
 
+/*
+ * Where bytes cannot be typed as such but an address can be typed as a struct (6.2 to 6.16): the
+ * BTF id of a kernel struct that starts with at least SKBTOP_PCAP_WINDOW bytes of a byte array
+ * (filter_cfg.bpf.h), whose loads the verifier allows at constant offsets, fault-safe. User space
+ * picks one from the kernel's BTF; 0: none.
+ */
+const volatile __u32 skbtop_read_window = 0;
+
 /* How a program reads its sk_buff; a constant at each entry point, so only one path is built. */
 #define SKBTOP_RD_COPY 0
 #define SKBTOP_RD_BTF  1

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A model of the kernel running the tcpdump filter's eBPF placeholder (bpf/filter.bpf.h): the
- * stack, probe_read_kernel with bounds, loads through data in place for the direct translation
- * (within the readable bytes only: past them the kernel would read whatever follows), and what
- * the verifier insists on (no load of stack bytes nothing wrote: the probe sets only data, len,
- * linear and l2 of the context). Both translations run on every packet and must agree. Shared by
+ * stack, probe_read_kernel with bounds, loads through data in place for the direct and window
+ * translations (within the readable bytes only: past them the kernel would read whatever follows;
+ * for the window, through data itself at a constant offset inside the window only), and what the
+ * verifier insists on (no load of stack bytes nothing wrote: the probe sets only data, len,
+ * linear and l2 of the context, and addr for the window). The three translations run on every
+ * packet and must agree. Shared by
  * the unit test of pcapfilter and its differential fuzzer; the includer defines MODEL_CHECK(cond)
  * and MODEL_FAIL(fmt, ...), which must not return when the model finds the code wrong.
  */
@@ -26,9 +28,15 @@ struct vm {
 	bool written[512];
 	const uint8_t *pkt;
 	size_t pkt_len;
-	bool direct; /* the translation that loads packet bytes in place, without calls */
+	enum pf_mode mode;
 	int probe_reads;
 };
+
+/*
+ * The window's typed pointer, as the model sees it: the packet's address moved this far, so that
+ * a load through it is told from one through the plain address, which only a call may take.
+ */
+#define WINDOW_TAG (1ull << 40)
 
 static uint64_t be(uint64_t v, int bits)
 {
@@ -141,6 +149,8 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 	stack_write(m, (uintptr_t)&ctx->len, sizeof(ctx->len));
 	stack_write(m, (uintptr_t)&ctx->linear, sizeof(ctx->linear));
 	stack_write(m, (uintptr_t)&ctx->l2, sizeof(ctx->l2));
+	if (m->mode == PF_WINDOW)
+		stack_write(m, (uintptr_t)&ctx->addr, sizeof(ctx->addr));
 	memset(m->r, 0, sizeof(m->r));
 	m->r[1] = (uintptr_t)ctx;
 	m->r[6] = saved[0];
@@ -180,7 +190,15 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 			uint64_t addr = m->r[src] + i->off, base = (uintptr_t)m->pkt, v = 0;
 			const uint8_t *a;
 
-			if (m->direct && addr >= base && addr < base + m->pkt_len) {
+			if (m->mode == PF_WINDOW && addr >= base + WINDOW_TAG &&
+			    addr < base + WINDOW_TAG + m->pkt_len) {
+				/* The verifier allows a struct's pointer constant offsets only. */
+				MODEL_CHECK(m->r[src] == base + WINDOW_TAG);
+				MODEL_CHECK(i->off >= 0 && i->off + size <= SKBTOP_PCAP_WINDOW);
+				MODEL_CHECK(addr + size <= base + WINDOW_TAG + m->pkt_len);
+				a = (const uint8_t *)(uintptr_t)(addr - WINDOW_TAG);
+			} else if (m->mode == PF_DIRECT && addr >= base &&
+				   addr < base + m->pkt_len) {
 				MODEL_CHECK(addr + size <= base + m->pkt_len);
 				a = (const uint8_t *)(uintptr_t)addr;
 			} else {
@@ -210,7 +228,8 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 				uint64_t addr = m->r[3], base = (uintptr_t)m->pkt;
 
 				MODEL_CHECK((i->imm) == (113));
-				MODEL_CHECK(!m->direct);
+				MODEL_CHECK(m->mode != PF_DIRECT);
+				MODEL_CHECK(addr < base + WINDOW_TAG);
 				m->probe_reads++;
 				if (addr >= base && addr + m->r[2] <= base + m->pkt_len) {
 					memcpy(stack_write(m, m->r[1], (int)m->r[2]),
@@ -242,30 +261,32 @@ static uint64_t vm_run(struct vm *m, const struct pf_insn *p, struct skbtop_pcap
 }
 
 /*
- * Runs both translations of the expression over a packet of wire bytes, cap of them readable;
- * the copying one's answer, once the direct one said the same.
+ * Runs the three translations of the expression over a packet of wire bytes, cap of them readable;
+ * the copying one's answer, once the others said the same.
  */
 static uint64_t run_view(const struct pcapfilter *pf, const uint8_t *data, size_t wire, size_t cap,
 			 bool l2)
 {
 	struct skbtop_pcap_ctx ctx;
-	struct vm m = { 0 }, d = { 0 };
-	uint64_t copied, direct;
+	uint64_t answer[PF_MODES];
 
-	/* What the probe leaves unset holds garbage, as its stack would. */
-	memset(&ctx, 0xa5, sizeof(ctx));
+	for (int mode = 0; mode < PF_MODES; mode++) {
+		struct vm m = { .pkt = data, .pkt_len = cap, .mode = mode };
 
-	ctx.data = (uintptr_t)data;
-	ctx.len = wire;
-	ctx.linear = cap;
-	ctx.l2 = l2;
-	m.pkt = d.pkt = data;
-	m.pkt_len = d.pkt_len = cap;
-	d.direct = true;
-	copied = vm_run(&m, pf->insns, &ctx);
-	direct = vm_run(&d, pf->insns_direct, &ctx);
-	MODEL_CHECK((copied != 0) == (direct != 0));
-	return copied;
+		/* What the probe leaves unset holds garbage, as its stack would. */
+		memset(&ctx, 0xa5, sizeof(ctx));
+		ctx.data = (uintptr_t)data;
+		ctx.len = wire;
+		ctx.linear = cap;
+		ctx.l2 = l2;
+		if (mode == PF_WINDOW) {
+			ctx.addr = (uintptr_t)data;
+			ctx.data += WINDOW_TAG;
+		}
+		answer[mode] = vm_run(&m, pf->insns[mode], &ctx);
+		MODEL_CHECK((answer[mode] != 0) == (answer[PF_COPY] != 0));
+	}
+	return answer[PF_COPY];
 }
 
 #endif /* SKBTOP_TESTS_EBPF_MODEL_H */

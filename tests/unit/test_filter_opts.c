@@ -142,7 +142,7 @@ static void test_compile(void **state)
 	o.expr = strdup("udp and dst port 53");
 	assert_int_equal(filter_opts__compile(&o, &pf, &k), 0);
 	assert_int_equal(k.pcap, 1);
-	assert_non_null(pf.insns);
+	assert_non_null(pf.insns[PF_COPY]);
 	pcapfilter__free(&pf);
 	filter_opts__free(&o);
 	k.pcap = 0;

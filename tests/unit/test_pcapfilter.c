@@ -38,6 +38,7 @@ struct spec {
 	uint8_t tcp_flags, icmp_type;
 	uint16_t vlan;
 	size_t payload;
+	size_t ip_options; /* IPv4: 4-byte words of options, so libpcap's X is not 20 */
 };
 
 static void put16(uint8_t *p, uint16_t v)
@@ -73,14 +74,18 @@ static void build(struct pkt *k, const struct spec *s)
 		l4len = 20;
 	l4len += s->payload;
 	if (s->family == 4) {
-		p[0] = 0x45;
-		put16(p + 2, 20 + l4len);
+		size_t hl = 20 + 4 * s->ip_options;
+
+		p[0] = 0x40 | (uint8_t)(hl / 4);
+		put16(p + 2, hl + l4len);
 		put16(p + 4, 0x1234);
 		p[8] = 64;
 		p[9] = s->proto;
 		assert_int_equal(inet_pton(AF_INET, s->src, p + 12), 1);
 		assert_int_equal(inet_pton(AF_INET, s->dst, p + 16), 1);
-		p += 20;
+		/* Options of no-operation bytes. */
+		memset(p + 20, 1, 4 * s->ip_options);
+		p += hl;
 	} else {
 		p[0] = 0x60;
 		put16(p + 4, l4len);
@@ -110,28 +115,33 @@ static void build(struct pkt *k, const struct spec *s)
 
 static const struct spec specs[] = {
 	{ "tcp4 syn 10.77.0.1:40000>10.77.0.2:443", 4, 6, "10.77.0.1", "10.77.0.2", 40000, 443,
-	  0x02, 0, 0, 0 },
+	  0x02, 0, 0, 0, 0 },
 	{ "tcp4 ack 10.77.0.2:443>10.77.0.1:40000", 4, 6, "10.77.0.2", "10.77.0.1", 443, 40000,
-	  0x10, 0, 0, 100 },
+	  0x10, 0, 0, 100, 0 },
 	{ "tcp4 syn 10.77.0.1:40001>10.77.0.2:8080", 4, 6, "10.77.0.1", "10.77.0.2", 40001, 8080,
-	  0x02, 0, 0, 0 },
-	{ "udp4 10.77.0.1:5353>10.77.0.2:53", 4, 17, "10.77.0.1", "10.77.0.2", 5353, 53, 0, 0, 0,
+	  0x02, 0, 0, 0, 0 },
+	{ "udp4 10.77.0.1:5353>10.77.0.2:53", 4, 17, "10.77.0.1", "10.77.0.2", 5353, 53, 0, 0, 0, 0,
 	  0 },
 	{ "udp4 192.168.9.9:53>10.77.0.1:1024", 4, 17, "192.168.9.9", "10.77.0.1", 53, 1024, 0, 0,
-	  0, 0 },
-	{ "icmp4 echo", 4, 1, "10.77.0.1", "10.77.0.2", 0, 0, 0, 8, 0, 0 },
-	{ "icmp4 reply", 4, 1, "10.77.0.2", "10.77.0.1", 0, 0, 0, 0, 0, 0 },
-	{ "tcp6 syn fd77::1:40000>fd77::2:443", 6, 6, "fd77::1", "fd77::2", 40000, 443, 0x02, 0, 0,
-	  0 },
-	{ "tcp6 ack 2001:db8::1:443>fd77::1:5000", 6, 6, "2001:db8::1", "fd77::1", 443, 5000, 0x10,
 	  0, 0, 0 },
-	{ "udp6 fd77::1:6000>fd77::2:53", 6, 17, "fd77::1", "fd77::2", 6000, 53, 0, 0, 0, 0 },
+	{ "icmp4 echo", 4, 1, "10.77.0.1", "10.77.0.2", 0, 0, 0, 8, 0, 0, 0 },
+	{ "icmp4 reply", 4, 1, "10.77.0.2", "10.77.0.1", 0, 0, 0, 0, 0, 0, 0 },
+	{ "tcp6 syn fd77::1:40000>fd77::2:443", 6, 6, "fd77::1", "fd77::2", 40000, 443, 0x02, 0, 0,
+	  0, 0 },
+	{ "tcp6 ack 2001:db8::1:443>fd77::1:5000", 6, 6, "2001:db8::1", "fd77::1", 443, 5000, 0x10,
+	  0, 0, 0, 0 },
+	{ "udp6 fd77::1:6000>fd77::2:53", 6, 17, "fd77::1", "fd77::2", 6000, 53, 0, 0, 0, 0, 0 },
 	{ "udp6 fd77::2:7000>fd77::1:7001 long", 6, 17, "fd77::2", "fd77::1", 7000, 7001, 0, 0, 0,
-	  120 },
-	{ "icmp6 echo request", 6, 58, "fd77::1", "fd77::2", 0, 0, 0, 128, 0, 0 },
-	{ "icmp6 neighbour solicitation", 6, 58, "fd77::1", "ff02::1:ff00:2", 0, 0, 0, 135, 0, 0 },
-	{ "vlan 100 tcp4 syn", 4, 6, "10.77.1.1", "10.77.1.2", 40000, 443, 0x02, 0, 100, 0 },
-	{ "vlan 200 udp6", 6, 17, "fd78::1", "fd78::2", 6000, 53, 0, 0, 200, 0 },
+	  120, 0 },
+	{ "icmp6 echo request", 6, 58, "fd77::1", "fd77::2", 0, 0, 0, 128, 0, 0, 0 },
+	{ "icmp6 neighbour solicitation", 6, 58, "fd77::1", "ff02::1:ff00:2", 0, 0, 0, 135, 0, 0,
+	  0 },
+	{ "vlan 100 tcp4 syn", 4, 6, "10.77.1.1", "10.77.1.2", 40000, 443, 0x02, 0, 100, 0, 0 },
+	{ "vlan 200 udp6", 6, 17, "fd78::1", "fd78::2", 6000, 53, 0, 0, 200, 0, 0 },
+	{ "udp4 with options 10.77.0.1:5353>10.77.0.2:53", 4, 17, "10.77.0.1", "10.77.0.2", 5353,
+	  53, 0, 0, 0, 0, 1 },
+	{ "tcp4 syn with options 10.77.0.1:40000>10.77.0.2:443", 4, 6, "10.77.0.1", "10.77.0.2",
+	  40000, 443, 0x02, 0, 0, 0, 2 },
 };
 #define N_SPECS (sizeof(specs) / sizeof(specs[0]))
 
@@ -226,8 +236,8 @@ static void test_table_agrees_with_libpcap(void **state)
 
 		if (pcapfilter__compile(&pf, exprs[e], err, sizeof(err)))
 			fail_msg("'%s': %s", exprs[e], err);
-		assert_all_reachable(pf.insns);
-		assert_all_reachable(pf.insns_direct);
+		for (int m = 0; m < PF_MODES; m++)
+			assert_all_reachable(pf.insns[m]);
 		for (size_t s = 0; s < N_SPECS; s++) {
 			struct pkt k;
 			bool ok2, ok3;
@@ -268,10 +278,10 @@ static void test_table_agrees_with_libpcap(void **state)
 		if (!matched || !missed)
 			fail_msg("'%s' matched %d and missed %d test packets", exprs[e], matched,
 				 missed);
-		print_message("# '%s': %zu+%zu classic -> %zu eBPF (%zu direct), %d/%zu packets "
-			      "match\n",
-			      exprs[e], pf.n_cbpf_l2, pf.n_cbpf_l3, pf.n_code, pf.n_code_direct,
-			      matched, N_SPECS);
+		print_message("# '%s': %zu+%zu classic -> %zu eBPF (%zu direct, %zu window), "
+			      "%d/%zu packets match\n",
+			      exprs[e], pf.n_cbpf_l2, pf.n_cbpf_l3, pf.n_code[PF_COPY],
+			      pf.n_code[PF_DIRECT], pf.n_code[PF_WINDOW], matched, N_SPECS);
 		pcapfilter__free(&pf);
 	}
 }
@@ -338,7 +348,7 @@ static void test_bad_expression_gives_libpcap_words(void **state)
 	assert_int_equal(pcapfilter__compile(&pf, "host no.such.host.invalid", err, sizeof(err)),
 			 PCAPFILTER_EBADEXPR);
 	assert_true(strlen(err) > 0);
-	assert_null(pf.insns);
+	assert_null(pf.insns[PF_COPY]);
 }
 
 static void test_too_large_is_refused(void **state)

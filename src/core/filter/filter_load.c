@@ -26,9 +26,9 @@ static bool is_placeholder(const struct bpf_insn *in, size_t left)
 	return true;
 }
 
-bool filter_load__direct(const struct btf *vmlinux)
+static bool has_rdonly_cast_to_void(const struct btf *vmlinux)
 {
-	int id = vmlinux ? btf__find_by_name_kind(vmlinux, "bpf_features", BTF_KIND_ENUM) : -1;
+	int id = btf__find_by_name_kind(vmlinux, "bpf_features", BTF_KIND_ENUM);
 	const struct btf_type *t = id > 0 ? btf__type_by_id(vmlinux, id) : NULL;
 
 	for (int i = 0; t && i < btf_vlen(t); i++) {
@@ -40,10 +40,54 @@ bool filter_load__direct(const struct btf *vmlinux)
 	return false;
 }
 
-int filter_load__patch(struct bpf_object *obj, const struct pcapfilter *pf, bool direct, char *err,
-		       size_t errlen)
+/*
+ * A struct whose first member, at offset 0, is an array of at least SKBTOP_PCAP_WINDOW bytes: the
+ * verifier lets a pointer typed as it load any 1, 2 or 4 bytes of that array. The first in the
+ * kernel's BTF, or 0.
+ */
+static uint32_t window_struct(const struct btf *vmlinux, const char **name)
 {
-	const struct pf_insn *code = direct ? pf->insns_direct : pf->insns;
+	uint32_t n = btf__type_cnt(vmlinux);
+
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(vmlinux, id), *a, *elem;
+		const struct btf_member *m;
+
+		if (!btf_is_struct(t) || !btf_vlen(t))
+			continue;
+		m = btf_members(t);
+		if (btf_member_bit_offset(t, 0) != 0)
+			continue;
+		a = btf__type_by_id(vmlinux, btf__resolve_type(vmlinux, m->type));
+		if (!a || !btf_is_array(a) || btf_array(a)->nelems < SKBTOP_PCAP_WINDOW)
+			continue;
+		elem = btf__type_by_id(vmlinux, btf__resolve_type(vmlinux, btf_array(a)->type));
+		if (elem && btf_is_int(elem) && elem->size == 1) {
+			*name = btf__name_by_offset(vmlinux, t->name_off);
+			return id;
+		}
+	}
+	return 0;
+}
+
+enum pf_mode filter_load__mode(const struct btf *vmlinux, uint32_t *window_id, const char **window)
+{
+	*window_id = 0;
+	*window = "";
+	if (!vmlinux)
+		return PF_COPY;
+	if (has_rdonly_cast_to_void(vmlinux))
+		return PF_DIRECT;
+	if (btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) <= 0)
+		return PF_COPY;
+	*window_id = window_struct(vmlinux, window);
+	return *window_id ? PF_WINDOW : PF_COPY;
+}
+
+int filter_load__patch(struct bpf_object *obj, const struct pcapfilter *pf, enum pf_mode mode,
+		       char *err, size_t errlen)
+{
+	const struct pf_insn *code = pf->insns[mode];
 
 	struct bpf_program *prog;
 	int patched = 0;

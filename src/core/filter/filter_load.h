@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/filter/pcapfilter.h"
 
@@ -12,18 +13,18 @@ struct bpf_object;
 struct btf;
 
 /*
- * Whether the kernel (its vmlinux BTF, may be NULL) lets BPF programs load packet bytes in place
- * (skbtop_read_direct, skbtop_skb.bpf.h): bpf_rdonly_cast to void, which the kernel announces in
- * its enum bpf_features.
+ * How the filter can read packet bytes on the kernel whose vmlinux BTF is given (may be NULL):
+ * in place (bpf_rdonly_cast to void, announced in its enum bpf_features, 6.17+), in place through
+ * a struct typed window (bpf_rdonly_cast, 6.2+: *window_id and *window name the struct, see
+ * skbtop_read_window in skbtop_skb.bpf.h), else copied.
  */
-bool filter_load__direct(const struct btf *vmlinux);
+enum pf_mode filter_load__mode(const struct btf *vmlinux, uint32_t *window_id, const char **window);
 
 /*
- * Between open and load: the direct or the copying translation, as skbtop_read_direct says.
- * Returns the number of placeholders written, or -1 with one sentence in err (no placeholder at
- * all means the object and this binary disagree).
+ * Between open and load: the translation for mode. Returns the number of placeholders written, or
+ * -1 with one sentence in err (no placeholder at all means the object and this binary disagree).
  */
-int filter_load__patch(struct bpf_object *obj, const struct pcapfilter *pf, bool direct, char *err,
-		       size_t errlen);
+int filter_load__patch(struct bpf_object *obj, const struct pcapfilter *pf, enum pf_mode mode,
+		       char *err, size_t errlen);
 
 #endif /* SKBTOP_FILTER_LOAD_H */

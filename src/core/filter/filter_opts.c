@@ -250,7 +250,7 @@ int filter_opts__compile(const struct filter_opts *o, struct pcapfilter *pf,
 		       "once they have one",
 		       pf->l3_missing);
 	p_debug("filter: %zu+%zu classic BPF instructions, %zu eBPF", pf->n_cbpf_l2, pf->n_cbpf_l3,
-		pf->n_code);
+		pf->n_code[PF_COPY]);
 	kcfg->pcap = 1;
 	return 0;
 }

@@ -62,15 +62,18 @@ struct fixup {
 struct emit {
 	struct pf_insn *v;
 	size_t n, cap;
-	int head;    /* bytes the prologue copies (at most SKBTOP_PCAP_HEAD): where loads read the
-			stack */
-	bool direct; /* loads read the packet in place through data (skbtop_read_direct) */
+	int head;	   /* bytes the prologue copies (at most SKBTOP_PCAP_HEAD): where loads read
+			      the stack */
+	enum pf_mode mode; /* how data reads (filter_cfg.bpf.h) */
 	struct fixup *fix;
 	size_t nfix, fixcap;
 	long *label_pos;
 	int nlabels;
 	bool oom;
 };
+
+/* libpcap's X at the transport header, the usual IPv4 header (no options) ahead of it. */
+#define X_IPV4_PLAIN 20
 
 static void put(struct emit *e, uint8_t code, int dst, int src, int16_t off, int32_t imm)
 {
@@ -147,12 +150,16 @@ static void load_head(struct emit *e, int dst, int size, int16_t off)
 	}
 }
 
-/* dst = the bytes at data + r0, read from the packet itself (past the prefetched head). */
+/*
+ * dst = the bytes at data + r0, read from the packet itself by a call (past the prefetched head,
+ * or past what the window reads in place, from data's plain address).
+ */
 static void load_slow(struct emit *e, int dst, int size_code, int size, int ret0)
 {
 	put(e, E_ALU64 | E_MOV | BPF_X, R1, R_CTX, 0, 0);
 	put(e, E_ALU64 | BPF_ADD | BPF_K, R1, 0, 0, CTX_OFF(tmp));
-	put(e, BPF_LDX | BPF_MEM | E_DW, R3, R_CTX, CTX_OFF(data), 0);
+	put(e, BPF_LDX | BPF_MEM | E_DW, R3, R_CTX,
+	    e->mode == PF_WINDOW ? CTX_OFF(addr) : CTX_OFF(data), 0);
 	put(e, E_ALU64 | BPF_ADD | BPF_X, R3, R0, 0, 0);
 	put(e, E_ALU64 | E_MOV | BPF_K, R2, 0, 0, size);
 	put(e, BPF_JMP | E_CALL, 0, 0, 0, E_PROBE_READ_KERNEL);
@@ -163,9 +170,10 @@ static void load_slow(struct emit *e, int dst, int size_code, int size, int ret0
 }
 
 /*
- * dst = the bytes at data + k, or at data + r0 when ind, read in place through the untrusted
- * pointer of a direct build: no call, and the verifier makes each load fault-safe (a fault reads
- * 0; the bounds checked before keep loads inside the skb's linear part, where none can fault).
+ * dst = the bytes at data + k, or at data + r0 when ind (direct build only), read in place through
+ * the untrusted pointer of a direct or window build: no call, and the verifier makes each load
+ * fault-safe (a fault reads 0; the bounds checked before keep loads inside the skb's linear part,
+ * where none can fault).
  */
 static void load_direct(struct emit *e, int dst, int size_code, int size, uint32_t k, bool ind)
 {
@@ -183,10 +191,17 @@ static void load_direct(struct emit *e, int dst, int size_code, int size, uint32
 		put(e, BPF_ALU | E_END | E_TO_BE, dst, 0, 0, size * 8);
 }
 
+/* Whether the size bytes at data + k load in place, through data's typed pointer. */
+static bool in_place(const struct emit *e, uint32_t k, int size)
+{
+	return e->mode == PF_DIRECT || (e->mode == PF_WINDOW && k + size <= SKBTOP_PCAP_WINDOW);
+}
+
 /*
  * dst = the size bytes at data + k (+ X when ind); a failed bounds check means "no match". A
- * direct build reads them in place. Otherwise loads within the head the prologue copied read the
- * stack, and others cost a helper call.
+ * direct build reads them in place. A window build reads in place within its window, at a
+ * constant offset only, which an indirect load has when X is that of a plain IPv4 header. A copy
+ * build reads the head the prologue copied from the stack. Other loads cost a helper call.
  */
 static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool ind, int ret0)
 {
@@ -200,7 +215,7 @@ static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool i
 	if (!ind) {
 		put(e, BPF_LDX | BPF_MEM | BPF_W, R0, R_CTX, CTX_OFF(linear), 0);
 		jump(e, BPF_JMP | E_JLT | BPF_K, R0, 0, (int32_t)(k + size), ret0);
-		if (e->direct) {
+		if (in_place(e, k, size)) {
 			load_direct(e, dst, size_code, size, k, false);
 			return;
 		}
@@ -220,21 +235,30 @@ static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool i
 	put(e, E_ALU64 | BPF_ADD | BPF_K, R2, 0, 0, size);
 	put(e, BPF_LDX | BPF_MEM | BPF_W, R1, R_CTX, CTX_OFF(linear), 0);
 	jump(e, BPF_JMP | BPF_JGT | BPF_X, R2, R1, 0, ret0);
-	if (e->direct) {
+	if (e->mode == PF_DIRECT) {
 		load_direct(e, dst, size_code, size, 0, true);
 		return;
 	}
 	slow = new_labels(e, 2);
 	done = slow + 1;
-	/* The bound on r0 itself is what lets the verifier accept the variable stack offset. */
-	if (e->head < size)
-		ja(e, slow);
-	else
-		jump(e, BPF_JMP | BPF_JGT | BPF_K, R0, 0, e->head - size, slow);
-	put(e, E_ALU64 | E_MOV | BPF_X, R1, R_CTX, 0, 0);
-	put(e, E_ALU64 | BPF_ADD | BPF_X, R1, R0, 0, 0);
-	load_head(e, dst, size, CTX_OFF(head));
-	ja(e, done);
+	if (e->mode == PF_WINDOW) {
+		if (in_place(e, k + X_IPV4_PLAIN, size)) {
+			jump(e, BPF_JMP | E_JNE | BPF_K, R0, 0, (int32_t)(k + X_IPV4_PLAIN), slow);
+			load_direct(e, dst, size_code, size, k + X_IPV4_PLAIN, false);
+			ja(e, done);
+		}
+	} else {
+		/* The bound on r0 itself is what lets the verifier accept the variable stack
+		 * offset. */
+		if (e->head < size)
+			ja(e, slow);
+		else
+			jump(e, BPF_JMP | BPF_JGT | BPF_K, R0, 0, e->head - size, slow);
+		put(e, E_ALU64 | E_MOV | BPF_X, R1, R_CTX, 0, 0);
+		put(e, E_ALU64 | BPF_ADD | BPF_X, R1, R0, 0, 0);
+		load_head(e, dst, size, CTX_OFF(head));
+		ja(e, done);
+	}
 	bind_label(e, slow);
 	load_slow(e, dst, size_code, size, ret0);
 	bind_label(e, done);
@@ -299,7 +323,7 @@ static int head_needed(const struct cbpf_insn *p, size_t n, uint32_t *mem_read)
 			end = p[pc].k + (BPF_MODE(c) == BPF_MSH ? 1 : size);
 			break;
 		case BPF_IND:
-			end = p[pc].k + 20 + size;
+			end = p[pc].k + X_IPV4_PLAIN + size;
 			break;
 		default:
 			continue;
@@ -515,9 +539,9 @@ static int compile_one(int linktype, const char *expr, struct bpf_program *prog,
 
 /* The placeholder's content for l2 and l3 (may be NULL), into *insns and *n_code. */
 static int build(struct pf_insn **insns, size_t *n_code, const struct bpf_program *l2,
-		 const struct bpf_program *l3, bool direct, char *err, size_t errlen)
+		 const struct bpf_program *l3, enum pf_mode mode, char *err, size_t errlen)
 {
-	struct emit e = { .direct = direct };
+	struct emit e = { .mode = mode };
 	int labels, done, l3_start, unreadable, l3_head = 0;
 	uint32_t mem_read = 0;
 	size_t pad;
@@ -533,7 +557,7 @@ static int build(struct pf_insn **insns, size_t *n_code, const struct bpf_progra
 			head_needed((const struct cbpf_insn *)l3->bf_insns, l3->bf_len, &mem_read);
 	if (l3_head > e.head)
 		e.head = l3_head;
-	if (direct)
+	if (mode != PF_COPY)
 		e.head = 0;
 	for (int r = R6; r <= R8; r++)
 		put(&e, BPF_STX | BPF_MEM | E_DW, R1, r, CTX_OFF(saved) + (r - R6) * 8, 0);
@@ -636,13 +660,14 @@ int pcapfilter__compile(struct pcapfilter *pf, const char *expr, char *err, size
 	}
 	pf->n_cbpf_l2 = l2.bf_len;
 	pf->n_cbpf_l3 = have_l3 ? l3.bf_len : 0;
-	/* The direct build only drops the copy and its calls: it fits wherever the other does. */
-	if (build(&pf->insns, &pf->n_code, &l2, have_l3 ? &l3 : NULL, false, why, sizeof(why)) ||
-	    build(&pf->insns_direct, &pf->n_code_direct, &l2, have_l3 ? &l3 : NULL, true, why,
-		  sizeof(why))) {
-		snprintf(err, errlen, "the kernel filter cannot run this expression: %s", why);
-		goto out;
-	}
+	/* The in-place builds are never longer than the copying one: one refusal speaks for all. */
+	for (int m = 0; m < PF_MODES; m++)
+		if (build(&pf->insns[m], &pf->n_code[m], &l2, have_l3 ? &l3 : NULL, m, why,
+			  sizeof(why))) {
+			snprintf(err, errlen, "the kernel filter cannot run this expression: %s",
+				 why);
+			goto out;
+		}
 	pf->expr = strdup(expr);
 	if (!pf->expr) {
 		snprintf(err, errlen, "out of memory");
@@ -661,7 +686,7 @@ out:
 void pcapfilter__free(struct pcapfilter *pf)
 {
 	free(pf->expr);
-	free(pf->insns);
-	free(pf->insns_direct);
+	for (int m = 0; m < PF_MODES; m++)
+		free(pf->insns[m]);
 	memset(pf, 0, sizeof(*pf));
 }

@@ -19,13 +19,19 @@ struct pf_insn {
 	int32_t imm;
 };
 
+/* The translations, one per way the kernel lets the filter read packet bytes (filter_cfg.bpf.h). */
+enum pf_mode {
+	PF_COPY,   /* copied by bpf_probe_read_kernel */
+	PF_DIRECT, /* read in place (skbtop_read_direct) */
+	PF_WINDOW, /* read in place at constant offsets in the window (skbtop_read_window) */
+	PF_MODES
+};
+
 struct pcapfilter {
 	char *expr;
-	struct pf_insn *insns; /* exactly SKBTOP_PCAP_SLOTS, the translated code at the end */
-	size_t n_code;	       /* instructions of real code at the end of insns */
-	/* The same for skbtop_read_direct: packet bytes loaded in place, no copy. */
-	struct pf_insn *insns_direct;
-	size_t n_code_direct;
+	/* Per mode, exactly SKBTOP_PCAP_SLOTS, the translated code at the end. */
+	struct pf_insn *insns[PF_MODES];
+	size_t n_code[PF_MODES]; /* instructions of real code at the end of insns */
 	size_t n_cbpf_l2, n_cbpf_l3;
 	/* Empty when the network-layer program exists, else libpcap's reason (link-layer words). */
 	char l3_missing[256];

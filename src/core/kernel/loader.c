@@ -508,6 +508,8 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 {
 	struct loader *l = calloc(1, sizeof(*l));
 	double t0 = clock__ms();
+	const char *window;
+	enum pf_mode mode;
 	int ret;
 
 	if (!l) {
@@ -532,12 +534,18 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 	l->skel->rodata->skbtop_empty_probes = o->empty_probes;
 	l->skel->rodata->skbtop_tp_judges = o->tp_judges;
 	l->skel->rodata->skbtop_snaplen = o->snaplen;
-	l->skel->rodata->skbtop_read_direct = filter_load__direct(l->vmlinux);
-	p_debug("packet bytes: %s", l->skel->rodata->skbtop_read_direct
-					    ? "loaded in place (bpf_rdonly_cast to void)"
-					    : "copied by bpf_probe_read_kernel");
-	if (o->pcap && filter_load__patch(l->skel->obj, o->pcap,
-					  l->skel->rodata->skbtop_read_direct, err, errlen) < 0)
+	mode = filter_load__mode(l->vmlinux, &l->skel->rodata->skbtop_read_window, &window);
+	l->skel->rodata->skbtop_read_direct = mode == PF_DIRECT;
+	if (mode == PF_WINDOW)
+		p_debug("packet bytes: copied by bpf_probe_read_kernel; the filter loads the first "
+			"%d "
+			"in place (bpf_rdonly_cast to struct %s)",
+			SKBTOP_PCAP_WINDOW, window);
+	else
+		p_debug("packet bytes: %s", mode == PF_DIRECT
+						    ? "loaded in place (bpf_rdonly_cast to void)"
+						    : "copied by bpf_probe_read_kernel");
+	if (o->pcap && filter_load__patch(l->skel->obj, o->pcap, mode, err, errlen) < 0)
 		goto fail;
 	bpf_map__set_max_entries(l->skel->maps.skbtop_events, ringbuf_bytes(o->ringbuf_kb));
 	l->skel->rodata->skbtop_ring_bytes = bpf_map__max_entries(l->skel->maps.skbtop_events);
