@@ -51,6 +51,12 @@ enum {
 #define R_CTX R6
 #define R_A   R7
 #define R_X   R8
+/*
+ * Kept in registers between calls, which clobber them (load_slow loads them again): each load
+ * checks linear, and the in-place builds load through data.
+ */
+#define R_LINEAR R4
+#define R_DATA	 R5
 
 #define CTX_OFF(f) ((int16_t) __builtin_offsetof(struct skbtop_pcap_ctx, f))
 
@@ -150,6 +156,14 @@ static void load_head(struct emit *e, int dst, int size, int16_t off)
 	}
 }
 
+/* R_LINEAR and, for the in-place builds, R_DATA from the context. */
+static void load_regs(struct emit *e)
+{
+	put(e, BPF_LDX | BPF_MEM | BPF_W, R_LINEAR, R_CTX, CTX_OFF(linear), 0);
+	if (e->mode != PF_COPY)
+		put(e, BPF_LDX | BPF_MEM | E_DW, R_DATA, R_CTX, CTX_OFF(data), 0);
+}
+
 /*
  * dst = the bytes at data + r0, read from the packet itself by a call (past the prefetched head,
  * or past what the window reads in place, from data's plain address).
@@ -167,6 +181,7 @@ static void load_slow(struct emit *e, int dst, int size_code, int size, int ret0
 	put(e, BPF_LDX | BPF_MEM | size_code, dst, R_CTX, CTX_OFF(tmp), 0);
 	if (size > 1)
 		put(e, BPF_ALU | E_END | E_TO_BE, dst, 0, 0, size * 8);
+	load_regs(e);
 }
 
 /*
@@ -178,15 +193,19 @@ static void load_slow(struct emit *e, int dst, int size_code, int size, int ret0
 static void load_direct(struct emit *e, int dst, int size_code, int size, uint32_t k, bool ind)
 {
 	int16_t off = 0;
+	int src = R_DATA;
 
-	put(e, BPF_LDX | BPF_MEM | E_DW, R1, R_CTX, CTX_OFF(data), 0);
-	if (ind)
-		put(e, E_ALU64 | BPF_ADD | BPF_X, R1, R0, 0, 0);
-	else if (k <= INT16_MAX)
+	if (ind || k > INT16_MAX) {
+		put(e, E_ALU64 | E_MOV | BPF_X, R1, R_DATA, 0, 0);
+		if (ind)
+			put(e, E_ALU64 | BPF_ADD | BPF_X, R1, R0, 0, 0);
+		else
+			put(e, E_ALU64 | BPF_ADD | BPF_K, R1, 0, 0, (int32_t)k);
+		src = R1;
+	} else {
 		off = (int16_t)k;
-	else
-		put(e, E_ALU64 | BPF_ADD | BPF_K, R1, 0, 0, (int32_t)k);
-	put(e, BPF_LDX | BPF_MEM | size_code, dst, R1, off, 0);
+	}
+	put(e, BPF_LDX | BPF_MEM | size_code, dst, src, off, 0);
 	if (size > 1)
 		put(e, BPF_ALU | E_END | E_TO_BE, dst, 0, 0, size * 8);
 }
@@ -206,15 +225,14 @@ static bool in_place(const struct emit *e, uint32_t k, int size)
 static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool ind, int ret0)
 {
 	int size = size_code == BPF_W ? 4 : size_code == BPF_H ? 2 : 1;
-	int slow, done;
+	int other, slow, done;
 
 	if (!ind && k > (uint32_t)INT32_MAX - 4) {
 		ja(e, ret0);
 		return;
 	}
 	if (!ind) {
-		put(e, BPF_LDX | BPF_MEM | BPF_W, R0, R_CTX, CTX_OFF(linear), 0);
-		jump(e, BPF_JMP | E_JLT | BPF_K, R0, 0, (int32_t)(k + size), ret0);
+		jump(e, BPF_JMP | E_JLT | BPF_K, R_LINEAR, 0, (int32_t)(k + size), ret0);
 		if (in_place(e, k, size)) {
 			load_direct(e, dst, size_code, size, k, false);
 			return;
@@ -228,26 +246,29 @@ static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool i
 		load_slow(e, dst, size_code, size, ret0);
 		return;
 	}
+	/* k is below 2^31 (pcapfilter__check): the immediate's sign extension leaves it as is. */
 	put(e, E_ALU64 | E_MOV | BPF_X, R0, R_X, 0, 0);
-	put(e, BPF_ALU | E_MOV | BPF_K, R2, 0, 0, (int32_t)k);
-	put(e, E_ALU64 | BPF_ADD | BPF_X, R0, R2, 0, 0);
+	put(e, E_ALU64 | BPF_ADD | BPF_K, R0, 0, 0, (int32_t)k);
+	other = new_labels(e, 3);
+	slow = other + 1;
+	done = other + 2;
+	/* At the X of a plain IPv4 header the offset is a constant, and so is its bound. */
+	if (e->mode == PF_WINDOW && in_place(e, k + X_IPV4_PLAIN, size)) {
+		jump(e, BPF_JMP | E_JNE | BPF_K, R0, 0, (int32_t)(k + X_IPV4_PLAIN), other);
+		jump(e, BPF_JMP | E_JLT | BPF_K, R_LINEAR, 0, (int32_t)(k + X_IPV4_PLAIN + size),
+		     ret0);
+		load_direct(e, dst, size_code, size, k + X_IPV4_PLAIN, false);
+		ja(e, done);
+		bind_label(e, other);
+	}
 	put(e, E_ALU64 | E_MOV | BPF_X, R2, R0, 0, 0);
 	put(e, E_ALU64 | BPF_ADD | BPF_K, R2, 0, 0, size);
-	put(e, BPF_LDX | BPF_MEM | BPF_W, R1, R_CTX, CTX_OFF(linear), 0);
-	jump(e, BPF_JMP | BPF_JGT | BPF_X, R2, R1, 0, ret0);
+	jump(e, BPF_JMP | BPF_JGT | BPF_X, R2, R_LINEAR, 0, ret0);
 	if (e->mode == PF_DIRECT) {
 		load_direct(e, dst, size_code, size, 0, true);
 		return;
 	}
-	slow = new_labels(e, 2);
-	done = slow + 1;
-	if (e->mode == PF_WINDOW) {
-		if (in_place(e, k + X_IPV4_PLAIN, size)) {
-			jump(e, BPF_JMP | E_JNE | BPF_K, R0, 0, (int32_t)(k + X_IPV4_PLAIN), slow);
-			load_direct(e, dst, size_code, size, k + X_IPV4_PLAIN, false);
-			ja(e, done);
-		}
-	} else {
+	if (e->mode == PF_COPY) {
 		/* The bound on r0 itself is what lets the verifier accept the variable stack
 		 * offset. */
 		if (e->head < size)
@@ -258,8 +279,8 @@ static void emit_load(struct emit *e, int dst, int size_code, uint32_t k, bool i
 		put(e, E_ALU64 | BPF_ADD | BPF_X, R1, R0, 0, 0);
 		load_head(e, dst, size, CTX_OFF(head));
 		ja(e, done);
+		bind_label(e, slow);
 	}
-	bind_label(e, slow);
 	load_slow(e, dst, size_code, size, ret0);
 	bind_label(e, done);
 }
@@ -575,6 +596,7 @@ static int build(struct pf_insn **insns, size_t *n_code, const struct bpf_progra
 		put(&e, BPF_JMP | E_CALL, 0, 0, 0, E_PROBE_READ_KERNEL);
 		jump(&e, BPF_JMP | E_JNE | BPF_K, R0, 0, 0, unreadable);
 	}
+	load_regs(&e);
 	put(&e, BPF_ALU | E_MOV | BPF_K, R_A, 0, 0, 0);
 	put(&e, BPF_ALU | E_MOV | BPF_K, R_X, 0, 0, 0);
 	put(&e, BPF_LDX | BPF_MEM | BPF_W, R0, R_CTX, CTX_OFF(l2), 0);
@@ -660,7 +682,7 @@ int pcapfilter__compile(struct pcapfilter *pf, const char *expr, char *err, size
 	}
 	pf->n_cbpf_l2 = l2.bf_len;
 	pf->n_cbpf_l3 = have_l3 ? l3.bf_len : 0;
-	/* The in-place builds are never longer than the copying one: one refusal speaks for all. */
+	/* Each build must fit: which one runs is known only once the kernel is. */
 	for (int m = 0; m < PF_MODES; m++)
 		if (build(&pf->insns[m], &pf->n_code[m], &l2, have_l3 ? &l3 : NULL, m, why,
 			  sizeof(why))) {
