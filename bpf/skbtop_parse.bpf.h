@@ -70,35 +70,32 @@ static __always_inline bool skbtop__same_tuple(const struct skbtop_tuple *a,
 	return true;
 }
 
-static __always_inline int skbtop__parse_l4(const unsigned char *l4, struct skbtop_parsed *p)
+/*
+ * The transport header's fields, read from l4 into buf (at least a TCP header's 20 bytes): the
+ * parser's own words, no longer needed by then, so that its frame holds one buffer.
+ */
+static __always_inline int skbtop__parse_l4(const unsigned char *l4, struct skbtop_parsed *p,
+					    void *buf)
 {
 	struct skbtop_tuple *t = &p->tuple;
 
 	switch (t->l4proto) {
 	case SKBTOP_PROTO_TCP: {
-		struct tcphdr th;
+		const struct tcphdr *th = buf;
 
-		if (bpf_probe_read_kernel(&th, sizeof(th), l4))
+		if (bpf_probe_read_kernel(buf, sizeof(*th), l4))
 			return -1;
-		t->sport = bpf_ntohs(th.source);
-		t->dport = bpf_ntohs(th.dest);
-		p->ident ^= ((__u64)bpf_ntohl(th.seq) << 32) ^ bpf_ntohl(th.ack_seq) ^
-			    ((__u64)(th.syn | th.fin << 1 | th.rst << 2) << 16);
+		t->sport = bpf_ntohs(th->source);
+		t->dport = bpf_ntohs(th->dest);
+		p->ident ^= ((__u64)bpf_ntohl(th->seq) << 32) ^ bpf_ntohl(th->ack_seq) ^
+			    ((__u64)(th->syn | th->fin << 1 | th->rst << 2) << 16);
 		return 0;
 	}
-	case SKBTOP_PROTO_UDP: {
-		struct udphdr uh;
-
-		if (bpf_probe_read_kernel(&uh, sizeof(uh), l4))
-			return -1;
-		t->sport = bpf_ntohs(uh.source);
-		t->dport = bpf_ntohs(uh.dest);
-		return 0;
-	}
+	case SKBTOP_PROTO_UDP:
 	case SKBTOP_PROTO_SCTP: {
-		__be16 ports[2];
+		const __be16 *ports = buf;
 
-		if (bpf_probe_read_kernel(ports, sizeof(ports), l4))
+		if (bpf_probe_read_kernel(buf, 2 * sizeof(*ports), l4))
 			return -1;
 		t->sport = bpf_ntohs(ports[0]);
 		t->dport = bpf_ntohs(ports[1]);
@@ -106,9 +103,9 @@ static __always_inline int skbtop__parse_l4(const unsigned char *l4, struct skbt
 	}
 	case SKBTOP_PROTO_ICMP:
 	case SKBTOP_PROTO_ICMPV6: {
-		__u8 h[4];
+		const __u8 *h = buf;
 
-		if (bpf_probe_read_kernel(h, sizeof(h), l4))
+		if (bpf_probe_read_kernel(buf, 2, l4))
 			return -1;
 		t->icmp_type = h[0];
 		t->icmp_code = h[1];
@@ -126,17 +123,18 @@ static __always_inline int skbtop__parse_l4(const unsigned char *l4, struct skbt
 /*
  * Walks up to three IPv6 extension headers (hop-by-hop for MLD, routing, fragment, destination
  * options) so that the transport protocol is the real one; *l4 moves past them, or becomes NULL
- * in a fragment other than the first, which has no transport header.
+ * in a fragment other than the first, which has no transport header. Each header's first 4 bytes
+ * are read into buf, as in skbtop__parse_l4.
  */
-static __always_inline __u8 skbtop__ip6_skip_ext(__u8 proto, unsigned char **l4)
+static __always_inline __u8 skbtop__ip6_skip_ext(__u8 proto, unsigned char **l4, void *buf)
 {
-	for (int i = 0; i < 3; i++) {
-		__u8 h[4];
+	const __u8 *h = buf;
 
+	for (int i = 0; i < 3; i++) {
 		if (proto != SKBTOP_IP6_HOPOPTS && proto != SKBTOP_IP6_ROUTING &&
 		    proto != SKBTOP_IP6_FRAG && proto != SKBTOP_IP6_DSTOPTS)
 			break;
-		if (bpf_probe_read_kernel(h, sizeof(h), *l4))
+		if (bpf_probe_read_kernel(buf, 4, *l4))
 			break;
 		if (proto == SKBTOP_IP6_FRAG) {
 			/* Only the first fragment holds the transport header. */
@@ -177,8 +175,13 @@ static __always_inline void skbtop__parse_l4_bytes(const unsigned char *l4, stru
 	}
 }
 
-/* An IPv6 header and a TCP header: most packets' headers in one read. */
-#define SKBTOP_PARSE_BYTES (sizeof(struct ipv6hdr) + sizeof(struct tcphdr))
+/*
+ * An IPv6 header and a TCP header up to its flags, all skbtop__parse_l4_bytes reads: most packets'
+ * headers in one read. Seven words, not eight for the whole TCP header: the parser's frame is then
+ * 96 bytes, which the verifier's rounding to 32 adds to a program's whole as they are (6.1 and
+ * 6.12 allow 512 bytes for the two together).
+ */
+#define SKBTOP_PARSE_BYTES (sizeof(struct ipv6hdr) + 14)
 #define SKBTOP_PARSE_WORDS ((SKBTOP_PARSE_BYTES + 7) / 8)
 
 /*
@@ -270,7 +273,7 @@ __noinline int skbtop__parse_at(struct skbtop_parsed *p, __u32 nh, __u32 th, __u
 			skbtop__parse_l4_bytes(b + sizeof(struct iphdr), p);
 			return in_place;
 		}
-		skbtop__parse_l4(l4, p);
+		skbtop__parse_l4(l4, p, w);
 		return 0;
 	}
 	if (ip4->version != 6 || protocol == SKBTOP_ETH_P_IP ||
@@ -280,13 +283,13 @@ __noinline int skbtop__parse_at(struct skbtop_parsed *p, __u32 nh, __u32 th, __u
 	__builtin_memcpy(t->saddr.v6, &ip6->saddr, 16);
 	__builtin_memcpy(t->daddr.v6, &ip6->daddr, 16);
 	l4 = (unsigned char *)net + sizeof(struct ipv6hdr);
-	t->l4proto = skbtop__ip6_skip_ext(ip6->nexthdr, &l4);
+	t->l4proto = skbtop__ip6_skip_ext(ip6->nexthdr, &l4, w);
 	if (got >= SKBTOP_PARSE_BYTES && l4 == net + sizeof(struct ipv6hdr)) {
 		skbtop__parse_l4_bytes(b + sizeof(struct ipv6hdr), p);
 		return in_place;
 	}
 	if (l4)
-		skbtop__parse_l4(l4, p);
+		skbtop__parse_l4(l4, p, w);
 	return 0;
 }
 
