@@ -216,7 +216,7 @@ int BPF_KPROBE(nft_chain_entry, struct nft_pktinfo *pkt, void *priv)
 		return 0;
 	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
 	skb = BPF_CORE_READ(pkt, skb);
-	trk = skbtop__tracked(skb);
+	trk = skbtop__tracked((__u64)(unsigned long)skb);
 	f->tracked = trk != NULL;
 	f->exit_done = 0;
 	f->seq = 0;
@@ -257,7 +257,7 @@ int BPF_KRETPROBE(nft_chain_exit, unsigned int ret)
 		return 0;
 	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
 	/* A chain that dropped on 6.7+ freed the skb inside: its exit was reported at the free. */
-	if (!f->tracked || f->exit_done || !skbtop__tracked((void *)(unsigned long)f->skb))
+	if (!f->tracked || f->exit_done || !skbtop__tracked(f->skb))
 		return 0;
 	nft__emit(&f->ev, SKBTOP_EV_NFT_CHAIN, SKBTOP_F_EXIT, (__s32)ret);
 	return 0;
@@ -500,7 +500,7 @@ int BPF_KPROBE(nf_hook_entry, struct sk_buff *skb, struct nf_hook_state *state)
 		return 0;
 	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
 	f->skb = (__u64)(unsigned long)skb;
-	f->tracked = skbtop__tracked(skb) != NULL;
+	f->tracked = skbtop__tracked((__u64)(unsigned long)skb) != NULL;
 	f->done = 0;
 	/* Only a followed skb's events describe the hook: four copies for every other packet. */
 	if (!f->tracked)
@@ -514,7 +514,7 @@ int BPF_KPROBE(nf_hook_entry, struct sk_buff *skb, struct nf_hook_state *state)
 static __always_inline void nf__hook_event(const struct nf_hook_frame *f, __u32 depth,
 					   __s32 verdict, __u32 flags)
 {
-	struct skbtop_track *trk = skbtop__tracked((void *)(unsigned long)f->skb);
+	struct skbtop_track *trk = skbtop__tracked(f->skb);
 	struct skbtop_nft_event *e = skbtop__reserve(sizeof(*e));
 
 	if (!e)
@@ -560,7 +560,7 @@ int BPF_KRETPROBE(nf_hook_exit, int ret)
 	if (d >= NFT_MAX_DEPTH)
 		return 0;
 	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
-	if (!f->tracked || f->done || !skbtop__tracked((void *)(unsigned long)f->skb))
+	if (!f->tracked || f->done || !skbtop__tracked(f->skb))
 		return 0;
 	if (ret == 1)
 		nf__hook_event(f, d, NF_ACCEPT_V, 0);
@@ -579,14 +579,15 @@ int BPF_KRETPROBE(nf_hook_exit, int ret)
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(nft_kfree_skb, struct sk_buff *skb, void *location, int reason)
 {
-	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_nft_event *open;
 	struct nf_hook_frame *hf;
 	struct nft_frame *f;
+	__u64 key;
 
 	if (reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NETFILTER_DROP))
 		return 0;
-	if (!skbtop__tracked(skb))
+	/* skb is typed, which allows no arithmetic: its address as a number, for the table. */
+	if (bpf_probe_read_kernel(&key, sizeof(key), &ctx[0]) || !skbtop__tracked(key))
 		return 0;
 	f = nft__top(nft__stack());
 	if (f && f->tracked && f->skb == key && !f->exit_done) {
@@ -616,11 +617,14 @@ SEC("netfilter")
 int nft_bracket_prog(struct bpf_nf_ctx *ctx)
 {
 	struct sk_buff *skb = ctx->skb;
-	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_nft_event *open, e;
 	struct skbtop_track *trk;
+	__u64 key;
 
-	trk = skbtop__tracked(skb);
+	/* As in nft_kfree_skb: the typed skb's address as a number. */
+	if (bpf_probe_read_kernel(&key, sizeof(key), &ctx->skb))
+		return NF_ACCEPT_V;
+	trk = skbtop__tracked(key);
 	if (!trk)
 		return NF_ACCEPT_V;
 	if (nft_bracket.close.set) {

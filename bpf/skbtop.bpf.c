@@ -112,50 +112,76 @@ static __always_inline void skbtop__track_init(struct skbtop_track *t,
 	t->flags = SKBTOP_TRK_NEW;
 }
 
-/* The errno of an insert whose key the table holds already (vmlinux.h has no errno names). */
-#define SKBTOP_EEXIST 17
+/*
+ * Starts tracking, in the slot trk, the skb at key: the slot of an entry at key (ended, or live
+ * while the count ran behind), a free one, or the one a new skb takes from another.
+ */
+static __always_inline struct skbtop_track *skbtop__track_at(struct skbtop_track *trk, __u64 key,
+							     const struct skbtop_parsed *p,
+							     bool parsed)
+{
+	if (!trk->skb)
+		skbtop__gauge_add(SKBTOP_GAUGE_ENTRIES, 1);
+	else if (!(trk->flags & SKBTOP_TRK_ENDED)) {
+		skbtop__live_add(-1);
+		if (trk->skb != key)
+			skbtop__count(SKBTOP_CNT_TRACK_FULL);
+	}
+	__builtin_memset(trk, 0, sizeof(*trk));
+	skbtop__track_init(trk, p, parsed);
+	trk->skb = key;
+	skbtop__count(SKBTOP_CNT_TRACKED);
+	skbtop__live_add(1);
+	return trk;
+}
 
 /*
- * Starts tracking the skb at key; the new state, or NULL when the table is full. An entry the
- * table holds at key already (a copy's new skb at the address of one freed) is replaced, so
- * only an insert counts as an entry more (SKBTOP_GAUGE_ENTRIES). Should another CPU remove that
- * entry between the two calls, the skb goes untracked, counted with the table full.
+ * Starts tracking the skb at key, in the slot of its set that holds it already, else a free one,
+ * else an ended one, else one the address picks: an skb freed where no probe saw it leaves its
+ * entry live, and such entries go the way an LRU table's oldest did, as new skbs need their slots.
  */
 static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struct skbtop_parsed *p,
 							  bool parsed)
 {
-	struct skbtop_track fresh = {};
-	long err;
+	__u32 first = skbtop__track_set(key), victim = (__u32)(key >> 8) % SKBTOP_TRACK_WAYS;
+	struct skbtop_track *pick = NULL;
+	int best = 4;
 
-	skbtop__track_init(&fresh, p, parsed);
-	err = bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_NOEXIST);
-	if (!err)
-		skbtop__gauge_add(SKBTOP_GAUGE_ENTRIES, 1);
-	else if (err == -SKBTOP_EEXIST)
-		err = bpf_map_update_elem(&skbtop_tracked, &key, &fresh, BPF_EXIST);
-	if (err) {
-		skbtop__count(SKBTOP_CNT_TRACK_FULL);
-		return NULL;
+	for (__u32 i = 0; i < SKBTOP_TRACK_WAYS; i++) {
+		__u32 idx = first + i;
+		struct skbtop_track *t = bpf_map_lookup_elem(&skbtop_tracked, &idx);
+		int rank;
+
+		if (!t)
+			continue;
+		rank = t->skb == key ? 0 : !t->skb ? 1 : (t->flags & SKBTOP_TRK_ENDED) ? 2 : 3;
+		if (rank < best && (rank < 3 || i == victim)) {
+			best = rank;
+			pick = t;
+		}
 	}
-	skbtop__count(SKBTOP_CNT_TRACKED);
-	skbtop__live_add(1);
-	return bpf_map_lookup_elem(&skbtop_tracked, &key);
+	if (!pick || !key)
+		return NULL;
+	return skbtop__track_at(pick, key, p, parsed);
 }
 
-/*
- * Starts tracking anew, in place, the skb whose entry trk is, ended (or stale and ended now): a
- * new packet at the address of one freed before. Removing the entry and adding one again took two
- * more calls into the table, each with its locks, on a packet's first sight.
- */
-static __always_inline struct skbtop_track *skbtop__retrack(struct skbtop_track *trk,
-							    const struct skbtop_parsed *p,
-							    bool parsed)
+/* Where skbtop__on_skb finds the skb's address as a number. */
+enum skbtop_key_src {
+	SKBTOP_KEY_ARG,	     /* its argument key */
+	SKBTOP_KEY_CTX,	     /* ctx[idx], a raw_tp argument: a number already */
+	SKBTOP_KEY_READ,     /* ctx[idx], which tp_btf types: read by a copy */
+	SKBTOP_KEY_FUNC_ARG, /* an fentry program's argument idx, by bpf_get_func_arg */
+};
+
+static __always_inline __u64 skbtop__key(__u64 key, __u64 *ctx, int idx, int key_src)
 {
-	__builtin_memset(trk, 0, sizeof(*trk));
-	skbtop__track_init(trk, p, parsed);
-	skbtop__count(SKBTOP_CNT_TRACKED);
-	skbtop__live_add(1);
-	return trk;
+	if (key_src == SKBTOP_KEY_CTX)
+		return ctx[idx];
+	if (key_src == SKBTOP_KEY_READ)
+		bpf_probe_read_kernel(&key, sizeof(key), &ctx[idx]);
+	else if (key_src == SKBTOP_KEY_FUNC_ARG)
+		bpf_get_func_arg(ctx, idx, &key);
+	return key;
 }
 
 /*
@@ -168,6 +194,12 @@ static __always_inline struct skbtop_track *skbtop__retrack(struct skbtop_track 
  * the transmit path fills headers in while we watch. Once a full record (SKBTOP_F_BASE) went out,
  * a function or path tracepoint that finds the same headers, device, length and mark sends a
  * short one (struct skbtop_hit): most of a journey says the same thing again.
+ *
+ * The table is indexed by skb's address as a number, which the verifier does not let a pointer
+ * typed by BTF give: key_src says where the number is (skbtop__key), read only once the table
+ * is. A tracepoint's or fentry's ctx and the skb's index idx in it also give a drop's location and
+ * reason, read where the record is filled: held in registers from the start, they made the frame
+ * of kfree_skb's program too large for 6.1 and 6.12 (with the parser's, 512 bytes at most).
  *
  * lazy, when not NULL, is a kprobe.multi run: its cookie, a binary search over the link's
  * addresses, is read from it only once the skb turns out followed or matching. cookie then holds
@@ -186,14 +218,13 @@ static __always_inline struct skbtop_track *skbtop__retrack(struct skbtop_track 
  * no filter: most functions of a packet's path lie between two judges, and the filter is most of
  * what an unmatched run costs (several times the empty program's run in the guests).
  */
-static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32 cookie,
-					  struct pt_regs *lazy, __u64 aux, __u32 reason, int rd,
-					  bool judge)
+static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u64 key, __u64 *ctx, int idx,
+					  int key_src, __u16 type, __u32 cookie,
+					  struct pt_regs *lazy, int rd, bool judge)
 {
 	bool is_tp = !lazy && (cookie & SKBTOP_TP_FLAG);
 	bool is_end = !is_tp && (cookie & SKBTOP_END_FLAG);
 	__u32 func_id;
-	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_track *trk, *stale = NULL;
 	struct skbtop_event *ev;
 	struct skbtop_parsed p;
@@ -208,11 +239,13 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	early = !is_end && skbtop__none_live();
 	if (early && !judge)
 		return 0;
-	trk = early ? NULL : bpf_map_lookup_elem(&skbtop_tracked, &key);
+	if (!early)
+		key = skbtop__key(key, ctx, idx, key_src);
+	trk = early ? NULL : skbtop__find(key);
 	if (trk && (trk->flags & SKBTOP_TRK_ENDED)) {
 		if (!is_tp && !is_end)
 			return 0;
-		skbtop__forget(key);
+		skbtop__forget(trk);
 		trk = NULL;
 	}
 	if (!trk && (is_end || !judge))
@@ -231,7 +264,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		 * tracepoint); a tracepoint sees whole headers, so any other identity does. */
 		if (parsed && trk->tuple.family &&
 		    ((is_tp && trk->ident != p.ident) || p.tuple.family != trk->tuple.family)) {
-			skbtop__untrack(key, trk);
+			skbtop__untrack(trk);
 			trk = NULL;
 		} else if (parsed) {
 			if (trk->ident != p.ident || !skbtop__same_tuple(&trk->tuple, &p.tuple))
@@ -253,23 +286,26 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 		if (!judge || !skbtop_filter_match(skb, &s, rd))
 			skbtop__exit0();
 		skbtop__skb_read_rest(skb, &s, rd);
+		if (early)
+			key = skbtop__key(key, ctx, idx, key_src);
 		/* Looked up only now: an ended entry still swallows its release path; otherwise the
 		 * entry there (ended, or live because the count ran behind) starts afresh in place.
 		 */
-		if (early && (stale = bpf_map_lookup_elem(&skbtop_tracked, &key))) {
+		if (early && (stale = skbtop__find(key))) {
 			if ((stale->flags & SKBTOP_TRK_ENDED) && !is_tp)
 				return 0;
 			skbtop__end(stale);
 		}
 		if (type == SKBTOP_EV_CONSUME && skbtop__clone_of_live(skb, &s, rd)) {
 			if (stale)
-				skbtop__forget(key);
+				skbtop__forget(stale);
 			return 0;
 		}
 		ret = skbtop__parse(&s, &p);
 		/* ARP's addresses are kept from first sight, as the tuple of an IP packet is. */
 		parsed = ret >= 0 || skbtop__parse_arp(skb, &s, &p, rd) == 0;
-		trk = stale ? skbtop__retrack(stale, &p, parsed) : skbtop__track(key, &p, parsed);
+		trk = stale ? skbtop__track_at(stale, key, &p, parsed)
+			    : skbtop__track(key, &p, parsed);
 		if (!trk)
 			return 0;
 		skbtop__seen_keep(trk, &s, ret);
@@ -294,8 +330,10 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 			}
 			skbtop__fill(ev, skb, &s, type, func_id, &p, parsed || same, trk, rd);
 			ev->hdr.flags |= SKBTOP_F_BASE;
-			ev->aux = aux;
-			ev->reason = reason;
+			if (type == SKBTOP_EV_DROP && ctx) {
+				ev->aux = ctx[idx + 1];
+				ev->reason = (__u32)ctx[idx + 2];
+			}
 			skbtop__submit(ev);
 			skbtop__sent_base(trk, &s);
 		}
@@ -303,7 +341,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u16 type, __u32
 	if (type == SKBTOP_EV_DROP || type == SKBTOP_EV_CONSUME)
 		skbtop__end(trk);
 	else if (is_end)
-		skbtop__untrack(key, trk);
+		skbtop__untrack(trk);
 	return 0;
 }
 
@@ -328,7 +366,7 @@ int skbtop_clone_entry(struct pt_regs *ctx)
 	if (skbtop_empty_probes)
 		return 0;
 	tid = bpf_get_current_pid_tgid();
-	if (skb && skbtop__tracked(skb))
+	if (skb && skbtop__tracked(parent))
 		bpf_map_update_elem(&skbtop_cloning, &tid, &parent, BPF_ANY);
 	return 0;
 }
@@ -352,7 +390,7 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 		return 0;
 	pskb = (struct sk_buff *)(unsigned long)*parent;
 	bpf_map_delete_elem(&skbtop_cloning, &tid);
-	ptrk = skbtop__tracked(pskb);
+	ptrk = skbtop__tracked((__u64)(unsigned long)pskb);
 	if (!child || !ptrk)
 		return 0;
 	key = (__u64)(unsigned long)child;
@@ -416,13 +454,14 @@ static __always_inline int skbtop__kprobe(struct pt_regs *ctx, bool cast)
 	cookie = (__u32)bpf_get_attach_cookie(ctx);
 	skb = skbtop__kprobe_skb(ctx, cookie);
 	if (!cast)
-		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, cookie, NULL, 0, 0, SKBTOP_RD_COPY,
+		return skbtop__on_skb(skb, (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG,
+				      SKBTOP_EV_FUNC, cookie, NULL, SKBTOP_RD_COPY,
 				      cookie & SKBTOP_JUDGE_FLAG);
 	if (!skb)
 		return 0;
 	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
-			      SKBTOP_EV_FUNC, cookie, NULL, 0, 0, SKBTOP_RD_BTF,
-			      cookie & SKBTOP_JUDGE_FLAG);
+			      (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG, SKBTOP_EV_FUNC,
+			      cookie, NULL, SKBTOP_RD_BTF, cookie & SKBTOP_JUDGE_FLAG);
 }
 
 /*
@@ -438,11 +477,13 @@ static __always_inline int skbtop__kprobe_lazy(struct pt_regs *ctx, struct sk_bu
 	bool judge = kind & SKBTOP_JUDGE_FLAG;
 
 	if (!cast)
-		return skbtop__on_skb(skb, SKBTOP_EV_FUNC, end, ctx, 0, 0, SKBTOP_RD_COPY, judge);
+		return skbtop__on_skb(skb, (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG,
+				      SKBTOP_EV_FUNC, end, ctx, SKBTOP_RD_COPY, judge);
 	if (!skb)
 		return 0;
 	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
-			      SKBTOP_EV_FUNC, end, ctx, 0, 0, SKBTOP_RD_BTF, judge);
+			      (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG, SKBTOP_EV_FUNC,
+			      end, ctx, SKBTOP_RD_BTF, judge);
 }
 
 /*
@@ -498,7 +539,7 @@ int skbtop_kprobe_cast(struct pt_regs *ctx)
 	int skbtop_fentry##n(__u64 *ctx)                                                           \
 	{                                                                                          \
 		__u64 ip;                                                                          \
-		__u32 *id;                                                                         \
+		__u32 *id, cookie;                                                                 \
                                                                                                    \
 		if (skbtop_empty_probes)                                                           \
 			return 0;                                                                  \
@@ -506,8 +547,10 @@ int skbtop_kprobe_cast(struct pt_regs *ctx)
 		id = bpf_map_lookup_elem(&skbtop_ip2id, &ip);                                      \
 		if (!id)                                                                           \
 			return 0;                                                                  \
-		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], SKBTOP_EV_FUNC, *id, NULL, 0,  \
-				      0, SKBTOP_RD_BTF, *id & SKBTOP_JUDGE_FLAG);                  \
+		cookie = *id;                                                                      \
+		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], 0, ctx, n - 1,                 \
+				      SKBTOP_KEY_FUNC_ARG, SKBTOP_EV_FUNC, cookie, NULL,           \
+				      SKBTOP_RD_BTF, cookie & SKBTOP_JUDGE_FLAG);                  \
 	}
 
 SKBTOP_FENTRY(1)
@@ -517,45 +560,46 @@ SKBTOP_FENTRY(4)
 SKBTOP_FENTRY(5)
 
 /*
- * The tracepoints of SKBTOP_TRACEPOINTS (skbtop_event.h), each as tp_btf and as raw_tp (for
- * kernels whose BTF lacks the tracepoint); the loader keeps one of them, and only where the
- * kernel's prototype has an sk_buff at the argument read here.
- * tp_btf comes twice. Its skb is a trusted pointer: newer verifiers (6.18 here) look each pointer
- * read from it up by name in the kernel's BTF ("sk_buff__safe_trusted"...), a linear search of all
- * its types, up to twice for each such load on each path checked: 4-5x the verification time here.
- * Made untrusted by bpf_rdonly_cast (6.2+), the same plain loads are checked without it; the plain
- * variant serves older kernels.
+ * The tracepoints of SKBTOP_TRACEPOINTS (skbtop_event.h), three ways; the loader keeps one of
+ * them, and only where the kernel's prototype has an sk_buff at the argument read here.
+ * - tpc, where the kernel has bpf_rdonly_cast (6.2+): raw_tp, whose arguments are numbers, so the
+ *   skb's address indexes the tracking table as it is, and the skb cast to an untrusted sk_buff
+ *   for plain loads. tp_btf's skb is a trusted pointer instead: newer verifiers (6.18 here) look
+ *   each pointer read from it up by name in the kernel's BTF ("sk_buff__safe_trusted"...), a
+ *   linear search of all its types, up to twice for each such load on each path checked: 4-5x
+ *   the verification time here.
+ * - tpb, before 6.2: tp_btf for plain loads; its skb, typed, allows no arithmetic, so its address
+ *   is read as a number from the context when the table is needed.
+ * - raw, for kernels whose BTF lacks the tracepoint: raw_tp with copies.
  */
 #define SKBTOP_TP_JUDGES(id) ((skbtop_tp_judges & (1u << SKBTOP_TP_##id)) != 0)
-#define SKBTOP_TP_PROGS(tp, id, type, idx, aux, reason)                                            \
+#define SKBTOP_TP_PROGS(tp, id, type, idx)                                                         \
 	SEC("tp_btf/" #tp)                                                                         \
 	int skbtop_tpb_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
-		return skbtop__on_skb((struct sk_buff *)ctx[idx], type,                            \
-				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason,          \
-				      SKBTOP_RD_BTF, SKBTOP_TP_JUDGES(id));                        \
+		return skbtop__on_skb((struct sk_buff *)ctx[idx], 0, ctx, idx, SKBTOP_KEY_READ,    \
+				      type, SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, SKBTOP_RD_BTF,  \
+				      SKBTOP_TP_JUDGES(id));                                       \
 	}                                                                                          \
-	SEC("tp_btf/" #tp)                                                                         \
+	SEC("raw_tp/" #tp)                                                                         \
 	int skbtop_tpc_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
-		struct sk_buff *skb = (struct sk_buff *)ctx[idx];                                  \
+		__u64 skb = ctx[idx];                                                              \
                                                                                                    \
 		if (skbtop_empty_probes || !skb)                                                   \
 			return 0;                                                                  \
 		return skbtop__on_skb(                                                             \
-			bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)), type,       \
-			SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason, SKBTOP_RD_BTF,         \
-			SKBTOP_TP_JUDGES(id));                                                     \
+			bpf_rdonly_cast((void *)skb, bpf_core_type_id_kernel(struct sk_buff)), 0,  \
+			ctx, idx, SKBTOP_KEY_CTX, type, SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL,     \
+			SKBTOP_RD_BTF, SKBTOP_TP_JUDGES(id));                                      \
 	}                                                                                          \
 	SEC("raw_tp/" #tp)                                                                         \
 	int skbtop_raw_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
-		return skbtop__on_skb((struct sk_buff *)ctx[idx], type,                            \
-				      SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, aux, reason,          \
-				      SKBTOP_RD_COPY, SKBTOP_TP_JUDGES(id));                       \
+		return skbtop__on_skb((struct sk_buff *)ctx[idx], 0, ctx, idx, SKBTOP_KEY_CTX,     \
+				      type, SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, SKBTOP_RD_COPY, \
+				      SKBTOP_TP_JUDGES(id));                                       \
 	}
-#define SKBTOP_TP(cat, tp, id, type, idx) SKBTOP_TP_PROGS(tp, id, type, idx, 0, 0)
-#define SKBTOP_TP_DROP(cat, tp, id, type, idx)                                                     \
-	SKBTOP_TP_PROGS(tp, id, type, idx, ctx[(idx) + 1], (__u32)ctx[(idx) + 2])
+#define SKBTOP_TP(cat, tp, id, type, idx) SKBTOP_TP_PROGS(tp, id, type, idx)
 
-SKBTOP_TRACEPOINTS(SKBTOP_TP_DROP, SKBTOP_TP)
+SKBTOP_TRACEPOINTS(SKBTOP_TP)

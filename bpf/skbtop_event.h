@@ -53,12 +53,12 @@ enum skbtop_event_type {
  * Every tracepoint skbtop attaches, one line each; the enum below, the BPF programs, the loader
  * and the names are all made from this table. X(category, name, ID, event type, skb argument),
  * the skb argument being the index of the struct sk_buff * among the tracepoint's arguments.
- * skb:kfree_skb goes through DROP: its programs hand over the drop's location and reason too,
- * the two arguments after the skb.
+ * An SKBTOP_EV_DROP tracepoint's programs hand over the drop's location and reason too, the two
+ * arguments after the skb.
  */
-#define SKBTOP_TRACEPOINTS(DROP, X)                                                                \
+#define SKBTOP_TRACEPOINTS(X)                                                                      \
 	/* skb:kfree_skb(skb, location, reason[, rx_sk]) */                                        \
-	DROP(skb, kfree_skb, KFREE_SKB, SKBTOP_EV_DROP, 0)                                         \
+	X(skb, kfree_skb, KFREE_SKB, SKBTOP_EV_DROP, 0)                                            \
 	/* skb:consume_skb(skb[, location]) */                                                     \
 	X(skb, consume_skb, CONSUME_SKB, SKBTOP_EV_CONSUME, 0)                                     \
 	X(net, netif_receive_skb, NETIF_RECEIVE_SKB, SKBTOP_EV_TP, 0)                              \
@@ -89,7 +89,7 @@ enum skbtop_event_type {
 
 #define SKBTOP_TP_ENUM(cat, tp, id, type, skb_arg) SKBTOP_TP_##id,
 enum skbtop_tp {
-	SKBTOP_TRACEPOINTS(SKBTOP_TP_ENUM, SKBTOP_TP_ENUM) SKBTOP_TP_COUNT,
+	SKBTOP_TRACEPOINTS(SKBTOP_TP_ENUM) SKBTOP_TP_COUNT,
 };
 #undef SKBTOP_TP_ENUM
 
@@ -203,9 +203,12 @@ enum skbtop_counter {
 	SKBTOP_CNT_RB_FAIL = 0, /* ring buffer reservations that failed: events lost */
 	SKBTOP_CNT_EVENTS,	/* events emitted */
 	SKBTOP_CNT_TRACKED,	/* skbs that started being tracked */
-	SKBTOP_CNT_TRACK_FULL,	/* skbs not tracked because the map was full */
+	SKBTOP_CNT_TRACK_FULL,	/* followed skbs given up: a new skb took the slot, its set full */
 	SKBTOP_CNT_MAX,
 };
+
+/* The slots of one set of the tracking table (skbtop_maps.bpf.h); its size is a multiple. */
+#define SKBTOP_TRACK_WAYS 4
 
 /* The signed gauges of the skbtop_live array (skbtop_maps.bpf.h says when each moves). */
 enum skbtop_gauge {

@@ -18,6 +18,7 @@
 
 /* A tracked skb: what was known when it passed the filter. */
 struct skbtop_track {
+	__u64 skb;		   /* the skb's address, the entry's key; 0: the slot is free */
 	struct skbtop_tuple tuple; /* family 0 until headers were readable once */
 	__u64 ident;		   /* see struct skbtop_parsed */
 	__u32 flags;		   /* SKBTOP_TRK_* */
@@ -60,29 +61,65 @@ struct {
  */
 const volatile __u64 skbtop_ring_bytes = 0;
 
-/* Key: skb address. User space sets max_entries from trace.track_max. */
+/*
+ * The tracked skbs: sets of SKBTOP_TRACK_WAYS slots, an skb's set chosen by its address. The
+ * verifier turns a lookup in an array into a few instructions, where a hash table's was a call,
+ * a hash and a walk of a bucket (and an insert or a delete, a lock and the LRU lists): together a
+ * fifth of a followed packet's run on 6.18. User space sets the size from trace.track_max, a
+ * power of two, and skbtop_track_shift with it (loader__track_shift).
+ * Slots are written without a lock, as entries were: an skb is handled by one path at a time, so
+ * only two skbs of one set starting at the same instant on two CPUs can mix their entries.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 16384);
-	__type(key, __u64);
+	__type(key, __u32);
 	__type(value, struct skbtop_track);
 } skbtop_tracked SEC(".maps");
 
+/* 64 less log2 of the number of sets: an address's set is the top bits of its product below. */
+const volatile __u32 skbtop_track_shift = 64 - 12;
+
+#define SKBTOP_TRACK_MIX 0x9e3779b97f4a7c15ull
+
+/* The first slot of key's set. */
+static __always_inline __u32 skbtop__track_set(__u64 key)
+{
+	return (__u32)((key * SKBTOP_TRACK_MIX) >> skbtop_track_shift) * SKBTOP_TRACK_WAYS;
+}
+
+/* The entry of the skb at key, ended or not; NULL when there is none (or no skb: 0 is free). */
+static __always_inline struct skbtop_track *skbtop__find(__u64 key)
+{
+	__u32 first = skbtop__track_set(key);
+
+	if (!key)
+		return NULL;
+	for (__u32 i = 0; i < SKBTOP_TRACK_WAYS; i++) {
+		__u32 idx = first + i;
+		struct skbtop_track *t = bpf_map_lookup_elem(&skbtop_tracked, &idx);
+
+		if (t && t->skb == key)
+			return t;
+	}
+	return NULL;
+}
+
 /*
  * How many tracked skbs are live (tracked, not ended). While none is, a probe lets the filter
- * decide before it reads skbtop_tracked: this lookup the verifier inlines, the table's is a call
- * and a hash. Raised when an skb starts being tracked, lowered by the run that ends or forgets a
- * live entry. An LRU eviction of a live entry cannot lower it, nor can a live entry overwritten
- * by a new one: the count then stays too high, which only costs the lookups an exact count would
- * save. Two CPUs ending one skb at the same instant can both lower it (clang 14 has no atomic
- * fetch-or to make the end one transition): it is signed and read as "none" at or below 0, so it
- * never wraps into a huge value, and then it says "none" while one skb is followed, whose runs
- * that no longer match the filter go unseen.
+ * decide before it reads skbtop_tracked: one slot read instead of a set's four and the hash.
+ * Raised when an skb starts being tracked, lowered by the run that ends a live entry or gives its
+ * slot to another skb. An skb freed where no probe saw it stays live until then: the count stays
+ * too high meanwhile, which only costs the lookups an exact count would save. Two CPUs ending one
+ * skb at the same instant can both lower it (clang 14 has no atomic fetch-or to make the end one
+ * transition): it is signed and read as "none" at or below 0, so it never wraps into a huge
+ * value, and then it says "none" while one skb is followed, whose runs that no longer match the
+ * filter go unseen.
  *
- * Beside it, how many entries skbtop_tracked holds, ended or not: raised by an insert that added
- * one, lowered by a delete that removed one. While there are none, an end function has no entry
- * to remove and skips the lookup. An LRU eviction cannot lower it: the count then stays too high,
- * which only costs lookups.
+ * Beside it, how many entries skbtop_tracked holds, ended or not: raised by a start in a free
+ * slot, lowered by a run that frees one. While there are none, an end function has no entry to
+ * remove and skips the lookup. Two CPUs freeing one slot at the same instant lower it twice: an
+ * ended entry an end function then skips waits for a new skb to take its slot.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -133,11 +170,13 @@ static __always_inline bool skbtop__none_live(void)
 	return skbtop__gauge_none(SKBTOP_GAUGE_LIVE);
 }
 
-/* Removes the entry at key, if the table still holds it. */
-static __always_inline void skbtop__forget(__u64 key)
+/* Frees the slot of the entry trk, if no other run did. */
+static __always_inline void skbtop__forget(struct skbtop_track *trk)
 {
-	if (!bpf_map_delete_elem(&skbtop_tracked, &key))
-		skbtop__gauge_add(SKBTOP_GAUGE_ENTRIES, -1);
+	if (!trk->skb)
+		return;
+	trk->skb = 0;
+	skbtop__gauge_add(SKBTOP_GAUGE_ENTRIES, -1);
 }
 
 /* Marks a tracked skb freed: only its release path may follow. */
@@ -148,23 +187,25 @@ static __always_inline void skbtop__end(struct skbtop_track *trk)
 	trk->flags |= SKBTOP_TRK_ENDED;
 }
 
-/* The tracking state of a live tracked skb, NULL when not tracked or already freed. */
-static __always_inline struct skbtop_track *skbtop__tracked(const void *skb)
+/*
+ * The tracking state of the live tracked skb at key (its address as a number), NULL when not
+ * tracked or already freed.
+ */
+static __always_inline struct skbtop_track *skbtop__tracked(__u64 key)
 {
-	__u64 key = (__u64)(unsigned long)skb;
 	struct skbtop_track *trk;
 
 	if (skbtop__none_live())
 		return NULL;
-	trk = bpf_map_lookup_elem(&skbtop_tracked, &key);
+	trk = skbtop__find(key);
 	return trk && !(trk->flags & SKBTOP_TRK_ENDED) ? trk : NULL;
 }
 
-/* Forgets the skb at key, whose state trk the caller looked up. */
-static __always_inline void skbtop__untrack(__u64 key, struct skbtop_track *trk)
+/* Forgets the skb whose entry trk is. */
+static __always_inline void skbtop__untrack(struct skbtop_track *trk)
 {
 	skbtop__end(trk);
-	skbtop__forget(key);
+	skbtop__forget(trk);
 }
 
 /* Reserves a record; a failure is counted (SKBTOP_CNT_RB_FAIL) so no loss is silent. */

@@ -716,7 +716,7 @@ static void print_counts(const struct trace *t)
 	fprintf(stderr,
 		"skbtop: kernel: %" PRIu64 " events sent, %" PRIu64
 		" lost (ring buffer full), %" PRIu64 " skbs tracked, %" PRIu64
-		" not tracked (table full), %" PRId64 " still followed; user space: %" PRIu64
+		" given up (table full), %" PRId64 " still followed; user space: %" PRIu64
 		" lost (queue full), %" PRIu64 " refused\n",
 		cnt[SKBTOP_CNT_EVENTS], cnt[SKBTOP_CNT_RB_FAIL], cnt[SKBTOP_CNT_TRACKED],
 		cnt[SKBTOP_CNT_TRACK_FULL], loader__live(t->loader), ss->lost_queue,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Where the kernel has bpf_rdonly_cast, the tracepoint programs loaded are the tp_btf variant that
-# makes the skb untrusted (verified several times faster, same plain loads), and they still report
+# Where the kernel has bpf_rdonly_cast, the tracepoint programs loaded are the raw_tp variant that
+# casts the skb to an untrusted sk_buff (verified several times faster than tp_btf's trusted one,
+# same plain loads, and its address a number for the tracking table), and they still report
 # packets: a datagram to a closed port ends in its drop reason.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh

@@ -19,7 +19,7 @@
 static const char usage[] =
 	"usage: sendpkt udp|tcp ADDR PORT [--count N] [--size N] [--src-port P] [--interval MS] "
 	"[--timeout S] [--rate] [--ip-options]\n"
-	"       sendpkt listen udp|tcp PORT [--count N] [--timeout S] [--bind ADDR]\n"
+	"       sendpkt listen udp|tcp PORT [--count N] [--timeout S] [--bind ADDR] [--hold S]\n"
 	"\n"
 	"udp     sends N datagrams of SIZE bytes to ADDR PORT (defaults: 1 datagram, 32 bytes).\n"
 	"tcp     connects to ADDR PORT, sends N writes of SIZE bytes, then closes; a refused or "
@@ -30,6 +30,7 @@ static const char usage[] =
 	"        then one line per datagram (udp) or per connection read to its end (tcp), and "
 	"exits 0 once\n"
 	"        N of them have arrived (default 1), or 1 after the timeout (default 10 s).\n"
+	"        --hold reads nothing for S seconds first: what arrives meanwhile stays queued.\n"
 	"\n"
 	"The payload is the letter 'x'. --src-port fixes the source port, --interval waits between "
 	"sends.\n"
@@ -43,7 +44,7 @@ static const char usage[] =
 	"  sendpkt tcp fd77::2 8080 --size 1000\n";
 
 struct opts {
-	long count, size, src_port, interval_ms, timeout_s;
+	long count, size, src_port, interval_ms, timeout_s, hold_s;
 	const char *bind;
 	int rate, ip_options;
 };
@@ -79,6 +80,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "--src-port", 1, 65535, offsetof(struct opts, src_port) },
 		{ "--interval", 0, 3600000, offsetof(struct opts, interval_ms) },
 		{ "--timeout", 1, 86400, offsetof(struct opts, timeout_s) },
+		{ "--hold", 0, 86400, offsetof(struct opts, hold_s) },
 	};
 
 	for (int i = 0; i < argc; i++) {
@@ -306,6 +308,7 @@ static int do_listen(int tcp, long port, const struct opts *o)
 		return fail("bind");
 	printf("listening %s %ld\n", tcp ? "tcp" : "udp", port);
 	fflush(stdout);
+	sleep((unsigned int)o->hold_s);
 
 	while (got < o->count) {
 		long bytes = 0;

@@ -67,7 +67,7 @@ struct config {
 	/* trace: */
 	enum backend backend;
 	uint32_t ringbuf_kb;	      /* BPF ring buffer size */
-	uint32_t track_max;	      /* LRU map of tracked skbs */
+	uint32_t track_max;	      /* slots of the kernel's table of tracked skbs */
 	uint32_t max_functions;	      /* 0 = every traceable function */
 	struct trace_func *functions; /* explicit list; overrides discovery when non-empty */
 	size_t n_functions;

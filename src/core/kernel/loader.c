@@ -53,7 +53,7 @@ static const struct tp_def {
 	uint32_t id;
 	const char *name; /* the tracepoint's name without its category */
 	int skb_arg;	  /* index of the struct sk_buff * among the tracepoint's arguments */
-} tp_defs[] = { SKBTOP_TRACEPOINTS(TP_DEF, TP_DEF) };
+} tp_defs[] = { SKBTOP_TRACEPOINTS(TP_DEF) };
 #undef TP_DEF
 
 #define N_TP (sizeof(tp_defs) / sizeof(tp_defs[0]))
@@ -391,7 +391,8 @@ static void prepare_clones(struct loader *l)
 
 static void prepare_tps(struct loader *l)
 {
-	/* Where it can be, the tp_btf variant with the untrusted skb: it is verified faster. */
+	/* Where it can be, the raw_tp variant with the skb cast untrusted (skbtop.bpf.c says why).
+	 */
 	bool cast = has_rdonly_cast(l);
 	char name[96];
 
@@ -426,6 +427,25 @@ static void prepare_tps(struct loader *l)
 			l->st.tp_skipped++;
 		}
 	}
+}
+
+/* The tracking table's slots for trace.track_max: a power of two of sets of SKBTOP_TRACK_WAYS. */
+static uint32_t track_slots(uint32_t track_max)
+{
+	uint32_t slots = 2 * SKBTOP_TRACK_WAYS;
+
+	while (slots < track_max && slots < (1u << 31))
+		slots <<= 1;
+	return slots;
+}
+
+uint32_t loader__track_shift(uint32_t slots)
+{
+	uint32_t shift = 64;
+
+	for (uint32_t sets = slots / SKBTOP_TRACK_WAYS; sets > 1; sets >>= 1)
+		shift--;
+	return shift;
 }
 
 static uint32_t ringbuf_bytes(uint32_t kb)
@@ -548,8 +568,12 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 		goto fail;
 	bpf_map__set_max_entries(l->skel->maps.skbtop_events, ringbuf_bytes(o->ringbuf_kb));
 	l->skel->rodata->skbtop_ring_bytes = bpf_map__max_entries(l->skel->maps.skbtop_events);
-	if (o->track_max)
-		bpf_map__set_max_entries(l->skel->maps.skbtop_tracked, o->track_max);
+	bpf_map__set_max_entries(
+		l->skel->maps.skbtop_tracked,
+		track_slots(o->track_max ? o->track_max
+					 : bpf_map__max_entries(l->skel->maps.skbtop_tracked)));
+	l->skel->rodata->skbtop_track_shift =
+		loader__track_shift(bpf_map__max_entries(l->skel->maps.skbtop_tracked));
 	if (prepare_funcs(l, err, errlen))
 		goto fail;
 	prepare_tps(l);

@@ -53,7 +53,7 @@ struct loader_stats {
 
 struct loader_shared_fds {
 	int events;   /* ring buffer */
-	int tracked;  /* LRU of tracked skbs */
+	int tracked;  /* the tracked skbs' slots */
 	int counters; /* per-CPU enum skbtop_counter */
 	int live;     /* how many tracked skbs are live */
 	int pace;     /* per-CPU: where the ring stood at the last look */
@@ -83,6 +83,8 @@ void loader__preopen_free(struct loader_preopen *p);
 int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t errlen);
 /* The maps a second object (nft.bpf.o) reuses with bpf_map__reuse_fd(). */
 void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out);
+/* skbtop_track_shift for a tracking table of slots entries (skbtop_maps.bpf.h). */
+uint32_t loader__track_shift(uint32_t slots);
 /* Gets the fd of one program; the fd stays the loader's. */
 typedef void (*loader_prog_fn)(void *ctx, int prog_fd);
 /* Every program loaded, the fentry copies too: their kernel statistics are skbtop's cost. */

@@ -156,8 +156,10 @@ static int reuse_shared(struct nft_bpf *skel, const struct loader_shared_fds *fd
 	    bpf_map__reuse_fd(skel->maps.skbtop_live, fds->live) ||
 	    bpf_map__reuse_fd(skel->maps.skbtop_pace, fds->pace))
 		return -1;
-	/* reuse_fd took the shared ring's size. */
+	/* reuse_fd took the shared maps' sizes. */
 	skel->rodata->skbtop_ring_bytes = bpf_map__max_entries(skel->maps.skbtop_events);
+	skel->rodata->skbtop_track_shift =
+		loader__track_shift(bpf_map__max_entries(skel->maps.skbtop_tracked));
 	return 0;
 }
 

@@ -29,7 +29,7 @@
 #define MAX_WARM	 256	       /* namespaces whose interfaces are read at the start */
 
 #define TP_NAME(cat, tp, id, type, skb_arg) [SKBTOP_TP_##id] = #cat ":" #tp,
-static const char *const tp_names[SKBTOP_TP_COUNT] = { SKBTOP_TRACEPOINTS(TP_NAME, TP_NAME) };
+static const char *const tp_names[SKBTOP_TP_COUNT] = { SKBTOP_TRACEPOINTS(TP_NAME) };
 #undef TP_NAME
 
 /* Names made up for values nobody named, kept so the pointers we hand out stay valid. */
