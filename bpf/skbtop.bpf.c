@@ -205,7 +205,7 @@ static __always_inline __u64 skbtop__key(__u64 key, __u64 *ctx, int idx, int key
  * addresses, is read from it only once the skb turns out followed or matching. cookie then holds
  * only what the run's program knows of itself: SKBTOP_END_FLAG on an end function's link.
  *
- * While no skb is followed (skbtop_live), the filter decides before the table is read, so an
+ * While no skb is followed (skbtop_gauges), the filter decides before the table is read, so an
  * unmatched skb costs no lookup; an skb followed whose headers no longer match (NAT, a kprobe
  * before the ports are written) is then live, and every run looks it up first, as it must. End
  * functions look whenever the table holds an entry, ended or not: they remove the ended entry

@@ -210,7 +210,7 @@ enum skbtop_counter {
 /* The slots of one set of the tracking table (skbtop_maps.bpf.h); its size is a multiple. */
 #define SKBTOP_TRACK_WAYS 4
 
-/* The signed gauges of the skbtop_live array (skbtop_maps.bpf.h says when each moves). */
+/* The signed gauges of skbtop_gauges (skbtop_maps.bpf.h says when each moves). */
 enum skbtop_gauge {
 	SKBTOP_GAUGE_LIVE,    /* tracked skbs not ended */
 	SKBTOP_GAUGE_ENTRIES, /* entries in the tracking table, ended or not (or more) */

@@ -920,7 +920,7 @@ void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out)
 	out->events = bpf_map__fd(l->skel->maps.skbtop_events);
 	out->tracked = bpf_map__fd(l->skel->maps.skbtop_tracked);
 	out->counters = bpf_map__fd(l->skel->maps.skbtop_counters);
-	out->live = bpf_map__fd(l->skel->maps.skbtop_live);
+	out->gauges = bpf_map__fd(l->skel->maps.data_gauges);
 	out->pace = bpf_map__fd(l->skel->maps.skbtop_pace);
 }
 
@@ -971,12 +971,13 @@ int loader__counters(const struct loader *l, uint64_t *out)
 	return 0;
 }
 
-static int64_t gauge(const struct loader *l, __u32 idx)
+static int64_t gauge(const struct loader *l, enum skbtop_gauge idx)
 {
-	__s64 v = 0;
+	struct skbtop_bpf__data_gauges v = { 0 };
+	__u32 zero = 0;
 
-	bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.skbtop_live), &idx, &v);
-	return v;
+	bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.data_gauges), &zero, &v);
+	return v.skbtop_gauges[idx];
 }
 
 int64_t loader__live(const struct loader *l)

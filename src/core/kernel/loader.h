@@ -55,7 +55,7 @@ struct loader_shared_fds {
 	int events;   /* ring buffer */
 	int tracked;  /* the tracked skbs' slots */
 	int counters; /* per-CPU enum skbtop_counter */
-	int live;     /* how many tracked skbs are live */
+	int gauges;   /* the live skbs and the table's entries (enum skbtop_gauge) */
 	int pace;     /* per-CPU: where the ring stood at the last look */
 };
 

@@ -153,7 +153,7 @@ static int reuse_shared(struct nft_bpf *skel, const struct loader_shared_fds *fd
 	if (bpf_map__reuse_fd(skel->maps.skbtop_events, fds->events) ||
 	    bpf_map__reuse_fd(skel->maps.skbtop_tracked, fds->tracked) ||
 	    bpf_map__reuse_fd(skel->maps.skbtop_counters, fds->counters) ||
-	    bpf_map__reuse_fd(skel->maps.skbtop_live, fds->live) ||
+	    bpf_map__reuse_fd(skel->maps.data_gauges, fds->gauges) ||
 	    bpf_map__reuse_fd(skel->maps.skbtop_pace, fds->pace))
 		return -1;
 	/* reuse_fd took the shared maps' sizes. */

@@ -61,7 +61,7 @@ try_backend() {
 # table holds, and the end functions removed every entry.
 check_table_count() {
 	local gauge held
-	gauge=$(bpftool map dump name skbtop_live -j | jq '.[] | .formatted | select(.key == 1) | .value')
+	gauge=$(bpftool map dump name .data.gauges -j | jq '.[0].formatted.value[".data.gauges"][0].skbtop_gauges[1]')
 	held=$(bpftool map dump name skbtop_tracked -j | jq '[.[] | select(.formatted.value.skb != 0)] | length')
 	check "--backend $1: the tracking table's count of entries is what it holds (${gauge:-?} = ${held:-?}), none once the packets were freed" \
 		test "${gauge:-x}" = "${held:-y}" -a "${held:-1}" = 0
