@@ -20,7 +20,9 @@
 # Knobs (environment): PACKETS (200000), ROUNDS (5), STATS_ROUNDS (3, 0: no statistics), QUIET_WAIT
 # (10), HOST=0 (guests only), VM=0 (no guests), VM=6.1 or VM=6.12 (that guest only), VM_PACKETS
 # (5000), VM_ROUNDS (3), VM_STATS_ROUNDS (1, 0: none), VM_FENTRY=0 (the guests' default backend
-# only: fentry's attach and detach add minutes under emulation), VM_BENCH_TIMEOUT (1500 s a guest),
+# only: fentry's attach and detach add minutes under emulation), VM_ICOUNT (1: the guests' clocks
+# count instructions, so their figures repeat from run to run; 0: emulated time, which the host's
+# load swings by 2x), VM_BENCH_TIMEOUT (1500 s a guest),
 # GUEST_LOCK=FILE (flock FILE around each guest boot, where others boot guests on the same machine
 # too).
 set -u
@@ -37,7 +39,9 @@ if [ -z "${VM_KERNEL:-}" ] && [ -z "${COST_HERE:-}" ]; then
 	[ -n "${GUEST_LOCK:-}" ] && lock=(flock "$GUEST_LOCK")
 	# Side by side, two emulated guests would share the CPUs and measure each other.
 	for k in $kernels; do
-		"${lock[@]}" tests/vm/run --kernel "$k" --timeout "${VM_BENCH_TIMEOUT:-1500}" bench/cost.sh \
+		[ "${VM_ICOUNT:-1}" = 1 ] &&
+			echo "cost [$k]: the guest's time counts its instructions (VM_ICOUNT=1, QEMU -icount shift=0): ns below are instructions run, packets/s per 10^9 of them"
+		VM_ICOUNT=${VM_ICOUNT:-1} "${lock[@]}" tests/vm/run --kernel "$k" --timeout "${VM_BENCH_TIMEOUT:-1500}" bench/cost.sh \
 			"${VM_PACKETS:-5000}" "${VM_ROUNDS:-3}" "${VM_STATS_ROUNDS:-1}" "${VM_FENTRY:-1}" ||
 			status=1
 	done
