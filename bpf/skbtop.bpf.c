@@ -166,6 +166,14 @@ static __always_inline struct skbtop_track *skbtop__track(__u64 key, const struc
 	return skbtop__track_at(pick, key, p, parsed);
 }
 
+/*
+ * skbtop__on_skb's rd beside those of skbtop_skb.bpf.h: skb is an address to type as an sk_buff
+ * (bpf_rdonly_cast, 6.2+), whose fields are then plain loads (SKBTOP_RD_BTF). It is cast once the
+ * first checks let the run go on, so that a run they end costs no cast: the verifier inlines it,
+ * but as moves the run still makes.
+ */
+#define SKBTOP_RD_CAST 2
+
 /* Where skbtop__on_skb finds the skb's address as a number. */
 enum skbtop_key_src {
 	SKBTOP_KEY_ARG,	     /* its argument key */
@@ -240,6 +248,10 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u64 key, __u64 
 	early = !is_end && skbtop__none_live();
 	if (early && !judge)
 		return 0;
+	if (rd == SKBTOP_RD_CAST) {
+		skb = bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff));
+		rd = SKBTOP_RD_BTF;
+	}
 	if (!early)
 		key = skbtop__key(key, ctx, idx, key_src);
 	trk = early ? NULL : skbtop__find(key);
@@ -458,11 +470,9 @@ static __always_inline int skbtop__kprobe(struct pt_regs *ctx, bool cast)
 		return skbtop__on_skb(skb, (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG,
 				      SKBTOP_EV_FUNC, cookie, NULL, SKBTOP_RD_COPY,
 				      cookie & SKBTOP_JUDGE_FLAG);
-	if (!skb)
-		return 0;
-	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
-			      (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG, SKBTOP_EV_FUNC,
-			      cookie, NULL, SKBTOP_RD_BTF, cookie & SKBTOP_JUDGE_FLAG);
+	return skbtop__on_skb(skb, (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG,
+			      SKBTOP_EV_FUNC, cookie, NULL, SKBTOP_RD_CAST,
+			      cookie & SKBTOP_JUDGE_FLAG);
 }
 
 /*
@@ -480,11 +490,8 @@ static __always_inline int skbtop__kprobe_lazy(struct pt_regs *ctx, struct sk_bu
 	if (!cast)
 		return skbtop__on_skb(skb, (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG,
 				      SKBTOP_EV_FUNC, end, ctx, SKBTOP_RD_COPY, judge);
-	if (!skb)
-		return 0;
-	return skbtop__on_skb(bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff)),
-			      (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG, SKBTOP_EV_FUNC,
-			      end, ctx, SKBTOP_RD_BTF, judge);
+	return skbtop__on_skb(skb, (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG,
+			      SKBTOP_EV_FUNC, end, ctx, SKBTOP_RD_CAST, judge);
 }
 
 /*
@@ -587,14 +594,11 @@ SKBTOP_FENTRY(5)
 	SEC("raw_tp/" #tp)                                                                         \
 	int skbtop_tpc_##tp(__u64 *ctx)                                                            \
 	{                                                                                          \
-		__u64 skb = ctx[idx];                                                              \
-                                                                                                   \
-		if (skbtop_empty_probes || !skb)                                                   \
+		if (skbtop_empty_probes)                                                           \
 			return 0;                                                                  \
-		return skbtop__on_skb(                                                             \
-			bpf_rdonly_cast((void *)skb, bpf_core_type_id_kernel(struct sk_buff)), 0,  \
-			ctx, idx, SKBTOP_KEY_CTX, type, SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL,     \
-			SKBTOP_RD_BTF, SKBTOP_TP_JUDGES(id));                                      \
+		return skbtop__on_skb((struct sk_buff *)ctx[idx], 0, ctx, idx, SKBTOP_KEY_CTX,     \
+				      type, SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, SKBTOP_RD_CAST, \
+				      SKBTOP_TP_JUDGES(id));                                       \
 	}                                                                                          \
 	SEC("raw_tp/" #tp)                                                                         \
 	int skbtop_raw_##tp(__u64 *ctx)                                                            \
