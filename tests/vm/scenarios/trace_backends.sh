@@ -16,13 +16,17 @@ static_neigh
 
 # try_backend NAME: a UDP datagram to a closed port, traced with --backend NAME.
 try_backend() {
-	local b=$1 mine left attached
-	trace_start "$b" --stream --format json --backend "$b" --max-functions 150 \
+	local b=$1 mine left attached max=150 only=()
+	# fentry attaches and detaches one trampoline at a time, half a second each in the 6.12 guest:
+	# 150 of them took two minutes of the suite's thirty. The IPv4 layer's first 40 hold ip_rcv.
+	[ "$b" = fentry ] && max=40 only=(--filter-func '^(__)?ip_')
+	trace_start "$b" --stream --format json --backend "$b" --max-functions "$max" "${only[@]}" \
 		--filter-netns "/run/netns/$NS_A" ||
 		{ not_ok "[$b] skbtop starts"; return; }
 	sed -n 's/^skbtop: //p' "$TRACE_ERR" | sed "s/^/# $b: /"
 	attached=$(sed -nE 's/^skbtop: functions: ([0-9]+) attached.*/\1/p' "$TRACE_ERR")
-	check "--backend $b attaches functions and says so (${attached:-none})" test "${attached:-0}" -gt 100
+	check "--backend $b attaches functions and says so (${attached:-none}, --max-functions $max)" \
+		test "${attached:-0}" -gt $((max * 2 / 3))
 	ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9999 --src-port 40100 --size 20
 	sleep 1
 	check_table_count "$b"
