@@ -210,9 +210,9 @@ static __always_inline __u64 skbtop__key(__u64 key, __u64 *ctx, int idx, int key
  * reason, read where the record is filled: held in registers from the start, they made the frame
  * of kfree_skb's program too large for 6.1 and 6.12 (with the parser's, 512 bytes at most).
  *
- * lazy, when not NULL, is a kprobe.multi run: its cookie, a binary search over the link's
- * addresses, is read from it only once the skb turns out followed or matching. cookie then holds
- * only what the run's program knows of itself: SKBTOP_END_FLAG on an end function's link.
+ * lazy, when not NULL, is a kprobe's run (skbtop__kprobe): its cookie is read from it only once
+ * the skb turns out followed or matching. cookie then holds only what the run's program knows of
+ * itself: SKBTOP_END_FLAG on an end function's program.
  *
  * While no skb is followed (skbtop_gauges), the filter decides before the table is read, so an
  * unmatched skb costs no lookup; an skb followed whose headers no longer match (NAT, a kprobe
@@ -423,66 +423,17 @@ int skbtop_clone_exit(struct pt_regs *ctx)
 }
 
 /*
- * kprobes: the cookie says which argument is the skb. All five are loaded first, each at its fixed
- * place: left to itself the compiler would load from a place computed in ctx, which the verifier
- * refuses.
- */
-static __always_inline struct sk_buff *skbtop__kprobe_skb(struct pt_regs *ctx, __u32 cookie)
-{
-	__u64 a1 = PT_REGS_PARM1(ctx), a2 = PT_REGS_PARM2(ctx), a3 = PT_REGS_PARM3(ctx);
-	__u64 a4 = PT_REGS_PARM4(ctx), a5 = PT_REGS_PARM5(ctx);
-
-	barrier_var(a1);
-	barrier_var(a2);
-	barrier_var(a3);
-	barrier_var(a4);
-	barrier_var(a5);
-	switch ((cookie >> SKBTOP_POS_SHIFT) & SKBTOP_POS_MASK) {
-	case 1:
-		return (struct sk_buff *)a1;
-	case 2:
-		return (struct sk_buff *)a2;
-	case 3:
-		return (struct sk_buff *)a3;
-	case 4:
-		return (struct sk_buff *)a4;
-	case 5:
-		return (struct sk_buff *)a5;
-	}
-	return NULL;
-}
-
-/*
  * Since 6.2 a kprobe can say that its argument is an sk_buff (bpf_rdonly_cast): its fields are
  * then read by plain loads, as on tp_btf, where a helper call per copy costs several times more.
+ *
+ * A kprobe's run on a function with the skb at skb's argument and of one kind: 0,
+ * SKBTOP_JUDGE_FLAG where the filter judges, or SKBTOP_END_FLAG for the functions that end an skb
+ * (where it never judges). Its program knows both, so it needs no cookie before the skb turns out
+ * followed or, where the filter judges, matching: on kprobe.multi the cookie is a binary search
+ * over the link's addresses, hundreds of ns under emulation, and on a kprobe a helper call.
  */
-/* A kprobe's run, whichever way it was attached: the cookie says which argument is the skb. */
-static __always_inline int skbtop__kprobe(struct pt_regs *ctx, bool cast)
-{
-	struct sk_buff *skb;
-	__u32 cookie;
-
-	if (skbtop_empty_probes)
-		return 0;
-	cookie = (__u32)bpf_get_attach_cookie(ctx);
-	skb = skbtop__kprobe_skb(ctx, cookie);
-	if (!cast)
-		return skbtop__on_skb(skb, (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG,
-				      SKBTOP_EV_FUNC, cookie, NULL, SKBTOP_RD_COPY,
-				      cookie & SKBTOP_JUDGE_FLAG);
-	return skbtop__on_skb(skb, (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG,
-			      SKBTOP_EV_FUNC, cookie, NULL, SKBTOP_RD_CAST,
-			      cookie & SKBTOP_JUDGE_FLAG);
-}
-
-/*
- * A kprobe.multi run on the link of the functions with the skb at skb's argument and of one kind:
- * 0, SKBTOP_JUDGE_FLAG where the filter judges, or SKBTOP_END_FLAG for the functions that end an
- * skb (where it never judges). It needs no cookie before the skb turns out followed or, where the
- * filter judges, matching.
- */
-static __always_inline int skbtop__kprobe_lazy(struct pt_regs *ctx, struct sk_buff *skb, bool cast,
-					       __u32 kind)
+static __always_inline int skbtop__kprobe(struct pt_regs *ctx, struct sk_buff *skb, bool cast,
+					  __u32 kind)
 {
 	__u32 end = kind & SKBTOP_END_FLAG;
 	bool judge = kind & SKBTOP_JUDGE_FLAG;
@@ -495,48 +446,65 @@ static __always_inline int skbtop__kprobe_lazy(struct pt_regs *ctx, struct sk_bu
 }
 
 /*
- * kprobe.multi: a few links, not one per function, so that attaching stays one system call per
- * link (before 6.5, where links attach by name, also one walk of the symbol table per link). The
- * functions go on links by the skb's argument and by kind, whose programs read the cookie only
- * when they must: it is a binary search over the link's addresses, hundreds of ns under
- * emulation. An end function's run mostly removes the entry of an skb freed before, or finds none,
- * and needs no cookie for either.
+ * Whether a run of a function of this kind ends before it reads anything of its skb: no skb is
+ * followed where the filter does not judge, or the table holds no entry for an end function to
+ * remove (the tests skbtop__on_skb makes first, made where no frame is set up yet).
  */
-#define SKBTOP_KMULTI_PROG(pos, suffix, cast, kind)                                                \
-	SEC("kprobe.multi")                                                                        \
-	int skbtop_kmulti_at##pos##suffix(struct pt_regs *ctx)                                     \
+static __always_inline bool skbtop__idle(__u32 kind)
+{
+	if (kind & SKBTOP_END_FLAG)
+		return skbtop__gauge_none(SKBTOP_GAUGE_ENTRIES);
+	return !(kind & SKBTOP_JUDGE_FLAG) && skbtop__none_live();
+}
+
+/*
+ * A probe's program: the tests that end most of its runs, then the run itself, which, for a kind
+ * that does not judge, is a subprogram. The JIT saves the registers a program uses and reserves
+ * its stack when it enters it: a run ended by those tests in the program that holds the whole
+ * run paid that frame, about half of what such a run costs over the empty program's (counted in
+ * a 6.12 guest). A run that goes on pays a call more, only where a filter is set: without one
+ * every probe judges. A judge's run keeps everything in the program: the filter's placeholder
+ * must be there, where src/core/filter/filter_load.c writes the expression before libbpf appends
+ * subprograms.
+ */
+#define SKBTOP_KPROBE_PROG(sec, name, pos, cast, kind)                                             \
+	static __noinline int name##_run(struct pt_regs *ctx)                                      \
 	{                                                                                          \
-		if (skbtop_empty_probes)                                                           \
+		return skbtop__kprobe(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), cast, kind);  \
+	}                                                                                          \
+	SEC(sec)                                                                                   \
+	int name(struct pt_regs *ctx)                                                              \
+	{                                                                                          \
+		if (skbtop_empty_probes || skbtop__idle(kind))                                     \
 			return 0;                                                                  \
-		return skbtop__kprobe_lazy(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), cast,    \
-					   kind);                                                  \
+		if (kind & SKBTOP_JUDGE_FLAG)                                                      \
+			return skbtop__kprobe(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), cast, \
+					      kind);                                               \
+		return name##_run(ctx);                                                            \
 	}
-#define SKBTOP_KMULTI_LAZY(pos)                                                                    \
-	SKBTOP_KMULTI_PROG(pos, , false, 0)                                                        \
-	SKBTOP_KMULTI_PROG(pos, _cast, true, 0)                                                    \
-	SKBTOP_KMULTI_PROG(pos, _judge, false, SKBTOP_JUDGE_FLAG)                                  \
-	SKBTOP_KMULTI_PROG(pos, _judge_cast, true, SKBTOP_JUDGE_FLAG)                              \
-	SKBTOP_KMULTI_PROG(pos, _end, false, SKBTOP_END_FLAG)                                      \
-	SKBTOP_KMULTI_PROG(pos, _end_cast, true, SKBTOP_END_FLAG)
 
-SKBTOP_KMULTI_LAZY(1)
-SKBTOP_KMULTI_LAZY(2)
-SKBTOP_KMULTI_LAZY(3)
-SKBTOP_KMULTI_LAZY(4)
-SKBTOP_KMULTI_LAZY(5)
+/*
+ * kprobe.multi: a few links, not one per function, so that attaching stays one system call per
+ * link (before 6.5, where links attach by name, also one walk of the symbol table per link): the
+ * functions go on links by the skb's argument and by kind. kprobe: one link per function, on the
+ * program of its argument and kind.
+ */
+#define SKBTOP_KPROBE_KIND(pos, suffix, cast, kind)                                                \
+	SKBTOP_KPROBE_PROG("kprobe.multi", skbtop_kmulti_at##pos##suffix, pos, cast, kind)         \
+	SKBTOP_KPROBE_PROG("kprobe", skbtop_kprobe_at##pos##suffix, pos, cast, kind)
+#define SKBTOP_KPROBE_POS(pos)                                                                     \
+	SKBTOP_KPROBE_KIND(pos, , false, 0)                                                        \
+	SKBTOP_KPROBE_KIND(pos, _cast, true, 0)                                                    \
+	SKBTOP_KPROBE_KIND(pos, _judge, false, SKBTOP_JUDGE_FLAG)                                  \
+	SKBTOP_KPROBE_KIND(pos, _judge_cast, true, SKBTOP_JUDGE_FLAG)                              \
+	SKBTOP_KPROBE_KIND(pos, _end, false, SKBTOP_END_FLAG)                                      \
+	SKBTOP_KPROBE_KIND(pos, _end_cast, true, SKBTOP_END_FLAG)
 
-/* kprobe: one link per function. */
-SEC("kprobe")
-int skbtop_kprobe(struct pt_regs *ctx)
-{
-	return skbtop__kprobe(ctx, false);
-}
-
-SEC("kprobe")
-int skbtop_kprobe_cast(struct pt_regs *ctx)
-{
-	return skbtop__kprobe(ctx, true);
-}
+SKBTOP_KPROBE_POS(1)
+SKBTOP_KPROBE_POS(2)
+SKBTOP_KPROBE_POS(3)
+SKBTOP_KPROBE_POS(4)
+SKBTOP_KPROBE_POS(5)
 
 /*
  * fentry: one program instance per function (user space loads copies); id from its address. The
@@ -581,34 +549,37 @@ SKBTOP_FENTRY(5)
  * - raw, for kernels whose BTF lacks the tracepoint: raw_tp with copies.
  */
 #define SKBTOP_TP_JUDGES(id) ((skbtop_tp_judges & (1u << SKBTOP_TP_##id)) != 0)
-#define SKBTOP_TP_PROGS(tp, id, type, idx)                                                         \
-	SEC("tp_btf/" #tp)                                                                         \
-	int skbtop_tpb_##tp(__u64 *ctx)                                                            \
+/*
+ * Where the tracepoint judges (user space says so before load, and the verifier keeps one of the
+ * two branches) the whole run is in the program; elsewhere it is a subprogram called after the
+ * test that ends most runs, as for kprobes (SKBTOP_KPROBE_PROG).
+ */
+#define SKBTOP_TP_RUN(id, type, idx, key_src, rd, judge)                                           \
+	skbtop__on_skb((struct sk_buff *)ctx[idx], 0, ctx, idx, key_src, type,                     \
+		       SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, rd, judge)
+#define SKBTOP_TP_PROG(sec, name, id, type, idx, key_src, rd)                                      \
+	static __noinline int name##_run(__u64 *ctx)                                               \
 	{                                                                                          \
-		if (skbtop_empty_probes)                                                           \
-			return 0;                                                                  \
-		return skbtop__on_skb((struct sk_buff *)ctx[idx], 0, ctx, idx, SKBTOP_KEY_READ,    \
-				      type, SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, SKBTOP_RD_BTF,  \
-				      SKBTOP_TP_JUDGES(id));                                       \
+		return SKBTOP_TP_RUN(id, type, idx, key_src, rd, false);                           \
 	}                                                                                          \
-	SEC("raw_tp/" #tp)                                                                         \
-	int skbtop_tpc_##tp(__u64 *ctx)                                                            \
+	SEC(sec)                                                                                   \
+	int name(__u64 *ctx)                                                                       \
 	{                                                                                          \
 		if (skbtop_empty_probes)                                                           \
 			return 0;                                                                  \
-		return skbtop__on_skb((struct sk_buff *)ctx[idx], 0, ctx, idx, SKBTOP_KEY_CTX,     \
-				      type, SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, SKBTOP_RD_CAST, \
-				      SKBTOP_TP_JUDGES(id));                                       \
-	}                                                                                          \
-	SEC("raw_tp/" #tp)                                                                         \
-	int skbtop_raw_##tp(__u64 *ctx)                                                            \
-	{                                                                                          \
-		if (skbtop_empty_probes)                                                           \
+		if (SKBTOP_TP_JUDGES(id))                                                          \
+			return SKBTOP_TP_RUN(id, type, idx, key_src, rd, true);                    \
+		if (skbtop__none_live())                                                           \
 			return 0;                                                                  \
-		return skbtop__on_skb((struct sk_buff *)ctx[idx], 0, ctx, idx, SKBTOP_KEY_CTX,     \
-				      type, SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, SKBTOP_RD_COPY, \
-				      SKBTOP_TP_JUDGES(id));                                       \
+		return name##_run(ctx);                                                            \
 	}
+#define SKBTOP_TP_PROGS(tp, id, type, idx)                                                         \
+	SKBTOP_TP_PROG("tp_btf/" #tp, skbtop_tpb_##tp, id, type, idx, SKBTOP_KEY_READ,             \
+		       SKBTOP_RD_BTF)                                                              \
+	SKBTOP_TP_PROG("raw_tp/" #tp, skbtop_tpc_##tp, id, type, idx, SKBTOP_KEY_CTX,              \
+		       SKBTOP_RD_CAST)                                                             \
+	SKBTOP_TP_PROG("raw_tp/" #tp, skbtop_raw_##tp, id, type, idx, SKBTOP_KEY_CTX,              \
+		       SKBTOP_RD_COPY)
 #define SKBTOP_TP(cat, tp, id, type, idx) SKBTOP_TP_PROGS(tp, id, type, idx)
 
 SKBTOP_TRACEPOINTS(SKBTOP_TP)

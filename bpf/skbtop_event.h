@@ -38,15 +38,12 @@ enum skbtop_event_type {
  */
 #define SKBTOP_TP_FLAG 0x80000000u
 /*
- * A function's attach cookie (or fentry address entry): its probe id, which argument is the skb
- * (1-5, so one program serves every function), whether the function ends an sk_buff's life, so
- * the probe knows without a lookup, and whether the filter judges there a packet not yet followed
- * (see skbtop__on_skb). Events carry the id alone.
+ * A function's attach cookie (or fentry address entry): its probe id, whether the function ends
+ * an sk_buff's life, so the probe knows without a lookup, and whether the filter judges there a
+ * packet not yet followed (see skbtop__on_skb). Events carry the id alone.
  */
 #define SKBTOP_ID_MASK	  0x03ffffffu
 #define SKBTOP_JUDGE_FLAG 0x04000000u
-#define SKBTOP_POS_SHIFT  27
-#define SKBTOP_POS_MASK	  0x7u
 #define SKBTOP_END_FLAG	  0x40000000u
 
 /*

@@ -39,14 +39,14 @@
 #define MAX_POS	       5
 #define DETACH_THREADS 16
 
-/* The kinds of kprobe.multi link: their programs' name suffixes, in this order. */
-enum kmulti_kind {
-	KMULTI_PLAIN,
-	KMULTI_JUDGE,
-	KMULTI_END,
-	N_KMULTI_KINDS
+/* The kinds of kprobe program (skbtop__kprobe): their name suffixes, in this order. */
+enum kprobe_kind {
+	KPROBE_PLAIN,
+	KPROBE_JUDGE,
+	KPROBE_END,
+	N_KPROBE_KINDS
 };
-static const char *const kmulti_kind_suffix[N_KMULTI_KINDS] = { "", "_judge", "_end" };
+static const char *const kprobe_kind_suffix[N_KPROBE_KINDS] = { "", "_judge", "_end" };
 
 #define TP_DEF(cat, tp, id, type, skb_arg) { SKBTOP_TP_##id, #tp, skb_arg },
 static const struct tp_def {
@@ -79,8 +79,9 @@ struct loader {
 	struct btf *vmlinux;
 	struct module_btf *mods;
 	size_t n_mods;
-	struct bpf_program *func_prog[MAX_POS + 1]; /* kprobe, fentry: by the skb's argument */
-	struct bpf_program *kmulti[MAX_POS + 1][N_KMULTI_KINDS]; /* kprobe.multi: [kind] */
+	struct bpf_program *func_prog[MAX_POS + 1]; /* fentry: by the skb's argument */
+	/* kprobe.multi or kprobe: by the skb's argument and the function's kind */
+	struct bpf_program *kprobe_prog[MAX_POS + 1][N_KPROBE_KINDS];
 	struct bpf_program *tp_prog[N_TP];
 	struct bpf_program *clone_entry, *clone_exit; /* NULL when clones are not linked */
 	/* fentry: the function each position's program was verified against (index into funcs) */
@@ -255,22 +256,21 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
-/* On kprobe.multi, the kind of f's link (skbtop_kmulti_at<pos><kind>). */
-static enum kmulti_kind kmulti_kind(const struct loader_func *f)
+/* The kind of f's kprobe program (skbtop_kmulti_at<pos><kind>, skbtop_kprobe_at<pos><kind>). */
+static enum kprobe_kind kprobe_kind(const struct loader_func *f)
 {
-	return in_list(loader_end_funcs, f->name) ? KMULTI_END
-	       : f->judge			  ? KMULTI_JUDGE
-						  : KMULTI_PLAIN;
+	return in_list(loader_end_funcs, f->name) ? KPROBE_END
+	       : f->judge			  ? KPROBE_JUDGE
+						  : KPROBE_PLAIN;
 }
 
 /*
- * The kprobe program that serves f. On kprobe.multi one per link, by the skb's argument and kind,
- * so that its program knows both without the cookie (see skbtop__kprobe_lazy).
+ * The kprobe program that serves f: one by the skb's argument and kind, so that it knows both
+ * without the cookie (see skbtop__kprobe). On kprobe.multi, one link per program.
  */
 static struct bpf_program *func_kprobe_prog(const struct loader *l, const struct loader_func *f)
 {
-	return l->o.backend == BACKEND_KPROBE_MULTI ? l->kmulti[f->param_pos][kmulti_kind(f)]
-						    : l->func_prog[f->param_pos];
+	return l->kprobe_prog[f->param_pos][kprobe_kind(f)];
 }
 
 static bool func_usable(const struct loader_func *f)
@@ -296,16 +296,10 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	struct bpf_object *obj = l->skel->obj;
 	char name[64];
 
-	/*
-	 * kprobes take the skb's position from the cookie: one program serves every position. Where
-	 * the kernel has bpf_rdonly_cast, the variant that reads the skb by plain loads.
-	 */
+	/* Where the kernel has bpf_rdonly_cast, the kprobes that read the skb by plain loads. */
 	bool cast = has_rdonly_cast(l);
-	struct bpf_program *kprobe =
-		cast ? l->skel->progs.skbtop_kprobe_cast : l->skel->progs.skbtop_kprobe;
+	const char *kprobe = l->o.backend == BACKEND_KPROBE ? "kprobe" : "kmulti";
 
-	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe, false);
-	bpf_program__set_autoload(l->skel->progs.skbtop_kprobe_cast, false);
 	if (l->o.backend == BACKEND_KPROBE_MULTI || l->o.backend == BACKEND_KPROBE)
 		p_debug("kprobes read the sk_buff %s", cast ? "by plain loads (bpf_rdonly_cast)"
 							    : "by bpf_probe_read_kernel copies");
@@ -318,25 +312,24 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 			return -1;
 		}
 		bpf_program__set_autoload(fentry, false);
-		for (int kind = 0; kind < N_KMULTI_KINDS; kind++) {
-			for (int c = 0; c < 2; c++) {
+		for (int kind = 0; kind < N_KPROBE_KINDS; kind++) {
+			for (int c = 0; c < 4; c++) {
+				const char *sec = c & 2 ? "kprobe" : "kmulti";
 				struct bpf_program *p;
 
-				snprintf(name, sizeof(name), "skbtop_kmulti_at%d%s%s", pos,
-					 kmulti_kind_suffix[kind], c ? "_cast" : "");
+				snprintf(name, sizeof(name), "skbtop_%s_at%d%s%s", sec, pos,
+					 kprobe_kind_suffix[kind], c & 1 ? "_cast" : "");
 				p = bpf_object__find_program_by_name(obj, name);
 				if (!p) {
 					snprintf(err, errlen, "BPF object has no program %s", name);
 					return -1;
 				}
 				bpf_program__set_autoload(p, false);
-				if (c == cast)
-					l->kmulti[pos][kind] = p;
+				if ((c & 1) == cast && !strcmp(sec, kprobe))
+					l->kprobe_prog[pos][kind] = p;
 			}
 		}
-		if (l->o.backend == BACKEND_KPROBE)
-			l->func_prog[pos] = kprobe;
-		else if (l->o.backend == BACKEND_FENTRY)
+		if (l->o.backend == BACKEND_FENTRY)
 			l->func_prog[pos] = fentry;
 	}
 	if (l->o.backend == BACKEND_TRACEPOINT)
@@ -634,11 +627,11 @@ static void note_failure(struct loader *l, const char *what, int err)
 	p_debug("attach %s: %s", what, strerror(err < 0 ? -err : err));
 }
 
-/* What a probe is told of its function: its id, its skb argument, whether it ends an skb and
- * whether the filter judges there. */
+/* What a probe is told of its function: its id, whether it ends an skb and whether the filter
+ * judges there (which a kprobe's program knows of itself, and fentry's does not). */
 static __u32 probe_cookie(const struct loader_func *f)
 {
-	return (f->id & SKBTOP_ID_MASK) | (uint32_t)f->param_pos << SKBTOP_POS_SHIFT |
+	return (f->id & SKBTOP_ID_MASK) |
 	       (in_list(loader_end_funcs, f->name) ? SKBTOP_END_FLAG : 0) |
 	       (f->judge ? SKBTOP_JUDGE_FLAG : 0);
 }
@@ -711,23 +704,23 @@ static size_t attach_kprobe_multi_link(struct loader *l, struct bpf_program *pro
 static void attach_kprobe_multi(struct loader *l)
 {
 	double t0 = clock__ms();
-	size_t n[N_KMULTI_KINDS] = { 0 }, links = 0;
+	size_t n[N_KPROBE_KINDS] = { 0 }, links = 0;
 	bool by_addr = true, one;
 
 	for (int pos = 1; pos <= MAX_POS; pos++) {
-		for (int kind = 0; kind < N_KMULTI_KINDS; kind++) {
-			size_t k = attach_kprobe_multi_link(l, l->kmulti[pos][kind], &one);
+		for (int kind = 0; kind < N_KPROBE_KINDS; kind++) {
+			size_t k = attach_kprobe_multi_link(l, l->kprobe_prog[pos][kind], &one);
 
 			n[kind] += k;
 			links += k > 0;
 			by_addr = by_addr && (one || !k);
 		}
 	}
-	if (n[KMULTI_PLAIN] + n[KMULTI_JUDGE] + n[KMULTI_END])
+	if (n[KPROBE_PLAIN] + n[KPROBE_JUDGE] + n[KPROBE_END])
 		p_debug("kprobe.multi: %zu functions, %zu judges and %zu end functions in %zu "
 			"links "
 			"by the skb's argument (by %s), %.0f ms",
-			n[KMULTI_PLAIN], n[KMULTI_JUDGE], n[KMULTI_END], links,
+			n[KPROBE_PLAIN], n[KPROBE_JUDGE], n[KPROBE_END], links,
 			by_addr ? "address" : "name", clock__ms() - t0);
 }
 
@@ -740,7 +733,7 @@ static void attach_kprobe(struct loader *l)
 
 		if (!func_usable(f))
 			continue;
-		link = bpf_program__attach_kprobe_opts(l->func_prog[f->param_pos], f->name, &opts);
+		link = bpf_program__attach_kprobe_opts(func_kprobe_prog(l, f), f->name, &opts);
 		if (!link) {
 			note_failure(l, f->name, -errno);
 			continue;
