@@ -19,7 +19,8 @@
 # when at least half are.
 # Knobs (environment): PACKETS (200000), ROUNDS (5), STATS_ROUNDS (3, 0: no statistics), QUIET_WAIT
 # (10), HOST=0 (guests only), VM=0 (no guests), VM=6.1 or VM=6.12 (that guest only), VM_PACKETS
-# (5000), VM_ROUNDS (3), VM_STATS_ROUNDS (1, 0: none), VM_FENTRY=0 (the guests' default backend
+# (5000, the statistics rounds' datagrams), VM_SECONDS (1: the rate rounds' floods last that long in a
+# guest; 0: VM_PACKETS datagrams), VM_ROUNDS (3), VM_STATS_ROUNDS (1, 0: none), VM_FENTRY=0 (the guests' default backend
 # only: fentry's attach and detach add minutes under emulation), VM_ICOUNT (1: the guests' clocks
 # count instructions, so their figures repeat from run to run; 0: emulated time, which the host's
 # load swings by 2x), VM_BENCH_TIMEOUT (1500 s a guest),
@@ -42,7 +43,8 @@ if [ -z "${VM_KERNEL:-}" ] && [ -z "${COST_HERE:-}" ]; then
 		[ "${VM_ICOUNT:-1}" = 1 ] &&
 			echo "cost [$k]: the guest's time counts its instructions (VM_ICOUNT=1, QEMU -icount shift=0): ns below are instructions run, packets/s per 10^9 of them"
 		VM_ICOUNT=${VM_ICOUNT:-1} "${lock[@]}" tests/vm/run --kernel "$k" --timeout "${VM_BENCH_TIMEOUT:-1500}" bench/cost.sh \
-			"${VM_PACKETS:-5000}" "${VM_ROUNDS:-3}" "${VM_STATS_ROUNDS:-1}" "${VM_FENTRY:-1}" ||
+			"${VM_PACKETS:-5000}" "${VM_ROUNDS:-3}" "${VM_STATS_ROUNDS:-1}" "${VM_FENTRY:-1}" \
+			"${VM_SECONDS:-1}" ||
 			status=1
 	done
 	exit $status
@@ -50,10 +52,14 @@ fi
 where=${VM_KERNEL:-host}
 . tests/lib.sh
 . bench/lib.bash
-# bench/cost.sh [PACKETS [ROUNDS [STATS_ROUNDS [FENTRY]]]]: arguments, since the QEMU guests get no
-# environment.
+# bench/cost.sh [PACKETS [ROUNDS [STATS_ROUNDS [FENTRY [SECONDS]]]]]: arguments, since the QEMU guests
+# get no environment. SECONDS (0: PACKETS datagrams) is how long a rate round's flood lasts: skbtop
+# turns the kernel's BPF statistics on for a tenth of each second (src/core/kernel/cost.h), which
+# slows a guest's floods by a fifth while they are on, so a flood shorter than a second measures
+# whatever share of that tenth it happens to overlap; a whole second always holds one tenth.
 PACKETS=${1:-${PACKETS:-200000}} ROUNDS=${2:-${ROUNDS:-5}}
-STATS_ROUNDS=${3:-${STATS_ROUNDS:-3}} FENTRY=${4:-0} QUIET_WAIT=${QUIET_WAIT:-10}
+STATS_ROUNDS=${3:-${STATS_ROUNDS:-3}} FENTRY=${4:-0} SECONDS_A_FLOOD=${5:-0}
+QUIET_WAIT=${QUIET_WAIT:-10}
 if [ "$(id -u)" -ne 0 ] || [ ! -x "$SKBTOP" ] || [ ! -x "$TOOLS/sendpkt" ]; then
 	echo "cost [$where]: needs root, $SKBTOP and $TOOLS/sendpkt; skipped"
 	exit 0
@@ -67,10 +73,13 @@ EXTRA_CLEANUP='stop_tracer
 ns_pair || exit 1
 NETNS="/run/netns/$NS_A"
 
-# flood [COUNT]: COUNT (default PACKETS) datagrams to a closed port on $NS_A's lo; prints packets/s
-# of the sending alone: starting sendpkt in the namespace takes hundreds of ms in an emulated guest.
+# flood [COUNT]: COUNT datagrams (default: SECONDS_A_FLOOD seconds of them, else PACKETS) to a closed
+# port on $NS_A's lo; prints packets/s of the sending alone: starting sendpkt in the namespace takes
+# hundreds of ms in an emulated guest.
 flood() {
-	ip netns exec "$NS_A" "$TOOLS/sendpkt" udp 127.0.0.1 9 --count "${1:-$PACKETS}" --size 32 --rate |
+	local how=(--count "${1:-$PACKETS}")
+	[ $# -eq 0 ] && [ "$SECONDS_A_FLOOD" != 0 ] && how=(--seconds "$SECONDS_A_FLOOD")
+	ip netns exec "$NS_A" "$TOOLS/sendpkt" udp 127.0.0.1 9 "${how[@]}" --size 32 --rate |
 		sed -n 's/.*: \([0-9]*\) per second$/\1/p' | grep . || { echo "cost [$where]: sendpkt failed" >&2; echo 0; }
 }
 
@@ -276,7 +285,7 @@ else
 	[ "$FENTRY" != 0 ] && cases+=" floor@fentry no-match@fentry every@fentry"
 fi
 
-echo "cost [$where]: $PACKETS datagrams of 32 bytes to 127.0.0.1:9 (closed) on a namespace's lo, $ROUNDS alternating rounds"
+echo "cost [$where]: $([ "$SECONDS_A_FLOOD" != 0 ] && echo "$SECONDS_A_FLOOD s" || echo "$PACKETS datagrams") of 32-byte datagrams to 127.0.0.1:9 (closed) on a namespace's lo, $ROUNDS alternating rounds"
 declare -A pps
 clean_rounds=()
 for r in $(seq "$ROUNDS"); do
@@ -359,7 +368,7 @@ for r in $(seq "$STATS_ROUNDS"); do
 		ids=$(own_progs)
 		read -r n0 t0 <<<"$(prog_stats "$ids")"
 		others=$(foreign)
-		flood >/dev/null
+		flood "$PACKETS" >/dev/null
 		read -r n1 t1 <<<"$(prog_stats "$ids")"
 		others=$((others + $(foreign)))
 		stop_tracer

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +18,8 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: sendpkt udp|tcp ADDR PORT [--count N] [--size N] [--src-port P] [--interval MS] "
-	"[--timeout S] [--rate] [--ip-options]\n"
+	"usage: sendpkt udp|tcp ADDR PORT [--count N | --seconds S] [--size N] [--src-port P] "
+	"[--interval MS] [--timeout S] [--rate] [--ip-options]\n"
 	"       sendpkt listen udp|tcp PORT [--count N] [--timeout S] [--bind ADDR] [--hold S]\n"
 	"\n"
 	"udp     sends N datagrams of SIZE bytes to ADDR PORT (defaults: 1 datagram, 32 bytes).\n"
@@ -34,6 +35,9 @@ static const char usage[] =
 	"\n"
 	"The payload is the letter 'x'. --src-port fixes the source port, --interval waits between "
 	"sends.\n"
+	"--seconds sends for S seconds instead of N times: a benchmark's flood then spans whole "
+	"periods\n"
+	"of what the tracer does once a second.\n"
 	"--rate prints, once sent, \"sent N in S s: R per second\" for the sending alone (no "
 	"start-up),\n"
 	"for benchmarks. --ip-options gives IPv4 packets a 24-byte header (4 bytes of options: "
@@ -44,7 +48,7 @@ static const char usage[] =
 	"  sendpkt tcp fd77::2 8080 --size 1000\n";
 
 struct opts {
-	long count, size, src_port, interval_ms, timeout_s, hold_s;
+	long count, seconds, size, src_port, interval_ms, timeout_s, hold_s;
 	const char *bind;
 	int rate, ip_options;
 };
@@ -76,6 +80,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		size_t off;
 	} num[] = {
 		{ "--count", 1, 1000000000, offsetof(struct opts, count) },
+		{ "--seconds", 1, 3600, offsetof(struct opts, seconds) },
 		{ "--size", 0, 1 << 24, offsetof(struct opts, size) },
 		{ "--src-port", 1, 65535, offsetof(struct opts, src_port) },
 		{ "--interval", 0, 3600000, offsetof(struct opts, interval_ms) },
@@ -185,11 +190,24 @@ static int wait_fd(int fd, short events, long timeout_s, const char *what)
 	return 0;
 }
 
+/* Whether seconds have passed since t0; the clock is read at one send in 64 only. */
+static bool elapsed(const struct timespec *t0, long seconds, long sent)
+{
+	struct timespec t;
+
+	if (sent % 64)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000000000L + (t.tv_nsec - t0->tv_nsec) >=
+	       seconds * 1000000000L;
+}
+
 static int do_send(int tcp, const char *addr, long port, const struct opts *o)
 {
 	struct sockaddr_storage dst, src;
 	socklen_t dlen, slen;
 	struct timespec t0;
+	long sent;
 	char *buf;
 	int fd, rc = 1;
 
@@ -246,7 +264,7 @@ static int do_send(int tcp, const char *addr, long port, const struct opts *o)
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (long i = 0; i < o->count; i++) {
+	for (sent = 0; o->seconds ? !elapsed(&t0, o->seconds, sent) : sent < o->count; sent++) {
 		for (long done = 0; done < o->size || (!tcp && done == 0);) {
 			ssize_t n = send(fd, buf + done, o->size - done, MSG_NOSIGNAL);
 
@@ -267,7 +285,7 @@ static int do_send(int tcp, const char *addr, long port, const struct opts *o)
 			if (!tcp)
 				break;
 		}
-		if (o->interval_ms && i + 1 < o->count)
+		if (o->interval_ms && (o->seconds || sent + 1 < o->count))
 			sleep_ms(o->interval_ms);
 	}
 	if (o->rate) {
@@ -276,8 +294,7 @@ static int do_send(int tcp, const char *addr, long port, const struct opts *o)
 
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		printf("sent %ld in %.6f s: %.0f per second\n", o->count, s,
-		       s > 0 ? o->count / s : 0);
+		printf("sent %ld in %.6f s: %.0f per second\n", sent, s, s > 0 ? sent / s : 0);
 	}
 	rc = 0;
 out:
