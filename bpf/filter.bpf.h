@@ -56,19 +56,24 @@ static __always_inline __u64 skbtop_filter__pcap_run(struct skbtop_pcap_ctx *ctx
 /*
  * The expression sees the packet from its Ethernet header when the skb has one (as tcpdump on
  * that interface would), else from its IP header (locally built packets before the neighbour
- * layer, tunnels and other devices without Ethernet framing).
+ * layer, tunnels and other devices without Ethernet framing). dev is the skb's device where the
+ * caller has it, else NULL: it is then read only when there is a link-layer header to judge.
  */
-static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int rd)
+static __always_inline bool skbtop_filter__pcap(struct sk_buff *skb, const struct skbtop_skb *s,
+						struct net_device *dev, int rd)
 {
 	struct skbtop_pcap_ctx ctx; /* not zeroed: see struct skbtop_pcap_ctx */
+	const __u32 direct = skbtop_read_direct, window = skbtop_read_window;
 	__u32 end = s->data + s->len;
 	__u32 start;
-	__u16 type;
+	bool l2 = false;
 
-	/* The device's type is read only when there is a link-layer header to judge. */
-	if (s->mac != SKBTOP_HDR_UNSET &&
-	    ((type = skbtop__dev_type(s, rd)) == SKBTOP_ARPHRD_ETHER ||
-	     type == SKBTOP_ARPHRD_LOOPBACK)) {
+	if (s->mac != SKBTOP_HDR_UNSET) {
+		__u16 type = skbtop__dev_type(dev ?: skbtop__skb_dev(skb, rd), rd);
+
+		l2 = type == SKBTOP_ARPHRD_ETHER || type == SKBTOP_ARPHRD_LOOPBACK;
+	}
+	if (l2) {
 		start = s->mac;
 		ctx.l2 = 1;
 	} else if (s->nh != SKBTOP_HDR_UNSET && s->nh != 0) {
@@ -80,12 +85,11 @@ static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int 
 	}
 	if (!s->head || start > s->tail || start >= end)
 		return false;
-	if (skbtop_read_direct) {
+	if (direct) {
 		ctx.data = (__u64)(unsigned long)bpf_rdonly_cast(s->head + start, 0);
-	} else if (skbtop_read_window) {
+	} else if (window) {
 		ctx.addr = (__u64)(unsigned long)(s->head + start);
-		ctx.data =
-			(__u64)(unsigned long)bpf_rdonly_cast(s->head + start, skbtop_read_window);
+		ctx.data = (__u64)(unsigned long)bpf_rdonly_cast(s->head + start, window);
 	} else {
 		ctx.data = (__u64)(unsigned long)(s->head + start);
 	}
@@ -95,27 +99,40 @@ static __always_inline bool skbtop_filter__pcap(const struct skbtop_skb *s, int 
 }
 
 /*
- * True when the skb s describes (as skbtop__skb_read left it) passes every active setting. Packets
- * whose headers cannot be read yet (network header not set: locally built, not yet through IP)
- * answer "no match yet", and are judged again at the next judge they reach. The cheapest
- * settings are asked first.
+ * True when skb passes every active setting. Packets whose headers cannot be read yet (network
+ * header not set: locally built, not yet through IP) answer "no match yet", and are judged again
+ * at the next judge they reach. It reads the fields it needs itself, only those the active
+ * settings ask for: the device only where there is a link-layer header or a setting needs it, so
+ * a judge on a packet being built (no device yet) makes one copy less on kernels before 6.2. Each
+ * setting is loaded once: the verifier removes the tests of those switched off, not their loads.
+ * The cheapest settings are asked first, and skbtop's own process last: for a device-less skb,
+ * asking costs a helper call.
  */
-static __always_inline bool skbtop_filter_match(struct sk_buff *skb, struct skbtop_skb *s, int rd)
+static __always_inline bool skbtop_filter_match(struct sk_buff *skb, int rd)
 {
-	/* The mark and the socket are read only for the settings that ask for them. */
-	if (skbtop_filter.mark_mask || skbtop_filter.netns)
-		skbtop__skb_read_rest(skb, s, rd);
+	const __u32 mark_mask = skbtop_filter.mark_mask, netns = skbtop_filter.netns;
+	const __u32 ifindex = skbtop_filter.ifindex, self_tgid = skbtop_filter.self_tgid;
+	struct skbtop_skb s = {};
+	bool full = mark_mask || netns || ifindex;
+
+	if (full) {
+		if (skbtop__skb_read(skb, &s, rd))
+			return false;
+		skbtop__skb_read_rest(skb, &s, rd);
+	} else if (skbtop__skb_read_place(skb, &s, rd)) {
+		return false;
+	}
+	if (mark_mask && (s.mark & mark_mask) != skbtop_filter.mark)
+		return false;
+	if (ifindex && skbtop__dev_ifindex(&s, rd) != ifindex)
+		return false;
+	if (netns && skbtop__skb_netns(&s, rd) != netns)
+		return false;
+	if (skbtop_filter.pcap && !skbtop_filter__pcap(skb, &s, full ? s.dev : NULL, rd))
+		return false;
 	/* skbtop reading its own netlink sockets (the nftables trace) would trace itself. */
-	if (skbtop_filter.self_tgid && !s->dev &&
-	    bpf_get_current_pid_tgid() >> 32 == skbtop_filter.self_tgid)
-		return false;
-	if (skbtop_filter.mark_mask && (s->mark & skbtop_filter.mark_mask) != skbtop_filter.mark)
-		return false;
-	if (skbtop_filter.ifindex && skbtop__dev_ifindex(s, rd) != skbtop_filter.ifindex)
-		return false;
-	if (skbtop_filter.netns && skbtop__skb_netns(s, rd) != skbtop_filter.netns)
-		return false;
-	if (skbtop_filter.pcap && !skbtop_filter__pcap(s, rd))
+	if (self_tgid && !(full ? s.dev : skbtop__skb_dev(skb, rd)) &&
+	    bpf_get_current_pid_tgid() >> 32 == self_tgid)
 		return false;
 	return true;
 }

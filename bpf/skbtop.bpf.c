@@ -263,9 +263,9 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u64 key, __u64 
 	}
 	if (!trk && (is_end || !judge))
 		return 0;
-	if (skbtop__skb_read(skb, &s, rd))
-		return 0;
 	if (trk) {
+		if (skbtop__skb_read(skb, &s, rd))
+			return 0;
 		skbtop__skb_read_rest(skb, &s, rd);
 		same = skbtop__seen_same(trk, &s);
 	}
@@ -296,7 +296,8 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u64 key, __u64 
 		}
 	}
 	if (!trk) {
-		if (!judge || !skbtop_filter_match(skb, &s, rd))
+		/* The filter reads what it needs itself; a match reads the rest. */
+		if (!judge || !skbtop_filter_match(skb, rd) || skbtop__skb_read(skb, &s, rd))
 			skbtop__exit0();
 		skbtop__skb_read_rest(skb, &s, rd);
 		if (early)

@@ -24,7 +24,7 @@ static __always_inline void skbtop__capture(struct sk_buff *skb, const struct sk
 	__u16 link;
 
 	if (s->mac != SKBTOP_HDR_UNSET && s->mac <= s->nh &&
-	    skbtop__dev_type(s, rd) == SKBTOP_ARPHRD_ETHER) {
+	    skbtop__dev_type(s->dev, rd) == SKBTOP_ARPHRD_ETHER) {
 		start = s->mac;
 		link = SKBTOP_LINK_ETH;
 	} else if (s->nh != SKBTOP_HDR_UNSET) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The sk_buff fields every decision needs, read once per program run. Where the verifier knows the
+ * The sk_buff fields a decision needs, read once for it. Where the verifier knows the
  * argument's type (tp_btf, fentry, kprobes given the type by bpf_rdonly_cast) they are plain loads;
  * elsewhere (kprobes before 6.2, raw tracepoints) they are copied with as few
  * bpf_probe_read_kernel calls as can be, since a call costs more than the bytes it copies: one for
@@ -61,7 +61,8 @@ struct skbtop_skb {
 	(bpf_core_field_offset(struct sk_buff, field) - bpf_core_field_offset(struct sk_buff, len))
 #define skbtop__skb_at(buf, type, field) (*(type *)((buf) + skbtop__skb_off(field)))
 
-static __always_inline int skbtop__skb_copy(struct sk_buff *skb, struct skbtop_skb *s)
+/* The fields from len to data, by one copy: every field of struct skbtop_skb but dev and sk. */
+static __always_inline int skbtop__skb_copy_place(struct sk_buff *skb, struct skbtop_skb *s)
 {
 	unsigned char buf[SKBTOP_SKB_COPY];
 	__u32 size = skbtop__skb_off(data) + sizeof(void *);
@@ -79,30 +80,49 @@ static __always_inline int skbtop__skb_copy(struct sk_buff *skb, struct skbtop_s
 	s->mac = skbtop__skb_at(buf, __u16, mac_header);
 	s->nh = skbtop__skb_at(buf, __u16, network_header);
 	s->th = skbtop__skb_at(buf, __u16, transport_header);
-	if (bpf_core_field_offset(struct sk_buff, sk) ==
-	    bpf_core_field_offset(struct sk_buff, dev) + 8)
-		return bpf_probe_read_kernel(&s->dev, 2 * sizeof(void *), &skb->dev);
-	s->dev = BPF_CORE_READ(skb, dev);
-	s->sk = BPF_CORE_READ(skb, sk);
 	return 0;
 }
 
 /*
- * By plain loads, the fields the tcpdump expression needs; skbtop__skb_read_rest() adds the others
- * once the skb matters, so that a run on a packet the filter refuses loads no more. A copy takes
- * them all in its one call.
+ * Where the packet's bytes are: head, data, tail, len, and the link and network headers (a copy
+ * takes the other fields between len and data along). The filter needs no more to judge bytes.
  */
-static __always_inline int skbtop__skb_read(struct sk_buff *skb, struct skbtop_skb *s, int rd)
+static __always_inline int skbtop__skb_read_place(struct sk_buff *skb, struct skbtop_skb *s, int rd)
 {
 	if (rd != SKBTOP_RD_BTF)
-		return skbtop__skb_copy(skb, s);
-	s->dev = skb->dev;
+		return skbtop__skb_copy_place(skb, s);
 	s->head = skb->head;
 	s->len = skb->len;
 	s->tail = skb->tail;
 	s->data = (__u32)(skb->data - s->head);
 	s->mac = skb->mac_header;
 	s->nh = skb->network_header;
+	return 0;
+}
+
+static __always_inline struct net_device *skbtop__skb_dev(struct sk_buff *skb, int rd)
+{
+	return rd == SKBTOP_RD_BTF ? skb->dev : BPF_CORE_READ(skb, dev);
+}
+
+/*
+ * The fields every decision on a followed skb needs: skbtop__skb_read_place's and the device;
+ * skbtop__skb_read_rest() adds the others where they are plain loads, and a copy takes the socket
+ * along with the device.
+ */
+static __always_inline int skbtop__skb_read(struct sk_buff *skb, struct skbtop_skb *s, int rd)
+{
+	if (skbtop__skb_read_place(skb, s, rd))
+		return -1;
+	if (rd == SKBTOP_RD_BTF) {
+		s->dev = skb->dev;
+		return 0;
+	}
+	if (bpf_core_field_offset(struct sk_buff, sk) ==
+	    bpf_core_field_offset(struct sk_buff, dev) + 8)
+		return bpf_probe_read_kernel(&s->dev, 2 * sizeof(void *), &skb->dev);
+	s->dev = BPF_CORE_READ(skb, dev);
+	s->sk = BPF_CORE_READ(skb, sk);
 	return 0;
 }
 
@@ -130,10 +150,8 @@ static __always_inline __u32 skbtop__dev_ifindex(const struct skbtop_skb *s, int
 	return rd == SKBTOP_RD_BTF ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
 }
 
-static __always_inline __u16 skbtop__dev_type(const struct skbtop_skb *s, int rd)
+static __always_inline __u16 skbtop__dev_type(struct net_device *dev, int rd)
 {
-	struct net_device *dev = s->dev;
-
 	if (!dev)
 		return 0;
 	return rd == SKBTOP_RD_BTF ? dev->type : BPF_CORE_READ(dev, type);
