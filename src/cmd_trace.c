@@ -930,6 +930,8 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	lo.funcs = t->funcs;
 	lo.n_funcs = t->n_funcs;
 	lo.empty_probes = a->empty_probes;
+	/* Also for the floor, whose hooks must be skbtop's: kprobes where skbtop puts kprobes. */
+	lo.kprobed = nft_loader_kprobed;
 	lo.tp_judges = t->tp_judges;
 	/* Only an output that writes bytes has the kernel copy them. */
 	lo.snaplen = t->capture ? (uint32_t)a->snaplen : 0;

@@ -5,7 +5,8 @@
  *                 whose first argument is the skb and that end none, whose program reads the
  *                 cookie only for an skb it follows, and the rest; a list the kernel refuses is
  *                 split in halves until the culprits are alone, so one untraceable symbol does
- *                 not cost the others;
+ *                 not cost the others; a function other kprobes of skbtop's are on gets a kprobe
+ *                 (func_kprobed);
  *   kprobe        one link per function, the probe id as cookie;
  *   fentry        one program per function: the object's program for a position is verified
  *                 against one function, and copies of its final instructions are loaded for the
@@ -82,6 +83,8 @@ struct loader {
 	struct bpf_program *func_prog[MAX_POS + 1]; /* fentry: by the skb's argument */
 	/* kprobe.multi or kprobe: by the skb's argument and the function's kind */
 	struct bpf_program *kprobe_prog[MAX_POS + 1][N_KPROBE_KINDS];
+	/* kprobe, for the functions kprobes probe anyway (func_kprobed) */
+	struct bpf_program *kprobe_single[MAX_POS + 1][N_KPROBE_KINDS];
 	struct bpf_program *tp_prog[N_TP];
 	struct bpf_program *clone_entry, *clone_exit; /* NULL when clones are not linked */
 	/* fentry: the function each position's program was verified against (index into funcs) */
@@ -265,12 +268,24 @@ static enum kprobe_kind kprobe_kind(const struct loader_func *f)
 }
 
 /*
+ * Whether f gets a kprobe rather than a place on a kprobe.multi link: a kprobe of skbtop's is on
+ * it anyway (struct loader_opts, kprobed), and the kprobes at one address share one ftrace user.
+ */
+static bool func_kprobed(const struct loader *l, const struct loader_func *f)
+{
+	return l->o.backend == BACKEND_KPROBE_MULTI &&
+	       (in_list(loader_clone_funcs, f->name) ||
+		(l->o.kprobed && in_list(l->o.kprobed, f->name)));
+}
+
+/*
  * The kprobe program that serves f: one by the skb's argument and kind, so that it knows both
  * without the cookie (see skbtop__kprobe). On kprobe.multi, one link per program.
  */
 static struct bpf_program *func_kprobe_prog(const struct loader *l, const struct loader_func *f)
 {
-	return l->kprobe_prog[f->param_pos][kprobe_kind(f)];
+	return (func_kprobed(l, f) ? l->kprobe_single
+				   : l->kprobe_prog)[f->param_pos][kprobe_kind(f)];
 }
 
 static bool func_usable(const struct loader_func *f)
@@ -325,8 +340,12 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 					return -1;
 				}
 				bpf_program__set_autoload(p, false);
-				if ((c & 1) == cast && !strcmp(sec, kprobe))
+				if ((c & 1) != cast)
+					continue;
+				if (!strcmp(sec, kprobe))
 					l->kprobe_prog[pos][kind] = p;
+				if (!strcmp(sec, "kprobe"))
+					l->kprobe_single[pos][kind] = p;
 			}
 		}
 		if (l->o.backend == BACKEND_FENTRY)
@@ -724,6 +743,7 @@ static void attach_kprobe_multi(struct loader *l)
 			by_addr ? "address" : "name", clock__ms() - t0);
 }
 
+/* One link per function: every function on the kprobe backend, the kprobed ones on kprobe.multi. */
 static void attach_kprobe(struct loader *l)
 {
 	for (size_t i = 0; i < l->o.n_funcs; i++) {
@@ -731,7 +751,8 @@ static void attach_kprobe(struct loader *l)
 		LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = probe_cookie(f));
 		struct bpf_link *link;
 
-		if (!func_usable(f))
+		if (!func_usable(f) ||
+		    (l->o.backend == BACKEND_KPROBE_MULTI && !func_kprobed(l, f)))
 			continue;
 		link = bpf_program__attach_kprobe_opts(func_kprobe_prog(l, f), f->name, &opts);
 		if (!link) {
@@ -880,6 +901,7 @@ int loader__attach(struct loader *l, struct loader_stats *st, char *err, size_t 
 	switch (l->o.backend) {
 	case BACKEND_KPROBE_MULTI:
 		attach_kprobe_multi(l);
+		attach_kprobe(l);
 		break;
 	case BACKEND_KPROBE:
 		attach_kprobe(l);

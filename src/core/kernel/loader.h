@@ -40,6 +40,13 @@ struct loader_opts {
 	uint32_t tp_judges; /* bit (1 << enum skbtop_tp) set: that tracepoint judges */
 	uint32_t snaplen;   /* bytes of each packet to capture (SKBTOP_EV_BYTES), 0: none */
 	struct loader_preopen *preopen; /* from loader__preopen(), taken over; NULL: opened here */
+	/*
+	 * Functions other objects of skbtop's probe with kprobes, NULL-terminated (NULL: none). On
+	 * kprobe.multi those of funcs get a kprobe too, as do the clone functions: a function with
+	 * two ftrace users (an fprobe and the kprobes') goes through ftrace's list of every user on
+	 * each call, which cost 450 instructions a call of nf_hook_slow in a 6.12 guest.
+	 */
+	const char *const *kprobed;
 };
 
 struct loader_stats {

@@ -44,6 +44,14 @@ enum {
 	KP_COUNT
 };
 
+const char *const nft_loader_kprobed[] = {
+	[NFT_KP_DO_CHAIN] = "nft_do_chain",
+	[NFT_KP_HOOK_SLOW] = "nf_hook_slow",
+	[NFT_KP_TRACE_PACKET] = "__nft_trace_packet",
+	[NFT_KP_IMMEDIATE] = "nft_immediate_eval",
+	NULL,
+};
+
 struct bracket_slot {
 	uint32_t netns;
 	uint8_t pf, hook;
@@ -199,7 +207,9 @@ static void start_kprobes(struct nft_loader *l)
 		RULE_FUNC,
 		N_SYMS
 	};
-	const char *funcs[N_SYMS] = { "nft_do_chain", "nf_hook_slow", "__nft_trace_packet" };
+	const char *funcs[N_SYMS] = { nft_loader_kprobed[NFT_KP_DO_CHAIN],
+				      nft_loader_kprobed[NFT_KP_HOOK_SLOW],
+				      nft_loader_kprobed[NFT_KP_TRACE_PACKET] };
 	char sym[N_SYMS][NFT_KSYM_LEN];
 	int params;
 
@@ -221,7 +231,7 @@ static void start_kprobes(struct nft_loader *l)
 		}
 	}
 	if (mode == NFT_RULES_IMMEDIATE)
-		funcs[RULE_FUNC] = "nft_immediate_eval";
+		funcs[RULE_FUNC] = nft_loader_kprobed[NFT_KP_IMMEDIATE];
 	/* Creating the table loads nf_tables where it is a module; otherwise it may be absent. */
 	nft_loader__ksyms(funcs, N_SYMS, sym);
 	if (!sym[DO_CHAIN][0]) {

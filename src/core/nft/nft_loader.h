@@ -37,6 +37,15 @@ struct nft_loader_opts {
 struct nft_loader;
 struct nft_chains_read;
 
+/* The functions the object probes with kprobes (loader.h's kprobed), NULL-terminated. */
+enum nft_kprobed {
+	NFT_KP_DO_CHAIN,
+	NFT_KP_HOOK_SLOW,
+	NFT_KP_TRACE_PACKET, /* the rule level, trace-key */
+	NFT_KP_IMMEDIATE,    /* the rule level, immediate */
+};
+extern const char *const nft_loader_kprobed[];
+
 /*
  * Without kprobes the base chains to bracket are read with nft, once per namespace: this starts
  * that read in a thread of its own, so that it runs while the main BPF object loads, and

@@ -30,6 +30,7 @@ try_backend() {
 	attached=$(sed -nE 's/^skbtop: functions: ([0-9]+) attached.*/\1/p' "$TRACE_ERR")
 	check "--backend $b attaches functions and says so (${attached:-none}, --max-functions $max)" \
 		test "${attached:-0}" -gt $((max * 2 / 3))
+	[ "$b" = kprobe-multi ] && check_one_ftrace_user nf_hook_slow
 	ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9999 --src-port 40100 --size 20
 	sleep 1
 	check_table_count "$b"
@@ -61,6 +62,16 @@ try_backend() {
 	check "--backend $b: SIGTERM leaves none of its $(echo "$mine" | grep -c .) links${left:+ (left: $left)}" \
 		test -z "$left"
 	check_cost "$b" "$attached"
+}
+
+# check_one_ftrace_user FUNC: on kprobe.multi a function the nftables object kprobes too gets a
+# kprobe from the main object, so that ftrace calls it through the kprobes' one user rather than
+# through its list of every user (the fprobe of each link and the kprobes').
+check_one_ftrace_user() {
+	local users
+	users=$(sed -nE "s/^$1 \(([0-9]+)\).*/\1/p" /sys/kernel/tracing/enabled_functions)
+	check "--backend kprobe-multi: $1, which the nftables object kprobes too, has one ftrace user (${users:-not traced})" \
+		test "${users:-0}" = 1
 }
 
 # check_table_count BACKEND: with the datagram and its ICMP error freed, the count of entries in
