@@ -12,6 +12,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "nf_hook.bpf.h"
 #include "nft_cfg.bpf.h"
 #include "skbtop_event.h"
 #include "skbtop_maps.bpf.h"
@@ -57,10 +58,7 @@ struct nft_stack {
 	struct nft_frame f[NFT_MAX_DEPTH];
 };
 
-/*
- * Keyed by task: a call made in process context may be preempted and resume on another CPU, so
- * a per-CPU stack would lose its frames; softirqs borrow the interrupted task and nest LIFO.
- */
+/* Keyed by task, as nf_hook_stacks is (nf_hook.bpf.h says why). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
@@ -68,37 +66,12 @@ struct {
 	__type(value, struct nft_stack);
 } nft_stacks SEC(".maps");
 
-/* nf_hook_slow calls in progress in this task, for the verdict at its return. */
-struct nf_hook_frame {
-	__u64 skb;
-	__u32 netns;
-	__u8 tracked, hook, pf;
-	__u8 done; /* the drop was reported at the free */
-};
-
-struct nf_hook_stack {
-	__u32 depth;
-	struct nf_hook_frame f[NFT_MAX_DEPTH];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, struct nf_hook_stack);
-} nf_hook_stacks SEC(".maps");
-
-/* Zeroed values to create a task's stacks from (too large for the BPF stack). */
-struct nft_zero {
-	struct nft_stack chain;
-	struct nf_hook_stack hook;
-};
-
+/* Zeroed values to create a task's stack from (too large for the BPF stack). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct nft_zero);
+	__type(value, struct nft_stack);
 } nft_zeroes SEC(".maps");
 
 /* Bracketing: skbs between the programs before and after a base chain, with that chain's event. */
@@ -113,37 +86,13 @@ const volatile struct nft_bracket_cfg nft_bracket = {};
 /* Probe ids user space named after the main object's functions (enum nft_probe_kind). */
 const volatile __u32 nft_func_base = 0;
 
-/* Frames on all tasks' stacks of nf_hook_slow calls: while there is none, an exit has none to pop
- * and need not look its task's stack up. */
-__s64 nf_hook_frames = 0;
-
-/*
- * The current task's slot in a per-task map; create makes it from zero on the task's first call.
- * Stacks are per task, not per CPU: a preempted call may return on another CPU.
- */
-static __always_inline void *task_slot(void *map, const void *zero, bool create)
-{
-	__u64 task = bpf_get_current_task();
-	void *st = bpf_map_lookup_elem(map, &task);
-
-	if (st || !create || !zero || bpf_map_update_elem(map, &task, zero, BPF_NOEXIST))
-		return st;
-	return bpf_map_lookup_elem(map, &task);
-}
-
-static __always_inline struct nft_zero *nft__zeroes(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&nft_zeroes, &zero);
-}
-
 /* The task's stack of nft_do_chain calls. */
 static __always_inline struct nft_stack *nft__stack_of(bool create)
 {
-	struct nft_zero *z = create ? nft__zeroes() : NULL;
+	__u32 zero = 0;
 
-	return task_slot(&nft_stacks, z ? &z->chain : NULL, create);
+	return task_slot(&nft_stacks, create ? bpf_map_lookup_elem(&nft_zeroes, &zero) : NULL,
+			 create);
 }
 
 static __always_inline struct nft_stack *nft__stack(void)
@@ -454,60 +403,11 @@ int BPF_KPROBE(nft_immediate, const struct nft_expr *expr, struct nft_regs *regs
 	return 0;
 }
 
-static __always_inline struct nf_hook_stack *nf__hstack_of(bool create)
-{
-	struct nft_zero *z = create ? nft__zeroes() : NULL;
-
-	return task_slot(&nf_hook_stacks, z ? &z->hook : NULL, create);
-}
-
-static __always_inline struct nf_hook_stack *nf__hstack(void)
-{
-	return nf__hstack_of(false);
-}
-
-static __always_inline struct nf_hook_frame *nf__htop(struct nf_hook_stack *st)
-{
-	__u32 d;
-
-	if (!st)
-		return NULL;
-	d = st->depth;
-	if (!d || d > NFT_MAX_DEPTH)
-		return NULL;
-	return &st->f[(d - 1) & (NFT_MAX_DEPTH - 1)];
-}
-
+/* Where the main object has no program on nf_hook_slow (fentry, or a function list without it). */
 SEC("kprobe/nf_hook_slow")
 int BPF_KPROBE(nf_hook_entry, struct sk_buff *skb, struct nf_hook_state *state)
 {
-	struct nf_hook_stack *st;
-	struct nf_hook_frame *f;
-	__u32 d;
-
-	/* While no skb is followed no exit has anything to report: no frame, no lookup of the
-	 * task's stack. Its exit finds the stack empty, or pops an outer hook's frame, whose skb is
-	 * not followed either (none was here): the outer exits then pop one frame early, and none
-	 * of those frames reports anything. */
-	if (skbtop__none_live())
-		return 0;
-	st = nf__hstack_of(true);
-	if (!st)
-		return 0;
-	d = st->depth++;
-	__sync_fetch_and_add(&nf_hook_frames, 1);
-	if (d >= NFT_MAX_DEPTH)
-		return 0;
-	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
-	f->skb = (__u64)(unsigned long)skb;
-	f->tracked = skbtop__tracked((__u64)(unsigned long)skb) != NULL;
-	f->done = 0;
-	/* Only a followed skb's events describe the hook: four copies for every other packet. */
-	if (!f->tracked)
-		return 0;
-	f->hook = BPF_CORE_READ(state, hook);
-	f->pf = BPF_CORE_READ(state, pf);
-	f->netns = BPF_CORE_READ(state, net, ns.inum);
+	nf_hook__enter((__u64)(unsigned long)skb, state);
 	return 0;
 }
 
@@ -550,16 +450,16 @@ int BPF_KRETPROBE(nf_hook_exit, int ret)
 	struct nf_hook_frame *f;
 	__u32 d;
 
-	if (!*(volatile __s64 *)&nf_hook_frames)
+	if (skbtop__gauge_none(SKBTOP_GAUGE_HOOK_FRAMES))
 		return 0;
-	st = nf__hstack();
+	st = nf_hook__stack(false);
 	if (!st || !st->depth)
 		return 0;
 	d = --st->depth;
-	__sync_fetch_and_add(&nf_hook_frames, -1);
-	if (d >= NFT_MAX_DEPTH)
+	skbtop__gauge_add(SKBTOP_GAUGE_HOOK_FRAMES, -1);
+	if (d >= NF_HOOK_MAX_DEPTH)
 		return 0;
-	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
+	f = &st->f[d & (NF_HOOK_MAX_DEPTH - 1)];
 	if (!f->tracked || f->done || !skbtop__tracked(f->skb))
 		return 0;
 	if (ret == 1)
@@ -594,7 +494,7 @@ int BPF_PROG(nft_kfree_skb, struct sk_buff *skb, void *location, int reason)
 		f->exit_done = 1;
 		nft__emit(&f->ev, SKBTOP_EV_NFT_CHAIN, SKBTOP_F_EXIT | SKBTOP_F_AT_FREE, NF_DROP_V);
 	}
-	hf = nf__htop(nf__hstack());
+	hf = nf_hook__top(nf_hook__stack(false));
 	if (hf && hf->tracked && hf->skb == key && !hf->done) {
 		hf->done = 1;
 		nf__hook_event(hf, 0, NF_DROP_V, SKBTOP_F_AT_FREE);

@@ -13,6 +13,7 @@
 /* Headers read in place where the kernel allows it (skbtop_parse.bpf.h). */
 #define SKBTOP_PARSE_DIRECT
 #include "filter.bpf.h"
+#include "nf_hook.bpf.h"
 #include "skbtop_capture.bpf.h"
 #include "skbtop_event.h"
 #include "skbtop_maps.bpf.h"
@@ -506,6 +507,32 @@ SKBTOP_KPROBE_POS(2)
 SKBTOP_KPROBE_POS(3)
 SKBTOP_KPROBE_POS(4)
 SKBTOP_KPROBE_POS(5)
+
+/*
+ * nf_hook_slow(skb, state, ...), a judge, by kprobe (loader.c gives it one on kprobe.multi too):
+ * its program also keeps the frame of the call for the nftables object's return probe
+ * (nf_hook.bpf.h), which then needs no entry probe of its own there. The frame comes first, so
+ * that every call while some skb is followed has one, whatever the run then decides.
+ */
+#define SKBTOP_NF_HOOK_PROG(name, cast)                                                            \
+	static __noinline int name##_enter(struct pt_regs *ctx)                                    \
+	{                                                                                          \
+		nf_hook__enter(PT_REGS_PARM1(ctx), (const void *)PT_REGS_PARM2(ctx));              \
+		return 0;                                                                          \
+	}                                                                                          \
+	SEC("kprobe")                                                                              \
+	int name(struct pt_regs *ctx)                                                              \
+	{                                                                                          \
+		if (skbtop_empty_probes)                                                           \
+			return 0;                                                                  \
+		if (!skbtop__none_live())                                                          \
+			name##_enter(ctx);                                                         \
+		return skbtop__kprobe(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), cast,             \
+				      SKBTOP_JUDGE_FLAG);                                          \
+	}
+
+SKBTOP_NF_HOOK_PROG(skbtop_kprobe_nf_hook, false)
+SKBTOP_NF_HOOK_PROG(skbtop_kprobe_nf_hook_cast, true)
 
 /*
  * fentry: one program instance per function (user space loads copies); id from its address. The

@@ -209,8 +209,10 @@ enum skbtop_counter {
 
 /* The signed gauges of skbtop_gauges (skbtop_maps.bpf.h says when each moves). */
 enum skbtop_gauge {
-	SKBTOP_GAUGE_LIVE,    /* tracked skbs not ended */
-	SKBTOP_GAUGE_ENTRIES, /* entries in the tracking table, ended or not (or more) */
+	SKBTOP_GAUGE_LIVE,	  /* tracked skbs not ended */
+	SKBTOP_GAUGE_ENTRIES,	  /* entries in the tracking table, ended or not (or more) */
+	SKBTOP_GAUGE_HOOK_FRAMES, /* nf_hook_slow frames on all tasks' stacks (nf_hook.bpf.h) */
+	SKBTOP_GAUGE_HOOK_EXITS,  /* 1: nf_hook_slow's return is probed (user space sets it) */
 	SKBTOP_GAUGE_MAX,
 };
 

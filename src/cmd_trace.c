@@ -932,6 +932,7 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	lo.empty_probes = a->empty_probes;
 	/* Also for the floor, whose hooks must be skbtop's: kprobes where skbtop puts kprobes. */
 	lo.kprobed = nft_loader_kprobed;
+	lo.hook_entry = nft_loader_kprobed[NFT_KP_HOOK_SLOW];
 	lo.tp_judges = t->tp_judges;
 	/* Only an output that writes bytes has the kernel copy them. */
 	lo.snaplen = t->capture ? (uint32_t)a->snaplen : 0;
@@ -952,12 +953,14 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 		no.names = t->names;
 		loader__shared_fds(t->loader, &no.fds);
 		no.chains = t->chains;
+		no.hook_frames_kept = loader__keeps_hook_frames(t->loader);
 		t->chains = NULL;
 		t->nft = nft_loader__new(&no);
 		if (!t->nft) {
 			p_err("out of memory");
 			return 1;
 		}
+		loader__hook_exits(t->loader, nft_loader__hook_exits(t->nft));
 	}
 	t->phase_ms[PH_NFT] = clock__ms();
 	if (stopping(t))

@@ -85,6 +85,8 @@ struct loader {
 	struct bpf_program *kprobe_prog[MAX_POS + 1][N_KPROBE_KINDS];
 	/* kprobe, for the functions kprobes probe anyway (func_kprobed) */
 	struct bpf_program *kprobe_single[MAX_POS + 1][N_KPROBE_KINDS];
+	struct bpf_program *hook_entry_prog; /* o.hook_entry's (func_hook_entry) */
+	bool keeps_hook_frames;
 	struct bpf_program *tp_prog[N_TP];
 	struct bpf_program *clone_entry, *clone_exit; /* NULL when clones are not linked */
 	/* fentry: the function each position's program was verified against (index into funcs) */
@@ -279,11 +281,24 @@ static bool func_kprobed(const struct loader *l, const struct loader_func *f)
 }
 
 /*
+ * Whether f is nf_hook_slow as skbtop_kprobe_nf_hook expects it: a judge, the skb its first
+ * argument, and by kprobe.
+ */
+static bool func_hook_entry(const struct loader *l, const struct loader_func *f)
+{
+	return l->o.hook_entry && !strcmp(f->name, l->o.hook_entry) && f->param_pos == 1 &&
+	       kprobe_kind(f) == KPROBE_JUDGE &&
+	       (l->o.backend == BACKEND_KPROBE || func_kprobed(l, f));
+}
+
+/*
  * The kprobe program that serves f: one by the skb's argument and kind, so that it knows both
  * without the cookie (see skbtop__kprobe). On kprobe.multi, one link per program.
  */
 static struct bpf_program *func_kprobe_prog(const struct loader *l, const struct loader_func *f)
 {
+	if (func_hook_entry(l, f))
+		return l->hook_entry_prog;
 	return (func_kprobed(l, f) ? l->kprobe_single
 				   : l->kprobe_prog)[f->param_pos][kprobe_kind(f)];
 }
@@ -351,6 +366,18 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 		if (l->o.backend == BACKEND_FENTRY)
 			l->func_prog[pos] = fentry;
 	}
+	for (int c = 0; c < 2; c++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(
+			obj, c ? "skbtop_kprobe_nf_hook_cast" : "skbtop_kprobe_nf_hook");
+
+		if (!p) {
+			snprintf(err, errlen, "BPF object has no program skbtop_kprobe_nf_hook");
+			return -1;
+		}
+		bpf_program__set_autoload(p, false);
+		if (c == cast)
+			l->hook_entry_prog = p;
+	}
 	if (l->o.backend == BACKEND_TRACEPOINT)
 		return 0;
 
@@ -364,6 +391,7 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 			continue;
 		if (l->o.backend != BACKEND_FENTRY) {
 			bpf_program__set_autoload(func_kprobe_prog(l, f), true);
+			l->keeps_hook_frames = l->keeps_hook_frames || func_hook_entry(l, f);
 			continue;
 		}
 		if (l->template[f->param_pos] >= 0 || f->module || func_btf_id(l, f, &fd) < 0)
@@ -937,6 +965,7 @@ void loader__shared_fds(const struct loader *l, struct loader_shared_fds *out)
 	out->counters = bpf_map__fd(l->skel->maps.skbtop_counters);
 	out->gauges = bpf_map__fd(l->skel->maps.data_gauges);
 	out->pace = bpf_map__fd(l->skel->maps.skbtop_pace);
+	out->hook_frames = bpf_map__fd(l->skel->maps.nf_hook_stacks);
 }
 
 void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx)
@@ -993,6 +1022,19 @@ static int64_t gauge(const struct loader *l, enum skbtop_gauge idx)
 
 	bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.data_gauges), &zero, &v);
 	return v.skbtop_gauges[idx];
+}
+
+bool loader__keeps_hook_frames(const struct loader *l)
+{
+	return l->keeps_hook_frames;
+}
+
+void loader__hook_exits(struct loader *l, bool probed)
+{
+	/* One word of the mapped section: the probes' atomic adds to the others go on. */
+	if (l->skel->data_gauges)
+		__atomic_store_n(&l->skel->data_gauges->skbtop_gauges[SKBTOP_GAUGE_HOOK_EXITS],
+				 probed ? 1 : 0, __ATOMIC_RELAXED);
 }
 
 int64_t loader__live(const struct loader *l)

@@ -47,6 +47,11 @@ struct loader_opts {
 	 * each call, which cost 450 instructions a call of nf_hook_slow in a 6.12 guest.
 	 */
 	const char *const *kprobed;
+	/*
+	 * nf_hook_slow, whose program, by kprobe, also keeps the frames of its calls for the
+	 * nftables object's return probe (bpf/nf_hook.bpf.h); NULL: no function's does.
+	 */
+	const char *hook_entry;
 };
 
 struct loader_stats {
@@ -59,11 +64,12 @@ struct loader_stats {
 };
 
 struct loader_shared_fds {
-	int events;   /* ring buffer */
-	int tracked;  /* the tracked skbs' slots */
-	int counters; /* per-CPU enum skbtop_counter */
-	int gauges;   /* the live skbs and the table's entries (enum skbtop_gauge) */
-	int pace;     /* per-CPU: where the ring stood at the last look */
+	int events;	 /* ring buffer */
+	int tracked;	 /* the tracked skbs' slots */
+	int counters;	 /* per-CPU enum skbtop_counter */
+	int gauges;	 /* the live skbs and the table's entries (enum skbtop_gauge) */
+	int pace;	 /* per-CPU: where the ring stood at the last look */
+	int hook_frames; /* nf_hook_slow calls in progress, per task (bpf/nf_hook.bpf.h) */
 };
 
 /*
@@ -100,6 +106,10 @@ void loader__for_each_prog(const struct loader *l, loader_prog_fn fn, void *ctx)
 int loader__counters(const struct loader *l, uint64_t *out);
 /* How many tracked skbs the kernel side counts as live (never ended): 0 once every followed skb
  * ended, unless the table evicted one that was (the count then stays higher). */
+/* Whether the program of o.hook_entry keeps the hook frames (it was loaded to). */
+bool loader__keeps_hook_frames(const struct loader *l);
+/* Says whether nf_hook_slow's return is probed: frames are kept only while it is. */
+void loader__hook_exits(struct loader *l, bool probed);
 int64_t loader__live(const struct loader *l);
 /* How many entries the tracking table holds, ended or not: 0 once the end functions (kprobe
  * backends) removed every one, unless the table evicted some (the count then stays higher). */

@@ -162,7 +162,8 @@ static int reuse_shared(struct nft_bpf *skel, const struct loader_shared_fds *fd
 	    bpf_map__reuse_fd(skel->maps.skbtop_tracked, fds->tracked) ||
 	    bpf_map__reuse_fd(skel->maps.skbtop_counters, fds->counters) ||
 	    bpf_map__reuse_fd(skel->maps.data_gauges, fds->gauges) ||
-	    bpf_map__reuse_fd(skel->maps.skbtop_pace, fds->pace))
+	    bpf_map__reuse_fd(skel->maps.skbtop_pace, fds->pace) ||
+	    bpf_map__reuse_fd(skel->maps.nf_hook_stacks, fds->hook_frames))
 		return -1;
 	/* reuse_fd took the shared maps' sizes. */
 	skel->rodata->skbtop_ring_bytes = bpf_map__max_entries(skel->maps.skbtop_events);
@@ -274,8 +275,10 @@ static void start_kprobes(struct nft_loader *l)
 					   sym[DO_CHAIN], false);
 	l->links[KP_EXIT] =
 		attach_kprobe(l->skel->progs.nft_chain_exit, funcs[DO_CHAIN], sym[DO_CHAIN], true);
-	l->links[KP_HOOK_ENTRY] = attach_kprobe(l->skel->progs.nf_hook_entry, funcs[HOOK_SLOW],
-						sym[HOOK_SLOW], false);
+	/* The main object's program on nf_hook_slow keeps the frames, where it has one. */
+	if (!l->o.hook_frames_kept)
+		l->links[KP_HOOK_ENTRY] = attach_kprobe(l->skel->progs.nf_hook_entry,
+							funcs[HOOK_SLOW], sym[HOOK_SLOW], false);
 	l->links[KP_HOOK_EXIT] =
 		attach_kprobe(l->skel->progs.nf_hook_exit, funcs[HOOK_SLOW], sym[HOOK_SLOW], true);
 	if (rule_prog)
@@ -294,7 +297,7 @@ static void start_kprobes(struct nft_loader *l)
 		add_status(l, "rules: off");
 	else
 		add_status(l, "rules: unavailable");
-	if (!l->links[KP_HOOK_ENTRY] || !l->links[KP_HOOK_EXIT])
+	if ((!l->o.hook_frames_kept && !l->links[KP_HOOK_ENTRY]) || !l->links[KP_HOOK_EXIT])
 		add_status(l, "no nf_hook_slow verdicts");
 }
 
@@ -737,6 +740,11 @@ int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode)
 		}
 	p_err("--nft-rules: '%s' is not one of trace-key, immediate, off", word);
 	return -1;
+}
+
+bool nft_loader__hook_exits(const struct nft_loader *l)
+{
+	return l && l->links[KP_HOOK_EXIT];
 }
 
 const char *nft_loader__status(const struct nft_loader *l)

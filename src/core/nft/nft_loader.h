@@ -23,8 +23,11 @@
 
 struct nft_loader_opts {
 	enum nft_rules_mode rules;
-	bool kprobes;	     /* the chosen backend can attach kprobes */
-	bool netlink_trace;  /* rules from the kernel's netlink trace (nft_nltrace.h) */
+	bool kprobes;	    /* the chosen backend can attach kprobes */
+	bool netlink_trace; /* rules from the kernel's netlink trace (nft_nltrace.h) */
+	/* The main object keeps nf_hook_slow's frames (loader__keeps_hook_frames): no entry probe
+	 */
+	bool hook_frames_kept;
 	uint32_t netns;	     /* bracket only this namespace (inode); 0 = every namespace found */
 	const char *nft;     /* the nft binary, NULL for cfg->nft_path (nft_exec.h) */
 	struct names *names; /* gets the rule text lookup; may be NULL */
@@ -63,6 +66,8 @@ struct nft_nltrace *nft_loader__nltrace(const struct nft_loader *l);
 /* "trace-key", "immediate", "off"; -1 after p_err for anything else. */
 int nft_loader__parse_rules(const char *word, enum nft_rules_mode *mode);
 /* One line for the status bar and stderr: what is attached and what is missing, and why. */
+/* Whether nf_hook_slow's return is probed (loader__hook_exits). */
+bool nft_loader__hook_exits(const struct nft_loader *l);
 const char *nft_loader__status(const struct nft_loader *l);
 /* Every program loaded (probes and bracket copies), as loader__for_each_prog. */
 void nft_loader__for_each_prog(const struct nft_loader *l, loader_prog_fn fn, void *ctx);

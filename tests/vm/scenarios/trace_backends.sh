@@ -19,7 +19,7 @@ printf 'trace:\n  track_max: 1024\n' >"$TRACE_DIR/small_table.yaml"
 
 # try_backend NAME: a UDP datagram to a closed port, traced with --backend NAME.
 try_backend() {
-	local b=$1 mine left attached max=150 only=()
+	local b=$1 mine left attached hooks max=150 only=()
 	# fentry attaches and detaches one trampoline at a time, half a second each in the 6.12 guest:
 	# 150 of them took two minutes of the suite's thirty. The IPv4 layer's first 40 hold ip_rcv.
 	[ "$b" = fentry ] && max=40 only=(--filter-func '^(__)?ip_')
@@ -58,6 +58,13 @@ try_backend() {
 		any_event "$TRACE_DIR/$b.datagram" '.sport == 40100 and .type == "func" and .func == "ip_rcv"'
 	check "--backend $b: the function events come with the right tuple and device" \
 		any_event "$TRACE_DIR/$b.datagram" '.sport == 40100 and .type == "func" and .func == "ip_rcv" and .dst == "10.77.0.2" and .ifname == "veth_b"'
+	# AppArmor, on in the guests as in Debian, hooks IPv4 postrouting in every namespace. The
+	# frame of the call comes from the main object's program on nf_hook_slow (kprobe,
+	# kprobe-multi) or the nftables object's own entry probe (fentry, whose functions here leave
+	# nf_hook_slow out).
+	hooks=$(jq -r 'select(.type == "nf_hook") | "\(.nft.hook):\(.nft.verdict)"' "$TRACE_DIR/$b.datagram" | tr '\n' ' ')
+	check "--backend $b: nf_hook_slow's verdict at the sender's postrouting is in the datagram's journey (${hooks:-no hook verdict})" \
+		any_event "$TRACE_DIR/$b.datagram" '.type == "nf_hook" and .nft.hook == "postrouting" and .nft.verdict == "accept"'
 	left=$(links_left "$mine")
 	check "--backend $b: SIGTERM leaves none of its $(echo "$mine" | grep -c .) links${left:+ (left: $left)}" \
 		test -z "$left"
