@@ -900,6 +900,9 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	}
 	atomic_store(&t->stage, STAGE_FUNCS);
 	names__warm(t->names, kcfg->netns);
+	/* The floor sends no event to name. */
+	if (!a->empty_probes)
+		names__read_kallsyms(t->names);
 	names__load_drop_reasons(t->names, NULL);
 	add_tracepoint_names(t);
 	rc = choose_functions(t, a, &t->list);
@@ -966,6 +969,8 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	if (stopping(t))
 		return 0;
 	atomic_store(&t->stage, STAGE_ATTACH);
+	/* Read while the objects loaded: the first drop named must not hold up the decoder. */
+	names__wait_kallsyms(t->names);
 	if (loader__attach(t->loader, ls, err, sizeof(err))) {
 		p_err("%s", err);
 		return 1;

@@ -15,6 +15,7 @@
 #include "skbtop_event.h"
 #include "core/kernel/kernel_btf.h"
 #include "core/base/log.h"
+#include "core/session/ksyms.h"
 #include "core/session/names.h"
 #include "core/base/netns.h"
 #include "core/session/refresher.h"
@@ -105,10 +106,8 @@ struct names {
 	pthread_mutex_t if_lock;
 	struct if_found *found;
 
-	struct ksym *ksyms; /* sorted by address */
-	size_t n_ksyms;
-	bool ksyms_tried;
-	struct ksym *exact; /* replay: symbols the file carried */
+	struct ksyms *kallsyms; /* live: the kernel's, read at the start or at the first use */
+	struct ksym *exact;	/* replay: symbols the file carried */
 	size_t n_exact, cap_exact;
 	struct strmap exact_by_addr; /* hex address -> index in exact */
 
@@ -188,9 +187,7 @@ void names__free(struct names *n)
 		free(f);
 	}
 	pthread_mutex_destroy(&n->if_lock);
-	for (i = 0; i < n->n_ksyms; i++)
-		free(n->ksyms[i].name);
-	free(n->ksyms);
+	ksyms__free(n->kallsyms);
 	for (i = 0; i < n->n_exact; i++)
 		free(n->exact[i].name);
 	free(n->exact);
@@ -842,49 +839,32 @@ const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex)
 
 /* ---- kernel symbols ---- */
 
-static int ksym_cmp(const void *a, const void *b)
+void names__read_kallsyms(struct names *n)
 {
-	const struct ksym *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	if (!n->kallsyms && !n->offline)
+		n->kallsyms = ksyms__read("/proc/kallsyms");
 }
 
-static int load_kallsyms(struct names *n, const char *p)
+void names__wait_kallsyms(struct names *n)
 {
-	size_t cap = n->n_ksyms;
-	char line[512];
-	FILE *f;
-
-	n->ksyms_tried = true;
-	f = fopen(p, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long addr;
-		char type, name[256], mod[128] = "";
-		int k = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, mod);
-
-		if (k < 3 || !addr || (type != 't' && type != 'T'))
-			continue;
-		if (grow(&n->ksyms, &cap, n->n_ksyms + 1, sizeof(struct ksym)))
-			break;
-		n->ksyms[n->n_ksyms].addr = addr;
-		n->ksyms[n->n_ksyms].name = strdup(name);
-		if (n->ksyms[n->n_ksyms].name)
-			n->n_ksyms++;
-	}
-	fclose(f);
-	qsort(n->ksyms, n->n_ksyms, sizeof(*n->ksyms), ksym_cmp);
-	return 0;
+	if (n->kallsyms)
+		ksyms__wait(n->kallsyms);
 }
 
 int names__load_kallsyms(struct names *n, const char *path)
 {
 	const char *p = path ? path : "/proc/kallsyms";
-	int err = load_kallsyms(n, p);
+	int err;
 
+	ksyms__free(n->kallsyms);
+	n->kallsyms = ksyms__read(p);
+	if (!n->kallsyms) {
+		p_err("out of memory");
+		return -1;
+	}
+	err = ksyms__wait(n->kallsyms);
 	if (err) {
-		p_err("%s: %s", p, strerror(-err));
+		p_err("%s: %s", p, strerror(err));
 		return -1;
 	}
 	return 0;
@@ -919,9 +899,9 @@ int names__add_sym(struct names *n, uint64_t addr, const char *sym)
 
 const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
 {
-	size_t lo = 0, hi;
+	const char *sym;
 	char key[24];
-	uint64_t i;
+	uint64_t i, off;
 
 	addr_key(key, sizeof(key), addr);
 	if (!strmap__get(&n->exact_by_addr, key, &i)) {
@@ -929,20 +909,11 @@ const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
 		return buf;
 	}
 	/* Without kallsyms we print addresses: not an error worth reporting. */
-	if (!n->ksyms_tried && !n->offline && addr)
-		load_kallsyms(n, "/proc/kallsyms");
-	hi = n->n_ksyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (n->ksyms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo && addr)
-		snprintf(buf, len, "%s+0x%" PRIx64, n->ksyms[lo - 1].name,
-			 addr - n->ksyms[lo - 1].addr);
+	if (addr)
+		names__read_kallsyms(n);
+	sym = n->kallsyms ? ksyms__find(n->kallsyms, addr, &off) : NULL;
+	if (sym)
+		snprintf(buf, len, "%s+0x%" PRIx64, sym, off);
 	else
 		snprintf(buf, len, "0x%" PRIx64, addr);
 	return buf;

@@ -72,10 +72,14 @@ void names__set_unknown_layer(struct names *n, int layer);
 void names__set_offline(struct names *n);
 
 /*
- * Kernel address -> "symbol+0xoff" into buf (returns buf), "0x..." when unknown. Live: loads
- * /proc/kallsyms on first use (or the file given to names__load_kallsyms). Replay adds the
- * symbols the saved file carried with names__add_sym.
+ * Kernel address -> "symbol+0xoff" into buf (returns buf), "0x..." when unknown. Live: the
+ * symbols of /proc/kallsyms, which names__read_kallsyms starts reading on a thread of its own
+ * (ksyms.h), else the first use reads, or of the file names__load_kallsyms read (-1 and said
+ * when it cannot). Replay adds the symbols the saved file carried with names__add_sym.
  */
+void names__read_kallsyms(struct names *n);
+/* Waits for the read names__read_kallsyms started, if any. */
+void names__wait_kallsyms(struct names *n);
 int names__load_kallsyms(struct names *n, const char *path);
 int names__add_sym(struct names *n, uint64_t addr, const char *sym);
 const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len);
