@@ -145,6 +145,7 @@ struct trace {
 	/* start-up phases, for -v: where the time before the first event goes */
 	double start_ms, phase_ms[PH_COUNT];
 	uint64_t since_ns; /* before the first probe or trace socket: what they send is newer */
+	bool nft_module;   /* nf_tables was loaded when kallsyms was first read */
 	/* The screen's start: start() in a thread of its own while the screen shows how far it is.
 	 * The thread writes only what start() makes; the screen reads it once the thread is joined.
 	 */
@@ -901,8 +902,10 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	atomic_store(&t->stage, STAGE_FUNCS);
 	names__warm(t->names, kcfg->netns);
 	/* The floor sends no event to name. */
-	if (!a->empty_probes)
+	if (!a->empty_probes) {
+		t->nft_module = access("/sys/module/nf_tables", F_OK) == 0;
 		names__read_kallsyms(t->names);
+	}
 	names__load_drop_reasons(t->names, NULL);
 	add_tracepoint_names(t);
 	rc = choose_functions(t, a, &t->list);
@@ -954,6 +957,7 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 	/* Before the main attach, so a chain's drop is reported before the skb's free. */
 	if (!a->empty_probes) {
 		no.names = t->names;
+		no.ksyms = t->nft_module ? names__kallsyms(t->names) : NULL;
 		loader__shared_fds(t->loader, &no.fds);
 		no.chains = t->chains;
 		no.hook_frames_kept = loader__keeps_hook_frames(t->loader);
@@ -964,6 +968,9 @@ static int start(struct trace *t, struct trace_args *a, struct loader_stats *ls)
 			return 1;
 		}
 		loader__hook_exits(t->loader, nft_loader__hook_exits(t->nft));
+		/* Its trace key's table loaded nf_tables, whose functions name nftables' drops. */
+		if (!t->nft_module && access("/sys/module/nf_tables", F_OK) == 0)
+			names__read_kallsyms(t->names);
 	}
 	t->phase_ms[PH_NFT] = clock__ms();
 	if (stopping(t))

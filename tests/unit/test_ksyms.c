@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "core/session/ksyms.h"
+#include "core/kernel/ksyms.h"
 
 /* Out of address order, as modules come after the kernel's own symbols. */
 static const char sample[] = "ffffffffc0001000 t nft_do_chain\t[nf_tables]\n"
@@ -72,6 +72,10 @@ static void test_text_symbols_sorted_by_address(void **state)
 	assert_sym(k, 0xffffffffc0001004ull, "nft_do_chain", 4);
 	assert_null(ksyms__find(k, 0xffffffff81000000ull, &off));
 	assert_null(ksyms__find(k, 0, &off));
+	assert_string_equal(ksyms__at(k, 0, &off), "ip_rcv_core");
+	assert_int_equal(off, 0xffffffff81000100ull);
+	assert_string_equal(ksyms__at(k, 5, &off), "nft_do_chain");
+	assert_int_equal(off, 0xffffffffc0001000ull);
 	ksyms__free(k);
 }
 

@@ -46,7 +46,7 @@ static void test_ksyms_in_one_read_exact_or_renamed_never_a_longer_name(void **s
 	char out[4][NFT_KSYM_LEN];
 
 	(void)state;
-	if (nft_loader__ksyms(funcs, 4, out) != 2)
+	if (nft_loader__ksyms(NULL, funcs, 4, out) != 2)
 		skip();
 	assert_string_equal(out[0], "tcp_v4_rcv");
 	assert_string_equal(out[1], "");

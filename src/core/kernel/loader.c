@@ -13,6 +13,7 @@
  *                 others with their own attach_btf_id; the id comes from the function's address;
  *   tracepoint    only the path tracepoints, which every backend attaches too.
  */
+#include "core/kernel/ksyms.h"
 #include "core/kernel/loader.h"
 
 #include <bpf/bpf.h>
@@ -797,9 +798,8 @@ static void fill_ip2id(struct loader *l)
 {
 	int map = bpf_map__fd(l->skel->maps.skbtop_ip2id);
 	struct hsearch_data h = {};
-	char line[512], name[256];
-	unsigned long long addr;
-	FILE *f;
+	struct ksyms *k;
+	size_t count;
 
 	if (!hcreate_r(l->o.n_funcs * 2 + 16, &h))
 		return;
@@ -810,14 +810,12 @@ static void fill_ip2id(struct loader *l)
 		if (func_usable(&l->o.funcs[i]))
 			hsearch_r(e, ENTER, &r, &h);
 	}
-	f = fopen("/proc/kallsyms", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		ENTRY e = { .key = name }, *r;
-		char type;
+	k = ksyms__read("/proc/kallsyms");
+	count = k ? ksyms__count(k) : 0;
+	for (size_t i = 0; i < count; i++) {
+		uint64_t addr;
+		ENTRY e = { .key = (char *)ksyms__at(k, i, &addr) }, *r;
 
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 ||
-		    (type != 't' && type != 'T'))
-			continue;
 		if (hsearch_r(e, FIND, &r, &h) && r) {
 			const struct loader_func *fn = r->data;
 			__u32 id = probe_cookie(fn);
@@ -829,8 +827,7 @@ static void fill_ip2id(struct loader *l)
 			bpf_map_update_elem(map, &key, &id, BPF_ANY);
 		}
 	}
-	if (f)
-		fclose(f);
+	ksyms__free(k);
 	hdestroy_r(&h);
 }
 

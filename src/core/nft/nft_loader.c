@@ -26,6 +26,7 @@
 #include "core/nft/nft_loader.h"
 #include "core/nft/nft_nltrace.h"
 #include "core/nft/nft_ruleset.h"
+#include "core/kernel/ksyms.h"
 
 /* Newer than the uapi headers of Debian 12 and than libbpf 1.1. */
 #define PROG_TYPE_NETFILTER 32
@@ -107,21 +108,19 @@ int nft_loader__btf_params(const char *module, const char *func)
 	return n;
 }
 
-int nft_loader__ksyms(const char *const funcs[], int n, char (*out)[NFT_KSYM_LEN])
+int nft_loader__ksyms(struct ksyms *given, const char *const funcs[], int n,
+		      char (*out)[NFT_KSYM_LEN])
 {
-	FILE *f = fopen("/proc/kallsyms", "re");
-	char line[512], name[NFT_KSYM_LEN];
-	int exact = 0, found = 0;
+	struct ksyms *k = given ? given : ksyms__read("/proc/kallsyms");
+	size_t count = k ? ksyms__count(k) : 0;
+	int found = 0;
 
 	for (int i = 0; i < n; i++)
 		out[i][0] = '\0';
-	if (!f)
-		return 0;
-	while (exact < n && fgets(line, sizeof(line), f)) {
-		char type;
+	for (size_t s = 0; s < count; s++) {
+		uint64_t addr;
+		const char *name = ksyms__at(k, s, &addr);
 
-		if (sscanf(line, "%*s %c %255s", &type, name) != 2 || (type != 't' && type != 'T'))
-			continue;
 		for (int i = 0; i < n; i++) {
 			size_t flen = strlen(funcs[i]);
 
@@ -131,11 +130,11 @@ int nft_loader__ksyms(const char *const funcs[], int n, char (*out)[NFT_KSYM_LEN
 			    (out[i][0] && !out[i][flen]))
 				continue;
 			found += !out[i][0];
-			exact += !name[flen];
 			snprintf(out[i], NFT_KSYM_LEN, "%s", name);
 		}
 	}
-	fclose(f);
+	if (!given)
+		ksyms__free(k);
 	return found;
 }
 
@@ -234,7 +233,7 @@ static void start_kprobes(struct nft_loader *l)
 	if (mode == NFT_RULES_IMMEDIATE)
 		funcs[RULE_FUNC] = nft_loader_kprobed[NFT_KP_IMMEDIATE];
 	/* Creating the table loads nf_tables where it is a module; otherwise it may be absent. */
-	nft_loader__ksyms(funcs, N_SYMS, sym);
+	nft_loader__ksyms(l->o.ksyms, funcs, N_SYMS, sym);
 	if (!sym[DO_CHAIN][0]) {
 		add_status(l, "nf_tables not loaded: no nft probes (load it and restart)");
 		return;

@@ -21,6 +21,8 @@
 #include "core/kernel/loader.h"
 #include "core/session/names.h"
 
+struct ksyms;
+
 struct nft_loader_opts {
 	enum nft_rules_mode rules;
 	bool kprobes;	    /* the chosen backend can attach kprobes */
@@ -31,6 +33,8 @@ struct nft_loader_opts {
 	uint32_t netns;	     /* bracket only this namespace (inode); 0 = every namespace found */
 	const char *nft;     /* the nft binary, NULL for cfg->nft_path (nft_exec.h) */
 	struct names *names; /* gets the rule text lookup; may be NULL */
+	/* The kernel's symbols, read while nf_tables was loaded (borrowed); NULL: read them here */
+	struct ksyms *ksyms;
 	const struct config *cfg; /* layers for the NFT events' names; may be NULL */
 	struct loader_shared_fds fds;
 	struct nft_chains_read
@@ -95,9 +99,9 @@ int nft_loader__btf_params(const char *module, const char *func);
 /*
  * The exact kallsyms name of each funcs[i] (GCC may have renamed it func.isra.0 or
  * func.constprop.0) into out[i], "" when the kernel has no such symbol; returns how many were
- * found. One read of /proc/kallsyms for all of them: the kernel writes 100,000 lines or more for
- * each read, and the nft functions, in a module, come near the end.
+ * found. From the symbols k, or, k NULL, one read of /proc/kallsyms (ksyms.h) made now:
+ * nf_tables, a module, may have been loaded just before (nft_keyon).
  */
-int nft_loader__ksyms(const char *const funcs[], int n, char (*out)[NFT_KSYM_LEN]);
+int nft_loader__ksyms(struct ksyms *k, const char *const funcs[], int n, char (*out)[NFT_KSYM_LEN]);
 
 #endif /* SKBTOP_NFT_LOADER_H */

@@ -15,7 +15,7 @@
 #include "skbtop_event.h"
 #include "core/kernel/kernel_btf.h"
 #include "core/base/log.h"
-#include "core/session/ksyms.h"
+#include "core/kernel/ksyms.h"
 #include "core/session/names.h"
 #include "core/base/netns.h"
 #include "core/session/refresher.h"
@@ -841,14 +841,21 @@ const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex)
 
 void names__read_kallsyms(struct names *n)
 {
-	if (!n->kallsyms && !n->offline)
-		n->kallsyms = ksyms__read("/proc/kallsyms");
+	if (n->offline)
+		return;
+	ksyms__free(n->kallsyms);
+	n->kallsyms = ksyms__read("/proc/kallsyms");
 }
 
 void names__wait_kallsyms(struct names *n)
 {
 	if (n->kallsyms)
 		ksyms__wait(n->kallsyms);
+}
+
+struct ksyms *names__kallsyms(struct names *n)
+{
+	return n->kallsyms;
 }
 
 int names__load_kallsyms(struct names *n, const char *path)
@@ -909,7 +916,7 @@ const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
 		return buf;
 	}
 	/* Without kallsyms we print addresses: not an error worth reporting. */
-	if (addr)
+	if (addr && !n->kallsyms)
 		names__read_kallsyms(n);
 	sym = n->kallsyms ? ksyms__find(n->kallsyms, addr, &off) : NULL;
 	if (sym)

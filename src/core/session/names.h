@@ -20,6 +20,7 @@ struct probe_info {
 };
 
 struct names;
+struct ksyms;
 
 struct names *names__new(void);
 void names__free(struct names *n);
@@ -74,12 +75,15 @@ void names__set_offline(struct names *n);
 /*
  * Kernel address -> "symbol+0xoff" into buf (returns buf), "0x..." when unknown. Live: the
  * symbols of /proc/kallsyms, which names__read_kallsyms starts reading on a thread of its own
- * (ksyms.h), else the first use reads, or of the file names__load_kallsyms read (-1 and said
- * when it cannot). Replay adds the symbols the saved file carried with names__add_sym.
+ * (ksyms.h; called again, it reads again, for a module loaded since), else the first use reads,
+ * or of the file names__load_kallsyms read (-1 and said when it cannot). Replay adds the symbols
+ * the saved file carried with names__add_sym.
  */
 void names__read_kallsyms(struct names *n);
 /* Waits for the read names__read_kallsyms started, if any. */
 void names__wait_kallsyms(struct names *n);
+/* The symbols names__read_kallsyms reads, NULL before; n keeps them. */
+struct ksyms *names__kallsyms(struct names *n);
 int names__load_kallsyms(struct names *n, const char *path);
 int names__add_sym(struct names *n, uint64_t addr, const char *sym);
 const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/session/ksyms.h"
+#include "core/kernel/ksyms.h"
 
 /* The kernel's own limit on a symbol's name (KSYM_NAME_LEN since 6.1), with its NUL. */
 #define KSYM_NAME_MAX 512
@@ -232,6 +232,13 @@ size_t ksyms__count(struct ksyms *k)
 {
 	ksyms__wait(k);
 	return k->n;
+}
+
+const char *ksyms__at(struct ksyms *k, size_t i, uint64_t *addr)
+{
+	ksyms__wait(k);
+	*addr = k->syms[i].addr;
+	return k->names + k->syms[i].name;
 }
 
 void ksyms__free(struct ksyms *k)

@@ -29,6 +29,8 @@ int ksyms__wait(struct ksyms *k);
  */
 const char *ksyms__find(struct ksyms *k, uint64_t addr, uint64_t *off);
 size_t ksyms__count(struct ksyms *k);
+/* The i-th symbol in address order (i below ksyms__count), its address in *addr. */
+const char *ksyms__at(struct ksyms *k, size_t i, uint64_t *addr);
 void ksyms__free(struct ksyms *k);
 
 #endif /* SKBTOP_KSYMS_H */
