@@ -64,7 +64,8 @@ struct {
  */
 static __always_inline __u64 skbtop__seen_digest(const struct skbtop_skb *s)
 {
-	const __u64 *w = bpf_rdonly_cast(s->head + s->nh, 0);
+	const __u64 *w = skbtop_read_direct ? bpf_rdonly_cast(s->head + s->nh, 0)
+					    : bpf_rdonly_cast(s->head + s->nh, skbtop_read_window);
 	__u64 h = 0;
 
 	for (int i = 0; i < SKBTOP_PARSE_WORDS; i++)
@@ -80,8 +81,8 @@ static __always_inline __u64 skbtop__seen_digest(const struct skbtop_skb *s)
 static __always_inline bool skbtop__seen_same(const struct skbtop_track *trk,
 					      const struct skbtop_skb *s)
 {
-	return skbtop_read_direct && (trk->flags & SKBTOP_TRK_SEEN) && trk->seen_nh == s->nh &&
-	       trk->seen_th == s->th && trk->seen_l3proto == s->protocol &&
+	return skbtop__bytes_in_place() && (trk->flags & SKBTOP_TRK_SEEN) &&
+	       trk->seen_nh == s->nh && trk->seen_th == s->th && trk->seen_l3proto == s->protocol &&
 	       trk->seen == skbtop__seen_digest(s);
 }
 
@@ -94,7 +95,7 @@ static __always_inline void skbtop__seen_keep(struct skbtop_track *trk, const st
 					      int ret)
 {
 	trk->flags &= ~SKBTOP_TRK_SEEN;
-	if (!skbtop_read_direct || ret != 1)
+	if (!skbtop__bytes_in_place() || ret != 1)
 		return;
 	trk->seen = skbtop__seen_digest(s);
 	trk->seen_nh = s->nh;

@@ -185,19 +185,27 @@ static __always_inline void skbtop__parse_l4_bytes(const unsigned char *l4, stru
 #define SKBTOP_PARSE_WORDS ((SKBTOP_PARSE_BYTES + 7) / 8)
 
 /*
- * The first bytes at net into b, whole words: where the kernel lets an address be typed as
- * read-only bytes (skbtop_read_direct), by plain loads the verifier makes fault-safe, which cost
- * less than a helper call; a load that faults reads 0, which no IP header's first byte is. Else by
- * one bpf_probe_read_kernel call, or the IPv4 header alone near the end of a page. The number of
- * bytes read, 0 for none.
+ * The first bytes at net into b, whole words (at most the window's): where the kernel lets an
+ * address be typed as read-only bytes or as the window struct (skbtop__bytes_in_place), by plain
+ * loads the verifier makes fault-safe, which cost less than a helper call; a load that faults
+ * reads 0, which no IP header's first byte is. Else by one bpf_probe_read_kernel call, or the
+ * IPv4 header alone near the end of a page. The number of bytes read, 0 for none.
  * Only in objects that define SKBTOP_PARSE_DIRECT (skbtop.bpf.c, whose loader sets
- * skbtop_read_direct): nft.bpf.o runs a few times a packet, and stays free of kfunc calls.
+ * skbtop_read_direct and skbtop_read_window): nft.bpf.o runs a few times a packet, and stays free
+ * of kfunc calls.
  */
 static __always_inline __u32 skbtop__read_hdrs(__u64 *b, __u32 words, __u64 net)
 {
 #ifdef SKBTOP_PARSE_DIRECT
 	if (skbtop_read_direct) {
 		const __u64 *w = bpf_rdonly_cast((void *)(unsigned long)net, 0);
+
+		for (__u32 i = 0; i < words; i++)
+			b[i] = w[i];
+		return words * 8;
+	}
+	if (skbtop_read_window) {
+		const __u64 *w = bpf_rdonly_cast((void *)(unsigned long)net, skbtop_read_window);
 
 		for (__u32 i = 0; i < words; i++)
 			b[i] = w[i];
@@ -214,7 +222,7 @@ static __always_inline __u32 skbtop__read_hdrs(__u64 *b, __u32 words, __u64 net)
 /*
  * Fills p from the headers of an skb (its head and the offsets in it); returns 0 when an IPv4 or
  * IPv6 header was read, 1 when, besides, all of p came from the SKBTOP_PARSE_BYTES loaded in place
- * (skbtop_read_direct): the same bytes there again give the same p (skbtop__seen_same). What is
+ * (skbtop__bytes_in_place): the same bytes there again give the same p (skbtop__seen_same). What is
  * read here is the packet: one read for the IP and transport headers where they follow each other,
  * more for IPv4 options, IPv6 extension headers, and headers too near the end of their buffer for
  * the one read.
@@ -250,7 +258,7 @@ __noinline int skbtop__parse_at(struct skbtop_parsed *p, __u32 nh, __u32 th, __u
 	if (!got)
 		return -1;
 #ifdef SKBTOP_PARSE_DIRECT
-	in_place = skbtop_read_direct && got >= SKBTOP_PARSE_BYTES;
+	in_place = skbtop__bytes_in_place() && got >= SKBTOP_PARSE_BYTES;
 #endif
 	if (ip4->version == 4 && protocol != SKBTOP_ETH_P_IP6) {
 		if (ip4->ihl < 5)

@@ -36,6 +36,13 @@ const volatile __u32 skbtop_read_direct = 0;
  */
 const volatile __u32 skbtop_read_window = 0;
 
+/*
+ * Whether plain loads read packet bytes in place, fault-safe: typed as bytes (skbtop_read_direct)
+ * or as the window struct (skbtop_read_window), whose loads must then be at constant offsets in
+ * its first SKBTOP_PCAP_WINDOW bytes. Otherwise a helper call copies them.
+ */
+#define skbtop__bytes_in_place() (skbtop_read_direct || skbtop_read_window)
+
 /* How a program reads its sk_buff; a constant at each entry point, so only one path is built. */
 #define SKBTOP_RD_COPY 0
 #define SKBTOP_RD_BTF  1

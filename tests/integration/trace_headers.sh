@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # How the probes read a packet's headers, and that every way gives the packet's tuple: in place
 # where the kernel lets an address be typed as read-only bytes (its BTF lists
-# BPF_FEAT_RDONLY_CAST_TO_VOID, 6.17+), by a helper's copy elsewhere; one read for an IPv4 header
-# and the transport header after it, a second read where IPv4 options put the transport header
-# further on.
+# BPF_FEAT_RDONLY_CAST_TO_VOID, 6.17+) or as a struct (bpf_rdonly_cast, 6.2+), by a helper's copy
+# elsewhere; one read for an IPv4 header and the transport header after it, a second read where
+# IPv4 options put the transport header further on.
 set -u
 . tests/lib.sh
 . tests/integration/trace_lib.bash
@@ -11,11 +11,15 @@ trace_env_ok "headers are read"
 ns_pair || { not_ok "two namespaces joined by veth"; exit 1; }
 static_neigh
 
-if bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "'BPF_FEAT_RDONLY_CAST_TO_VOID'"; then
-	want="loaded in place"
+btf=$(bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null)
+if grep -q "'BPF_FEAT_RDONLY_CAST_TO_VOID'" <<<"$btf"; then
+	want="loaded in place (bpf_rdonly_cast to void)"
+elif grep -q "FUNC 'bpf_rdonly_cast'" <<<"$btf"; then
+	want="headers loaded in place, and the filter's first 256"
 else
 	want="copied by bpf_probe_read_kernel"
 fi
+unset btf
 trace_start hdrs -vv --stream --format json --filter-netns "/run/netns/$NS_A" ||
 	{ not_ok "skbtop starts and attaches"; exit 1; }
 ip netns exec "$NS_A" "$TOOLS/sendpkt" udp 10.77.0.2 9999 --src-port 40011 --size 20

@@ -598,8 +598,8 @@ struct loader *loader__new(const struct loader_opts *o, char *err, size_t errlen
 	mode = filter_load__mode(l->vmlinux, &l->skel->rodata->skbtop_read_window, &window);
 	l->skel->rodata->skbtop_read_direct = mode == PF_DIRECT;
 	if (mode == PF_WINDOW)
-		p_debug("packet bytes: copied by bpf_probe_read_kernel; the filter loads the "
-			"first %d in place (bpf_rdonly_cast to struct %s)",
+		p_debug("packet bytes: headers loaded in place, and the filter's first %d "
+			"(bpf_rdonly_cast to struct %s); the rest copied by bpf_probe_read_kernel",
 			SKBTOP_PCAP_WINDOW, window);
 	else
 		p_debug("packet bytes: %s", mode == PF_DIRECT

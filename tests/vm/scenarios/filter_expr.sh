@@ -97,7 +97,7 @@ rows_judge "[filter $backend] "
 
 case $VM_KERNEL in
 6.1) want="copied by bpf_probe_read_kernel" ;;
-*) want="copied by bpf_probe_read_kernel; the filter loads the first 256 in place" ;;
+*) want="headers loaded in place, and the filter's first 256" ;;
 esac
 check "[filter $backend] packet bytes are $want" grep -q "packet bytes: $want" "$WORK/3.err"
 
