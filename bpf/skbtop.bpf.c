@@ -43,6 +43,42 @@ struct {
 } skbtop_ip2id SEC(".maps");
 
 /*
+ * kprobe.multi: the attach cookie of a function by its address (bpf_get_func_ip), as user space
+ * put it in this table, open-addressed from skbtop_kmulti_slot, when it attached the links by
+ * address. The kernel finds the cookie itself by a binary search over the link's addresses,
+ * through an indirect call per step: 7 % of the sending task's CPU samples in the 6.12 guest with
+ * every packet followed. A function not found within SKBTOP_KMULTI_PROBES slots (or links
+ * attached by name) reads the cookie.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct skbtop_kmulti_id);
+} skbtop_kmulti_ids SEC(".maps");
+
+/* The table's size less one (user space sets both). */
+const volatile __u32 skbtop_kmulti_mask = 0;
+
+static __always_inline __u32 skbtop__kmulti_cookie(struct pt_regs *ctx)
+{
+	const __u32 mask = skbtop_kmulti_mask;
+	__u64 ip = bpf_get_func_ip(ctx);
+	__u32 first = skbtop_kmulti_slot(ip, mask);
+
+	for (__u32 i = 0; i < SKBTOP_KMULTI_PROBES; i++) {
+		__u32 k = (first + i) & mask;
+		struct skbtop_kmulti_id *e = bpf_map_lookup_elem(&skbtop_kmulti_ids, &k);
+
+		if (!e || !e->ip)
+			break;
+		if (e->ip == ip)
+			return (__u32)e->cookie;
+	}
+	return (__u32)bpf_get_attach_cookie(ctx);
+}
+
+/*
  * Returns 0 from the program here. The x86 JIT writes the epilogue at the first exit instruction
  * and makes the others jump to it: a run the filter refuses then ends next to its own code, not
  * at the shared return block kilobytes further on (one instruction cache line less, 2-5 ns a
@@ -213,8 +249,9 @@ static __always_inline __u64 skbtop__key(__u64 key, __u64 *ctx, int idx, int key
  * of kfree_skb's program too large for 6.1 and 6.12 (with the parser's, 512 bytes at most).
  *
  * lazy, when not NULL, is a kprobe's run (skbtop__kprobe): its cookie is read from it only once
- * the skb turns out followed or matching. cookie then holds only what the run's program knows of
- * itself: SKBTOP_END_FLAG on an end function's program.
+ * the skb turns out followed or matching (on kprobe.multi, kmulti, by skbtop__kmulti_cookie).
+ * cookie then holds only what the run's program knows of itself: SKBTOP_END_FLAG on an end
+ * function's program.
  *
  * While no skb is followed (skbtop_gauges), the filter decides before the table is read, so an
  * unmatched skb costs no lookup; an skb followed whose headers no longer match (NAT, a kprobe
@@ -231,7 +268,7 @@ static __always_inline __u64 skbtop__key(__u64 key, __u64 *ctx, int idx, int key
  */
 static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u64 key, __u64 *ctx, int idx,
 					  int key_src, __u16 type, __u32 cookie,
-					  struct pt_regs *lazy, int rd, bool judge)
+					  struct pt_regs *lazy, bool kmulti, int rd, bool judge)
 {
 	bool is_tp = !lazy && (cookie & SKBTOP_TP_FLAG);
 	bool is_end = !is_tp && (cookie & SKBTOP_END_FLAG);
@@ -327,7 +364,7 @@ static __always_inline int skbtop__on_skb(struct sk_buff *skb, __u64 key, __u64 
 		skbtop__seen_keep(trk, &s, ret);
 	}
 	if (lazy)
-		cookie = (__u32)bpf_get_attach_cookie(lazy);
+		cookie = kmulti ? skbtop__kmulti_cookie(lazy) : (__u32)bpf_get_attach_cookie(lazy);
 	func_id = cookie & (SKBTOP_TP_FLAG | SKBTOP_ID_MASK);
 	/* Before the event, so that user space holds the bytes when the event ends the journey. */
 	if (skbtop_snaplen &&
@@ -436,16 +473,16 @@ int skbtop_clone_exit(struct pt_regs *ctx)
  * over the link's addresses, hundreds of ns under emulation, and on a kprobe a helper call.
  */
 static __always_inline int skbtop__kprobe(struct pt_regs *ctx, struct sk_buff *skb, bool cast,
-					  __u32 kind)
+					  __u32 kind, bool kmulti)
 {
 	__u32 end = kind & SKBTOP_END_FLAG;
 	bool judge = kind & SKBTOP_JUDGE_FLAG;
 
 	if (!cast)
 		return skbtop__on_skb(skb, (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG,
-				      SKBTOP_EV_FUNC, end, ctx, SKBTOP_RD_COPY, judge);
+				      SKBTOP_EV_FUNC, end, ctx, kmulti, SKBTOP_RD_COPY, judge);
 	return skbtop__on_skb(skb, (__u64)(unsigned long)skb, NULL, 0, SKBTOP_KEY_ARG,
-			      SKBTOP_EV_FUNC, end, ctx, SKBTOP_RD_CAST, judge);
+			      SKBTOP_EV_FUNC, end, ctx, kmulti, SKBTOP_RD_CAST, judge);
 }
 
 /*
@@ -470,10 +507,11 @@ static __always_inline bool skbtop__idle(__u32 kind)
  * must be there, where src/core/filter/filter_load.c writes the expression before libbpf appends
  * subprograms.
  */
-#define SKBTOP_KPROBE_PROG(sec, name, pos, cast, kind)                                             \
+#define SKBTOP_KPROBE_PROG(sec, name, pos, cast, kind, kmulti)                                     \
 	static __noinline int name##_run(struct pt_regs *ctx)                                      \
 	{                                                                                          \
-		return skbtop__kprobe(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), cast, kind);  \
+		return skbtop__kprobe(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), cast, kind,   \
+				      kmulti);                                                     \
 	}                                                                                          \
 	SEC(sec)                                                                                   \
 	int name(struct pt_regs *ctx)                                                              \
@@ -482,7 +520,7 @@ static __always_inline bool skbtop__idle(__u32 kind)
 			return 0;                                                                  \
 		if (kind & SKBTOP_JUDGE_FLAG)                                                      \
 			return skbtop__kprobe(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), cast, \
-					      kind);                                               \
+					      kind, kmulti);                                       \
 		return name##_run(ctx);                                                            \
 	}
 
@@ -493,8 +531,8 @@ static __always_inline bool skbtop__idle(__u32 kind)
  * program of its argument and kind.
  */
 #define SKBTOP_KPROBE_KIND(pos, suffix, cast, kind)                                                \
-	SKBTOP_KPROBE_PROG("kprobe.multi", skbtop_kmulti_at##pos##suffix, pos, cast, kind)         \
-	SKBTOP_KPROBE_PROG("kprobe", skbtop_kprobe_at##pos##suffix, pos, cast, kind)
+	SKBTOP_KPROBE_PROG("kprobe.multi", skbtop_kmulti_at##pos##suffix, pos, cast, kind, true)   \
+	SKBTOP_KPROBE_PROG("kprobe", skbtop_kprobe_at##pos##suffix, pos, cast, kind, false)
 #define SKBTOP_KPROBE_POS(pos)                                                                     \
 	SKBTOP_KPROBE_KIND(pos, , false, 0)                                                        \
 	SKBTOP_KPROBE_KIND(pos, _cast, true, 0)                                                    \
@@ -529,7 +567,7 @@ SKBTOP_KPROBE_POS(5)
 		if (!skbtop__none_live())                                                          \
 			name##_enter(ctx);                                                         \
 		return skbtop__kprobe(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), cast,             \
-				      SKBTOP_JUDGE_FLAG);                                          \
+				      SKBTOP_JUDGE_FLAG, false);                                   \
 	}
 
 SKBTOP_NF_HOOK_PROG(skbtop_kprobe_nf_hook, false)
@@ -554,7 +592,7 @@ SKBTOP_NF_HOOK_PROG(skbtop_kprobe_nf_hook_cast, true)
 			return 0;                                                                  \
 		cookie = *id;                                                                      \
 		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], 0, ctx, n - 1,                 \
-				      SKBTOP_KEY_FUNC_ARG, SKBTOP_EV_FUNC, cookie, NULL,           \
+				      SKBTOP_KEY_FUNC_ARG, SKBTOP_EV_FUNC, cookie, NULL, false,    \
 				      SKBTOP_RD_BTF, cookie & SKBTOP_JUDGE_FLAG);                  \
 	}
 
@@ -585,7 +623,7 @@ SKBTOP_FENTRY(5)
  */
 #define SKBTOP_TP_RUN(id, type, idx, key_src, rd, judge)                                           \
 	skbtop__on_skb((struct sk_buff *)ctx[idx], 0, ctx, idx, key_src, type,                     \
-		       SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, rd, judge)
+		       SKBTOP_TP_FLAG | SKBTOP_TP_##id, NULL, false, rd, judge)
 #define SKBTOP_TP_PROG(sec, name, id, type, idx, key_src, rd)                                      \
 	static __noinline int name##_run(__u64 *ctx)                                               \
 	{                                                                                          \

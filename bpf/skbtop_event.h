@@ -90,6 +90,21 @@ enum skbtop_tp {
 };
 #undef SKBTOP_TP_ENUM
 
+/*
+ * kprobe.multi: where a function's address starts its search in the table of probe ids by
+ * address (skbtop_kmulti_ids, skbtop.bpf.c), which user space fills. mask: the table's size less
+ * one, a power of two less one.
+ */
+#define SKBTOP_KMULTI_PROBES 4
+struct skbtop_kmulti_id {
+	__u64 ip; /* 0: a free slot */
+	__u64 cookie;
+};
+static inline __u32 skbtop_kmulti_slot(__u64 ip, __u32 mask)
+{
+	return (__u32)((ip * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
 /* Event flags */
 #define SKBTOP_F_TUPLE_CACHED 0x1   /* headers unreadable here: the tuple is the cached one */
 #define SKBTOP_F_NEW_PACKET   0x2   /* first event of a newly tracked skb */

@@ -405,6 +405,15 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	if (l->o.backend == BACKEND_FENTRY)
 		bpf_map__set_max_entries(l->skel->maps.skbtop_ip2id,
 					 l->o.n_funcs ? 2 * l->o.n_funcs : 1);
+	if (l->o.backend == BACKEND_KPROBE_MULTI) {
+		__u32 slots = 1;
+
+		/* At most half full, so that a search rarely goes past its first slots. */
+		while (slots < 2 * l->o.n_funcs && slots < (1u << 20))
+			slots *= 2;
+		bpf_map__set_max_entries(l->skel->maps.skbtop_kmulti_ids, slots);
+		l->skel->rodata->skbtop_kmulti_mask = slots - 1;
+	}
 	return 0;
 }
 
@@ -749,12 +758,47 @@ static size_t attach_kprobe_multi_link(struct loader *l, struct bpf_program *pro
 	return n;
 }
 
+/*
+ * The cookies of the functions that go on kprobe.multi links by address, by that address, for
+ * skbtop__kmulti_cookie (skbtop.bpf.c): before the links, so that their first runs find them. A
+ * function whose slots are all taken is left out: its runs read the cookie.
+ */
+static void fill_kmulti_ids(struct loader *l)
+{
+	int map = bpf_map__fd(l->skel->maps.skbtop_kmulti_ids);
+	__u32 mask = l->skel->rodata->skbtop_kmulti_mask;
+	size_t placed = 0, total = 0;
+
+	for (size_t i = 0; i < l->o.n_funcs; i++) {
+		const struct loader_func *f = &l->o.funcs[i];
+
+		if (!func_usable(f) || func_kprobed(l, f))
+			continue;
+		total++;
+		for (__u32 k = 0; f->addr && k < SKBTOP_KMULTI_PROBES; k++) {
+			__u32 slot = (skbtop_kmulti_slot(f->addr, mask) + k) & mask;
+			struct skbtop_kmulti_id e;
+
+			if (bpf_map_lookup_elem(map, &slot, &e) || e.ip)
+				continue;
+			e.ip = f->addr;
+			e.cookie = probe_cookie(f);
+			placed += !bpf_map_update_elem(map, &slot, &e, BPF_ANY);
+			break;
+		}
+	}
+	p_debug("kprobe.multi: the cookies of %zu of %zu functions in a table by address (%u "
+		"slots)",
+		placed, total, mask + 1);
+}
+
 static void attach_kprobe_multi(struct loader *l)
 {
 	double t0 = clock__ms();
 	size_t n[N_KPROBE_KINDS] = { 0 }, links = 0;
 	bool by_addr = true, one;
 
+	fill_kmulti_ids(l);
 	for (int pos = 1; pos <= MAX_POS; pos++) {
 		for (int kind = 0; kind < N_KPROBE_KINDS; kind++) {
 			size_t k = attach_kprobe_multi_link(l, l->kprobe_prog[pos][kind], &one);

@@ -71,6 +71,19 @@ try_backend() {
 	check_cost "$b" "$attached"
 }
 
+# check_kmulti_table: on kprobe.multi the probes find a function's cookie by its address in a table
+# user space fills (the kernel's own lookup is a binary search): every function attached by
+# address is in it.
+check_kmulti_table() {
+	local placed total
+	skbtop --stream --backend kprobe-multi --max-functions 150 --duration 1 -vv >/dev/null \
+		2>"$TRACE_DIR/kmt.err"
+	read -r placed total < <(sed -nE 's/^skbtop: debug: kprobe.multi: the cookies of ([0-9]+) of ([0-9]+) functions.*/\1 \2/p' \
+		"$TRACE_DIR/kmt.err")
+	check "--backend kprobe-multi: every function's cookie is in the table by address (${placed:-?} of ${total:-?})" \
+		test "${placed:-0}" -gt 100 -a "${placed:-0}" = "${total:-}"
+}
+
 # check_one_ftrace_user FUNC: on kprobe.multi a function the nftables object kprobes too gets a
 # kprobe from the main object, so that ftrace calls it through the kprobes' one user rather than
 # through its list of every user (the fprobe of each link and the kprobes').
@@ -116,6 +129,7 @@ case $VM_KERNEL in
 	;;
 *)
 	try_backend kprobe-multi
+	check_kmulti_table
 	try_backend kprobe
 	;;
 esac
