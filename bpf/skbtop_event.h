@@ -92,8 +92,8 @@ enum skbtop_tp {
 
 /*
  * kprobe.multi: where a function's address starts its search in the table of probe ids by
- * address (skbtop_kmulti_ids, skbtop.bpf.c), which user space fills. mask: the table's size less
- * one, a power of two less one.
+ * address (skbtop_kmulti_ids, skbtop.bpf.c), which user space fills: the top bits of a
+ * multiplicative hash, for tables of up to 2^24 slots. mask: the table's size less one.
  */
 #define SKBTOP_KMULTI_PROBES 4
 struct skbtop_kmulti_id {
@@ -102,7 +102,7 @@ struct skbtop_kmulti_id {
 };
 static inline __u32 skbtop_kmulti_slot(__u64 ip, __u32 mask)
 {
-	return (__u32)((ip * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+	return (__u32)((ip * 0x9e3779b97f4a7c15ull) >> 40) & mask;
 }
 
 /* Event flags */

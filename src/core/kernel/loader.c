@@ -408,8 +408,8 @@ static int prepare_funcs(struct loader *l, char *err, size_t errlen)
 	if (l->o.backend == BACKEND_KPROBE_MULTI) {
 		__u32 slots = 1;
 
-		/* At most half full, so that a search rarely goes past its first slots. */
-		while (slots < 2 * l->o.n_funcs && slots < (1u << 20))
+		/* At most a quarter full, so that a search rarely goes past its first slots. */
+		while (slots < 4 * l->o.n_funcs && slots < (1u << 20))
 			slots *= 2;
 		bpf_map__set_max_entries(l->skel->maps.skbtop_kmulti_ids, slots);
 		l->skel->rodata->skbtop_kmulti_mask = slots - 1;
@@ -766,9 +766,15 @@ static size_t attach_kprobe_multi_link(struct loader *l, struct bpf_program *pro
 static void fill_kmulti_ids(struct loader *l)
 {
 	int map = bpf_map__fd(l->skel->maps.skbtop_kmulti_ids);
-	__u32 mask = l->skel->rodata->skbtop_kmulti_mask;
+	__u32 mask = l->skel->rodata->skbtop_kmulti_mask, slots = mask + 1;
+	struct skbtop_kmulti_id *table = calloc(slots, sizeof(*table));
+	__u32 *keys = calloc(slots, sizeof(*keys));
 	size_t placed = 0, total = 0;
+	__u32 count = slots;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 
+	if (!table || !keys)
+		goto out;
 	for (size_t i = 0; i < l->o.n_funcs; i++) {
 		const struct loader_func *f = &l->o.funcs[i];
 
@@ -776,20 +782,32 @@ static void fill_kmulti_ids(struct loader *l)
 			continue;
 		total++;
 		for (__u32 k = 0; f->addr && k < SKBTOP_KMULTI_PROBES; k++) {
-			__u32 slot = (skbtop_kmulti_slot(f->addr, mask) + k) & mask;
-			struct skbtop_kmulti_id e;
+			struct skbtop_kmulti_id *e =
+				&table[(skbtop_kmulti_slot(f->addr, mask) + k) & mask];
 
-			if (bpf_map_lookup_elem(map, &slot, &e) || e.ip)
+			if (e->ip)
 				continue;
-			e.ip = f->addr;
-			e.cookie = probe_cookie(f);
-			placed += !bpf_map_update_elem(map, &slot, &e, BPF_ANY);
+			e->ip = f->addr;
+			e->cookie = probe_cookie(f);
+			placed++;
 			break;
 		}
 	}
+	for (__u32 k = 0; k < slots; k++)
+		keys[k] = k;
+	/* One call for the whole table, not one for each of up to thousands of functions. */
+	if (bpf_map_update_batch(map, keys, table, &count, &opts)) {
+		p_warn("kprobe.multi: the table of cookies by address could not be written (%s): "
+		       "runs read their cookies",
+		       strerror(errno));
+		placed = 0;
+	}
 	p_debug("kprobe.multi: the cookies of %zu of %zu functions in a table by address (%u "
 		"slots)",
-		placed, total, mask + 1);
+		placed, total, slots);
+out:
+	free(table);
+	free(keys);
 }
 
 static void attach_kprobe_multi(struct loader *l)

@@ -72,16 +72,16 @@ try_backend() {
 }
 
 # check_kmulti_table: on kprobe.multi the probes find a function's cookie by its address in a table
-# user space fills (the kernel's own lookup is a binary search): every function attached by
-# address is in it.
+# user space fills (the kernel's own lookup is a binary search): the functions attached by address
+# are in it, but for the odd one whose four slots are taken (its runs read the cookie).
 check_kmulti_table() {
 	local placed total
 	skbtop --stream --backend kprobe-multi --max-functions 150 --duration 1 -vv >/dev/null \
 		2>"$TRACE_DIR/kmt.err"
 	read -r placed total < <(sed -nE 's/^skbtop: debug: kprobe.multi: the cookies of ([0-9]+) of ([0-9]+) functions.*/\1 \2/p' \
 		"$TRACE_DIR/kmt.err")
-	check "--backend kprobe-multi: every function's cookie is in the table by address (${placed:-?} of ${total:-?})" \
-		test "${placed:-0}" -gt 100 -a "${placed:-0}" = "${total:-}"
+	check "--backend kprobe-multi: the functions' cookies are in the table by address (${placed:-?} of ${total:-?})" \
+		test "${placed:-0}" -gt 100 -a $((${placed:-0} * 100)) -ge $((${total:-1} * 98))
 }
 
 # check_one_ftrace_user FUNC: on kprobe.multi a function the nftables object kprobes too gets a
