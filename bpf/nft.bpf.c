@@ -147,22 +147,46 @@ static __always_inline void nft__emit(const struct skbtop_nft_event *tmpl, __u16
 	skbtop__submit(e);
 }
 
-SEC("kprobe/nft_do_chain")
-int BPF_KPROBE(nft_chain_entry, struct nft_pktinfo *pkt, void *priv)
+/*
+ * A trampoline's argument i as a number, read as the kprobes read theirs: typed, an argument
+ * would allow no arithmetic (nft__base, nft__rule_chain).
+ */
+static __always_inline __u64 nft__arg(void *ctx, __u32 i)
 {
-	struct nft_stack *st = nft__stack_of(true);
-	const struct nft_chain *chain = priv;
+	__u64 v = 0;
+
+	bpf_get_func_arg(ctx, i, &v);
+	return v;
+}
+
+#define NFT_ARG(i) ((const void *)(unsigned long)nft__arg(ctx, i))
+
+/*
+ * The entry of an nft_do_chain call. A frame for each call while some skb is followed, as
+ * nf_hook__enter keeps nf_hook_slow's: while none is, no call has anything to report, and the
+ * task's stack is neither looked up nor made at every chain a packet crosses. A return then finds
+ * its stack empty, or pops an outer call's frame early, whose skb is not followed either; none of
+ * those frames reports anything.
+ */
+static __always_inline void nft__chain_enter(const struct nft_pktinfo *pkt,
+					     const struct nft_chain *chain)
+{
 	const struct nft_base_chain *base;
 	struct skbtop_track *trk;
+	struct nft_stack *st;
 	struct nft_frame *f;
 	struct sk_buff *skb;
 	__u32 d;
 
+	if (skbtop__none_live())
+		return;
+	st = nft__stack_of(true);
 	if (!st)
-		return 0;
+		return;
 	d = st->depth++;
+	skbtop__gauge_add(SKBTOP_GAUGE_NFT_FRAMES, 1);
 	if (d >= NFT_MAX_DEPTH)
-		return 0;
+		return;
 	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
 	skb = BPF_CORE_READ(pkt, skb);
 	trk = skbtop__tracked((__u64)(unsigned long)skb);
@@ -173,7 +197,7 @@ int BPF_KPROBE(nft_chain_entry, struct nft_pktinfo *pkt, void *priv)
 	f->chains[0] = (__u64)(unsigned long)chain;
 	f->n_chains = 1;
 	if (!trk)
-		return 0;
+		return;
 
 	skbtop__fill_skb(&f->ev.ev, skb, SKBTOP_EV_NFT_CHAIN, nft_func_base + NFT_PROBE_CHAIN, trk);
 	base = nft__base(chain);
@@ -189,26 +213,63 @@ int BPF_KPROBE(nft_chain_entry, struct nft_pktinfo *pkt, void *priv)
 	f->ev.target[0] = 0;
 	nft__chain_names(&f->ev, chain);
 	nft__emit(&f->ev, SKBTOP_EV_NFT_CHAIN, f->ev.ev.hdr.flags & SKBTOP_F_NEW_PACKET, 0);
+}
+
+static __always_inline void nft__chain_return(unsigned int ret)
+{
+	struct nft_stack *st;
+	struct nft_frame *f;
+	__u32 d;
+
+	if (skbtop__gauge_none(SKBTOP_GAUGE_NFT_FRAMES))
+		return;
+	st = nft__stack();
+	if (!st || !st->depth)
+		return;
+	d = --st->depth;
+	skbtop__gauge_add(SKBTOP_GAUGE_NFT_FRAMES, -1);
+	if (d >= NFT_MAX_DEPTH)
+		return;
+	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
+	/* A chain that dropped on 6.7+ freed the skb inside: its exit was reported at the free. */
+	if (!f->tracked || f->exit_done || !skbtop__tracked(f->skb))
+		return;
+	nft__emit(&f->ev, SKBTOP_EV_NFT_CHAIN, SKBTOP_F_EXIT, (__s32)ret);
+}
+
+SEC("kprobe/nft_do_chain")
+int BPF_KPROBE(nft_chain_entry, const struct nft_pktinfo *pkt, const struct nft_chain *chain)
+{
+	nft__chain_enter(pkt, chain);
 	return 0;
 }
 
 SEC("kretprobe/nft_do_chain")
 int BPF_KRETPROBE(nft_chain_exit, unsigned int ret)
 {
-	struct nft_stack *st = nft__stack();
-	struct nft_frame *f;
-	__u32 d;
+	nft__chain_return(ret);
+	return 0;
+}
 
-	if (!st || !st->depth)
-		return 0;
-	d = --st->depth;
-	if (d >= NFT_MAX_DEPTH)
-		return 0;
-	f = &st->f[d & (NFT_MAX_DEPTH - 1)];
-	/* A chain that dropped on 6.7+ freed the skb inside: its exit was reported at the free. */
-	if (!f->tracked || f->exit_done || !skbtop__tracked(f->skb))
-		return 0;
-	nft__emit(&f->ev, SKBTOP_EV_NFT_CHAIN, SKBTOP_F_EXIT, (__s32)ret);
+/*
+ * The same by BPF trampolines, where user space finds them cheaper (cmd_trace.c): a kprobe and a
+ * kretprobe run at every call of nft_do_chain, at every base chain a packet crosses, followed or
+ * not.
+ */
+SEC("fentry/nft_do_chain")
+int BPF_PROG(nft_chain_fentry)
+{
+	nft__chain_enter(NFT_ARG(0), NFT_ARG(1));
+	return 0;
+}
+
+SEC("fexit/nft_do_chain")
+int BPF_PROG(nft_chain_fexit)
+{
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	nft__chain_return((unsigned int)ret);
 	return 0;
 }
 
@@ -231,22 +292,37 @@ static __always_inline const struct nft_chain *nft__rule_chain(const struct nft_
 }
 
 /*
- * One rule (or policy) event for the innermost followed frame. The handle is reported exactly
- * when the kernel's own trace would (nf_trace_fill_rule_info): not for an end marker, not for the
- * implicit return of a chain that ran out of rules.
+ * The innermost frame when its skb is followed, asked before anything of the call is read: with
+ * the trace key on, __nft_trace_packet runs at every rule that decides, for every packet. While no
+ * frame is kept (no skb followed), one load.
  */
-static __always_inline void nft__rule_event(struct sk_buff *skb, const struct nft_chain *chain,
+static __always_inline struct nft_frame *nft__followed(void)
+{
+	struct nft_frame *f;
+
+	if (skbtop__gauge_none(SKBTOP_GAUGE_NFT_FRAMES))
+		return NULL;
+	f = nft__top(nft__stack());
+	return f && f->tracked ? f : NULL;
+}
+
+/*
+ * One rule (or policy) event for f, the innermost followed frame, when it is skb's. The handle is
+ * reported exactly when the kernel's own trace would (nf_trace_fill_rule_info): not for an end
+ * marker, not for the implicit return of a chain that ran out of rules.
+ */
+static __always_inline void nft__rule_event(struct nft_frame *f, struct sk_buff *skb,
+					    const struct nft_chain *chain,
 					    const struct nft_rule_dp *rule,
 					    const struct nft_verdict *verdict, int type)
 {
-	struct nft_frame *f = nft__top(nft__stack());
 	struct skbtop_nft_event *e;
 	const struct nft_chain *target;
 	__u64 hdr = 0;
 	__u32 flags = 0;
 	__s32 code;
 
-	if (!f || !f->tracked || f->skb != (__u64)(unsigned long)skb)
+	if (f->skb != (__u64)(unsigned long)skb)
 		return;
 	e = skbtop__reserve(sizeof(*e));
 	if (!e)
@@ -282,30 +358,69 @@ static __always_inline void nft__rule_event(struct sk_buff *skb, const struct nf
 }
 
 /* 6.4 and later: (pkt, verdict, rule, info, type). */
-SEC("kprobe/__nft_trace_packet")
-int BPF_KPROBE(nft_trace_packet, const struct nft_pktinfo *pkt, const struct nft_verdict *verdict,
-	       const struct nft_rule_dp *rule, struct nft_traceinfo *info, int type)
+static __always_inline void nft__trace_packet(const struct nft_pktinfo *pkt,
+					      const struct nft_verdict *verdict,
+					      const struct nft_rule_dp *rule,
+					      const struct nft_traceinfo *info, int type)
 {
+	struct nft_frame *f = nft__followed();
 	const struct nft_chain *chain = NULL;
 
+	if (!f)
+		return;
 	if (rule)
 		chain = nft__rule_chain(rule);
 	if (!chain)
 		chain = (const void *)BPF_CORE_READ(info, basechain) +
 			bpf_core_field_offset(struct nft_base_chain, chain);
-	nft__rule_event(BPF_CORE_READ(pkt, skb), chain, rule, verdict, type);
-	return 0;
+	nft__rule_event(f, BPF_CORE_READ(pkt, skb), chain, rule, verdict, type);
 }
 
 /* 6.1: (info, chain, type), the rest in info. */
+static __always_inline void nft__trace_packet_v61(const struct nft_traceinfo___v61 *info,
+						  const struct nft_chain *chain, int type)
+{
+	struct nft_frame *f = nft__followed();
+	const struct nft_pktinfo *pkt;
+
+	if (!f)
+		return;
+	pkt = BPF_CORE_READ(info, pkt);
+	nft__rule_event(f, BPF_CORE_READ(pkt, skb), chain, BPF_CORE_READ(info, rule),
+			BPF_CORE_READ(info, verdict), type);
+}
+
+SEC("kprobe/__nft_trace_packet")
+int BPF_KPROBE(nft_trace_packet, const struct nft_pktinfo *pkt, const struct nft_verdict *verdict,
+	       const struct nft_rule_dp *rule, struct nft_traceinfo *info, int type)
+{
+	nft__trace_packet(pkt, verdict, rule, info, type);
+	return 0;
+}
+
 SEC("kprobe/__nft_trace_packet")
 int BPF_KPROBE(nft_trace_packet_v61, struct nft_traceinfo___v61 *info,
 	       const struct nft_chain *chain, int type)
 {
-	const struct nft_pktinfo *pkt = BPF_CORE_READ(info, pkt);
+	nft__trace_packet_v61(info, chain, type);
+	return 0;
+}
 
-	nft__rule_event(BPF_CORE_READ(pkt, skb), chain, BPF_CORE_READ(info, rule),
-			BPF_CORE_READ(info, verdict), type);
+/*
+ * The same by BPF trampolines, where user space finds them cheaper (cmd_trace.c): with the trace
+ * key on, __nft_trace_packet runs at every rule that decides, for every packet.
+ */
+SEC("fentry/__nft_trace_packet")
+int BPF_PROG(nft_trace_packet_fentry)
+{
+	nft__trace_packet(NFT_ARG(0), NFT_ARG(1), NFT_ARG(2), NFT_ARG(3), (int)nft__arg(ctx, 4));
+	return 0;
+}
+
+SEC("fentry/__nft_trace_packet")
+int BPF_PROG(nft_trace_packet_v61_fentry)
+{
+	nft__trace_packet_v61(NFT_ARG(0), NFT_ARG(1), (int)nft__arg(ctx, 2));
 	return 0;
 }
 
@@ -344,10 +459,9 @@ static __always_inline __u64 nft__find_rule(const struct nft_chain *chain, __u64
  * rule is found by walking the chain being evaluated; which chain that is comes from the jumps
  * seen so far, and an implicit return (unseen) is recovered by searching the callers' chains.
  */
-SEC("kprobe/nft_immediate_eval")
-int BPF_KPROBE(nft_immediate, const struct nft_expr *expr, struct nft_regs *regs)
+static __always_inline void nft__immediate(const struct nft_expr *expr)
 {
-	struct nft_frame *f = nft__top(nft__stack());
+	struct nft_frame *f = nft__followed();
 	const struct nft_immediate_expr *priv;
 	const struct nft_chain *chain = NULL, *target;
 	struct skbtop_nft_event *e;
@@ -355,11 +469,11 @@ int BPF_KPROBE(nft_immediate, const struct nft_expr *expr, struct nft_regs *regs
 	__s32 code;
 	int n;
 
-	if (!f || !f->tracked)
-		return 0;
+	if (!f)
+		return;
 	priv = (const void *)expr + bpf_core_field_offset(struct nft_expr, data);
 	if (BPF_CORE_READ(priv, dreg) != NFT_REG_VERDICT)
-		return 0;
+		return;
 	code = BPF_CORE_READ(priv, data.verdict.code);
 	n = f->n_chains;
 	for (int i = 0; i < NFT_MAX_CHAINS; i++) {
@@ -372,7 +486,7 @@ int BPF_KPROBE(nft_immediate, const struct nft_expr *expr, struct nft_regs *regs
 		n--;
 	}
 	if (!handle)
-		return 0;
+		return;
 	f->n_chains = n;
 	target = BPF_CORE_READ(priv, data.verdict.chain);
 	if (code == NFT_JUMP_V && n < NFT_MAX_CHAINS)
@@ -385,7 +499,7 @@ int BPF_KPROBE(nft_immediate, const struct nft_expr *expr, struct nft_regs *regs
 
 	e = skbtop__reserve(sizeof(*e));
 	if (!e)
-		return 0;
+		return;
 	__builtin_memcpy(e, &f->ev, sizeof(*e));
 	e->ev.hdr.type = SKBTOP_EV_NFT_RULE;
 	e->ev.hdr.flags = (f->ev.ev.hdr.flags & SKBTOP_F_TUPLE_CACHED) | SKBTOP_F_PARTIAL;
@@ -400,6 +514,19 @@ int BPF_KPROBE(nft_immediate, const struct nft_expr *expr, struct nft_regs *regs
 		bpf_probe_read_kernel_str(e->target, sizeof(e->target),
 					  BPF_CORE_READ(target, name));
 	skbtop__submit(e);
+}
+
+SEC("kprobe/nft_immediate_eval")
+int BPF_KPROBE(nft_immediate, const struct nft_expr *expr)
+{
+	nft__immediate(expr);
+	return 0;
+}
+
+SEC("fentry/nft_immediate_eval")
+int BPF_PROG(nft_immediate_fentry)
+{
+	nft__immediate(NFT_ARG(0));
 	return 0;
 }
 
@@ -443,31 +570,52 @@ static __always_inline void nf__hook_event(const struct nf_hook_frame *f, __u32 
  * the event carries it as a netfilter verdict (drops with their errno) so one decoder serves all.
  * A drop frees the skb before the return: it was reported at the free, in its journey.
  */
-SEC("kretprobe/nf_hook_slow")
-int BPF_KRETPROBE(nf_hook_exit, int ret)
+static __always_inline void nf__hook_return(int ret)
 {
 	struct nf_hook_stack *st;
 	struct nf_hook_frame *f;
 	__u32 d;
 
 	if (skbtop__gauge_none(SKBTOP_GAUGE_HOOK_FRAMES))
-		return 0;
+		return;
 	st = nf_hook__stack(false);
 	if (!st || !st->depth)
-		return 0;
+		return;
 	d = --st->depth;
 	skbtop__gauge_add(SKBTOP_GAUGE_HOOK_FRAMES, -1);
 	if (d >= NF_HOOK_MAX_DEPTH)
-		return 0;
+		return;
 	f = &st->f[d & (NF_HOOK_MAX_DEPTH - 1)];
 	if (!f->tracked || f->done || !skbtop__tracked(f->skb))
-		return 0;
+		return;
 	if (ret == 1)
 		nf__hook_event(f, d, NF_ACCEPT_V, 0);
 	else if (ret == 0)
 		nf__hook_event(f, d, NF_STOLEN_V, 0);
 	else
 		nf__hook_event(f, d, ((-ret) << 16) | NF_DROP_V, 0);
+}
+
+SEC("kretprobe/nf_hook_slow")
+int BPF_KRETPROBE(nf_hook_exit, int ret)
+{
+	nf__hook_return(ret);
+	return 0;
+}
+
+/*
+ * The same return by a BPF trampoline, where user space finds it cheaper (cmd_trace.c): the
+ * kretprobe runs at every call of nf_hook_slow, packets followed or not, and in the 6.1 guest it
+ * cost 460 instructions a datagram more. The return value is asked for, so the count of the
+ * arguments before it does not matter.
+ */
+SEC("fexit/nf_hook_slow")
+int BPF_PROG(nf_hook_fexit)
+{
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	nf__hook_return((int)ret);
 	return 0;
 }
 
@@ -521,6 +669,9 @@ int nft_bracket_prog(struct bpf_nf_ctx *ctx)
 	struct skbtop_track *trk;
 	__u64 key;
 
+	/* Every packet of the hook passes here: while none is followed, one load. */
+	if (skbtop__none_live())
+		return NF_ACCEPT_V;
 	/* As in nft_kfree_skb: the typed skb's address as a number. */
 	if (bpf_probe_read_kernel(&key, sizeof(key), &ctx->skb))
 		return NF_ACCEPT_V;

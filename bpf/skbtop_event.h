@@ -228,6 +228,7 @@ enum skbtop_gauge {
 	SKBTOP_GAUGE_ENTRIES,	  /* entries in the tracking table, ended or not (or more) */
 	SKBTOP_GAUGE_HOOK_FRAMES, /* nf_hook_slow frames on all tasks' stacks (nf_hook.bpf.h) */
 	SKBTOP_GAUGE_HOOK_EXITS,  /* 1: nf_hook_slow's return is probed (user space sets it) */
+	SKBTOP_GAUGE_NFT_FRAMES,  /* nft_do_chain frames on all tasks' stacks (nft.bpf.c) */
 	SKBTOP_GAUGE_MAX,
 };
 

@@ -195,6 +195,17 @@ static struct bpf_link *attach_kprobe(struct bpf_program *prog, const char *func
 	return link;
 }
 
+/* prog's fentry or fexit, on the function its section names. */
+static struct bpf_link *attach_trampoline(struct bpf_program *prog)
+{
+	struct bpf_link *link = bpf_program__attach(prog);
+
+	if (!link)
+		p_warn("nft: could not attach %s: %s", bpf_program__section_name(prog),
+		       strerror(errno));
+	return link;
+}
+
 /* The kprobe path (6.1/6.12 guests and any kernel with kprobes). */
 static void start_kprobes(struct nft_loader *l)
 {
@@ -211,6 +222,9 @@ static void start_kprobes(struct nft_loader *l)
 				      nft_loader_kprobed[NFT_KP_HOOK_SLOW],
 				      nft_loader_kprobed[NFT_KP_TRACE_PACKET] };
 	char sym[N_SYMS][NFT_KSYM_LEN];
+	bool chain_tramp, hook_fexit, rule_tramp;
+	const __typeof__(((struct nft_bpf *)0)->progs) *s; /* the skeleton's programs */
+	struct bpf_program *p;
 	int params;
 
 	if (mode == NFT_RULES_TRACE_KEY) {
@@ -243,24 +257,40 @@ static void start_kprobes(struct nft_loader *l)
 		add_status(l, "nft object could not be opened");
 		return;
 	}
+	s = &l->skel->progs;
 	l->skel->rodata->nft_func_base = l->func_base;
-	bpf_program__set_autoload(l->skel->progs.nft_bracket_prog, false);
-	bpf_program__set_autoload(l->skel->progs.nft_trace_packet, false);
-	bpf_program__set_autoload(l->skel->progs.nft_trace_packet_v61, false);
-	bpf_program__set_autoload(l->skel->progs.nft_immediate, false);
+	/* A trampoline needs the function's BTF: nf_tables' own where it is a module. */
+	chain_tramp = l->o.trampolines && nft_loader__btf_params(mod, funcs[DO_CHAIN]) == 2;
+	hook_fexit = l->o.trampolines && nft_loader__btf_params(NULL, funcs[HOOK_SLOW]) >= 0;
+	rule_tramp = l->o.trampolines && nft_loader__btf_params(mod, funcs[RULE_FUNC]) >= 0;
 	if (mode == NFT_RULES_TRACE_KEY) {
-		params = nft_loader__btf_params(mod, "__nft_trace_packet");
+		params = nft_loader__btf_params(mod, funcs[RULE_FUNC]);
 		if (params == 5)
-			rule_prog = l->skel->progs.nft_trace_packet;
+			rule_prog = rule_tramp ? s->nft_trace_packet_fentry : s->nft_trace_packet;
 		else if (params == 3)
-			rule_prog = l->skel->progs.nft_trace_packet_v61;
+			rule_prog = rule_tramp ? s->nft_trace_packet_v61_fentry
+					       : s->nft_trace_packet_v61;
 		else
 			add_status(l, "__nft_trace_packet has no known signature in BTF: no rules");
 	} else if (mode == NFT_RULES_IMMEDIATE) {
-		rule_prog = l->skel->progs.nft_immediate;
+		rule_prog = rule_tramp ? s->nft_immediate_fentry : s->nft_immediate;
 	}
-	if (rule_prog)
-		bpf_program__set_autoload(rule_prog, true);
+	/* Each probe has a kprobe program and a trampoline's: the chosen ones load. */
+	struct bpf_program *chosen[] = {
+		rule_prog,
+		s->nft_kfree_skb,
+		l->o.hook_frames_kept ? NULL : s->nf_hook_entry,
+		chain_tramp ? s->nft_chain_fentry : s->nft_chain_entry,
+		chain_tramp ? s->nft_chain_fexit : s->nft_chain_exit,
+		hook_fexit ? s->nf_hook_fexit : s->nf_hook_exit,
+	};
+	bpf_object__for_each_program(p, l->skel->obj)
+	{
+		bpf_program__set_autoload(p, false);
+	}
+	for (size_t i = 0; i < sizeof(chosen) / sizeof(chosen[0]); i++)
+		if (chosen[i])
+			bpf_program__set_autoload(chosen[i], true);
 	l->mode = rule_prog ? mode : NFT_RULES_OFF;
 	if (nft_bpf__load(l->skel)) {
 		add_status(l, "nft programs failed to load: %s", strerror(errno));
@@ -270,23 +300,36 @@ static void start_kprobes(struct nft_loader *l)
 	}
 	/* Before the main object attaches its kfree_skb: a chain's drop is reported first. */
 	l->links[KP_KFREE] = bpf_program__attach(l->skel->progs.nft_kfree_skb);
-	l->links[KP_ENTRY] = attach_kprobe(l->skel->progs.nft_chain_entry, funcs[DO_CHAIN],
-					   sym[DO_CHAIN], false);
-	l->links[KP_EXIT] =
-		attach_kprobe(l->skel->progs.nft_chain_exit, funcs[DO_CHAIN], sym[DO_CHAIN], true);
+	if (chain_tramp) {
+		l->links[KP_ENTRY] = attach_trampoline(l->skel->progs.nft_chain_fentry);
+		l->links[KP_EXIT] = attach_trampoline(l->skel->progs.nft_chain_fexit);
+	} else {
+		l->links[KP_ENTRY] = attach_kprobe(l->skel->progs.nft_chain_entry, funcs[DO_CHAIN],
+						   sym[DO_CHAIN], false);
+		l->links[KP_EXIT] = attach_kprobe(l->skel->progs.nft_chain_exit, funcs[DO_CHAIN],
+						  sym[DO_CHAIN], true);
+	}
 	/* The main object's program on nf_hook_slow keeps the frames, where it has one. */
 	if (!l->o.hook_frames_kept)
 		l->links[KP_HOOK_ENTRY] = attach_kprobe(l->skel->progs.nf_hook_entry,
 							funcs[HOOK_SLOW], sym[HOOK_SLOW], false);
-	l->links[KP_HOOK_EXIT] =
-		attach_kprobe(l->skel->progs.nf_hook_exit, funcs[HOOK_SLOW], sym[HOOK_SLOW], true);
-	if (rule_prog)
+	if (hook_fexit)
+		l->links[KP_HOOK_EXIT] = attach_trampoline(l->skel->progs.nf_hook_fexit);
+	else
+		l->links[KP_HOOK_EXIT] = attach_kprobe(l->skel->progs.nf_hook_exit,
+						       funcs[HOOK_SLOW], sym[HOOK_SLOW], true);
+	if (l->links[KP_HOOK_EXIT])
+		p_debug("nft: nf_hook_slow's return probed by %s",
+			hook_fexit ? "fexit (a BPF trampoline)" : "kretprobe");
+	if (rule_prog && rule_tramp)
+		l->links[KP_RULE] = attach_trampoline(rule_prog);
+	else if (rule_prog)
 		l->links[KP_RULE] =
 			attach_kprobe(rule_prog, funcs[RULE_FUNC], sym[RULE_FUNC], false);
 	if (!l->links[KP_ENTRY] || !l->links[KP_EXIT])
 		add_status(l, "nft_do_chain could not be probed: no chain level");
 	else
-		add_status(l, "nft chains: kprobe");
+		add_status(l, "nft chains: %s", chain_tramp ? "fentry" : "kprobe");
 	if (rule_prog && l->links[KP_RULE])
 		add_status(l, "rules: %s",
 			   mode == NFT_RULES_IMMEDIATE

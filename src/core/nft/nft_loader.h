@@ -25,7 +25,11 @@ struct ksyms;
 
 struct nft_loader_opts {
 	enum nft_rules_mode rules;
-	bool kprobes;	    /* the chosen backend can attach kprobes */
+	bool kprobes; /* the chosen backend can attach kprobes */
+	/* The probes on nft_do_chain, on the rule level's function and on nf_hook_slow's return
+	 * by BPF trampolines (fentry, fexit), not kprobes: the kernel attaches them, and they cost
+	 * it less there */
+	bool trampolines;
 	bool netlink_trace; /* rules from the kernel's netlink trace (nft_nltrace.h) */
 	/* The main object keeps nf_hook_slow's frames (loader__keeps_hook_frames): no entry probe
 	 */

@@ -84,6 +84,15 @@ check_kmulti_table() {
 		test "${placed:-0}" -gt 100 -a $((${placed:-0} * 100)) -ge $((${total:-1} * 98))
 }
 
+# check_hook_return HOW: nf_hook_slow's return is probed by HOW (fexit or kretprobe), whichever
+# costs the kernel less: fexit where it has no kprobe.multi (6.1), a kretprobe where it has (its
+# returns are cheaper there). try_backend checks that the verdicts arrive either way.
+check_hook_return() {
+	skbtop --stream --max-functions 20 --duration 1 -vv >/dev/null 2>"$TRACE_DIR/hr.err"
+	check "nf_hook_slow's return is probed by $1 on $VM_KERNEL ($(sed -n "s/^skbtop: debug: nft: nf_hook_slow's return probed by //p" "$TRACE_DIR/hr.err"))" \
+		grep -q "^skbtop: debug: nft: nf_hook_slow's return probed by $1" "$TRACE_DIR/hr.err"
+}
+
 # check_one_ftrace_user FUNC: on kprobe.multi a function the nftables object kprobes too gets a
 # kprobe from the main object, so that ftrace calls it through the kprobes' one user rather than
 # through its list of every user (the fprobe of each link and the kprobes').
@@ -126,11 +135,13 @@ case $VM_KERNEL in
 	check "--backend kprobe-multi on 6.1 fails (status $rc) saying the kernel lacks it: $(cat "$TRACE_DIR/km.err")" \
 		sh -c "[ $rc -eq 1 ] && grep -q '^skbtop: --backend kprobe.multi: kernel has no kprobe.multi' '$TRACE_DIR/km.err'"
 	try_backend kprobe
+	check_hook_return fexit
 	;;
 *)
 	try_backend kprobe-multi
 	check_kmulti_table
 	try_backend kprobe
+	check_hook_return kretprobe
 	;;
 esac
 
