@@ -5,15 +5,17 @@
 # --empty-probes: the same hooks (backend, functions, tracepoints) with programs that return at once.
 #   host (tracepoints): floor, a filter that matches nothing ('udp port 1'), every packet of the
 #     namespace followed (--stream to /dev/null, the same with -w FILE capturing each datagram's bytes
-#     twice, and the screen in a 120x36 tmux), and bpftrace as a
+#     twice, and the screen in a 120x36 tmux), untraced, floor and no match again while the namespace
+#     holds a small firewall's ruleset (2 chains of 5 rules: nftables' probes run on every packet
+#     that crosses them), and bpftrace as a
 #     peer (counting on 6 net/skb tracepoints, counting on skbtop's tracepoints as the kernel lists
 #     them, printing a line per event on the 6); then, in separate runs with the kernel's BPF
 #     statistics (kernel.bpf_stats_enabled, restored after), run_time_ns / run_cnt of skbtop's
 #     programs per case beside the floor's, and the events accounting of a followed flood.
 #   QEMU guests, one after the other (kprobe.multi on 6.12, kprobe on 6.1, default functions): floor,
-#     no match, every packet, and every packet with -n 50; then the same hooks through the fentry
-#     backend, with its own floor (floor, no match, every packet); then the BPF statistics of each
-#     backend's cases beside its floor. Emulated: compare ratios, not rates.
+#     no match, every packet, and every packet with -n 50, and the ruleset's cases; then the same
+#     hooks through the fentry backend, with its own floor (floor, no match, every packet); then the
+#     BPF statistics of each backend's cases beside its floor. Emulated: compare ratios, not rates.
 # Other skbtop processes on a shared machine skew a flood: each flood waits (QUIET_WAIT s) for them to
 # end, those they overlapped anyway are marked '*', and the medians keep to the rounds without any
 # when at least half are.
@@ -215,18 +217,45 @@ declare -A label=(
 # The six tracepoints every loopback datagram crosses that a user of bpftrace would pick first.
 TP6="net:net_dev_queue net:net_dev_xmit net:netif_rx net:netif_receive_skb skb:kfree_skb skb:consume_skb"
 
-# A case CASE@BACKEND is CASE through skbtop --backend BACKEND, beside its own floor, floor@BACKEND.
+# A case CASE@BACKEND is CASE through skbtop --backend BACKEND, beside its own floor, floor@BACKEND;
+# CASE@rules is CASE while $NS_A holds a small firewall's ruleset (ruleset), beside floor@rules.
 base() { echo "${1%@*}"; }
 floor_of() { echo "floor${1#"${1%@*}"}"; }
 case_label() {
 	local b=${1#"${1%@*}"}
+	[ "$b" = @rules ] && b=@ruleset
 	echo "${label[$(base "$1")]}${b:+ [${b#@}]}"
+}
+
+# ruleset add|delete: a host firewall's input and output chains in $NS_A, whose rules the flood's
+# datagrams and ICMP errors all cross without matching (policy accept), or none. With kprobes
+# skbtop probes nft_do_chain and, with the trace key on, every rule that decides; without, it
+# brackets the base chains with netfilter programs.
+ruleset() {
+	if [ "$1" = delete ]; then
+		ip netns exec "$NS_A" nft delete table inet skbtop_cost 2>/dev/null
+		return 0
+	fi
+	ip netns exec "$NS_A" nft list table inet skbtop_cost >/dev/null 2>&1 && return 0
+	command -v nft >/dev/null || { echo "cost [$where]: no nft for the ruleset cases"; return 1; }
+	local c rules
+	for c in input output; do
+		rules+="chain $c { type filter hook $c priority 0; policy accept;
+			tcp dport { 22, 80, 443 } accept; udp dport 53 accept; ip saddr 192.0.2.0/24 drop;
+			meta mark 0x7 drop; counter; }"$'\n'
+	done
+	ip netns exec "$NS_A" nft -f - <<<"table inet skbtop_cost { $rules }"
 }
 
 # case_start CASE: starts the tracer of CASE and waits until it is attached.
 case_start() {
 	local be=()
-	[[ $1 == *@* ]] && be=(--backend "${1#*@}")
+	if [[ $1 == *@rules ]]; then
+		ruleset add || return 1
+	else
+		ruleset delete
+		[[ $1 == *@* ]] && be=(--backend "${1#*@}")
+	fi
 	case $(base "$1") in
 	untraced) ;;
 	floor) skbtop_start --stream --empty-probes "${be[@]}" ;;
@@ -269,7 +298,11 @@ if [ "$FENTRY" != 0 ]; then
 fi
 flood "$((PACKETS / 10))" >/dev/null
 
-cases="untraced floor no-match every capture"
+cases="untraced floor no-match every capture untraced@rules floor@rules no-match@rules"
+command -v nft >/dev/null || {
+	echo "cost [$where]: no nft, no ruleset cases (make bench-deps)"
+	cases="untraced floor no-match every capture"
+}
 if [ "$where" = host ]; then
 	if command -v tmux >/dev/null; then cases+=" screen"; else echo "cost [$where]: no tmux, no screen case"; fi
 	if command -v bpftrace >/dev/null && command -v bpftool >/dev/null && command -v jq >/dev/null &&
@@ -354,6 +387,7 @@ sysctl -qw kernel.bpf_stats_enabled=1
 declare -A st
 # "every" last: the events accounting below is its run's.
 stat_cases="floor no-match capture every"
+[[ $cases == *@rules* ]] && stat_cases="floor@rules no-match@rules $stat_cases"
 [ "$where" != host ] && [ "$FENTRY" != 0 ] &&
 	stat_cases="floor@fentry no-match@fentry every@fentry $stat_cases"
 for r in $(seq "$STATS_ROUNDS"); do
