@@ -195,11 +195,16 @@ static struct bpf_link *attach_kprobe(struct bpf_program *prog, const char *func
 	return link;
 }
 
-/* prog's fentry or fexit, on the function its section names. */
-static struct bpf_link *attach_trampoline(struct bpf_program *prog)
+/* prog on func: a kprobe (a kretprobe with ret), or with tramp the fentry or fexit its section
+ * names. */
+static struct bpf_link *attach_probe(struct bpf_program *prog, bool tramp, const char *func,
+				     const char *sym, bool ret)
 {
-	struct bpf_link *link = bpf_program__attach(prog);
+	struct bpf_link *link;
 
+	if (!tramp)
+		return attach_kprobe(prog, func, sym, ret);
+	link = bpf_program__attach(prog);
 	if (!link)
 		p_warn("nft: could not attach %s: %s", bpf_program__section_name(prog),
 		       strerror(errno));
@@ -224,7 +229,7 @@ static void start_kprobes(struct nft_loader *l)
 	char sym[N_SYMS][NFT_KSYM_LEN];
 	bool chain_tramp, hook_fexit, rule_tramp;
 	const __typeof__(((struct nft_bpf *)0)->progs) *s; /* the skeleton's programs */
-	struct bpf_program *p;
+	struct bpf_program *p, *chain_in, *chain_out, *hook_out;
 	int params;
 
 	if (mode == NFT_RULES_TRACE_KEY) {
@@ -276,13 +281,12 @@ static void start_kprobes(struct nft_loader *l)
 		rule_prog = rule_tramp ? s->nft_immediate_fentry : s->nft_immediate;
 	}
 	/* Each probe has a kprobe program and a trampoline's: the chosen ones load. */
+	chain_in = chain_tramp ? s->nft_chain_fentry : s->nft_chain_entry;
+	chain_out = chain_tramp ? s->nft_chain_fexit : s->nft_chain_exit;
+	hook_out = hook_fexit ? s->nf_hook_fexit : s->nf_hook_exit;
 	struct bpf_program *chosen[] = {
-		rule_prog,
-		s->nft_kfree_skb,
-		l->o.hook_frames_kept ? NULL : s->nf_hook_entry,
-		chain_tramp ? s->nft_chain_fentry : s->nft_chain_entry,
-		chain_tramp ? s->nft_chain_fexit : s->nft_chain_exit,
-		hook_fexit ? s->nf_hook_fexit : s->nf_hook_exit,
+		rule_prog, s->nft_kfree_skb, chain_in,
+		chain_out, hook_out,	     l->o.hook_frames_kept ? NULL : s->nf_hook_entry
 	};
 	bpf_object__for_each_program(p, l->skel->obj)
 	{
@@ -299,33 +303,23 @@ static void start_kprobes(struct nft_loader *l)
 		return;
 	}
 	/* Before the main object attaches its kfree_skb: a chain's drop is reported first. */
-	l->links[KP_KFREE] = bpf_program__attach(l->skel->progs.nft_kfree_skb);
-	if (chain_tramp) {
-		l->links[KP_ENTRY] = attach_trampoline(l->skel->progs.nft_chain_fentry);
-		l->links[KP_EXIT] = attach_trampoline(l->skel->progs.nft_chain_fexit);
-	} else {
-		l->links[KP_ENTRY] = attach_kprobe(l->skel->progs.nft_chain_entry, funcs[DO_CHAIN],
-						   sym[DO_CHAIN], false);
-		l->links[KP_EXIT] = attach_kprobe(l->skel->progs.nft_chain_exit, funcs[DO_CHAIN],
-						  sym[DO_CHAIN], true);
-	}
+	l->links[KP_KFREE] = bpf_program__attach(s->nft_kfree_skb);
+	l->links[KP_ENTRY] =
+		attach_probe(chain_in, chain_tramp, funcs[DO_CHAIN], sym[DO_CHAIN], false);
+	l->links[KP_EXIT] =
+		attach_probe(chain_out, chain_tramp, funcs[DO_CHAIN], sym[DO_CHAIN], true);
 	/* The main object's program on nf_hook_slow keeps the frames, where it has one. */
 	if (!l->o.hook_frames_kept)
-		l->links[KP_HOOK_ENTRY] = attach_kprobe(l->skel->progs.nf_hook_entry,
-							funcs[HOOK_SLOW], sym[HOOK_SLOW], false);
-	if (hook_fexit)
-		l->links[KP_HOOK_EXIT] = attach_trampoline(l->skel->progs.nf_hook_fexit);
-	else
-		l->links[KP_HOOK_EXIT] = attach_kprobe(l->skel->progs.nf_hook_exit,
-						       funcs[HOOK_SLOW], sym[HOOK_SLOW], true);
+		l->links[KP_HOOK_ENTRY] =
+			attach_kprobe(s->nf_hook_entry, funcs[HOOK_SLOW], sym[HOOK_SLOW], false);
+	l->links[KP_HOOK_EXIT] =
+		attach_probe(hook_out, hook_fexit, funcs[HOOK_SLOW], sym[HOOK_SLOW], true);
 	if (l->links[KP_HOOK_EXIT])
 		p_debug("nft: nf_hook_slow's return probed by %s",
 			hook_fexit ? "fexit (a BPF trampoline)" : "kretprobe");
-	if (rule_prog && rule_tramp)
-		l->links[KP_RULE] = attach_trampoline(rule_prog);
-	else if (rule_prog)
-		l->links[KP_RULE] =
-			attach_kprobe(rule_prog, funcs[RULE_FUNC], sym[RULE_FUNC], false);
+	if (rule_prog)
+		l->links[KP_RULE] = attach_probe(rule_prog, rule_tramp, funcs[RULE_FUNC],
+						 sym[RULE_FUNC], false);
 	if (!l->links[KP_ENTRY] || !l->links[KP_EXIT])
 		add_status(l, "nft_do_chain could not be probed: no chain level");
 	else
