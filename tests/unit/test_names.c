@@ -325,7 +325,7 @@ static void test_rule_text_table_and_callback(void **state)
 
 static void test_symbols(void **state)
 {
-	char path[] = "/tmp/skbtop-kallsyms-XXXXXX", buf[128];
+	char path[] = "/tmp/skbtop-kallsyms-XXXXXX", buf[128], small[6];
 	struct names *n = names__new();
 	int fd = mkstemp(path);
 	FILE *f;
@@ -348,6 +348,15 @@ static void test_symbols(void **state)
 	assert_string_equal(names__sym(n, 0x10, buf, sizeof(buf)), "0x10");
 	assert_int_equal(names__add_sym(n, 0x10, "saved_location+0x5"), 0);
 	assert_string_equal(names__sym(n, 0x10, buf, sizeof(buf)), "saved_location+0x5");
+	assert_string_equal(names__sym(n, 0xffffffff81000210ull, small, sizeof(small)), "udp_r");
+	/* A location's text is kept between calls, until the symbols are read again. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "ffffffff81000200 T udp_queue_rcv\n");
+	fclose(f);
+	assert_int_equal(names__load_kallsyms(n, path), 0);
+	assert_string_equal(names__sym(n, 0xffffffff81000210ull, buf, sizeof(buf)),
+			    "udp_queue_rcv+0x10");
 	assert_int_equal(names__load_kallsyms(n, "/nonexistent/kallsyms"), -1);
 	unlink(path);
 	names__free(n);

@@ -28,6 +28,7 @@
 #define IF_RETRY_NS	 2000000000ull /* an interface may appear after we first asked */
 #define IF_SWEEP_MIN	 4096	       /* interface slots held before gone namespaces are swept */
 #define MAX_WARM	 256	       /* namespaces whose interfaces are read at the start */
+#define SYMS_KEPT	 64	       /* code addresses whose text is kept (drop locations) */
 
 #define TP_NAME(cat, tp, id, type, skb_arg) [SKBTOP_TP_##id] = #cat ":" #tp,
 static const char *const tp_names[SKBTOP_TP_COUNT] = { SKBTOP_TRACEPOINTS(TP_NAME) };
@@ -110,6 +111,15 @@ struct names {
 	struct ksym *exact;	/* replay: symbols the file carried */
 	size_t n_exact, cap_exact;
 	struct strmap exact_by_addr; /* hex address -> index in exact */
+	/*
+	 * The text of recent code addresses, by address: a flood of drops repeats a few locations,
+	 * and each would cost a lookup by name and a search of the symbols. Emptied whenever the
+	 * symbols they were read from change.
+	 */
+	struct {
+		uint64_t addr; /* 0: empty */
+		char text[160];
+	} syms_kept[SYMS_KEPT];
 
 	names_rule_text_fn rule_fn;
 	void *rule_ctx;
@@ -839,10 +849,17 @@ const char *names__ifname(struct names *n, uint32_t netns, uint32_t ifindex)
 
 /* ---- kernel symbols ---- */
 
+static void forget_syms(struct names *n)
+{
+	for (size_t i = 0; i < SYMS_KEPT; i++)
+		n->syms_kept[i].addr = 0;
+}
+
 void names__read_kallsyms(struct names *n)
 {
 	if (n->offline)
 		return;
+	forget_syms(n);
 	ksyms__free(n->kallsyms);
 	n->kallsyms = ksyms__read("/proc/kallsyms");
 }
@@ -863,6 +880,7 @@ int names__load_kallsyms(struct names *n, const char *path)
 	const char *p = path ? path : "/proc/kallsyms";
 	int err;
 
+	forget_syms(n);
 	ksyms__free(n->kallsyms);
 	n->kallsyms = ksyms__read(p);
 	if (!n->kallsyms) {
@@ -894,6 +912,7 @@ int names__add_sym(struct names *n, uint64_t addr, const char *sym)
 	addr_key(key, sizeof(key), addr);
 	if (!strmap__get(&n->exact_by_addr, key, &i))
 		return 0;
+	forget_syms(n);
 	if (grow(&n->exact, &n->cap_exact, n->n_exact + 1, sizeof(struct ksym)))
 		return -ENOMEM;
 	n->exact[n->n_exact].addr = addr;
@@ -904,7 +923,7 @@ int names__add_sym(struct names *n, uint64_t addr, const char *sym)
 	return 0;
 }
 
-const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
+static void sym_text(struct names *n, uint64_t addr, char *buf, size_t len)
 {
 	const char *sym;
 	char key[24];
@@ -913,7 +932,7 @@ const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
 	addr_key(key, sizeof(key), addr);
 	if (!strmap__get(&n->exact_by_addr, key, &i)) {
 		snprintf(buf, len, "%s", n->exact[i].name);
-		return buf;
+		return;
 	}
 	/* Without kallsyms we print addresses: not an error worth reporting. */
 	if (addr && !n->kallsyms)
@@ -923,6 +942,19 @@ const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
 		snprintf(buf, len, "%s+0x%" PRIx64, sym, off);
 	else
 		snprintf(buf, len, "0x%" PRIx64, addr);
+}
+
+const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
+{
+	size_t k = (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 58) % SYMS_KEPT;
+
+	if (!len)
+		return buf;
+	if (!addr || n->syms_kept[k].addr != addr) {
+		sym_text(n, addr, n->syms_kept[k].text, sizeof(n->syms_kept[k].text));
+		n->syms_kept[k].addr = addr;
+	}
+	snprintf(buf, len, "%s", n->syms_kept[k].text);
 	return buf;
 }
 
