@@ -121,13 +121,13 @@ void printable__fprintf(FILE *f, const char *fmt, ...)
 		free(p);
 }
 
-char *printable__copy(char *buf, size_t len, const char *s)
+size_t printable__put(char *buf, size_t len, const char *s)
 {
 	const char *end = s + strlen(s);
 	size_t o = 0;
 
 	if (!len)
-		return buf;
+		return 0;
 	while (s < end) {
 		size_t n = printable_run(s, end), room = len - 1 - o;
 
@@ -153,5 +153,11 @@ char *printable__copy(char *buf, size_t len, const char *s)
 		s++;
 	}
 	buf[o] = '\0';
+	return o;
+}
+
+char *printable__copy(char *buf, size_t len, const char *s)
+{
+	printable__put(buf, len, s);
 	return buf;
 }

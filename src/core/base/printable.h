@@ -24,5 +24,7 @@ void printable__fprintf(FILE *f, const char *fmt, ...) __attribute__((format(pri
 
 /* s made printable into buf (truncated at a whole escape); returns buf. */
 char *printable__copy(char *buf, size_t len, const char *s);
+/* The same, returning the length written (buf[length] is its NUL). */
+size_t printable__put(char *buf, size_t len, const char *s);
 
 #endif /* SKBTOP_PRINTABLE_H */

@@ -200,12 +200,13 @@ static void text_nft(const struct stream *st, const struct ev_view *v, FILE *f)
 }
 
 /*
- * "  10.0.0.1:5353 → 10.0.0.2:53 udp", or "" without addresses. Formatting addresses is most of a
- * line's cost, and a few packets' lines come interleaved (a datagram and the ICMP error that
- * answers it, a request and its reply), so the text of the last few tuples is kept. The stream is
- * written by one thread; the text is ours, printable by construction.
+ * "  10.0.0.1:5353 → 10.0.0.2:53 udp", or "" without addresses, and its length in *len.
+ * Formatting addresses is most of a line's cost, and a few packets' lines come interleaved (a
+ * datagram and the ICMP error that answers it, a request and its reply), so the text of the last
+ * few tuples is kept. The stream is written by one thread; the text is ours, printable by
+ * construction.
  */
-static const char *text_tuple(const struct skbtop_tuple *t)
+static const char *text_tuple(const struct skbtop_tuple *t, size_t *len)
 {
 	enum {
 		KEPT = 4
@@ -213,27 +214,34 @@ static const char *text_tuple(const struct skbtop_tuple *t)
 	static __thread struct {
 		struct skbtop_tuple t;
 		bool set;
+		size_t len;
 		char text[2 * 64 + 32];
 	} kept[KEPT];
 	static __thread unsigned int next;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], a[64], b[64], pbuf[8];
 	char *text;
+	int n = 0;
 
 	for (int i = 0; i < KEPT; i++)
-		if (kept[i].set && !memcmp(&kept[i].t, t, sizeof(*t)))
+		if (kept[i].set && !memcmp(&kept[i].t, t, sizeof(*t))) {
+			*len = kept[i].len;
 			return kept[i].text;
+		}
 	kept[next].t = *t;
 	kept[next].set = true;
 	text = kept[next].text;
-	next = (next + 1) % KEPT;
 	text[0] = '\0';
 	tuple__addrs(t, src, dst, sizeof(src));
 	if (src[0]) {
 		endpoint(a, sizeof(a), t, src, t->sport);
 		endpoint(b, sizeof(b), t, dst, t->dport);
-		snprintf(text, sizeof(kept[0].text), "  %s → %s %s", a, b,
-			 proto__name(t->l4proto, pbuf, sizeof(pbuf)));
+		n = snprintf(text, sizeof(kept[0].text), "  %s → %s %s", a, b,
+			     proto__name(t->l4proto, pbuf, sizeof(pbuf)));
+		if (n < 0 || (size_t)n >= sizeof(kept[0].text))
+			n = (int)strlen(text);
 	}
+	*len = kept[next].len = (size_t)n;
+	next = (next + 1) % KEPT;
 	return text;
 }
 
@@ -260,13 +268,11 @@ static inline void line_mem(struct line *l, const char *s, size_t len)
 /* A string literal: its length known when compiled, its copy a store or two. */
 #define line_lit(l, s) line_mem((l), "" s, sizeof(s) - 1)
 
-/* s, then spaces up to width bytes (printf's "%-*s"). */
-static void line_pad(struct line *l, const char *s, size_t width)
+/* Spaces after what was appended from start on, up to width bytes (printf's "%-*s"). */
+static void line_fill(struct line *l, size_t start, size_t width)
 {
-	size_t len = strlen(s), room;
+	size_t len = l->n - start, room = sizeof(l->buf) - 1 - l->n;
 
-	line_mem(l, s, len);
-	room = sizeof(l->buf) - 1 - l->n;
 	if (width > len) {
 		width -= len;
 		if (width > room)
@@ -276,35 +282,68 @@ static void line_pad(struct line *l, const char *s, size_t width)
 	}
 }
 
+/* s, then spaces up to width bytes. */
+static void line_pad(struct line *l, const char *s, size_t width)
+{
+	size_t start = l->n;
+
+	line_mem(l, s, strlen(s));
+	line_fill(l, start, width);
+}
+
 static void line_str(struct line *l, const char *s)
 {
 	line_mem(l, s, strlen(s));
 }
 
+/*
+ * A name from outside (a kernel function, an interface, a drop reason, a symbol), made printable
+ * as it is copied: the rest of a line is ours, so only these bytes are looked at.
+ */
+static void line_name(struct line *l, const char *s)
+{
+	l->n += printable__put(l->buf + l->n, sizeof(l->buf) - l->n, s);
+}
+
+/* The same, then spaces up to width bytes. */
+static void line_name_pad(struct line *l, const char *s, size_t width)
+{
+	size_t start = l->n;
+
+	line_name(l, s);
+	line_fill(l, start, width);
+}
+
 /* v in decimal, right-aligned in width bytes (printf's "%*" PRIu64). */
 static void line_u64(struct line *l, uint64_t v, size_t width)
 {
-	char d[24], out[24 + 8];
-	size_t n = 0, pad;
+	char d[20 + 8], *end = d + sizeof(d), *p = end;
+	uint32_t w = (uint32_t)v;
 
-	do {
-		d[n++] = (char)('0' + v % 10);
+	/* Written from the last digit back; 32-bit division, cheaper, once the number fits. */
+	while (v > UINT32_MAX) {
+		*--p = (char)('0' + v % 10);
 		v /= 10;
-	} while (v);
-	pad = width > n && width - n < 8 ? width - n : 0;
-	memset(out, ' ', pad);
-	for (size_t i = 0; i < n; i++)
-		out[pad + i] = d[n - 1 - i];
-	line_mem(l, out, pad + n);
+		w = (uint32_t)v;
+	}
+	do {
+		*--p = (char)('0' + w % 10);
+		w /= 10;
+	} while (w);
+	while ((size_t)(end - p) < width && p > d)
+		*--p = ' ';
+	line_mem(l, p, (size_t)(end - p));
 }
 
-/* One event's line, built whole and made printable in one pass. */
+/* One event's line, built whole and written at once. */
 static void text_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
 {
 	const struct probe_info *p = names__probe(st->names, v->func_id);
 	const char *ifname = names__ifname(st->names, v->netns, v->ifindex);
 	struct line l;
 	char sym[160];
+	const char *tuple;
+	size_t tuple_len;
 	FILE *f = st->f;
 
 	l.n = 0;
@@ -315,19 +354,20 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 	line_lit(&l, " ");
 	line_pad(&l, family__name(v->tuple, v->l3proto), 4);
 	line_lit(&l, "  ");
-	line_pad(&l, p->name, 24);
-	line_str(&l, text_tuple(v->tuple));
+	line_name_pad(&l, p->name, 24);
+	tuple = text_tuple(v->tuple, &tuple_len);
+	line_mem(&l, tuple, tuple_len);
 	if (ifname[0]) {
 		line_lit(&l, "  ");
-		line_str(&l, ifname);
+		line_name(&l, ifname);
 	}
 	switch (v->type) {
 	case SKBTOP_EV_DROP:
 		line_lit(&l, "  DROP ");
-		line_str(&l, names__drop_reason(st->names, v->reason));
+		line_name(&l, names__drop_reason(st->names, v->reason));
 		if (v->aux) {
 			line_lit(&l, " at ");
-			line_str(&l, names__sym(st->names, v->aux, sym, sizeof(sym)));
+			line_name(&l, names__sym(st->names, v->aux, sym, sizeof(sym)));
 		}
 		break;
 	case SKBTOP_EV_CONSUME:
@@ -344,8 +384,7 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 		line_lit(&l, "  NAT");
 	if (v->flags & SKBTOP_F_FLOWTABLE)
 		line_lit(&l, "  " STORE_FLOWTABLE_NOTE);
-	l.buf[l.n] = '\0';
-	printable__write(f, l.buf, l.n);
+	fwrite_unlocked(l.buf, 1, l.n, f);
 	if (v->nft && (v->type == SKBTOP_EV_NFT_CHAIN || v->type == SKBTOP_EV_NFT_RULE ||
 		       v->type == SKBTOP_EV_NF_HOOK))
 		text_nft(st, v, f);
