@@ -210,6 +210,13 @@ static void test_text_line_exact_columns(void **state)
 		emit(w, &e, sizeof(e)),
 		"[   1] CLONE IPv4  ip_rcv                    10.0.0.1:5353 → 10.0.0.2:53 "
 		"udp  ev\\x1b[2Jil  clone [2]\n");
+	/* A function's name from outside: escaped, and padded as its escaped text is long. */
+	names__add_probe(w->n, P_COUNT, "ip\x1b[2J", NULL, 0, PRIO_CRITICAL);
+	e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_COUNT, 1200);
+	assert_string_equal(emit(w, &e, sizeof(e)),
+			    "[   1] FUNC  IPv4  ip\\x1b[2J"
+			    "               "
+			    "  10.0.0.1:5353 → 10.0.0.2:53 udp  ev\\x1b[2Jil\n");
 	world_free(w);
 }
 

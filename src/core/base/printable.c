@@ -80,6 +80,11 @@ static size_t printable_run(const char *s, const char *end)
 	return (size_t)(p - s);
 }
 
+bool printable__is(const char *s, size_t len)
+{
+	return printable_run(s, s + len) == len;
+}
+
 void printable__write(FILE *f, const char *s, size_t len)
 {
 	const char *end = s + len;

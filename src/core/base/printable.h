@@ -8,11 +8,15 @@
 #ifndef SKBTOP_PRINTABLE_H
 #define SKBTOP_PRINTABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 /* Length of the printable UTF-8 character at s, 0 when its first byte must be escaped. */
 size_t printable__len(const char *s);
+
+/* Whether the len bytes at s are all printable as they are. */
+bool printable__is(const char *s, size_t len);
 
 /* Writes s with every byte that is not printable as \xHH (caller holds f's lock or owns f). */
 void printable__fputs(FILE *f, const char *s);

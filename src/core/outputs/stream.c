@@ -354,7 +354,14 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 	line_lit(&l, " ");
 	line_pad(&l, family__name(v->tuple, v->l3proto), 4);
 	line_lit(&l, "  ");
-	line_name_pad(&l, p->name, 24);
+	if (p->printable) {
+		size_t start = l.n;
+
+		line_mem(&l, p->name, p->name_len);
+		line_fill(&l, start, 24);
+	} else {
+		line_name_pad(&l, p->name, 24);
+	}
 	tuple = text_tuple(v->tuple, &tuple_len);
 	line_mem(&l, tuple, tuple_len);
 	if (ifname[0]) {

@@ -18,6 +18,7 @@
 #include "core/kernel/ksyms.h"
 #include "core/session/names.h"
 #include "core/base/netns.h"
+#include "core/base/printable.h"
 #include "core/session/refresher.h"
 #include "core/base/strmap.h"
 #include "core/base/clock.h"
@@ -286,6 +287,8 @@ int names__add_probe(struct names *n, uint32_t id, const char *name, const char 
 		return -ENOMEM;
 	probe_info__free(p);
 	p->name = nm;
+	p->name_len = strlen(nm);
+	p->printable = printable__is(nm, p->name_len);
 	p->module = mod;
 	p->layer = layer;
 	p->prio = prio;

@@ -7,13 +7,16 @@
 #ifndef SKBTOP_NAMES_H
 #define SKBTOP_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/base/config.h"
 
 struct probe_info {
-	const char *name;   /* "ip_rcv", or "skb:kfree_skb" for tracepoints */
+	const char *name; /* "ip_rcv", or "skb:kfree_skb" for tracepoints */
+	size_t name_len;
+	bool printable;	    /* name may reach a terminal as it is (printable.h) */
 	const char *module; /* NULL for vmlinux */
 	int layer;	    /* index into config.layers */
 	enum priority prio;
