@@ -254,15 +254,18 @@ struct line {
 	size_t n;
 };
 
-/* len bytes of s. */
+/* len bytes of s. The copy of a length known when compiled is inlined only outside the cut. */
 static inline void line_mem(struct line *l, const char *s, size_t len)
 {
 	size_t room = sizeof(l->buf) - 1 - l->n;
 
-	if (len > room)
-		len = room;
-	memcpy(l->buf + l->n, s, len);
-	l->n += len;
+	if (__builtin_expect(len <= room, 1)) {
+		memcpy(l->buf + l->n, s, len);
+		l->n += len;
+		return;
+	}
+	memcpy(l->buf + l->n, s, room);
+	l->n += room;
 }
 
 /* A string literal: its length known when compiled, its copy a store or two. */

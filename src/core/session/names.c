@@ -949,7 +949,7 @@ static void sym_text(struct names *n, uint64_t addr, char *buf, size_t len)
 
 const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
 {
-	size_t k = (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 58) % SYMS_KEPT;
+	size_t k = (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 58) % SYMS_KEPT, cut;
 
 	if (!len)
 		return buf;
@@ -957,7 +957,9 @@ const char *names__sym(struct names *n, uint64_t addr, char *buf, size_t len)
 		sym_text(n, addr, n->syms_kept[k].text, sizeof(n->syms_kept[k].text));
 		n->syms_kept[k].addr = addr;
 	}
-	snprintf(buf, len, "%s", n->syms_kept[k].text);
+	cut = strnlen(n->syms_kept[k].text, len - 1);
+	memcpy(buf, n->syms_kept[k].text, cut);
+	buf[cut] = '\0';
 	return buf;
 }
 
