@@ -3,7 +3,10 @@
  * Decoder + packet store on one core: synthetic records as the ring buffer would deliver them
  * (64 packets interleaved, 12 events each, a mix of layers, clones, nft verdicts and drops), each
  * copied into a queue slot by the decoder and added to the store. Prints events per second of
- * CPU time and the store's bytes per held event; exits 1 below the target of 5 million.
+ * CPU time and the store's bytes per held event; exits 1 below the target of 5 million. Then the
+ * same records again with --stream's text line for each (to /dev/null, buffered as skbtop buffers
+ * a pipe), so that what a line costs is printed beside what decoding and storing cost in the same
+ * run. bench_store N: N records instead of 6 million (for a profiler or callgrind).
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include <time.h>
 
 #include "core/kernel/decode.h"
+#include "core/outputs/stream.h"
 #include "core/session/names.h"
 #include "core/session/store.h"
 
@@ -84,29 +88,70 @@ static size_t make(union rec *r, uint64_t i)
 	return size;
 }
 
-int main(void)
+/* A period of the trace, prepared before the clock starts: we time decode + store (+ line) only. */
+enum {
+	PERIOD = INFLIGHT * PER_PACKET * 64
+};
+
+struct pass {
+	uint64_t joined, bad;
+	double cpu, wall;
+};
+
+/* records of the trace through the decoder into s, and into st's line when st is not NULL. */
+static struct pass run(struct store *s, const struct stream *st, const union rec *recs,
+		       const size_t *sizes, uint64_t records)
+{
+	struct decoder dec = { 0 };
+	struct decode_slot slot;
+	struct pass p = { 0 };
+	double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_THREAD_CPUTIME_ID);
+
+	for (uint64_t i = 0; i < records; i++) {
+		uint64_t k = i % PERIOD, lap = i / PERIOD;
+		const struct journey *j;
+
+		if (decoder__copy(&dec, &slot, &recs[k], sizes[k]))
+			continue;
+		/* Each lap moves the addresses on, so no lap finds the last one's journeys. */
+		slot.u.ev.skb += lap << 40;
+		if (slot.u.hdr.type == SKBTOP_EV_CLONE)
+			slot.u.ev.aux += lap << 40;
+		j = store__add(s, &slot.u, slot.size);
+		if (!j)
+			continue;
+		p.joined++;
+		if (st)
+			stream__event(st, j, &slot.u, slot.size);
+	}
+	p.bad = decoder__bad(&dec);
+	p.wall = now(CLOCK_MONOTONIC) - t0;
+	/* Other work on the machine steals the core: judge the time this thread ran. */
+	p.cpu = now(CLOCK_THREAD_CPUTIME_ID) - c0;
+	return p;
+}
+
+int main(int argc, char **argv)
 {
 	static const char *const layer_names[N_LAYERS] = {
 		"Device", "GRO", "Netfilter", "NFT",  "Routing", "IPv4",
 		"UDP",	  "TCP", "Socket",    "Xmit", "Skb",	 "Unknown",
 	};
-	/* A period of the trace, prepared before the clock starts: we time decode + store only. */
-	enum {
-		PERIOD = INFLIGHT * PER_PACKET * 64
-	};
+	static char out_buf[1 << 16];
+	uint64_t records = argc > 1 ? strtoull(argv[1], NULL, 10) : RECORDS;
 	union rec *recs = calloc(PERIOD, sizeof(*recs));
 	size_t *sizes = calloc(PERIOD, sizeof(*sizes));
-	struct decoder dec = { 0 };
-	struct decode_slot slot;
 	struct config cfg;
 	struct names *n = names__new();
+	struct stream st = { .format = STREAM_TEXT };
 	struct store *s;
-	uint64_t i, joined = 0;
-	double t0, c0, dt, cpu, eps, bpe;
+	struct pass stored, lined;
+	double eps, bpe;
 	char name[32];
+	uint64_t i;
 	int l;
 
-	if (!recs || !sizes || !n)
+	if (!recs || !sizes || !n || !records)
 		return 1;
 	memset(&cfg, 0, sizeof(cfg));
 	for (l = 0; l < N_LAYERS; l++)
@@ -117,41 +162,43 @@ int main(void)
 		snprintf(name, sizeof(name), "fn_%lu", (unsigned long)i);
 		names__add_probe(n, (uint32_t)i, name, NULL, (int)(i % N_LAYERS), PRIO_IMPORTANT);
 	}
+	/* The interface every record names, known as a running skbtop knows it. */
+	names__set_ifname(n, 4026531840u, 2, "eth0");
+	for (i = 0; i < PERIOD; i++)
+		sizes[i] = make(&recs[i], i);
+
 	/* The defaults of config/skbtop.yaml. */
 	s = store__new(20000, 256, &cfg, n);
 	if (!s)
 		return 1;
-	for (i = 0; i < PERIOD; i++)
-		sizes[i] = make(&recs[i], i);
-
-	t0 = now(CLOCK_MONOTONIC);
-	c0 = now(CLOCK_THREAD_CPUTIME_ID);
-	for (i = 0; i < RECORDS; i++) {
-		uint64_t k = i % PERIOD, lap = i / PERIOD;
-
-		if (decoder__copy(&dec, &slot, &recs[k], sizes[k]))
-			continue;
-		/* Each lap moves the addresses on, so no lap finds the last one's journeys. */
-		slot.u.ev.skb += lap << 40;
-		if (slot.u.hdr.type == SKBTOP_EV_CLONE)
-			slot.u.ev.aux += lap << 40;
-		if (store__add(s, &slot.u, slot.size))
-			joined++;
-	}
-	dt = now(CLOCK_MONOTONIC) - t0;
-	/* Other work on the machine steals the core: judge the time this thread ran. */
-	cpu = now(CLOCK_THREAD_CPUTIME_ID) - c0;
-	eps = (double)RECORDS / cpu;
+	stored = run(s, NULL, recs, sizes, records);
+	eps = (double)records / stored.cpu;
 	bpe = (double)store__memory(s) / (double)store__events_held(s);
-	printf("records          %lu (%lu joined, %lu bad)\n", (unsigned long)RECORDS,
-	       (unsigned long)joined, (unsigned long)decoder__bad(&dec));
+	printf("records          %lu (%lu joined, %lu bad)\n", (unsigned long)records,
+	       (unsigned long)stored.joined, (unsigned long)stored.bad);
 	printf("packets          %lu (evicted %lu, held %zu)\n",
 	       (unsigned long)store__stats(s)->packets,
 	       (unsigned long)store__stats(s)->evicted_packets, store__len(s));
-	printf("time             %.3f s on the CPU (%.3f s wall)\n", cpu, dt);
+	printf("time             %.3f s on the CPU (%.3f s wall)\n", stored.cpu, stored.wall);
 	printf("events/s         %.2f M (target %.1f M, one core)\n", eps / 1e6, TARGET / 1e6);
 	printf("bytes/event      %.1f (store %.1f MB for %lu held events)\n", bpe,
 	       (double)store__memory(s) / 1e6, (unsigned long)store__events_held(s));
+	store__free(s);
+
+	s = store__new(20000, 256, &cfg, n);
+	st.f = fopen("/dev/null", "w");
+	if (!s || !st.f)
+		return 1;
+	setvbuf(st.f, out_buf, _IOFBF, sizeof(out_buf));
+	st.names = n;
+	st.cfg = &cfg;
+	st.store = s;
+	lined = run(s, &st, recs, sizes, records);
+	fclose(st.f);
+	printf("ns/event         %.0f decoded and stored, %.0f with --stream's text line (the line "
+	       "%.0f)\n",
+	       stored.cpu * 1e9 / (double)records, lined.cpu * 1e9 / (double)records,
+	       (lined.cpu - stored.cpu) * 1e9 / (double)records);
 	store__free(s);
 	names__free(n);
 	free(recs);
