@@ -262,6 +262,88 @@ static void test_text_nft_names_are_escaped(void **state)
 	world_free(w);
 }
 
+/* IPv4 text as inet_ntop writes it, for every width of octet; too long for the buffer, none. */
+static void test_ipv4_text_is_inet_ntop(void **state)
+{
+	static const char *const addrs[] = { "0.0.0.0", "255.255.255.255", "10.9.99.100",
+					     "1.20.255.0", "192.168.100.1" };
+	struct skbtop_tuple t;
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], want[INET_ADDRSTRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		memset(&t, 0, sizeof(t));
+		t.family = AF_INET;
+		inet_pton(AF_INET, addrs[i], &t.saddr.v4);
+		inet_pton(AF_INET, addrs[(i + 1) % 5], &t.daddr.v4);
+		tuple__addrs(&t, src, dst, sizeof(src));
+		assert_string_equal(src, inet_ntop(AF_INET, &t.saddr.v4, want, sizeof(want)));
+		assert_string_equal(dst, inet_ntop(AF_INET, &t.daddr.v4, want, sizeof(want)));
+	}
+	tuple__addrs(&t, src, dst, 13);
+	assert_string_equal(src, "");
+	assert_string_equal(dst, "0.0.0.0");
+	/* ARP: no IP family, its protocol addresses still shown. */
+	t.family = 0;
+	tuple__addrs(&t, src, dst, sizeof(src));
+	assert_string_equal(src, "192.168.100.1");
+	assert_string_equal(dst, "0.0.0.0");
+}
+
+/* Without ports (ICMP) the endpoints are the bare addresses; with them IPv6's are bracketed. */
+static void test_text_tuple_forms(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct skbtop_event e = fx_ev(SKBTOP_EV_FUNC, 0x100, P_IP_RCV, 1000);
+
+	(void)state;
+	e.tuple.l4proto = 1;
+	assert_non_null(strstr(emit(w, &e, sizeof(e)), "  10.0.0.1 → 10.0.0.2 icmp  veth_b\n"));
+	e.tuple.l4proto = 132;
+	e.tuple.sport = 65535;
+	e.tuple.dport = 0;
+	assert_non_null(strstr(emit(w, &e, sizeof(e)), "  10.0.0.1:65535 → 10.0.0.2:0 sctp  "));
+	fx_v6(&e);
+	e.tuple.l4proto = 58;
+	assert_non_null(strstr(emit(w, &e, sizeof(e)), "  fd77::1 → fd77::2 icmp6  "));
+	e.tuple.l4proto = 99;
+	assert_non_null(strstr(emit(w, &e, sizeof(e)), "  fd77::1 → fd77::2 99  "));
+	world_free(w);
+}
+
+/* A chain's entry, a hook's verdict and a rule's jump, byte for byte after the line's tuple. */
+static void test_text_nft_exact(void **state)
+{
+	struct world *w = world_new(STREAM_TEXT);
+	struct skbtop_nft_event x = fx_nft(SKBTOP_EV_NFT_CHAIN, 0x300, 10, 0, 0);
+	char rule[700], *want;
+	const char *line;
+
+	(void)state;
+	x.priority = -150;
+	assert_non_null(strstr(emit(w, &x, sizeof(x)),
+			       "udp  veth_b  inet filter input hook input prio -150\n"));
+	x = fx_nft(SKBTOP_EV_NF_HOOK, 0x300, 20, 0, 1);
+	x.family = 2;
+	x.hook = 0;
+	assert_non_null(strstr(emit(w, &x, sizeof(x)), "udp  veth_b  hook ip prerouting accept\n"));
+	x = fx_nft(SKBTOP_EV_NFT_RULE, 0x300, 30, 12, -3);
+	strcpy(x.target, "tcp\x1b[1m");
+	assert_non_null(strstr(emit(w, &x, sizeof(x)),
+			       "udp  veth_b  inet filter input rule #12 jump tcp\\x1b[1m\n"));
+	/* A rule's text is shown whole, escaped, however long it is. */
+	memset(rule, 'a', sizeof(rule) - 1);
+	rule[sizeof(rule) - 1] = '\0';
+	rule[3] = '\x1b';
+	names__add_rule_text(w->n, 4026531840u, 1, "filter", 12, rule);
+	line = emit(w, &x, sizeof(x));
+	want = strstr(line, "tcp\\x1b[1m  \"aaa\\x1baaa");
+	assert_non_null(want);
+	assert_int_equal(strlen(want), strlen("tcp\\x1b[1m  \"") + sizeof(rule) - 1 + 3 + 2);
+	assert_string_equal(line + strlen(line) - 3, "aa\"\n" + 1);
+	world_free(w);
+}
+
 static void test_json_lines(void **state)
 {
 	struct world *w = world_new(STREAM_JSON);
@@ -603,6 +685,9 @@ int main(void)
 		cmocka_unit_test(test_text_line_exact_columns),
 		cmocka_unit_test(test_text_nft),
 		cmocka_unit_test(test_text_nft_names_are_escaped),
+		cmocka_unit_test(test_ipv4_text_is_inet_ntop),
+		cmocka_unit_test(test_text_tuple_forms),
+		cmocka_unit_test(test_text_nft_exact),
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_stats_text_and_json),
 		cmocka_unit_test(test_stats_json_merges_probes_with_one_name),

@@ -131,32 +131,47 @@ bool proto__has_ports(uint8_t proto)
 	return false;
 }
 
-void tuple__addrs(const struct skbtop_tuple *t, char *src, char *dst, size_t len)
+/*
+ * An IPv4 address in dotted decimal, as inet_ntop writes it: glibc's goes through sprintf, a
+ * twentieth of the speed, and a stream of many flows formats two addresses a packet.
+ */
+static void ipv4_text(const void *addr, char *out, size_t len)
 {
-	src[0] = dst[0] = '\0';
-	if (t->family == AF_INET) {
-		inet_ntop(AF_INET, &t->saddr.v4, src, (socklen_t)len);
-		inet_ntop(AF_INET, &t->daddr.v4, dst, (socklen_t)len);
-	} else if (t->family == AF_INET6) {
-		inet_ntop(AF_INET6, t->saddr.v6, src, (socklen_t)len);
-		inet_ntop(AF_INET6, t->daddr.v6, dst, (socklen_t)len);
-	} else if (t->saddr.v4 || t->daddr.v4) {
-		/* Not IP: ARP's sender and target protocol addresses. */
-		inet_ntop(AF_INET, &t->saddr.v4, src, (socklen_t)len);
-		inet_ntop(AF_INET, &t->daddr.v4, dst, (socklen_t)len);
+	const unsigned char *b = addr;
+	char text[16], *p = text;
+	size_t n;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = b[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = '.';
+	}
+	n = (size_t)(p - 1 - text);
+	/* Too small a buffer gets nothing, as from inet_ntop: never a cut address. */
+	if (n >= len)
+		n = 0;
+	if (len) {
+		memcpy(out, text, n);
+		out[n] = '\0';
 	}
 }
 
-/* "10.0.0.1:5353", "[fd77::1]:5353", or the bare address when the protocol has no ports. */
-static void endpoint(char *out, size_t len, const struct skbtop_tuple *t, const char *addr,
-		     uint16_t port)
+void tuple__addrs(const struct skbtop_tuple *t, char *src, char *dst, size_t len)
 {
-	if (!proto__has_ports(t->l4proto))
-		snprintf(out, len, "%s", addr);
-	else if (t->family == AF_INET6)
-		snprintf(out, len, "[%s]:%u", addr, port);
-	else
-		snprintf(out, len, "%s:%u", addr, port);
+	src[0] = dst[0] = '\0';
+	if (t->family == AF_INET6) {
+		inet_ntop(AF_INET6, t->saddr.v6, src, (socklen_t)len);
+		inet_ntop(AF_INET6, t->daddr.v6, dst, (socklen_t)len);
+	} else if (t->family == AF_INET || t->saddr.v4 || t->daddr.v4) {
+		/* IPv4, or not IP: ARP's sender and target protocol addresses. */
+		ipv4_text(&t->saddr.v4, src, len);
+		ipv4_text(&t->daddr.v4, dst, len);
+	}
 }
 
 static uint64_t child_id(const struct stream *st, const struct ev_view *v)
@@ -166,87 +181,9 @@ static uint64_t child_id(const struct stream *st, const struct ev_view *v)
 	return c ? c->id : 0;
 }
 
-static void text_nft(const struct stream *st, const struct ev_view *v, FILE *f)
-{
-	const struct jnft *x = v->nft;
-	const char *rule;
-
-	if (v->type == SKBTOP_EV_NF_HOOK) {
-		printable__fprintf(f, "  hook %s %s %s", nfproto__name(x->family),
-				   nfhook__name(x->family, x->hook), nft_verdict__name(x->verdict));
-		return;
-	}
-	printable__fprintf(f, "  %s %s %s", nfproto__name(x->family), x->table, x->chain);
-	if (v->type == SKBTOP_EV_NFT_CHAIN) {
-		if (v->flags & SKBTOP_F_EXIT)
-			printable__fprintf(f, " exit %s", nft_verdict__name(x->verdict));
-		else
-			printable__fprintf(f, " hook %s prio %d", nfhook__name(x->family, x->hook),
-					   x->priority);
-		return;
-	}
-	if (v->flags & SKBTOP_F_POLICY)
-		printable__fprintf(f, " policy %s", nft_verdict__name(x->verdict));
-	else
-		printable__fprintf(f, " rule #%" PRIu64 " %s", x->rule_handle,
-				   nft_verdict__name(x->verdict));
-	if (x->target[0])
-		printable__fprintf(f, " %s", x->target);
-	rule = x->rule_handle
-		       ? names__rule_text(st->names, v->netns, x->family, x->table, x->rule_handle)
-		       : NULL;
-	if (rule)
-		printable__fprintf(f, "  \"%s\"", rule);
-}
-
 /*
- * "  10.0.0.1:5353 → 10.0.0.2:53 udp", or "" without addresses, and its length in *len.
- * Formatting addresses is most of a line's cost, and a few packets' lines come interleaved (a
- * datagram and the ICMP error that answers it, a request and its reply), so the text of the last
- * few tuples is kept. The stream is written by one thread; the text is ours, printable by
- * construction.
- */
-static const char *text_tuple(const struct skbtop_tuple *t, size_t *len)
-{
-	enum {
-		KEPT = 4
-	};
-	static __thread struct {
-		struct skbtop_tuple t;
-		bool set;
-		size_t len;
-		char text[2 * 64 + 32];
-	} kept[KEPT];
-	static __thread unsigned int next;
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], a[64], b[64], pbuf[8];
-	char *text;
-	int n = 0;
-
-	for (int i = 0; i < KEPT; i++)
-		if (kept[i].set && !memcmp(&kept[i].t, t, sizeof(*t))) {
-			*len = kept[i].len;
-			return kept[i].text;
-		}
-	kept[next].t = *t;
-	kept[next].set = true;
-	text = kept[next].text;
-	text[0] = '\0';
-	tuple__addrs(t, src, dst, sizeof(src));
-	if (src[0]) {
-		endpoint(a, sizeof(a), t, src, t->sport);
-		endpoint(b, sizeof(b), t, dst, t->dport);
-		n = snprintf(text, sizeof(kept[0].text), "  %s → %s %s", a, b,
-			     proto__name(t->l4proto, pbuf, sizeof(pbuf)));
-		if (n < 0 || (size_t)n >= sizeof(kept[0].text))
-			n = (int)strlen(text);
-	}
-	*len = kept[next].len = (size_t)n;
-	next = (next + 1) % KEPT;
-	return text;
-}
-
-/*
- * A line being built: appends are cut at the end of buf, never overrun. Plain copies, not
+ * A line being built: appends are cut a byte before the end of buf (kept for the newline), never
+ * overrun. Plain copies, not
  * printf: at hundreds of thousands of lines a second, a format's parsing is most of a line's cost.
  */
 struct line {
@@ -338,6 +275,135 @@ static void line_u64(struct line *l, uint64_t v, size_t width)
 	line_mem(l, p, (size_t)(end - p));
 }
 
+/* "10.0.0.1:5353", "[fd77::1]:5353", or the bare address without ports. */
+static void line_endpoint(struct line *l, const char *addr, bool ports, bool v6, uint16_t port)
+{
+	if (!ports) {
+		line_str(l, addr);
+		return;
+	}
+	if (v6)
+		line_lit(l, "[");
+	line_str(l, addr);
+	if (v6)
+		line_lit(l, "]");
+	line_lit(l, ":");
+	line_u64(l, port, 0);
+}
+
+/*
+ * "  10.0.0.1:5353 → 10.0.0.2:53 udp", "  [fd77::1]:5353 → …", the bare addresses when the
+ * protocol has no ports, or "" without addresses; its length in *len. Formatting addresses is
+ * most of a line's cost, and a few packets' lines come interleaved (a datagram and the ICMP error
+ * that answers it, a request and its reply), so the text of the last few tuples is kept. The
+ * stream is written by one thread; the text is ours, printable by construction.
+ */
+static const char *text_tuple(const struct skbtop_tuple *t, size_t *len)
+{
+	enum {
+		KEPT = 4
+	};
+	static __thread struct {
+		struct skbtop_tuple t;
+		bool set;
+		size_t len;
+		char text[2 * INET6_ADDRSTRLEN + 32];
+	} kept[KEPT];
+	static __thread unsigned int next;
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pbuf[8];
+	bool ports = proto__has_ports(t->l4proto), v6 = t->family == AF_INET6;
+	struct line l;
+	char *text;
+
+	for (int i = 0; i < KEPT; i++)
+		if (kept[i].set && !memcmp(&kept[i].t, t, sizeof(*t))) {
+			*len = kept[i].len;
+			return kept[i].text;
+		}
+	l.n = 0;
+	tuple__addrs(t, src, dst, sizeof(src));
+	if (src[0]) {
+		line_lit(&l, "  ");
+		line_endpoint(&l, src, ports, v6, t->sport);
+		line_lit(&l, " → ");
+		line_endpoint(&l, dst, ports, v6, t->dport);
+		line_lit(&l, " ");
+		line_str(&l, proto__name(t->l4proto, pbuf, sizeof(pbuf)));
+	}
+	_Static_assert(sizeof(kept[0].text) < sizeof(l.buf), "a tuple's text fits a line");
+	if (l.n >= sizeof(kept[0].text))
+		l.n = sizeof(kept[0].text) - 1;
+	kept[next].t = *t;
+	kept[next].set = true;
+	text = kept[next].text;
+	memcpy(text, l.buf, l.n);
+	text[l.n] = '\0';
+	*len = kept[next].len = l.n;
+	next = (next + 1) % KEPT;
+	return text;
+}
+
+/* v in decimal, with its sign. */
+static void line_i64(struct line *l, int64_t v)
+{
+	if (v < 0)
+		line_lit(l, "-");
+	line_u64(l, v < 0 ? -(uint64_t)v : (uint64_t)v, 0);
+}
+
+/*
+ * The chain, rule or hook of an nftables event, after its line. Its names come from the kernel
+ * (tables, chains, targets): made printable as they are copied. A rule's text is the last thing
+ * on the line and as long as the rule, so it is written on its own, not cut at the line's end.
+ */
+static const char *text_nft(const struct stream *st, const struct ev_view *v, struct line *l)
+{
+	const struct jnft *x = v->nft;
+
+	if (v->type == SKBTOP_EV_NF_HOOK) {
+		line_lit(l, "  hook ");
+		line_str(l, nfproto__name(x->family));
+		line_lit(l, " ");
+		line_str(l, nfhook__name(x->family, x->hook));
+		line_lit(l, " ");
+		line_str(l, nft_verdict__name(x->verdict));
+		return NULL;
+	}
+	line_lit(l, "  ");
+	line_str(l, nfproto__name(x->family));
+	line_lit(l, " ");
+	line_name(l, x->table);
+	line_lit(l, " ");
+	line_name(l, x->chain);
+	if (v->type == SKBTOP_EV_NFT_CHAIN) {
+		if (v->flags & SKBTOP_F_EXIT) {
+			line_lit(l, " exit ");
+			line_str(l, nft_verdict__name(x->verdict));
+		} else {
+			line_lit(l, " hook ");
+			line_str(l, nfhook__name(x->family, x->hook));
+			line_lit(l, " prio ");
+			line_i64(l, x->priority);
+		}
+		return NULL;
+	}
+	if (v->flags & SKBTOP_F_POLICY) {
+		line_lit(l, " policy ");
+	} else {
+		line_lit(l, " rule #");
+		line_u64(l, x->rule_handle, 0);
+		line_lit(l, " ");
+	}
+	line_str(l, nft_verdict__name(x->verdict));
+	if (x->target[0]) {
+		line_lit(l, " ");
+		line_name(l, x->target);
+	}
+	return x->rule_handle
+		       ? names__rule_text(st->names, v->netns, x->family, x->table, x->rule_handle)
+		       : NULL;
+}
+
 /* One event's line, built whole and written at once. */
 static void text_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
 {
@@ -345,7 +411,7 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 	const char *ifname = names__ifname(st->names, v->netns, v->ifindex);
 	struct line l;
 	char sym[160];
-	const char *tuple;
+	const char *tuple, *rule = NULL;
 	size_t tuple_len;
 	FILE *f = st->f;
 
@@ -394,11 +460,18 @@ static void text_line(const struct stream *st, const struct journey *j, const st
 		line_lit(&l, "  NAT");
 	if (v->flags & SKBTOP_F_FLOWTABLE)
 		line_lit(&l, "  " STORE_FLOWTABLE_NOTE);
-	fwrite_unlocked(l.buf, 1, l.n, f);
 	if (v->nft && (v->type == SKBTOP_EV_NFT_CHAIN || v->type == SKBTOP_EV_NFT_RULE ||
 		       v->type == SKBTOP_EV_NF_HOOK))
-		text_nft(st, v, f);
-	putc_unlocked('\n', f);
+		rule = text_nft(st, v, &l);
+	/* The byte kept free at the line's end: the newline is never cut. */
+	if (!rule)
+		l.buf[l.n++] = '\n';
+	fwrite_unlocked(l.buf, 1, l.n, f);
+	if (rule) {
+		fputs_unlocked("  \"", f);
+		printable__fputs(f, rule);
+		fputs_unlocked("\"\n", f);
+	}
 }
 
 static void json_line(const struct stream *st, const struct journey *j, const struct ev_view *v)
