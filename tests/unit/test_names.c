@@ -323,6 +323,32 @@ static void test_rule_text_table_and_callback(void **state)
 	names__free(n);
 }
 
+/* A rule's key holds the largest numbers and the longest table; names cut at 31 bytes are one. */
+static void test_rule_text_keys_at_their_limits(void **state)
+{
+	struct names *n = names__new();
+	char table[SKBTOP_NAME_LEN + 8];
+
+	(void)state;
+	memset(table, 't', sizeof(table) - 1);
+	table[sizeof(table) - 1] = '\0';
+	assert_int_equal(names__add_rule_text(n, UINT32_MAX, 255, table, UINT64_MAX, "a"), 0);
+	assert_int_equal(names__add_rule_text(n, UINT32_MAX, 255, "t", UINT64_MAX, "b"), 0);
+	assert_int_equal(names__add_rule_text(n, 1, 2, "t", 34, "c"), 0);
+	assert_int_equal(names__add_rule_text(n, 12, 3, "t", 4, "d"), 0);
+	assert_string_equal(names__rule_text(n, UINT32_MAX, 255, table, UINT64_MAX), "a");
+	table[SKBTOP_NAME_LEN] = 'x';
+	assert_string_equal(names__rule_text(n, UINT32_MAX, 255, table, UINT64_MAX), "a");
+	table[SKBTOP_NAME_LEN - 2] = 'x';
+	assert_null(names__rule_text(n, UINT32_MAX, 255, table, UINT64_MAX));
+	assert_string_equal(names__rule_text(n, UINT32_MAX, 255, "t", UINT64_MAX), "b");
+	/* The fields stay apart: 1,2,34 is not 12,3,4. */
+	assert_string_equal(names__rule_text(n, 1, 2, "t", 34), "c");
+	assert_string_equal(names__rule_text(n, 12, 3, "t", 4), "d");
+	assert_null(names__rule_text(n, 0, 0, "t", 0));
+	names__free(n);
+}
+
 static void test_symbols(void **state)
 {
 	char path[] = "/tmp/skbtop-kallsyms-XXXXXX", buf[128], small[6];
@@ -374,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_ifname_slots_of_gone_namespaces_are_dropped),
 		cmocka_unit_test(test_ifname_in_another_netns),
 		cmocka_unit_test(test_rule_text_table_and_callback),
+		cmocka_unit_test(test_rule_text_keys_at_their_limits),
 		cmocka_unit_test(test_symbols),
 	};
 

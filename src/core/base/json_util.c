@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "core/base/json_util.h"
+#include "core/base/decimal.h"
 #include "core/base/printable.h"
 
 /*
@@ -47,13 +48,9 @@ void json__key(FILE *f, const char *key, int *first)
 
 void json__u64(FILE *f, uint64_t v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[DECIMAL_U64_MAX], *end = buf + sizeof(buf), *p = decimal__u64(end, v);
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+	fwrite_unlocked(p, 1, (size_t)(end - p), f);
 }
 
 void json__key_str(FILE *f, const char *key, const char *v, int *first)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/base/decimal.h"
 #include "core/base/json_util.h"
 #include "core/nft/nf_names.h"
 #include "core/nft/nft_json.h"
@@ -138,25 +139,20 @@ bool proto__has_ports(uint8_t proto)
 static void ipv4_text(const void *addr, char *out, size_t len)
 {
 	const unsigned char *b = addr;
-	char text[16], *p = text;
+	char text[INET_ADDRSTRLEN], *end = text + sizeof(text), *p = end;
 	size_t n;
 
-	for (int i = 0; i < 4; i++) {
-		unsigned int v = b[i];
-
-		if (v >= 100)
-			*p++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*p++ = (char)('0' + v / 10 % 10);
-		*p++ = (char)('0' + v % 10);
-		*p++ = '.';
+	for (int i = 3; i >= 0; i--) {
+		p = decimal__u64(p, b[i]);
+		if (i)
+			*--p = '.';
 	}
-	n = (size_t)(p - 1 - text);
+	n = (size_t)(end - p);
 	/* Too small a buffer gets nothing, as from inet_ntop: never a cut address. */
 	if (n >= len)
 		n = 0;
 	if (len) {
-		memcpy(out, text, n);
+		memcpy(out, p, n);
 		out[n] = '\0';
 	}
 }
@@ -257,19 +253,8 @@ static void line_name_pad(struct line *l, const char *s, size_t width)
 /* v in decimal, right-aligned in width bytes (printf's "%*" PRIu64). */
 static void line_u64(struct line *l, uint64_t v, size_t width)
 {
-	char d[20 + 8], *end = d + sizeof(d), *p = end;
-	uint32_t w = (uint32_t)v;
+	char d[DECIMAL_U64_MAX + 8], *end = d + sizeof(d), *p = decimal__u64(end, v);
 
-	/* Written from the last digit back; 32-bit division, cheaper, once the number fits. */
-	while (v > UINT32_MAX) {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-		w = (uint32_t)v;
-	}
-	do {
-		*--p = (char)('0' + w % 10);
-		w /= 10;
-	} while (w);
 	while ((size_t)(end - p) < width && p > d)
 		*--p = ' ';
 	line_mem(l, p, (size_t)(end - p));

@@ -18,6 +18,7 @@
 #include "core/kernel/ksyms.h"
 #include "core/session/names.h"
 #include "core/base/netns.h"
+#include "core/base/decimal.h"
 #include "core/base/printable.h"
 #include "core/session/refresher.h"
 #include "core/base/strmap.h"
@@ -972,11 +973,26 @@ void names__set_rule_text(struct names *n, names_rule_text_fn fn, void *ctx)
 }
 
 /* Tables are known by their first SKBTOP_NAME_LEN - 1 characters, as the events carry them. */
-static void rule_key(char *key, size_t len, uint32_t netns, uint8_t family, const char *table,
+/* "netns\tfamily\thandle\ttable": three numbers, three tabs, the table's name and a NUL. */
+#define RULE_KEY_LEN (10 + 3 + DECIMAL_U64_MAX + 3 + SKBTOP_NAME_LEN)
+
+/* Without printf: a stream looks a rule's text up at every rule an event names. */
+static void rule_key(char key[RULE_KEY_LEN], uint32_t netns, uint8_t family, const char *table,
 		     uint64_t handle)
 {
-	snprintf(key, len, "%" PRIu32 "\t%u\t%" PRIu64 "\t%.*s", netns, family, handle,
-		 SKBTOP_NAME_LEN - 1, table);
+	const uint64_t parts[] = { netns, family, handle };
+	char d[DECIMAL_U64_MAX], *end = d + sizeof(d), *p;
+	size_t o = 0, n;
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		p = decimal__u64(end, parts[i]);
+		memcpy(key + o, p, (size_t)(end - p));
+		o += (size_t)(end - p);
+		key[o++] = '\t';
+	}
+	n = strnlen(table, SKBTOP_NAME_LEN - 1);
+	memcpy(key + o, table, n);
+	key[o + n] = '\0';
 }
 
 static struct rule_text *rule_find(struct names *n, const char *key)
@@ -989,7 +1005,7 @@ static struct rule_text *rule_find(struct names *n, const char *key)
 int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const char *table,
 			 uint64_t handle, const char *text)
 {
-	char key[SKBTOP_NAME_LEN + 48];
+	char key[RULE_KEY_LEN];
 	struct rule_text *r;
 	char *t;
 
@@ -1000,7 +1016,7 @@ int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const 
 	t = strdup(text);
 	if (!t)
 		return -ENOMEM;
-	rule_key(key, sizeof(key), netns, family, table, handle);
+	rule_key(key, netns, family, table, handle);
 	r = rule_find(n, key);
 	if (!r) {
 		if (grow(&n->rules, &n->cap_rules, n->n_rules + 1, sizeof(*r)) ||
@@ -1022,10 +1038,10 @@ int names__add_rule_text(struct names *n, uint32_t netns, uint8_t family, const 
 const char *names__rule_text(struct names *n, uint32_t netns, uint8_t family, const char *table,
 			     uint64_t handle)
 {
-	char key[SKBTOP_NAME_LEN + 48];
+	char key[RULE_KEY_LEN];
 	struct rule_text *r;
 
-	rule_key(key, sizeof(key), netns, family, table, handle);
+	rule_key(key, netns, family, table, handle);
 	r = rule_find(n, key);
 	if (r)
 		return r->text;
