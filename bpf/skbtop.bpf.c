@@ -21,12 +21,15 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /*
- * --empty-probes: every program returns at once. The verifier removes the rest, so what remains is
- * the cost of the hooks themselves on the same functions and tracepoints, the floor a benchmark
- * compares skbtop with. Each entry point asks, first thing, and skbtop__on_skb does not ask again:
- * the verifier keeps the load of a known value, so a second test costs every run of skbtop.
+ * --empty-probes (enum skbtop_empty): every program returns at once. The verifier removes the
+ * rest, so what remains is the cost of the hooks themselves on the same functions and tracepoints,
+ * the floor a benchmark compares skbtop with. Each entry point asks, first thing, and
+ * skbtop__on_skb does not ask again: the verifier keeps the load of a known value, so a second test
+ * costs every run of skbtop. With =emit the probes of functions and tracepoints send a record for
+ * every skb they see (SKBTOP_FLOOR) and do nothing else: the floor of a followed packet's run, what
+ * any tracer that reports each function a packet crosses pays.
  */
-const volatile __u32 skbtop_empty_probes = 0;
+const volatile __u32 skbtop_empty_probes = SKBTOP_PROBES;
 
 /*
  * Bit SKBTOP_TP_x set: that tracepoint judges packets not yet followed (see skbtop__on_skb). User
@@ -77,6 +80,27 @@ static __always_inline __u32 skbtop__kmulti_cookie(struct pt_regs *ctx)
 	}
 	return (__u32)bpf_get_attach_cookie(ctx);
 }
+
+/*
+ * The floors (enum skbtop_empty), first thing in the program of a function or a tracepoint, which
+ * returns from it there. In the floor that returns at once the verifier leaves the one load of
+ * skbtop_empty_probes and the return. The emitting floor sends the skb at key, seen by the probe
+ * func_id names, in the record a followed packet's repeated run sends, through the same ring and
+ * pacing. A macro, so that key and func_id are read in the emitting floor only.
+ */
+#define SKBTOP_FLOOR(key, func_id)                                                                 \
+	do {                                                                                       \
+		const __u32 empty__ = skbtop_empty_probes;                                         \
+                                                                                                   \
+		if (empty__) {                                                                     \
+			__u64 k__ = empty__ == SKBTOP_EMPTY_EMIT ? (key) : 0;                      \
+                                                                                                   \
+			if (k__)                                                                   \
+				skbtop__hit((struct sk_buff *)(unsigned long)k__,                  \
+					    (func_id) & (SKBTOP_TP_FLAG | SKBTOP_ID_MASK), false); \
+			return 0;                                                                  \
+		}                                                                                  \
+	} while (0)
 
 /*
  * Returns 0 from the program here. The x86 JIT writes the epilogue at the first exit instruction
@@ -516,7 +540,9 @@ static __always_inline bool skbtop__idle(__u32 kind)
 	SEC(sec)                                                                                   \
 	int name(struct pt_regs *ctx)                                                              \
 	{                                                                                          \
-		if (skbtop_empty_probes || skbtop__idle(kind))                                     \
+		SKBTOP_FLOOR(PT_REGS_PARM##pos(ctx), kmulti ? skbtop__kmulti_cookie(ctx)           \
+							    : (__u32)bpf_get_attach_cookie(ctx));  \
+		if (skbtop__idle(kind))                                                            \
 			return 0;                                                                  \
 		if (kind & SKBTOP_JUDGE_FLAG)                                                      \
 			return skbtop__kprobe(ctx, (struct sk_buff *)PT_REGS_PARM##pos(ctx), cast, \
@@ -562,8 +588,7 @@ SKBTOP_KPROBE_POS(5)
 	SEC("kprobe")                                                                              \
 	int name(struct pt_regs *ctx)                                                              \
 	{                                                                                          \
-		if (skbtop_empty_probes)                                                           \
-			return 0;                                                                  \
+		SKBTOP_FLOOR(PT_REGS_PARM1(ctx), (__u32)bpf_get_attach_cookie(ctx));               \
 		if (!skbtop__none_live())                                                          \
 			name##_enter(ctx);                                                         \
 		return skbtop__kprobe(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), cast,             \
@@ -573,6 +598,18 @@ SKBTOP_KPROBE_POS(5)
 SKBTOP_NF_HOOK_PROG(skbtop_kprobe_nf_hook, false)
 SKBTOP_NF_HOOK_PROG(skbtop_kprobe_nf_hook_cast, true)
 
+/* The probe id of the function an fentry program runs on; false if it is not one of skbtop's. */
+static __always_inline bool skbtop__fentry_cookie(__u64 *ctx, __u32 *cookie)
+{
+	__u64 ip = bpf_get_func_ip(ctx);
+	__u32 *id = bpf_map_lookup_elem(&skbtop_ip2id, &ip);
+
+	if (!id)
+		return false;
+	*cookie = *id;
+	return true;
+}
+
 /*
  * fentry: one program instance per function (user space loads copies); id from its address. The
  * verifier types each argument from the function's prototype, so the skb's fields are plain loads.
@@ -581,16 +618,14 @@ SKBTOP_NF_HOOK_PROG(skbtop_kprobe_nf_hook_cast, true)
 	SEC("fentry")                                                                              \
 	int skbtop_fentry##n(__u64 *ctx)                                                           \
 	{                                                                                          \
-		__u64 ip;                                                                          \
-		__u32 *id, cookie;                                                                 \
+		__u32 cookie = 0;                                                                  \
                                                                                                    \
-		if (skbtop_empty_probes)                                                           \
+		SKBTOP_FLOOR(skbtop__fentry_cookie(ctx, &cookie)                                   \
+				     ? skbtop__key(0, ctx, n - 1, SKBTOP_KEY_FUNC_ARG)             \
+				     : 0,                                                          \
+			     cookie);                                                              \
+		if (!skbtop__fentry_cookie(ctx, &cookie))                                          \
 			return 0;                                                                  \
-		ip = bpf_get_func_ip(ctx);                                                         \
-		id = bpf_map_lookup_elem(&skbtop_ip2id, &ip);                                      \
-		if (!id)                                                                           \
-			return 0;                                                                  \
-		cookie = *id;                                                                      \
 		return skbtop__on_skb((struct sk_buff *)ctx[n - 1], 0, ctx, n - 1,                 \
 				      SKBTOP_KEY_FUNC_ARG, SKBTOP_EV_FUNC, cookie, NULL, false,    \
 				      SKBTOP_RD_BTF, cookie & SKBTOP_JUDGE_FLAG);                  \
@@ -632,8 +667,7 @@ SKBTOP_FENTRY(5)
 	SEC(sec)                                                                                   \
 	int name(__u64 *ctx)                                                                       \
 	{                                                                                          \
-		if (skbtop_empty_probes)                                                           \
-			return 0;                                                                  \
+		SKBTOP_FLOOR(skbtop__key(0, ctx, idx, key_src), SKBTOP_TP_FLAG | SKBTOP_TP_##id);  \
 		if (SKBTOP_TP_JUDGES(id))                                                          \
 			return SKBTOP_TP_RUN(id, type, idx, key_src, rd, true);                    \
 		if (skbtop__none_live())                                                           \

@@ -47,6 +47,17 @@ enum skbtop_event_type {
 #define SKBTOP_END_FLAG	  0x40000000u
 
 /*
+ * skbtop_empty_probes, the floors a benchmark compares skbtop with (--empty-probes[=emit]): the
+ * same hooks with programs that return at once, or whose probes of functions and tracepoints send
+ * each skb they see as a short record (struct skbtop_hit) and do nothing else.
+ */
+enum skbtop_empty {
+	SKBTOP_PROBES = 0,
+	SKBTOP_EMPTY_RETURN = 1,
+	SKBTOP_EMPTY_EMIT = 2,
+};
+
+/*
  * Every tracepoint skbtop attaches, one line each; the enum below, the BPF programs, the loader
  * and the names are all made from this table. X(category, name, ID, event type, skb argument),
  * the skb argument being the index of the struct sk_buff * among the tracepoint's arguments.

@@ -116,7 +116,7 @@ _skbtop() {
 		COMPREPLY=($(compgen -W '--stream --format --output -w --snaplen --folded --metrics --duration --backend
 			--max-functions --functions --config --ringbuf-kb --proto --host --port
 			--netns --ifname --mark --filter-netns --filter-ifname --filter-mark
-			--filter-func --filter-everywhere --nft-rules --nft-netlink-trace --no-color --no-mouse --empty-probes
+			--filter-func --filter-everywhere --nft-rules --nft-netlink-trace --no-color --no-mouse --empty-probes --empty-probes=emit
 			--verbose --help --version' -- "$cur"))
 	elif [[ -z $sub && $cword -eq 1 ]]; then
 		COMPREPLY=($(compgen -W 'replay discover trace' -- "$cur"))

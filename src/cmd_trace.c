@@ -76,7 +76,7 @@ struct trace_args {
 	bool nft_netlink; /* --nft-netlink-trace */
 	bool no_color;
 	bool no_mouse;
-	bool empty_probes; /* --empty-probes */
+	enum skbtop_empty empty_probes; /* --empty-probes[=emit] */
 };
 
 /* The ends of the start-up phases that -v reports. */
@@ -215,6 +215,9 @@ static void usage(FILE *f)
 		"floor\n"
 		"                           `make bench` measures skbtop against); no nftables "
 		"probes\n"
+		"      --empty-probes=emit  the same, but each probe sends every skb it sees as a\n"
+		"                           short event and does nothing else: the least a\n"
+		"                           followed packet's event costs\n"
 		"  -v, --verbose            say more (twice: debug, with libbpf's messages)\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            print the version and the libbpf it was built with\n"
@@ -329,7 +332,7 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 		{ "nft-netlink-trace", no_argument, NULL, OPT_NFT_NETLINK },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
-		{ "empty-probes", no_argument, NULL, OPT_EMPTY_PROBES },
+		{ "empty-probes", optional_argument, NULL, OPT_EMPTY_PROBES },
 		{ "folded", required_argument, NULL, OPT_FOLDED },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
@@ -425,7 +428,14 @@ static int parse_args(struct trace_args *a, int argc, char **argv)
 			a->no_mouse = true;
 			break;
 		case OPT_EMPTY_PROBES:
-			a->empty_probes = true;
+			if (!optarg) {
+				a->empty_probes = SKBTOP_EMPTY_RETURN;
+			} else if (!strcmp(optarg, "emit")) {
+				a->empty_probes = SKBTOP_EMPTY_EMIT;
+			} else {
+				p_err("--empty-probes: '%s' is not emit", optarg);
+				return -1;
+			}
 			break;
 		case OPT_FOLDED:
 			a->folded = optarg;

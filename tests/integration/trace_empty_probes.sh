@@ -20,18 +20,6 @@ table inet floor_test {
 }
 EOF2
 
-# prog_sizes PID: "programs largest_xlated_bytes" of the BPF programs PID holds (its file
-# descriptors say which; links hold programs too, so each is counted once).
-prog_sizes() {
-	local ids
-	ids=$(grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -u |
-		paste -sd,)
-	bpftool prog show -j | jq -r --arg ids "$ids" '
-		($ids | split(",") | map(tonumber)) as $want
-		| [.[] | select(.id as $i | $want | index($i))]
-		| "\(length) \(map(.bytes_xlated) | max // 0)"'
-}
-
 attached() { sed -nE 's/.*tracepoints: ([0-9]+) attached.*/\1/p' "$TRACE_ERR"; }
 
 trace_start normal --stream --filter-netns "/run/netns/$NS_A" ||
@@ -52,10 +40,10 @@ check "the same tracepoints attach with and without --empty-probes ($empty_tps =
 	test -n "$empty_tps" -a "$empty_tps" = "$normal_tps"
 check "the floor loads one program per tracepoint, nothing for nftables ($empty_n = $empty_tps; normal run: $normal_n)" \
 	test "${empty_n:-0}" -gt 0 -a "$empty_n" = "$empty_tps" -a "${normal_n:-0}" -gt "$empty_n"
-# An empty program is a handful of instructions (8 bytes each: loads of its arguments, a return);
-# skbtop's are thousands.
-check "the empty programs are at most 16 instructions ($empty_max bytes; skbtop's: $normal_max)" \
-	test "${empty_max:-999}" -le 128
+# An empty program is a handful of instructions (the load of the setting, a return); skbtop's are
+# hundreds.
+check "the empty programs are at most 16 instructions ($empty_max; skbtop's: $normal_max)" \
+	test "${empty_max:-999}" -le 16
 sent=$(sed -nE 's/.*kernel: ([0-9]+) events sent.*/\1/p' "$TRACE_ERR")
 check "nothing is followed while packets flow (${sent:-?} events sent)" test "${sent:-1}" -eq 0
 check "it exits 0 on Ctrl-C" test "$TRACE_RC" -eq 0
@@ -64,3 +52,26 @@ check "it exits 0 on Ctrl-C" test "$TRACE_RC" -eq 0
 rc=$?
 check "--empty-probes with --nft-netlink-trace is a usage error with one line (rc $rc)" \
 	test "$rc" -eq 2 -a "$(grep -c . "$TRACE_DIR/both.err")" -eq 1
+
+# --empty-probes=emit, the floor of a followed packet's event: every skb a probe sees goes to user
+# space as a short record, filter or not, and nothing is followed.
+trace_start emit --stream --empty-probes=emit --filter-netns "/run/netns/$NS_A" ||
+	{ not_ok "skbtop --empty-probes=emit starts"; exit 1; }
+ip netns exec "$NS_A" "$TOOLS/sendpkt" udp 10.77.0.2 9999 --count 50 --size 20
+sleep 0.5
+trace_stop INT
+read -r sent ring_lost <<<"$(sed -nE 's/.*kernel: ([0-9]+) events sent, ([0-9]+) lost.*/\1 \2/p' "$TRACE_ERR")"
+queue_lost=$(sed -nE 's/.*user space: ([0-9]+) lost \(queue full\).*/\1/p' "$TRACE_ERR")
+tracked=$(sed -nE 's/.* ([0-9]+) skbs tracked.*/\1/p' "$TRACE_ERR")
+lines=$(grep -c '^\[' "$TRACE_OUT")
+queued=$(grep -c 'net:net_dev_queue' "$TRACE_OUT")
+check "each datagram's net_dev_queue is an event ($queued for 50 datagrams)" test "$queued" -ge 50
+check "every event the kernel sent is a line or counted lost (${sent:-?} sent = $lines lines + ${queue_lost:-?} lost in the queue; ${ring_lost:-?} in the ring)" \
+	test -n "$sent" -a "$sent" = "$((lines + ${queue_lost:-0}))"
+check "the emitting floor follows nothing (${tracked:-?} skbs tracked)" test "${tracked:-1}" -eq 0
+check "it exits 0 on Ctrl-C" test "$TRACE_RC" -eq 0
+
+"$SKBTOP" --stream --empty-probes=all --duration 1 >/dev/null 2>"$TRACE_DIR/bad.err"
+rc=$?
+check "--empty-probes=all is a usage error with one line (rc $rc: $(head -c 80 "$TRACE_DIR/bad.err"))" \
+	test "$rc" -eq 2 -a "$(grep -c . "$TRACE_DIR/bad.err")" -eq 1

@@ -85,3 +85,19 @@ check_refused() {
 	check "$* is bad usage: status $rc, one line ($(cat "$TRACE_DIR/err"))" \
 		sh -c "[ $rc -eq 2 ] && [ \$(grep -c . '$TRACE_DIR/err') -eq 1 ]"
 }
+
+# prog_sizes PID: "programs most_instructions" of the BPF programs PID holds (its file descriptors
+# say which; links hold programs too, so each is counted once), most_instructions being those of
+# the largest program's own function as the verifier left it, without its subprograms (6.1's
+# verifier keeps global ones that nothing calls).
+prog_sizes() {
+	local id n=0 most=0 c
+	for id in $(grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un); do
+		c=$(bpftool prog dump xlated id "$id" -j 2>/dev/null |
+			jq '(.[1:] | map(has("proto")) | index(true)) as $i | if $i == null then length else $i + 1 end') ||
+			continue
+		n=$((n + 1))
+		[ "$c" -gt "$most" ] && most=$c
+	done
+	echo "$n $most"
+}

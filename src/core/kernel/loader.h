@@ -36,9 +36,9 @@ struct loader_opts {
 	const struct pcapfilter *pcap;		/* the tcpdump expression, NULL if none */
 	const struct loader_func *funcs;	/* ignored by the tracepoint backend */
 	size_t n_funcs;
-	bool empty_probes;  /* programs that return at once: the hooks' own cost */
-	uint32_t tp_judges; /* bit (1 << enum skbtop_tp) set: that tracepoint judges */
-	uint32_t snaplen;   /* bytes of each packet to capture (SKBTOP_EV_BYTES), 0: none */
+	enum skbtop_empty empty_probes; /* the hooks' own cost, or the least an event costs */
+	uint32_t tp_judges;		/* bit (1 << enum skbtop_tp) set: that tracepoint judges */
+	uint32_t snaplen; /* bytes of each packet to capture (SKBTOP_EV_BYTES), 0: none */
 	struct loader_preopen *preopen; /* from loader__preopen(), taken over; NULL: opened here */
 	/*
 	 * Functions other objects of skbtop's probe with kprobes, NULL-terminated (NULL: none). On

@@ -127,7 +127,31 @@ check_cost() {
 		jq -e ".bpf_programs >= $least and .bpf_runs > 0 and .bpf_run_ns > 0" <<<"$cost"
 }
 
+# check_floors NAME: on backend NAME, --empty-probes holds programs the verifier cut down to a
+# return (none of the emitting floor's reads left in them: a floor that read a cookie cost the
+# 6.12 guest 35 instructions a run more), and --empty-probes=emit sends the functions' events.
+check_floors() {
+	local b=$1 n max funcs only=(--max-functions 50)
+	# fentry: a trampoline a function, half a second each to attach.
+	[ "$b" = fentry ] && only=(--max-functions 10 --filter-func '^(__)?ip_')
+	trace_start "floor-$b" --stream --empty-probes --backend "$b" "${only[@]}" ||
+		{ not_ok "[$b] skbtop --empty-probes starts"; return; }
+	read -r n max <<<"$(prog_sizes "$TRACE_PID")"
+	trace_stop INT
+	check "--backend $b: the floor's ${n:-0} programs are at most 16 instructions (${max:-?})" \
+		test "${n:-0}" -gt 0 -a "${max:-999}" -le 16
+	trace_start "emit-$b" --stream --format json --empty-probes=emit --backend "$b" "${only[@]}" ||
+		{ not_ok "[$b] skbtop --empty-probes=emit starts"; return; }
+	ip netns exec "$NS_A" sendpkt udp 10.77.0.2 9999 --count 20 --size 20
+	sleep 1
+	trace_stop INT
+	funcs=$(jq -s '[.[] | select(.type == "func")] | length' "$TRACE_OUT")
+	check "--backend $b: the emitting floor sends each function's run as an event (${funcs:-0} for 20 datagrams)" \
+		test "${funcs:-0}" -ge 20
+}
+
 try_backend fentry
+check_floors fentry
 case $VM_KERNEL in
 6.1)
 	skbtop --stream --backend kprobe-multi >/dev/null 2>"$TRACE_DIR/km.err"
@@ -135,11 +159,13 @@ case $VM_KERNEL in
 	check "--backend kprobe-multi on 6.1 fails (status $rc) saying the kernel lacks it: $(cat "$TRACE_DIR/km.err")" \
 		sh -c "[ $rc -eq 1 ] && grep -q '^skbtop: --backend kprobe.multi: kernel has no kprobe.multi' '$TRACE_DIR/km.err'"
 	try_backend kprobe
+	check_floors kprobe
 	check_hook_return fexit
 	;;
 *)
 	try_backend kprobe-multi
 	check_kmulti_table
+	check_floors kprobe-multi
 	try_backend kprobe
 	check_hook_return kretprobe
 	;;
