@@ -3,7 +3,9 @@
 # lo of a namespace the bench makes) in rounds that alternate every case, medians, each case's packets
 # per second beside "untraced" and beside the floor of the same run. The floor is skbtop
 # --empty-probes: the same hooks (backend, functions, tracepoints) with programs that return at once.
-#   host (tracepoints): floor, a filter that matches nothing ('udp port 1'), every packet of the
+# Beside it, the emitting floor (--empty-probes=emit): the same hooks, each run sending its skb as a
+# 32-byte record that user space streams as a line, the least a followed packet's event can cost.
+#   host (tracepoints): floor, the emitting floor, a filter that matches nothing ('udp port 1'), every packet of the
 #     namespace followed (--stream to /dev/null, the same with -w FILE capturing each datagram's bytes
 #     twice, and the screen in a 120x36 tmux), untraced, floor and no match again while the namespace
 #     holds a small firewall's ruleset (2 chains of 5 rules: nftables' probes run on every packet
@@ -13,7 +15,7 @@
 #     statistics (kernel.bpf_stats_enabled, restored after), run_time_ns / run_cnt of skbtop's
 #     programs per case beside the floor's, and the events accounting of a followed flood.
 #   QEMU guests, one after the other (kprobe.multi on 6.12, kprobe on 6.1, default functions): floor,
-#     no match, every packet, and every packet with -n 50, and the ruleset's cases; then the same
+#     the emitting floor, no match, every packet, and every packet with -n 50, and the ruleset's cases; then the same
 #     hooks through the fentry backend, with its own floor (floor, no match, every packet); then the
 #     BPF statistics of each backend's cases beside its floor. Emulated: compare ratios, not rates.
 # Other skbtop processes on a shared machine skew a flood: each flood waits (QUIET_WAIT s) for them to
@@ -205,6 +207,7 @@ wait_quiet() {
 declare -A label=(
 	[untraced]="untraced"
 	[floor]="floor: skbtop --stream --empty-probes"
+	[emit]="emitting floor: skbtop --stream --empty-probes=emit"
 	[no-match]="skbtop --stream 'udp port 1' (matches nothing)"
 	[every]="skbtop --stream --filter-netns NS, every packet"
 	[n50]="skbtop --stream -n 50 --filter-netns NS, every packet"
@@ -259,6 +262,7 @@ case_start() {
 	case $(base "$1") in
 	untraced) ;;
 	floor) skbtop_start --stream --empty-probes "${be[@]}" ;;
+	emit) skbtop_start --stream --empty-probes=emit "${be[@]}" ;;
 	no-match) skbtop_start --stream "${be[@]}" 'udp port 1' ;;
 	every) skbtop_start --stream "${be[@]}" --filter-netns "$NETNS" ;;
 	n50) skbtop_start --stream "${be[@]}" -n 50 --filter-netns "$NETNS" ;;
@@ -298,10 +302,10 @@ if [ "$FENTRY" != 0 ]; then
 fi
 flood "$((PACKETS / 10))" >/dev/null
 
-cases="untraced floor no-match every capture untraced@rules floor@rules no-match@rules"
+cases="untraced floor emit no-match every capture untraced@rules floor@rules no-match@rules"
 command -v nft >/dev/null || {
 	echo "cost [$where]: no nft, no ruleset cases (make bench-deps)"
-	cases="untraced floor no-match every capture"
+	cases="untraced floor emit no-match every capture"
 }
 if [ "$where" = host ]; then
 	if command -v tmux >/dev/null; then cases+=" screen"; else echo "cost [$where]: no tmux, no screen case"; fi
@@ -372,6 +376,12 @@ for c in $cases; do
 		printf "\n"
 	}'
 done
+# A followed packet's cases beside the least an event costs, from the same rounds.
+for c in every capture screen n50; do
+	[[ " $cases " == *" $c "* ]] || continue
+	awk -v w="$where" -v l="$(case_label "$c")" -v v="${med[$c]}" -v e="${med[emit]}" -v f="${med[floor]}" 'BEGIN {
+		printf "cost [%s] %-66s = %.2f x the emitting floor (which is %.3f x the floor)\n", w, l, v / e, e / f }'
+done
 for c in $cases; do
 	[ -s "$work/acct-$c" ] && sed "s/^skbtop: /cost [$where] ${c}, last round: /" "$work/acct-$c"
 done
@@ -386,7 +396,7 @@ old_stats=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -qw kernel.bpf_stats_enabled=1
 declare -A st
 # "every" last: the events accounting below is its run's.
-stat_cases="floor no-match capture every"
+stat_cases="floor emit no-match capture every"
 [[ $cases == *@rules* ]] && stat_cases="floor@rules no-match@rules $stat_cases"
 [ "$where" != host ] && [ "$FENTRY" != 0 ] &&
 	stat_cases="floor@fentry no-match@fentry every@fentry $stat_cases"
@@ -432,6 +442,13 @@ for c in $stat_cases; do
 		-v fa="$(stat "$f" 1)" -v fb="$(stat "$f" 2)" -v fd="$(stat "$f" 3)" 'BEGIN {
 		printf "cost [%s] %-16s %6.0f ns/run = %.1fx floor (%.0f ns/run), %4.1f runs/datagram (floor %.1f), %6.0f ns/datagram = %.1fx floor (%.0f)\n",
 			w, l, a, a / fa, fa, b, fb, d, d / fd, fd }'
+done
+for c in $stat_cases; do
+	[ "$(base "$c")" = every ] || [ "$(base "$c")" = capture ] || continue
+	[[ " $stat_cases " == *" emit "* ]] || continue
+	awk -v w="$where" -v l="$c" -v a="$(stat "$c" 1)" -v e="$(stat emit 1)" -v d="$(stat "$c" 3)" -v ed="$(stat emit 3)" 'BEGIN {
+		printf "cost [%s] %-16s %6.0f ns/run = %.1fx the emitting floor (%.0f ns/run), %6.0f ns/datagram = %.1fx (%.0f)\n",
+			w, l, a, a / e, e, d, d / ed, ed }'
 done
 # What the last followed flood sent, received and lost.
 for _ in $(seq 50); do
